@@ -1,0 +1,23 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { installAuth, installErrorHandler, serveWebApp } from '@tangguh/platform';
+import type { CentralContext } from './context.ts';
+import { syncRoutes } from './api/sync.ts';
+import { adjudicationRoutes } from './api/adjudications.ts';
+import { centralSessionStore } from './repositories/users.ts';
+
+export interface CentralAppOptions {
+  logger?: boolean;
+  serveWeb?: boolean;
+}
+
+/** The centre's HTTP API: office sync, adjudication, and (optionally) the web UI for /pusat. */
+export async function buildCentralApp(ctx: CentralContext, options: CentralAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 });
+  installErrorHandler(app);
+  await installAuth(app, centralSessionStore(ctx.db), (user) => user);
+  app.get('/health', async () => ({ ok: true, node: 'central', time: new Date().toISOString() }));
+  await app.register(async (scope) => syncRoutes(scope, ctx));
+  await app.register(async (scope) => adjudicationRoutes(scope, ctx));
+  if (options.serveWeb ?? true) await serveWebApp(app);
+  return app;
+}

@@ -1,0 +1,60 @@
+import type { RecordingPacket } from '@tangguh/protocol';
+import type { CentralDbOrTx } from '../db/schema.ts';
+
+const fromBase64 = (data: string) => new Uint8Array(Buffer.from(data, 'base64'));
+
+// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits with 19 columns.
+const CHUNK = 200;
+
+export async function insertEnrollments(trx: CentralDbOrTx, officeId: string, packets: RecordingPacket[], receivedAt: string): Promise<void> {
+  for (let i = 0; i < packets.length; i += CHUNK) {
+    const rows = packets.slice(i, i + CHUNK).map((p) => ({
+      record_id: p.recordId,
+      office_id: officeId,
+      registration_number: p.registrationNumber,
+      site_id: p.siteId,
+      nik: p.biodata.nik,
+      full_name: p.biodata.fullName,
+      birth_date: p.biodata.birthDate,
+      sex: p.biodata.sex,
+      biodata: JSON.stringify(p.biodata),
+      photo: fromBase64(p.photo.data),
+      photo_mime: p.photo.mime,
+      signature: fromBase64(p.signature.data),
+      signature_mime: p.signature.mime,
+      sealed_biometrics: fromBase64(p.sealedBiometrics),
+      exceptions: JSON.stringify(p.exceptions),
+      status: 'RECEIVED_AT_CENTRAL',
+      status_at: receivedAt,
+      recorded_at: p.recordedAt,
+      received_at: receivedAt,
+    }));
+    // A record id already enrolled under another seq would be an office bug; keep the first copy
+    // rather than block the office's whole queue.
+    await trx.insertInto('enrollments').values(rows).onConflict((oc) => oc.column('record_id').doNothing()).execute();
+  }
+}
+
+export function findEnrollment(db: CentralDbOrTx, recordId: string) {
+  return db.selectFrom('enrollments').selectAll().where('record_id', '=', recordId).executeTakeFirst();
+}
+
+export function enrollmentsInStatus(db: CentralDbOrTx, status: string, limit: number) {
+  return db
+    .selectFrom('enrollments')
+    .select(['record_id', 'office_id', 'registration_number', 'sealed_biometrics'])
+    .where('status', '=', status)
+    .orderBy('received_at')
+    .orderBy('record_id')
+    .limit(limit)
+    .execute();
+}
+
+export async function countByStatus(db: CentralDbOrTx): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('enrollments')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -1,0 +1,65 @@
+import { DomainError, unpackSet } from '@tangguh/domain';
+import type { CentralContext } from '../context.ts';
+import { unseal } from '@tangguh/protocol';
+import { addToGallery } from '../repositories/gallery.ts';
+import { recordStatusChanges } from '../repositories/changes.ts';
+
+export type AdjudicationDecision = 'SAME_PERSON' | 'DIFFERENT_PERSON';
+
+export async function listOpenCases(ctx: CentralContext) {
+  const rows = await ctx.db
+    .selectFrom('adjudications as a')
+    .innerJoin('enrollments as p', 'p.record_id', 'a.record_id')
+    .innerJoin('enrollments as c', 'c.record_id', 'a.candidate_record_id')
+    .select([
+      'a.case_id', 'a.record_id', 'a.score', 'a.opened_at', 'p.registration_number', 'p.office_id',
+      'p.full_name as p_name', 'p.nik as p_nik', 'p.birth_date as p_birth', 'p.sex as p_sex',
+      'c.record_id as c_id', 'c.registration_number as c_regno', 'c.full_name as c_name', 'c.nik as c_nik', 'c.birth_date as c_birth', 'c.sex as c_sex',
+    ])
+    .where('a.decision', 'is', null)
+    .orderBy('a.opened_at')
+    .execute();
+  return rows.map((r) => ({
+    caseId: r.case_id,
+    recordId: r.record_id,
+    registrationNumber: r.registration_number,
+    officeId: r.office_id,
+    score: Number(r.score),
+    openedAt: r.opened_at,
+    probe: { fullName: r.p_name, nik: r.p_nik, birthDate: r.p_birth, sex: r.p_sex, photoUrl: `/api/enrollments/${r.record_id}/photo` },
+    candidate: { recordId: r.c_id, registrationNumber: r.c_regno, fullName: r.c_name, nik: r.c_nik, birthDate: r.c_birth, sex: r.c_sex, photoUrl: `/api/enrollments/${r.c_id}/photo` },
+  }));
+}
+
+/**
+ * Records a human decision on an undecidable match. "Same person" makes the new record a duplicate;
+ * "different person" admits it to the gallery as a print-ready record. Either way the office hears of it.
+ */
+export async function decideCase(ctx: CentralContext, props: { caseId: string; decision: AdjudicationDecision; decidedBy: string; note?: string }) {
+  const now = ctx.now().toISOString();
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('adjudications').selectAll().where('case_id', '=', props.caseId).executeTakeFirst();
+    if (!found) throw new DomainError('CASE_NOT_FOUND', { id: 'Kasus adjudikasi tidak ditemukan.', en: 'Adjudication case not found.' }, 'not_found');
+    if (found.decision) throw new DomainError('CASE_ALREADY_DECIDED', { id: 'Kasus ini sudah diputuskan.', en: 'This case has already been decided.' }, 'conflict');
+    const enrollment = await trx.selectFrom('enrollments').select(['office_id', 'sealed_biometrics', 'status']).where('record_id', '=', found.record_id).executeTakeFirstOrThrow();
+    const claimed = await trx
+      .updateTable('adjudications')
+      .set({ decision: props.decision, decided_at: now, decided_by: props.decidedBy, note: props.note ?? null })
+      .where('case_id', '=', props.caseId)
+      .where('decision', 'is', null)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw new DomainError('CASE_ALREADY_DECIDED', { id: 'Kasus ini sudah diputuskan.', en: 'This case has already been decided.' }, 'conflict');
+
+    const base = { officeId: enrollment.office_id, recordId: found.record_id, at: now };
+    if (props.decision === 'SAME_PERSON') {
+      await recordStatusChanges(trx, [{ ...base, status: 'DUPLICATE_RECORD', note: `Adjudikasi: orang yang sama / adjudicated: same person (${props.decidedBy})` }]);
+      return { status: 'DUPLICATE_RECORD' as const, recordId: found.record_id };
+    }
+    const set = unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(enrollment.sealed_biometrics)));
+    await addToGallery(trx, [{ recordId: found.record_id, set, at: now }]);
+    await recordStatusChanges(trx, [{ ...base, status: 'PRINT_READY_RECORD', note: `Adjudikasi: orang berbeda / adjudicated: different person (${props.decidedBy})` }]);
+    return { status: 'PRINT_READY_RECORD' as const, recordId: found.record_id, set };
+  });
+  if (result.status === 'PRINT_READY_RECORD') ctx.matcher.add(result.recordId, result.set);
+  return { caseId: props.caseId, decision: props.decision, resultingStatus: result.status };
+}

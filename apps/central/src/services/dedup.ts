@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { classifyScore, unpackSet, type BiometricSet } from '@tangguh/domain';
+import { unseal } from '@tangguh/protocol';
+import type { CentralContext } from '../context.ts';
+import { enrollmentsInStatus } from '../repositories/enrollments.ts';
+import { recordStatusChanges, type NewStatusChange } from '../repositories/changes.ts';
+import { addToGallery, readGallery } from '../repositories/gallery.ts';
+import { BruteForceMatcher } from '../matcher/brute-force.ts';
+
+export async function loadMatcher(ctx: CentralContext): Promise<void> {
+  for await (const entry of readGallery(ctx.db)) ctx.matcher.add(entry.recordId, entry.set);
+}
+
+const percent = (score: number) => `${Math.round(score * 100)}%`;
+
+interface Decision {
+  change: NewStatusChange;
+  galleryEntry?: { recordId: string; set: BiometricSet; at: string };
+  adjudication?: { candidateRecordId: string; score: number };
+}
+
+/**
+ * Runs penunggalan for up to `limit` received records, oldest first: each is searched 1:N against the
+ * gallery and becomes PRINT_READY_RECORD, DUPLICATE_RECORD or ADJUDICATE_RECORD. Records in one batch
+ * are searched against each other too, in arrival order. Returns how many were processed.
+ */
+export async function runDeduplication(ctx: CentralContext, limit = 100): Promise<number> {
+  // PROCESSING rows left by a crash are picked up again first; the gallery insert is idempotent.
+  const interrupted = await enrollmentsInStatus(ctx.db, 'PROCESSING', limit);
+  const received = await enrollmentsInStatus(ctx.db, 'RECEIVED_AT_CENTRAL', limit - interrupted.length);
+  const batch = [...interrupted, ...received];
+  if (batch.length === 0) return 0;
+
+  const startedAt = ctx.now().toISOString();
+  if (received.length > 0) {
+    await ctx.db.transaction().execute((trx) =>
+      recordStatusChanges(trx, received.map((r) => ({ officeId: r.office_id, recordId: r.record_id, status: 'PROCESSING', at: startedAt, note: null }))),
+    );
+  }
+
+  const decisions: Decision[] = [];
+  const addedThisBatch: { recordId: string; set: BiometricSet }[] = [];
+  const batchGallery = new BruteForceMatcher();
+  for (const row of batch) {
+    const at = ctx.now().toISOString();
+    const base = { officeId: row.office_id, recordId: row.record_id, at };
+    let probe: BiometricSet;
+    try {
+      probe = unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(row.sealed_biometrics)));
+    } catch {
+      decisions.push({ change: { ...base, status: 'ENROLL_FAILURE_AT_CENTRAL', note: 'Templat biometrik tidak dapat dibuka / biometric templates could not be opened' } });
+      continue;
+    }
+    let best;
+    try {
+      const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, excludeRecordId: row.record_id };
+      best = [...ctx.matcher.search(probe, options), ...batchGallery.search(probe, options)].sort((a, b) => b.score - a.score)[0];
+    } catch (error) {
+      decisions.push({ change: { ...base, status: 'SEARCH_FAILURE_AT_CENTRAL', note: `Pencarian gagal / search failed: ${(error as Error).message}` } });
+      continue;
+    }
+    const verdict = best ? classifyScore(best.score, ctx.policy) : 'UNIQUE';
+    if (verdict === 'DUPLICATE' && best) {
+      decisions.push({ change: { ...base, status: 'DUPLICATE_RECORD', note: `Cocok dengan rekaman lain (skor ${percent(best.score)}) / matches another record (score ${percent(best.score)}) [${best.recordId}]` } });
+    } else if (verdict === 'ADJUDICATE' && best) {
+      decisions.push({
+        change: { ...base, status: 'ADJUDICATE_RECORD', note: `Kemiripan ${percent(best.score)}: perlu keputusan petugas pusat / similarity ${percent(best.score)}: needs a human decision` },
+        adjudication: { candidateRecordId: best.recordId, score: best.score },
+      });
+    } else {
+      decisions.push({ change: { ...base, status: 'PRINT_READY_RECORD', note: null }, galleryEntry: { recordId: row.record_id, set: probe, at } });
+      addedThisBatch.push({ recordId: row.record_id, set: probe });
+      batchGallery.add(row.record_id, probe);
+    }
+  }
+
+  await ctx.db.transaction().execute(async (trx) => {
+    await addToGallery(trx, decisions.flatMap((d) => (d.galleryEntry ? [d.galleryEntry] : [])));
+    for (const d of decisions) {
+      if (!d.adjudication) continue;
+      await trx
+        .insertInto('adjudications')
+        .values({ case_id: randomUUID(), record_id: d.change.recordId, candidate_record_id: d.adjudication.candidateRecordId, score: d.adjudication.score, opened_at: d.change.at, decided_at: null, decision: null, decided_by: null, note: null })
+        .execute();
+    }
+    await recordStatusChanges(trx, decisions.map((d) => d.change));
+  });
+  // Only after the commit: the in-memory gallery never holds a record the database does not.
+  for (const added of addedThisBatch) ctx.matcher.add(added.recordId, added.set);
+  return batch.length;
+}

@@ -1,0 +1,51 @@
+import { DomainError } from '@tangguh/domain';
+import type { PushBatch, PushResult } from '@tangguh/protocol';
+import type { CentralContext } from '../context.ts';
+import { lockOffice, setAppliedSeq } from '../repositories/offices.ts';
+import { appendChanges } from '../repositories/changes.ts';
+import { insertEnrollments } from '../repositories/enrollments.ts';
+
+export const outOfOrder = (expected: number, got: number) =>
+  new DomainError(
+    'OUT_OF_ORDER',
+    { id: `Paket tidak berurutan: pusat menunggu nomor ${expected}, diterima ${got}.`, en: `Batch out of order: expected seq ${expected}, got ${got}.` },
+    'conflict',
+  );
+
+/**
+ * Applies an office's batch exactly once. Entries at or below the office's applied seq are replays:
+ * acknowledged, not applied. The first new entry must be the next seq, so nothing is ever skipped.
+ * Enrollments, the permanent (office, seq) record, the new applied seq and the change feed commit together.
+ */
+export async function applyPushBatch(ctx: CentralContext, officeId: string, batch: PushBatch): Promise<PushResult> {
+  const seqs = batch.entries.map((e) => e.seq);
+  for (let i = 1; i < seqs.length; i++) {
+    if (seqs[i] !== seqs[i - 1]! + 1) {
+      throw new DomainError('BATCH_NOT_CONTIGUOUS', { id: 'Nomor urut paket tidak bersambung.', en: 'Batch entries are not contiguous.' });
+    }
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    const office = await lockOffice(trx, ctx.dialect, officeId);
+    if (!office) throw new DomainError('OFFICE_UNKNOWN', { id: 'Kantor tidak terdaftar di pusat.', en: 'Office is not registered.' }, 'unauthenticated');
+    const applied = Number(office.applied_seq);
+    const firstSeq = seqs[0]!;
+    if (firstSeq > applied + 1) throw outOfOrder(applied + 1, firstSeq);
+
+    const fresh = batch.entries.filter((e) => e.seq > applied);
+    if (fresh.length === 0) return { appliedThrough: applied, applied: 0, replayed: batch.entries.length };
+
+    const now = ctx.now().toISOString();
+    await insertEnrollments(trx, officeId, fresh.map((e) => e.packet), now);
+    await trx
+      .insertInto('applied_entries')
+      .values(fresh.map((e) => ({ office_id: officeId, seq: e.seq, record_id: e.packet.recordId, applied_at: now })))
+      .execute();
+    await appendChanges(
+      trx,
+      fresh.map((e) => ({ officeId, recordId: e.packet.recordId, status: 'RECEIVED_AT_CENTRAL' as const, at: now, note: null })),
+    );
+    const appliedThrough = fresh[fresh.length - 1]!.seq;
+    await setAppliedSeq(trx, officeId, appliedThrough);
+    return { appliedThrough, applied: fresh.length, replayed: batch.entries.length - fresh.length };
+  });
+}

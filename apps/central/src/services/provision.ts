@@ -1,0 +1,54 @@
+import { DEFAULT_MATCH_POLICY } from '@tangguh/domain';
+import { generateSealingKeyPair } from '@tangguh/protocol';
+import { hashPassword, openDatabase, type Db } from '@tangguh/platform';
+import type { CentralDb } from '../db/schema.ts';
+import { migrateCentral } from '../db/migrations.ts';
+import type { CentralContext } from '../context.ts';
+import { BruteForceMatcher } from '../matcher/brute-force.ts';
+import { upsertOffice } from '../repositories/offices.ts';
+import { upsertCentralUser, type CentralUser } from '../repositories/users.ts';
+
+async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+/** Opens (and on first use creates) the centre's database and its sealing key pair. */
+export async function openCentral(location: string): Promise<{ handle: Db<CentralDb>; ctx: CentralContext }> {
+  const handle = openDatabase<CentralDb>(location);
+  await migrateCentral(handle.db, handle.dialect);
+  let privateKey = await setting(handle.db, 'sealing_private_key');
+  let publicKey = await setting(handle.db, 'sealing_public_key');
+  if (!privateKey || !publicKey) {
+    const pair = generateSealingKeyPair();
+    await handle.db
+      .insertInto('settings')
+      .values([
+        { key: 'sealing_private_key', value: pair.privateKey },
+        { key: 'sealing_public_key', value: pair.publicKey },
+      ])
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    privateKey = (await setting(handle.db, 'sealing_private_key'))!;
+    publicKey = (await setting(handle.db, 'sealing_public_key'))!;
+  }
+  const ctx: CentralContext = {
+    db: handle.db,
+    dialect: handle.dialect,
+    matcher: new BruteForceMatcher(),
+    policy: DEFAULT_MATCH_POLICY,
+    sealingPrivateKey: privateKey,
+    sealingPublicKey: publicKey,
+    now: () => new Date(),
+  };
+  return { handle, ctx };
+}
+
+/** Registers (or re-keys) an office so its signed batches are accepted. */
+export async function registerOffice(ctx: CentralContext, office: { officeId: string; name: string; regencyCode: string; publicKey: string }): Promise<void> {
+  await upsertOffice(ctx.db, { office_id: office.officeId, name: office.name, regency_code: office.regencyCode, public_key: office.publicKey });
+}
+
+export async function addCentralUser(ctx: CentralContext, user: CentralUser & { password: string }): Promise<void> {
+  await upsertCentralUser(ctx.db, { ...user, passwordHash: await hashPassword(user.password) });
+}

@@ -1,0 +1,27 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { CentralContext } from '../context.ts';
+import { runDeduplication } from '../services/dedup.ts';
+
+/** Keeps deduplication running: drains what is waiting, then polls. Stops cleanly between batches. */
+export function startDedupWorker(ctx: CentralContext, log: FastifyBaseLogger, idleMs = 250): { stop(): Promise<void> } {
+  let running = true;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (running) {
+      let processed = 0;
+      try {
+        processed = await runDeduplication(ctx);
+      } catch (error) {
+        log.error({ err: error }, 'deduplication batch failed; will retry');
+      }
+      if (processed === 0 && running) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, idleMs); });
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}

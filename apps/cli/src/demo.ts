@@ -1,0 +1,89 @@
+import { createServer } from 'node:http';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openOffice } from '@tangguh/office/runtime';
+import { officeSessionStore } from '@tangguh/office/repositories/users';
+import { DEMO_CENTRAL_USERS, DEMO_OFFICE_USERS, provisionStack, startCentral, startOffice, type NodeProcess } from './stack.ts';
+import { seedResidents } from './seed.ts';
+
+export interface DemoOptions {
+  dataDir: string;
+  fresh: boolean;
+  residents: number;
+  centralPort: number;
+  officePort: number;
+  controlPort: number;
+}
+
+/**
+ * `npm start`: a centre and the Jember office as two processes on embedded SQLite, demo data on first run,
+ * and a control port through which `tangguh pusat stop|start` simulates a central outage.
+ */
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const dataDir = resolve(options.dataDir);
+  if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
+  const paths = await provisionStack(dataDir);
+
+  const { ctx, handle } = await openOffice(paths.officeDb);
+  const existing = await ctx.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(existing.n) === 0 && options.residents > 0) {
+    const login = await officeSessionStore(ctx.db).findLogin('operator');
+    console.log(`Menyiapkan ${options.residents} penduduk contoh / seeding ${options.residents} demo residents…`);
+    await seedResidents(ctx, login!.user, options.residents, (done) => process.stdout.write(`  ${done}/${options.residents}\r`));
+    console.log('');
+  }
+  await handle.close();
+
+  const centralUrl = `http://127.0.0.1:${options.centralPort}`;
+  let central: NodeProcess | undefined = await startCentral(paths.centralDb, options.centralPort);
+  const office = await startOffice(paths.officeDb, options.officePort, centralUrl, ['--backoff-cap-ms', '5000']);
+
+  const control = createServer(async (request, response) => {
+    const reply = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    try {
+      if (request.method === 'POST' && request.url === '/central/stop') {
+        await central?.stop();
+        central = undefined;
+        return reply(200, { central: 'stopped' });
+      }
+      if (request.method === 'POST' && request.url === '/central/start') {
+        central ??= await startCentral(paths.centralDb, options.centralPort);
+        return reply(200, { central: 'running' });
+      }
+      if (request.method === 'GET' && request.url === '/status') return reply(200, { central: central ? 'running' : 'stopped', office: 'running' });
+      return reply(404, { error: 'unknown control command' });
+    } catch (error) {
+      return reply(500, { error: (error as Error).message });
+    }
+  });
+  control.listen(options.controlPort, '127.0.0.1');
+
+  const pad = (s: string) => s.padEnd(22);
+  console.log(`
+Tangguh berjalan / is running
+  Kantor (petugas)  ${office.url}/petugas      — ${dataDir}/office
+  Pusat (adjudikasi) ${centralUrl}/pusat/adjudikasi
+  Data              ${dataDir}
+
+Akun demo kantor / office demo logins:
+${DEMO_OFFICE_USERS.map((u) => `  ${pad(u.username)} ${pad(u.password)} ${u.role}`).join('\n')}
+Akun demo pusat / centre demo logins:
+${DEMO_CENTRAL_USERS.map((u) => `  ${pad(u.username)} ${pad(u.password)} ${u.role}`).join('\n')}
+
+Simulasi gangguan pusat / simulate a central outage:
+  npm run tangguh -- pusat stop      (perekaman tetap berjalan / recording continues)
+  npm run tangguh -- pusat start     (antrean terkirim otomatis / the backlog drains by itself)
+Ctrl+C untuk berhenti / to stop.`);
+
+  const shutdown = async () => {
+    control.close();
+    await office.stop();
+    await central?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

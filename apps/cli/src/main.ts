@@ -1,0 +1,53 @@
+import { parseArgs } from 'node:util';
+import { runDemo } from './demo.ts';
+
+const USAGE = `tangguh — perintah / commands:
+  demo [--data DIR] [--fresh] [--residents N]   centre + Jember office + web UI with demo data
+  pusat stop|start|status                       simulate a central outage in the running demo
+`;
+
+const [command, ...rest] = process.argv.slice(2);
+const CONTROL = 'http://127.0.0.1:7400';
+
+async function main(): Promise<number> {
+  switch (command) {
+    case 'demo': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          data: { type: 'string', default: 'data' },
+          fresh: { type: 'boolean', default: false },
+          residents: { type: 'string', default: '300' },
+          'central-port': { type: 'string', default: '7100' },
+          'office-port': { type: 'string', default: '7200' },
+        },
+      });
+      await runDemo({
+        dataDir: values.data,
+        fresh: values.fresh,
+        residents: Number(values.residents),
+        centralPort: Number(values['central-port']),
+        officePort: Number(values['office-port']),
+        controlPort: 7400,
+      });
+      return -1;
+    }
+    case 'pusat': {
+      const action = rest[0];
+      if (action !== 'stop' && action !== 'start' && action !== 'status') break;
+      try {
+        const response = await fetch(`${CONTROL}/${action === 'status' ? 'status' : `central/${action}`}`, { method: action === 'status' ? 'GET' : 'POST' });
+        console.log(await response.text());
+        return response.ok ? 0 : 1;
+      } catch {
+        console.error('Demo tidak berjalan (jalankan `npm start`). / The demo is not running (run `npm start`).');
+        return 1;
+      }
+    }
+  }
+  process.stderr.write(USAGE);
+  return 2;
+}
+
+const code = await main();
+if (code >= 0) process.exit(code);

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadRegionDirectory } from '@tangguh/regions';
+import { addCentralUser, openCentral, registerOffice } from '@tangguh/central/provision';
+import { addOfficeUser, provisionOffice } from '@tangguh/office/provision';
+import { openSqlite } from '@tangguh/platform';
+import type { OfficeDb } from '@tangguh/office/schema';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CENTRAL_MAIN = join(ROOT, 'apps/central/src/main.ts');
+export const OFFICE_MAIN = join(ROOT, 'apps/office/src/main.ts');
+
+export const JEMBER = {
+  id: '3509',
+  name: 'Dinas Kependudukan dan Pencatatan Sipil Kabupaten Jember',
+  regencyCode: '35.09',
+} as const;
+
+export const DEMO_OFFICE_USERS = [
+  { username: 'operator', password: 'operator-jember', fullName: 'Siti Aminah', role: 'operator', siteId: 'dinas' },
+  { username: 'operator.kaliwates', password: 'operator-jember', fullName: 'Bagus Prasetyo', role: 'operator', siteId: 'kec-35.09.19' },
+  { username: 'supervisor', password: 'supervisor-jember', fullName: 'Rina Wulandari', role: 'supervisor', siteId: 'dinas' },
+  { username: 'kepala', password: 'kepala-jember', fullName: 'Drs. Hadi Santoso', role: 'head', siteId: 'dinas' },
+  { username: 'admin', password: 'admin-jember', fullName: 'Admin Dinas', role: 'admin', siteId: 'dinas' },
+] as const;
+
+export const DEMO_CENTRAL_USERS = [
+  { username: 'adjudikator', password: 'adjudikator-pusat', fullName: 'Petugas Adjudikasi Pusat', role: 'adjudicator' },
+  { username: 'admin', password: 'admin-pusat', fullName: 'Admin Pusat', role: 'admin' },
+] as const;
+
+export interface StackPaths {
+  centralDb: string;
+  officeDb: string;
+}
+
+/**
+ * Prepares a centre and one office that trust each other: the centre's sealing key in the office, the
+ * office's signing key registered at the centre, sites and demo users. Safe to run again on existing data.
+ */
+export async function provisionStack(dataDir: string, options: { centralDb?: string; users?: boolean } = {}): Promise<StackPaths> {
+  mkdirSync(join(dataDir, 'central'), { recursive: true });
+  mkdirSync(join(dataDir, 'office'), { recursive: true });
+  const paths = { centralDb: options.centralDb ?? join(dataDir, 'central', 'central.db'), officeDb: join(dataDir, 'office', 'office.db') };
+  const regions = await loadRegionDirectory();
+  const central = await openCentral(paths.centralDb);
+  try {
+    const { publicKey } = await provisionOffice(paths.officeDb, { ...JEMBER, centralSealingPublicKey: central.ctx.sealingPublicKey }, regions);
+    await registerOffice(central.ctx, { officeId: JEMBER.id, name: JEMBER.name, regencyCode: JEMBER.regencyCode, publicKey });
+    if (options.users ?? true) {
+      for (const user of DEMO_CENTRAL_USERS) await addCentralUser(central.ctx, { ...user });
+      const office = openSqlite<OfficeDb>(paths.officeDb);
+      try {
+        for (const user of DEMO_OFFICE_USERS) await addOfficeUser(office.db, { ...user });
+      } finally {
+        await office.close();
+      }
+    }
+  } finally {
+    await central.handle.close();
+  }
+  return paths;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface NodeProcess {
+  child: ChildProcess;
+  url: string;
+  /** Ends the process: SIGTERM lets it close cleanly, SIGKILL simulates a crash or power cut. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts a node (central or office) as its own OS process and waits until it answers /health. */
+export async function spawnNode(main: string, args: string[], port: number, options: { quiet?: boolean } = {}): Promise<NodeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', String(port), ...args], {
+    cwd: ROOT,
+    stdio: options.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${main} exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${main} did not start within 30 s: ${stderr.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    url,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export const startCentral = (db: string, port: number, extra: string[] = [], options?: { quiet?: boolean }) =>
+  spawnNode(CENTRAL_MAIN, ['--db', db, ...extra], port, options);
+
+export const startOffice = (db: string, port: number, centralUrl: string, extra: string[] = [], options?: { quiet?: boolean }) =>
+  spawnNode(OFFICE_MAIN, ['--db', resolve(db), '--central', centralUrl, ...extra], port, options);

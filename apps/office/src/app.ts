@@ -1,0 +1,23 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { installAuth, installErrorHandler, serveWebApp } from '@tangguh/platform';
+import type { OfficeContext } from './context.ts';
+import { officeSessionStore, type OfficeUser } from './repositories/users.ts';
+import { recordingRoutes } from './api/recordings.ts';
+import { supportRoutes } from './api/support.ts';
+
+export interface OfficeAppOptions {
+  logger?: boolean;
+  serveWeb?: boolean;
+}
+
+/** The office node's HTTP API and web UI. Nothing here calls the centre: that is the sync worker's job. */
+export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false });
+  installErrorHandler(app);
+  await installAuth(app, officeSessionStore(ctx.db), (user: OfficeUser) => ({ ...user, officeName: ctx.office.name }));
+  app.get('/health', async () => ({ ok: true, node: 'office', officeId: ctx.office.id }));
+  await app.register(async (scope) => recordingRoutes(scope, ctx));
+  await app.register(async (scope) => supportRoutes(scope, ctx));
+  if (options.serveWeb ?? true) await serveWebApp(app);
+  return app;
+}

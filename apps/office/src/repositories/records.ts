@@ -1,0 +1,74 @@
+import type { OfficeDbOrTx } from '../db/schema.ts';
+
+export interface RecordSummary {
+  id: string;
+  registrationNumber: string;
+  nik: string;
+  fullName: string;
+  status: string;
+  recordedAt: string;
+  updatedAt: string;
+  siteName: string;
+}
+
+function summaryQuery(db: OfficeDbOrTx) {
+  return db
+    .selectFrom('records')
+    .innerJoin('sites', 'sites.id', 'records.site_id')
+    .select(['records.id', 'records.registration_number', 'records.nik', 'records.full_name', 'records.status', 'records.recorded_at', 'records.status_at', 'sites.name as site_name']);
+}
+
+type SummaryRow = { id: string; registration_number: string; nik: string; full_name: string; status: string; recorded_at: string; status_at: string; site_name: string };
+
+export const toSummary = (r: SummaryRow): RecordSummary => ({
+  id: r.id,
+  registrationNumber: r.registration_number,
+  nik: r.nik,
+  fullName: r.full_name,
+  status: r.status,
+  recordedAt: r.recorded_at,
+  updatedAt: r.status_at,
+  siteName: r.site_name,
+});
+
+export async function findSummary(db: OfficeDbOrTx, id: string): Promise<RecordSummary | undefined> {
+  const row = await summaryQuery(db).where('records.id', '=', id).executeTakeFirst();
+  return row && toSummary(row);
+}
+
+export async function searchRecords(db: OfficeDbOrTx, filter: { q?: string; status?: string; limit: number }): Promise<RecordSummary[]> {
+  let query = summaryQuery(db).orderBy('records.recorded_at', 'desc').orderBy('records.id').limit(filter.limit);
+  if (filter.status) query = query.where('records.status', '=', filter.status);
+  const q = filter.q?.trim();
+  if (q) {
+    query = /^\d{16}$/.test(q)
+      ? query.where('records.nik', '=', q)
+      : query.where((eb) => eb.or([eb('records.registration_number', '=', q), eb('records.full_name', 'like', `%${q.replace(/[%_]/g, '')}%`)]));
+  }
+  return (await query.execute()).map(toSummary);
+}
+
+export async function countRecordsByStatus(db: OfficeDbOrTx): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('records').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+export function findRecordRow(db: OfficeDbOrTx, id: string) {
+  return db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function timelineOf(db: OfficeDbOrTx, recordId: string) {
+  return db.selectFrom('status_events').select(['status', 'at', 'source', 'note']).where('record_id', '=', recordId).orderBy('id').execute();
+}
+
+/** Statuses in which a NIK may be recorded again (the earlier attempt did not lead to a card). */
+export const RERECORDABLE = ['DUPLICATE_RECORD', 'ENROLL_FAILURE_AT_REGIONAL', 'ENROLL_FAILURE_AT_CENTRAL'];
+
+export function activeRecordForNik(db: OfficeDbOrTx, nik: string) {
+  return db
+    .selectFrom('records')
+    .select(['id', 'registration_number', 'status'])
+    .where('nik', '=', nik)
+    .where('status', 'not in', RERECORDABLE)
+    .executeTakeFirst();
+}

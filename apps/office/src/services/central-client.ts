@@ -1,0 +1,78 @@
+import { SYNC_HEADERS, changesResponseSchema, pushResultSchema, signRequest, type ChangesResponse, type PushBatch, type PushResult } from '@tangguh/protocol';
+
+/** A failure talking to the centre, with what the operator should read. */
+export class CentralUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'CentralUnavailable';
+  }
+}
+
+export interface CentralClientOptions {
+  baseUrl: string;
+  officeId: string;
+  signingPrivateKey: string;
+  timeoutMs?: number;
+}
+
+/** Signed HTTP calls from this office to the centre. */
+export class CentralClient {
+  constructor(private readonly options: CentralClientOptions) {}
+
+  async push(batch: PushBatch): Promise<PushResult> {
+    return pushResultSchema.parse(await this.call('POST', '/sync/push', JSON.stringify(batch)));
+  }
+
+  async changes(after: number, limit: number): Promise<ChangesResponse> {
+    return changesResponseSchema.parse(await this.call('GET', `/sync/changes?after=${after}&limit=${limit}`, ''));
+  }
+
+  async appliedSeq(): Promise<number> {
+    const body = (await this.call('GET', '/sync/state', '')) as { appliedSeq: number };
+    return Number(body.appliedSeq);
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, body: string): Promise<unknown> {
+    const timestamp = new Date().toISOString();
+    const headers: Record<string, string> = {
+      [SYNC_HEADERS.office]: this.options.officeId,
+      [SYNC_HEADERS.timestamp]: timestamp,
+      [SYNC_HEADERS.signature]: signRequest(this.options.signingPrivateKey, method, path, timestamp, body),
+    };
+    if (method === 'POST') headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.options.baseUrl), {
+        method,
+        headers,
+        body: method === 'POST' ? body : undefined,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new CentralUnavailable(`pusat tidak terjangkau / centre unreachable (${cause})`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let code: string | undefined;
+      let message = text.slice(0, 200);
+      try {
+        const parsed = JSON.parse(text) as { error?: { code?: string; messages?: { id: string; en: string } } };
+        code = parsed.error?.code;
+        if (parsed.error?.messages) message = `${parsed.error.messages.id} / ${parsed.error.messages.en}`;
+      } catch {
+        // A proxy's HTML error page: keep its first characters.
+      }
+      throw new CentralUnavailable(`HTTP ${response.status}: ${message}`, response.status, code);
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new CentralUnavailable('jawaban pusat terpotong / truncated response from the centre');
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { generateSigningKeyPair } from '@tangguh/protocol';
+import { hashPassword, openSqlite, type Db } from '@tangguh/platform';
+import type { RegionDirectory } from '@tangguh/domain';
+import type { OfficeDb } from '../db/schema.ts';
+import { migrateOffice } from '../db/migrations.ts';
+import type { OfficeIdentity } from '../context.ts';
+import type { OfficeRole } from '../repositories/users.ts';
+
+export interface OfficeSetup extends OfficeIdentity {
+  centralSealingPublicKey: string;
+}
+
+export interface OfficeKeys {
+  signingPrivateKey: string;
+  signingPublicKey: string;
+  centralSealingPublicKey: string;
+}
+
+async function readSettings(db: Db<OfficeDb>['db']): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('settings').selectAll().execute();
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+/**
+ * Creates an office database on first use: its identity, its own signing key pair (the public half is
+ * registered at the centre), the centre's sealing key, and a site for the Dinas and each kecamatan.
+ */
+export async function provisionOffice(path: string, setup: OfficeSetup, regions: RegionDirectory): Promise<{ publicKey: string }> {
+  const handle = openSqlite<OfficeDb>(path);
+  try {
+    await migrateOffice(handle.db);
+    const settings = await readSettings(handle.db);
+    const existing = settings.get('signing_public_key');
+    if (existing) return { publicKey: existing };
+    const pair = generateSigningKeyPair();
+    await handle.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('settings')
+        .values([
+          { key: 'office_id', value: setup.id },
+          { key: 'office_name', value: setup.name },
+          { key: 'regency_code', value: setup.regencyCode },
+          { key: 'signing_private_key', value: pair.privateKey },
+          { key: 'signing_public_key', value: pair.publicKey },
+          { key: 'central_sealing_public_key', value: setup.centralSealingPublicKey },
+        ])
+        .execute();
+      const districts = regions.districtsOf(setup.regencyCode);
+      await trx
+        .insertInto('sites')
+        .values([
+          { id: 'dinas', name: setup.name, kind: 'DINAS', district_code: null },
+          ...districts.map((d) => ({ id: `kec-${d.code}`, name: `Kecamatan ${d.name}`, kind: 'KECAMATAN', district_code: d.code })),
+        ])
+        .execute();
+    });
+    return { publicKey: pair.publicKey };
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function loadOfficeIdentity(db: Db<OfficeDb>['db']): Promise<{ office: OfficeIdentity; keys: OfficeKeys }> {
+  const s = await readSettings(db);
+  const get = (key: string) => {
+    const value = s.get(key);
+    if (!value) throw new Error(`office database is not provisioned (missing ${key}); run "tangguh demo" or "tangguh office-init"`);
+    return value;
+  };
+  return {
+    office: { id: get('office_id'), name: get('office_name'), regencyCode: get('regency_code') },
+    keys: { signingPrivateKey: get('signing_private_key'), signingPublicKey: get('signing_public_key'), centralSealingPublicKey: get('central_sealing_public_key') },
+  };
+}
+
+export async function addOfficeUser(db: Db<OfficeDb>['db'], user: { username: string; fullName: string; role: OfficeRole; siteId: string; password: string }): Promise<void> {
+  const password_hash = await hashPassword(user.password);
+  await db
+    .insertInto('users')
+    .values({ username: user.username, full_name: user.fullName, role: user.role, site_id: user.siteId, password_hash })
+    .onConflict((oc) => oc.column('username').doUpdateSet({ full_name: user.fullName, role: user.role, site_id: user.siteId, password_hash }))
+    .execute();
+}

@@ -1,0 +1,74 @@
+import { backoffDelay } from '@tangguh/domain';
+import type { OfficeContext } from '../context.ts';
+import { CentralClient } from '../services/central-client.ts';
+import { pullOnce, pushOnce } from '../services/sync.ts';
+import { setSyncValue } from '../repositories/sync-state.ts';
+
+export interface SyncWorkerOptions {
+  centralUrl: string;
+  batchSize?: number;
+  /** How often to look for new work and the centre's news when there is nothing to send. */
+  idleMs?: number;
+  backoff?: { baseMs: number; capMs: number };
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Drains the outbox and pulls status changes for as long as the office runs. When the centre is down it
+ * retries with exponential backoff and full jitter, so a hundred offices coming back do not stampede it.
+ */
+export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions): { stop(): Promise<void> } {
+  const client = new CentralClient({
+    baseUrl: options.centralUrl,
+    officeId: ctx.office.id,
+    signingPrivateKey: ctx.signingPrivateKey,
+    timeoutMs: options.requestTimeoutMs,
+  });
+  const batchSize = options.batchSize ?? 200;
+  const idleMs = options.idleMs ?? 1000;
+  const backoff = options.backoff ?? { baseMs: 500, capMs: 30_000 };
+  let running = true;
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    let failures = 0;
+    while (running) {
+      ctx.monitor.attempt(ctx.now());
+      try {
+        const pushed = await pushOnce(ctx, client, batchSize);
+        let more = true;
+        let pulled = 0;
+        while (more && running) {
+          const page = await pullOnce(ctx, client, 500);
+          pulled += page.applied;
+          more = page.hasMore;
+        }
+        failures = 0;
+        ctx.monitor.succeeded(ctx.now());
+        await setSyncValue(ctx.db, 'last_success_at', ctx.monitor.lastSuccessAt!);
+        if (pushed === 0 && pulled === 0 && running) await sleep(idleMs);
+      } catch (error) {
+        const delay = backoffDelay(failures, backoff);
+        failures += 1;
+        ctx.monitor.failed((error as Error).message, new Date(ctx.now().getTime() + delay));
+        if (running) await sleep(delay);
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}

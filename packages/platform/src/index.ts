@@ -1,0 +1,5 @@
+export * from './http-errors.ts';
+export * from './passwords.ts';
+export * from './database.ts';
+export * from './auth.ts';
+export * from './static.ts';

@@ -1,0 +1,3 @@
+export * from './crypto.ts';
+export * from './sync.ts';
+export * from './recording.ts';
