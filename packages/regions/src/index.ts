@@ -1,0 +1,2 @@
+export { loadRegionDirectory } from './load.ts';
+export { parseCsv } from './csv.ts';
