@@ -29,7 +29,7 @@ export const biodataSchema = z.object({
 });
 
 // Generous ceilings on the encoded text; the exact byte limits are domain rules checked after decoding.
-const encodedImage = z.object({ mime: z.string().max(40), data: z.string().max(600_000) });
+const encodedImage = z.object({ mime: z.string().max(40), data: z.string().max(1_400_000) });
 
 export const recordingRequestSchema = z.object({
   /** Chosen by the form once; a retried submission with the same id returns the first receipt. */
