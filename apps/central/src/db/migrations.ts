@@ -1,9 +1,19 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { blobType, type DialectName } from '@tangguh/platform';
 import type { CentralDb } from './schema.ts';
 
 /** Creates the centre's tables; written once with Kysely's schema builder so it runs on SQLite and PostgreSQL. */
 export async function migrateCentral(db: Kysely<CentralDb>, dialect: DialectName): Promise<void> {
+  if (dialect !== 'postgres') return createSchema(db, dialect);
+  // Several API processes may start at once, and PostgreSQL's CREATE ... IF NOT EXISTS is not safe
+  // against a concurrent create: serialise the migrations under a lock, in one transaction.
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('tangguh:central:migrations'))`.execute(trx);
+    await createSchema(trx, dialect);
+  });
+}
+
+async function createSchema(db: Kysely<CentralDb>, dialect: DialectName): Promise<void> {
   const blob = blobType(dialect);
   const s = db.schema;
   await s

@@ -45,6 +45,8 @@ export function enrollmentsInStatus(db: CentralDbOrTx, status: string, limit: nu
     .select(['record_id', 'office_id', 'registration_number', 'sealed_biometrics'])
     .where('status', '=', status)
     .orderBy('received_at')
+    // Within one batch (one received_at), in the order the office recorded them, not by random id.
+    .orderBy('recorded_at')
     .orderBy('record_id')
     .limit(limit)
     .execute();
