@@ -29,6 +29,8 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 export function openPostgres<T>(connectionString: string): Db<T> {
   const pool = new pg.Pool({ connectionString, max: 8 });
+  // An idle connection dropped by the server (restart, failover) must not crash the node; the pool reconnects.
+  pool.on('error', (error) => console.error(`[postgres] idle connection lost: ${error.message}`));
   const db = new Kysely<T>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
