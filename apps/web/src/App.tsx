@@ -1,0 +1,41 @@
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { I18nProvider } from './i18n/index.tsx';
+import NotFound from './routes/NotFound.tsx';
+import Dashboard from './routes/petugas/Dashboard.tsx';
+import OfficeLayout from './routes/petugas/Layout.tsx';
+import OfficeLogin from './routes/petugas/Login.tsx';
+import RecordPage from './routes/petugas/RecordPage.tsx';
+import RecordingPage from './routes/petugas/Recording.tsx';
+import Adjudications from './routes/pusat/Adjudications.tsx';
+import CentreLayout from './routes/pusat/Layout.tsx';
+import CentreLogin from './routes/pusat/Login.tsx';
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<Navigate to="/petugas" replace />} />
+      <Route path="/petugas/masuk" element={<OfficeLogin />} />
+      <Route path="/petugas" element={<OfficeLayout />}>
+        <Route index element={<Dashboard />} />
+        <Route path="rekam" element={<RecordingPage />} />
+        <Route path="rekaman/:id" element={<RecordPage />} />
+      </Route>
+      <Route path="/pusat/masuk" element={<CentreLogin />} />
+      <Route path="/pusat" element={<CentreLayout />}>
+        <Route index element={<Navigate to="/pusat/adjudikasi" replace />} />
+        <Route path="adjudikasi" element={<Adjudications />} />
+      </Route>
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
+}
+
+export default function App() {
+  return (
+    <I18nProvider>
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+    </I18nProvider>
+  );
+}

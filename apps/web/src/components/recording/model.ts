@@ -1,0 +1,189 @@
+import type { ApiIssue, Biodata, BiometricSubmission, CaptureResult, NewRecording } from '../../api-types.ts';
+
+export const POSITIONS = [
+  'R_THUMB',
+  'R_INDEX',
+  'R_MIDDLE',
+  'R_RING',
+  'R_LITTLE',
+  'L_THUMB',
+  'L_INDEX',
+  'L_MIDDLE',
+  'L_RING',
+  'L_LITTLE',
+  'R_IRIS',
+  'L_IRIS',
+] as const;
+export type Position = (typeof POSITIONS)[number];
+
+export const EXCEPTIONS = ['AMPUTATED', 'BANDAGED', 'SCARRED', 'CONGENITAL', 'UNREADABLE'] as const;
+export type BiometricException = (typeof EXCEPTIONS)[number];
+
+export const BLOOD_TYPES = ['A', 'B', 'AB', 'O', '-'] as const;
+export const RELIGIONS = ['ISLAM', 'KRISTEN', 'KATOLIK', 'HINDU', 'BUDDHA', 'KONGHUCU', 'KEPERCAYAAN'] as const;
+export const MARITAL_STATUSES = ['BELUM_KAWIN', 'KAWIN', 'CERAI_HIDUP', 'CERAI_MATI'] as const;
+export const NATIONALITIES = ['WNI', 'WNA'] as const;
+
+/** Noise of the synthetic capture device for each quality choice. */
+export const QUALITY_NOISE = { good: 0.04, poor: 0.2 } as const;
+export type CaptureQuality = keyof typeof QUALITY_NOISE;
+
+export interface RecordingDraft {
+  biodata: Biodata;
+  /** Kecamatan chosen in the form; the API only needs the village code. */
+  districtCode: string;
+  /** null: follow the NIK. */
+  subjectKey: string | null;
+  quality: CaptureQuality;
+  capture: CaptureResult | null;
+  exceptions: Partial<Record<Position, BiometricException>>;
+}
+
+export function emptyBiodata(): Biodata {
+  return {
+    nik: '',
+    kkNumber: '',
+    fullName: '',
+    birthPlace: '',
+    birthDate: '',
+    sex: '',
+    bloodType: '',
+    religion: '',
+    maritalStatus: '',
+    occupation: '',
+    nationality: 'WNI',
+    address: { street: '', rt: '', rw: '', villageCode: '' },
+  };
+}
+
+export function emptyDraft(): RecordingDraft {
+  return { biodata: emptyBiodata(), districtCode: '', subjectKey: null, quality: 'good', capture: null, exceptions: {} };
+}
+
+/** '35.09.01' from '35.09.01.2001'. */
+export function districtOf(villageCode: string): string {
+  return villageCode.split('.').slice(0, 3).join('.');
+}
+
+export function buildPayload(draft: RecordingDraft): NewRecording {
+  const captured = new Map(draft.capture?.biometrics.map((item) => [item.position, item]) ?? []);
+  const biometrics: BiometricSubmission[] = [];
+  for (const position of POSITIONS) {
+    const exception = draft.exceptions[position];
+    const template = captured.get(position)?.template;
+    if (exception) biometrics.push({ position, exception });
+    else if (template) biometrics.push({ position, template });
+  }
+  const { biodata } = draft;
+  return {
+    biodata: {
+      ...biodata,
+      nik: biodata.nik.trim(),
+      kkNumber: biodata.kkNumber.trim(),
+      fullName: biodata.fullName.trim(),
+      birthPlace: biodata.birthPlace.trim(),
+      occupation: biodata.occupation.trim(),
+      address: { ...biodata.address, street: biodata.address.street.trim(), rt: biodata.address.rt.trim(), rw: biodata.address.rw.trim() },
+    },
+    ...(draft.capture ? { photo: draft.capture.photo, signature: draft.capture.signature } : {}),
+    biometrics,
+  };
+}
+
+/**
+ * Puts a server issue's field into the form's terms: 'biodata.nik' → 'nik',
+ * 'biometrics.3.template' → 'biometrics.R_RING' (by the order actually sent), 'photo.data' → 'photo'.
+ */
+export function normalizeField(field: string, sent: BiometricSubmission[]): string {
+  let name = field.startsWith('biodata.') ? field.slice('biodata.'.length) : field;
+  const indexed = /^biometrics\.(\d+)(\..*)?$/.exec(name);
+  if (indexed) {
+    const position = sent[Number(indexed[1])]?.position;
+    name = position ? `biometrics.${position}` : 'biometrics';
+  }
+  const positional = /^biometrics\.([A-Z_]+)(\..*)?$/.exec(name);
+  if (positional) name = `biometrics.${positional[1]}`;
+  if (name.startsWith('photo.')) name = 'photo';
+  if (name.startsWith('signature.')) name = 'signature';
+  return name;
+}
+
+export const FORM_FIELDS: ReadonlySet<string> = new Set([
+  'nik',
+  'kkNumber',
+  'fullName',
+  'birthPlace',
+  'birthDate',
+  'sex',
+  'bloodType',
+  'religion',
+  'maritalStatus',
+  'occupation',
+  'nationality',
+  'address.street',
+  'address.rt',
+  'address.rw',
+  'address.villageCode',
+  'photo',
+  'signature',
+  'biometrics',
+  ...POSITIONS.map((position) => `biometrics.${position}`),
+]);
+
+export type IssueMap = Map<string, ApiIssue[]>;
+
+export function groupIssues(issues: ApiIssue[], sent: BiometricSubmission[]): { byField: IssueMap; unplaced: ApiIssue[] } {
+  const byField: IssueMap = new Map();
+  const unplaced: ApiIssue[] = [];
+  for (const issue of issues) {
+    const field = normalizeField(issue.field, sent);
+    if (!FORM_FIELDS.has(field)) {
+      unplaced.push(issue);
+      continue;
+    }
+    byField.set(field, [...(byField.get(field) ?? []), issue]);
+  }
+  return { byField, unplaced };
+}
+
+const DRAFT_KEY = 'tangguh.recordingDraft';
+
+/** The draft survives a reload or an expired session, so typed data is never lost. */
+export function loadDraft(): RecordingDraft | null {
+  try {
+    const raw = sessionStorage.getItem(DRAFT_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<RecordingDraft>;
+    if (!parsed.biodata || typeof parsed.biodata !== 'object') return null;
+    const base = emptyDraft();
+    return {
+      ...base,
+      ...parsed,
+      biodata: { ...base.biodata, ...parsed.biodata, address: { ...base.biodata.address, ...parsed.biodata.address } },
+      exceptions: parsed.exceptions ?? {},
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function saveDraft(draft: RecordingDraft): void {
+  try {
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+  } catch {
+    // Full or disabled storage: the draft still lives in memory.
+  }
+}
+
+export function clearDraft(): void {
+  try {
+    sessionStorage.removeItem(DRAFT_KEY);
+  } catch {
+    // Nothing to clear.
+  }
+}
+
+export function isDraftEmpty(draft: RecordingDraft): boolean {
+  const empty = emptyDraft();
+  return JSON.stringify({ ...draft, quality: empty.quality }) === JSON.stringify(empty);
+}

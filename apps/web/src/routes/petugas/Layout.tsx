@@ -1,0 +1,37 @@
+import { NavLink, Outlet } from 'react-router';
+import { AppHeader } from '../../components/AppHeader.tsx';
+import { RequireSession, useSession } from '../../components/Session.tsx';
+import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
+import { AREAS } from '../../areas.ts';
+import { useI18n } from '../../i18n/index.tsx';
+
+function OfficeFrame() {
+  const { t } = useI18n();
+  const { user, logout } = useSession();
+  const place = [user.officeName, user.siteName].filter(Boolean).join(' · ') || undefined;
+  return (
+    <SyncProvider>
+      <AppHeader homePath={AREAS.office.homePath} place={place} user={user} onLogout={() => void logout()}>
+        <nav className="app-nav" aria-label={t('nav.main')}>
+          <NavLink to="/petugas" end>
+            {t('nav.dashboard')}
+          </NavLink>
+          <NavLink to="/petugas/rekam">{t('nav.record')}</NavLink>
+        </nav>
+      </AppHeader>
+      <SyncBar />
+      <main className="page" id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </SyncProvider>
+  );
+}
+
+/** Every signed-in operator page: header with the sync badge always in view. */
+export default function OfficeLayout() {
+  return (
+    <RequireSession area="office">
+      <OfficeFrame />
+    </RequireSession>
+  );
+}

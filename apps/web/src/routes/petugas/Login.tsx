@@ -1,0 +1,5 @@
+import { LoginPage } from '../../components/LoginPage.tsx';
+
+export default function OfficeLogin() {
+  return <LoginPage area="office" />;
+}
