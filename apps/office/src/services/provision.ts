@@ -49,7 +49,7 @@ export async function provisionOffice(path: string, setup: OfficeSetup, regions:
       await trx
         .insertInto('sites')
         .values([
-          { id: 'dinas', name: setup.name, kind: 'DINAS', district_code: null },
+          { id: 'dinas', name: 'Kantor Dinas', kind: 'DINAS', district_code: null },
           ...districts.map((d) => ({ id: `kec-${d.code}`, name: `Kecamatan ${d.name}`, kind: 'KECAMATAN', district_code: d.code })),
         ])
         .execute();
