@@ -54,7 +54,7 @@ describe('operator in the browser', () => {
     const regno = await recordSampleResident(page);
     expect(regno).toMatch(/^3509-\d{8}-\d{6}$/);
     await page.getByRole('link', { name: 'Lihat status' }).click();
-    await expect.poll(() => statusOf(page), { timeout: 60_000, intervals: [500] }).toBe('PRINT_READY_RECORD');
+    await expect.poll(() => statusOf(page), { timeout: 60_000, interval: 500 }).toBe('PRINT_READY_RECORD');
     // The whole timeline is on the page, each step with its time.
     for (const label of ['Biodata terekam', 'Dikirim ke pusat', 'Diterima di pusat', 'Proses penunggalan']) {
       await expect.poll(() => page.getByText(label).count()).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ describe('operator in the browser', () => {
     await expect.poll(async () => Number(await page.getByTestId('outbox-count').getAttribute('data-count')), { timeout: 10_000 }).toBeGreaterThan(0);
 
     await stack.startCentral();
-    await expect.poll(() => statusOf(page), { timeout: 60_000, intervals: [500] }).toBe('PRINT_READY_RECORD');
+    await expect.poll(() => statusOf(page), { timeout: 60_000, interval: 500 }).toBe('PRINT_READY_RECORD');
     await expect.poll(() => page.getByTestId('sync-badge').getAttribute('data-state'), { timeout: 20_000 }).toBe('online');
     await page.close();
   });
