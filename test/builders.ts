@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SyntheticCaptureDevice, syntheticResidents } from '@tangguh/capture';
 import { formatRegistrationNumber, packSet, type Biodata, type BiometricSet } from '@tangguh/domain';
-import { SYNC_HEADERS, generateSigningKeyPair, seal, signRequest, type KeyPairPem, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
+import { SYNC_HEADERS, generateSigningKeyPair, seal, signRequest, type KeyPairPem, type PushBatch, type RecordingEntryWire, type RecordingPacket } from '@tangguh/protocol';
 import { loadRegionDirectory } from '@tangguh/regions';
 import type { CentralContext } from '@tangguh/central/context';
 import { registerOffice } from '@tangguh/central/provision';
@@ -66,7 +66,7 @@ export async function buildPacket(ctx: Pick<CentralContext, 'sealingPublicKey'>,
 }
 
 /** Outbox entries numbered startSeq, startSeq + 1, … in the order given. */
-export function buildBatch(officeId: string, startSeq: number, packets: RecordingPacket[]): PushBatch {
+export function buildBatch(officeId: string, startSeq: number, packets: RecordingPacket[]): PushBatch & { entries: RecordingEntryWire[] } {
   return {
     officeId,
     entries: packets.map((packet, i) => ({ seq: startSeq + i, kind: 'recording.created' as const, occurredAt: packet.recordedAt, packet })),

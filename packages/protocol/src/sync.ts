@@ -28,13 +28,32 @@ export const recordingPacketSchema = z.object({
 });
 export type RecordingPacket = z.infer<typeof recordingPacketSchema>;
 
-export const outboxEntrySchema = z.object({
+export const recordingEntrySchema = z.object({
   seq: z.number().int().positive(),
   kind: z.literal('recording.created'),
   occurredAt: z.string().datetime(),
   packet: recordingPacketSchema,
 });
+export type RecordingEntryWire = z.infer<typeof recordingEntrySchema>;
+
+/**
+ * Any other office event (a Suket issued or revoked, a document signed …). The centre logs every one
+ * and hands it to the handler registered for its kind, which validates the payload with its own schema.
+ */
+export const officeEventEntrySchema = z.object({
+  seq: z.number().int().positive(),
+  kind: z.string().regex(/^[a-z_]+\.[a-z_]+$/).refine((kind) => kind !== 'recording.created'),
+  occurredAt: z.string().datetime(),
+  /** The id of the thing the event is about (a Suket serial, a document id), for the centre's log. */
+  subjectId: z.string().min(1).max(80),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type OfficeEventEntryWire = z.infer<typeof officeEventEntrySchema>;
+
+export const outboxEntrySchema = z.union([recordingEntrySchema, officeEventEntrySchema]);
 export type OutboxEntryWire = z.infer<typeof outboxEntrySchema>;
+
+export const isRecordingEntry = (entry: OutboxEntryWire): entry is RecordingEntryWire => entry.kind === 'recording.created';
 
 export const pushBatchSchema = z.object({
   officeId: z.string().min(1).max(20),

@@ -62,6 +62,19 @@ async function createSchema(db: Kysely<CentralDb>, dialect: DialectName): Promis
   await s.createIndex('enrollments_status').ifNotExists().on('enrollments').columns(['status', 'received_at']).execute();
   await s.createIndex('enrollments_nik').ifNotExists().on('enrollments').column('nik').execute();
   await s
+    .createTable('office_events')
+    .ifNotExists()
+    .addColumn('office_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('subject_id', 'text', (c) => c.notNull())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('occurred_at', 'text', (c) => c.notNull())
+    .addColumn('applied_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('office_events_pk', ['office_id', 'seq'])
+    .execute();
+  await s.createIndex('office_events_subject').ifNotExists().on('office_events').columns(['kind', 'subject_id']).execute();
+  await s
     .createTable('status_changes')
     .ifNotExists()
     .addColumn('office_id', 'text', (c) => c.notNull())

@@ -20,6 +20,17 @@ export interface AppliedEntriesTable {
   applied_at: string;
 }
 
+/** Every non-recording event an office sent (Suket issued or revoked, documents …), kept as sent. */
+export interface OfficeEventsTable {
+  office_id: string;
+  seq: number;
+  kind: string;
+  subject_id: string;
+  payload: string;
+  occurred_at: string;
+  applied_at: string;
+}
+
 export interface EnrollmentsTable {
   record_id: string;
   office_id: string;
@@ -91,6 +102,7 @@ export interface CentralDb {
   offices: OfficesTable;
   applied_entries: AppliedEntriesTable;
   enrollments: EnrollmentsTable;
+  office_events: OfficeEventsTable;
   status_changes: StatusChangesTable;
   gallery: GalleryTable;
   adjudications: AdjudicationsTable;

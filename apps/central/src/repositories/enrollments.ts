@@ -7,6 +7,7 @@ const fromBase64 = (data: string) => new Uint8Array(Buffer.from(data, 'base64'))
 const CHUNK = 200;
 
 export async function insertEnrollments(trx: CentralDbOrTx, officeId: string, packets: RecordingPacket[], receivedAt: string): Promise<void> {
+  if (packets.length === 0) return;
   for (let i = 0; i < packets.length; i += CHUNK) {
     const rows = packets.slice(i, i + CHUNK).map((p) => ({
       record_id: p.recordId,

@@ -1,9 +1,10 @@
 import { DomainError } from '@tangguh/domain';
-import type { PushBatch, PushResult } from '@tangguh/protocol';
+import { isRecordingEntry, type OfficeEventEntryWire, type PushBatch, type PushResult, type RecordingEntryWire } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import { lockOffice, setAppliedSeq } from '../repositories/offices.ts';
 import { appendChanges } from '../repositories/changes.ts';
 import { insertEnrollments } from '../repositories/enrollments.ts';
+import { applyOfficeEvents } from './office-events.ts';
 
 export const outOfOrder = (expected: number, got: number) =>
   new DomainError(
@@ -35,17 +36,24 @@ export async function applyPushBatch(ctx: CentralContext, officeId: string, batc
     if (fresh.length === 0) return { appliedThrough: applied, applied: 0, replayed: batch.entries.length };
 
     const now = ctx.now().toISOString();
-    await insertEnrollments(trx, officeId, fresh.map((e) => e.packet), now);
+    const recordings = fresh.filter(isRecordingEntry);
+    const events = fresh.filter((e): e is OfficeEventEntryWire => !isRecordingEntry(e));
+    await insertEnrollments(trx, officeId, recordings.map((e) => e.packet), now);
     await trx
       .insertInto('applied_entries')
-      .values(fresh.map((e) => ({ office_id: officeId, seq: e.seq, record_id: e.packet.recordId, applied_at: now })))
+      .values(fresh.map((e) => ({ office_id: officeId, seq: e.seq, record_id: subjectOf(e), applied_at: now })))
       .execute();
-    await appendChanges(
-      trx,
-      fresh.map((e) => ({ officeId, recordId: e.packet.recordId, status: 'RECEIVED_AT_CENTRAL' as const, at: now, note: null })),
-    );
+    if (recordings.length > 0) {
+      await appendChanges(
+        trx,
+        recordings.map((e) => ({ officeId, recordId: e.packet.recordId, status: 'RECEIVED_AT_CENTRAL' as const, at: now, note: null })),
+      );
+    }
+    await applyOfficeEvents(trx, ctx, officeId, events, now);
     const appliedThrough = fresh[fresh.length - 1]!.seq;
     await setAppliedSeq(trx, officeId, appliedThrough);
     return { appliedThrough, applied: fresh.length, replayed: batch.entries.length - fresh.length };
   });
 }
+
+const subjectOf = (entry: RecordingEntryWire | OfficeEventEntryWire) => (isRecordingEntry(entry) ? entry.packet.recordId : entry.subjectId);

@@ -68,8 +68,11 @@ export async function migrateOffice(db: Kysely<OfficeDb>): Promise<void> {
   await sql`create table if not exists outbox (
     seq integer primary key autoincrement,
     kind text not null,
-    record_id text not null references records(id),
-    created_at text not null
+    record_id text references records(id),
+    subject_id text,
+    payload text,
+    created_at text not null,
+    check ((kind = 'recording.created') = (record_id is not null))
   )`.execute(db);
   await s.createTable('sync_state').ifNotExists().addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
   await s.createTable('counters').ifNotExists().addColumn('name', 'text', (c) => c.primaryKey()).addColumn('value', 'integer', (c) => c.notNull()).execute();

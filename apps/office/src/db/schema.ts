@@ -30,7 +30,8 @@ export interface OfficeDb {
   };
   status_events: { id: Generated<number>; record_id: string; status: string; at: string; source: string; note: string | null };
   /** Numbered per office; `seq` is what the centre uses to apply each entry exactly once. */
-  outbox: { seq: Generated<number>; kind: string; record_id: string; created_at: string };
+  /** recording.created entries point at their (immutable) record; other events carry their payload. */
+  outbox: { seq: Generated<number>; kind: string; record_id: string | null; subject_id: string | null; payload: string | null; created_at: string };
   /** acked_seq, pull_cursor, last_success_at: updated in the same transaction as what they describe. */
   sync_state: { key: string; value: string };
   counters: { name: string; value: number };

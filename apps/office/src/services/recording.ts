@@ -117,7 +117,7 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
       })
       .execute();
     await trx.insertInto('status_events').values({ record_id: id, status: 'BIO_CAPTURED', at, source: 'office', note: `Direkam oleh / recorded by ${operator.username}` }).execute();
-    await trx.insertInto('outbox').values({ kind: 'recording.created', record_id: id, created_at: at }).execute();
+    await trx.insertInto('outbox').values({ kind: 'recording.created', record_id: id, subject_id: id, payload: null, created_at: at }).execute();
     return { id, replayed: false };
   });
   return { ...(await receiptFor(ctx, outcome.id)), replayed: outcome.replayed };

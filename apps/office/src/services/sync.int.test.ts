@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { syntheticResidents } from '@tangguh/capture';
+import { isRecordingEntry } from '@tangguh/protocol';
 import { buildCentralApp } from '@tangguh/central';
 import { openCentral } from '@tangguh/central/provision';
 import type { CentralContext } from '@tangguh/central/context';
 import { applyPushBatch } from '@tangguh/central/services/inbox';
+import { registerOfficeEventHandler } from '@tangguh/central/services/office-events';
 import { provisionStack, freePort } from '../../../cli/src/stack.ts';
 import { syntheticRecording } from '../../../cli/src/seed.ts';
 import { openOffice } from '../runtime.ts';
@@ -16,6 +18,7 @@ import type { OfficeContext } from '../context.ts';
 import { officeSessionStore, type OfficeUser } from '../repositories/users.ts';
 import { getSyncNumber, outboxBacklog, setSyncValue } from '../repositories/sync-state.ts';
 import { recordResident } from './recording.ts';
+import { enqueueOfficeEvent } from '../repositories/outbox.ts';
 import { CentralClient, CentralUnavailable } from './central-client.ts';
 import { nextOutboxBatch, pullOnce, pushOnce } from './sync.ts';
 
@@ -92,7 +95,7 @@ describe('office sync against a real centre on loopback', () => {
     expect(await pushOnce(office, client, 10)).toBe(2);
     const acked = await getSyncNumber(office.db, 'acked_seq');
     // The centre is restored from a backup taken before the last two entries.
-    const lost = (await nextOutboxBatchFrom(acked - 2)).map((e) => e.packet.recordId);
+    const lost = (await nextOutboxBatchFrom(acked - 2)).flatMap((e) => (isRecordingEntry(e) ? [e.packet.recordId] : []));
     await central.db.transaction().execute(async (trx) => {
       await trx.updateTable('offices').set({ applied_seq: acked - 2 }).where('office_id', '=', office.office.id).execute();
       await trx.deleteFrom('applied_entries').where('seq', '>', acked - 2).execute();
@@ -122,9 +125,28 @@ describe('office sync against a real centre on loopback', () => {
     expect(await getSyncNumber(office.db, 'pull_cursor')).toBe(cursor);
     const statuses = await office.db.selectFrom('records').select('status').execute();
     expect(statuses.every((r) => r.status === 'PRINT_READY_RECORD')).toBe(true);
-    const one = await office.db.selectFrom('records').select('id').executeTakeFirstOrThrow();
+    // A record of the first test: the rewind test above replays two others, which legitimately hear RECEIVED twice.
+    const one = await office.db.selectFrom('records').select('id').orderBy('registration_number').executeTakeFirstOrThrow();
     const timeline = (await office.db.selectFrom('status_events').select('status').where('record_id', '=', one.id).orderBy('id').execute()).map((e) => e.status);
     expect(timeline).toEqual(['BIO_CAPTURED', 'SENT_FOR_ENROLLMENT', 'RECEIVED_AT_CENTRAL', 'PROCESSING', 'PRINT_READY_RECORD']);
+  });
+
+  it('carries office events in the same ordered outbox; the centre logs each exactly once and runs its handler', async () => {
+    const seen: string[] = [];
+    registerOfficeEventHandler('test.noted', async (_trx, _ctx, officeId, event) => {
+      seen.push(`${officeId}:${event.subjectId}`);
+    });
+    await office.db.transaction().execute((trx) => enqueueOfficeEvent(trx, { kind: 'test.noted', subjectId: 'S-1', payload: { why: 'uji' }, at: new Date().toISOString() }));
+    await record(1);
+    const batch = await nextOutboxBatch(office, 10);
+    expect(batch.map((e) => e.kind)).toEqual(['test.noted', 'recording.created']);
+    // Delivered once, then replayed after a lost acknowledgement: logged and handled once.
+    await applyPushBatch(central, office.office.id, { officeId: office.office.id, entries: batch });
+    expect(await pushOnce(office, client, 10)).toBe(2);
+    const logged = await central.db.selectFrom('office_events').selectAll().where('subject_id', '=', 'S-1').execute();
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0]!.payload)).toEqual({ why: 'uji' });
+    expect(seen).toEqual([`${office.office.id}:S-1`]);
   });
 
   it('keeps the outbox when the centre is unreachable or answers with a truncated body', async () => {

@@ -1,4 +1,4 @@
-import type { OutboxEntryWire, RecordingPacket } from '@tangguh/protocol';
+import { isRecordingEntry, type OutboxEntryWire, type RecordingPacket } from '@tangguh/protocol';
 import type { Biodata } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
@@ -12,9 +12,9 @@ export async function nextOutboxBatch(ctx: OfficeContext, limit: number): Promis
   const acked = await getSyncNumber(ctx.db, 'acked_seq');
   const rows = await ctx.db
     .selectFrom('outbox')
-    .innerJoin('records', 'records.id', 'outbox.record_id')
+    .leftJoin('records', 'records.id', 'outbox.record_id')
     .select([
-      'outbox.seq', 'outbox.created_at', 'records.id', 'records.registration_number', 'records.site_id', 'records.recorded_at',
+      'outbox.seq', 'outbox.kind', 'outbox.subject_id', 'outbox.payload', 'outbox.created_at', 'records.id', 'records.registration_number', 'records.site_id', 'records.recorded_at',
       'records.biodata', 'records.photo', 'records.photo_mime', 'records.signature', 'records.signature_mime',
       'records.sealed_biometrics', 'records.exceptions',
     ])
@@ -22,19 +22,24 @@ export async function nextOutboxBatch(ctx: OfficeContext, limit: number): Promis
     .orderBy('outbox.seq')
     .limit(limit)
     .execute();
-  return rows.map((row) => {
+  return rows.map((row): OutboxEntryWire => {
+    const seq = Number(row.seq);
+    if (row.kind !== 'recording.created') {
+      return { seq, kind: row.kind, occurredAt: row.created_at, subjectId: row.subject_id ?? '', payload: JSON.parse(row.payload ?? '{}') as Record<string, unknown> };
+    }
+    if (!row.id) throw new Error(`outbox entry ${seq} refers to a missing record`);
     const packet: RecordingPacket = {
       recordId: row.id,
-      registrationNumber: row.registration_number,
-      siteId: row.site_id,
-      recordedAt: row.recorded_at,
-      biodata: JSON.parse(row.biodata) as Biodata,
-      photo: { mime: row.photo_mime, data: toBase64(row.photo) },
-      signature: { mime: row.signature_mime, data: toBase64(row.signature) },
-      sealedBiometrics: toBase64(row.sealed_biometrics),
-      exceptions: JSON.parse(row.exceptions) as RecordingPacket['exceptions'],
+      registrationNumber: row.registration_number!,
+      siteId: row.site_id!,
+      recordedAt: row.recorded_at!,
+      biodata: JSON.parse(row.biodata!) as Biodata,
+      photo: { mime: row.photo_mime!, data: toBase64(row.photo!) },
+      signature: { mime: row.signature_mime!, data: toBase64(row.signature!) },
+      sealedBiometrics: toBase64(row.sealed_biometrics!),
+      exceptions: JSON.parse(row.exceptions!) as RecordingPacket['exceptions'],
     };
-    return { seq: Number(row.seq), kind: 'recording.created' as const, occurredAt: row.created_at, packet };
+    return { seq, kind: 'recording.created', occurredAt: row.created_at, packet };
   });
 }
 
@@ -58,17 +63,18 @@ export async function pushOnce(ctx: OfficeContext, client: CentralClient, batchS
     }
     throw error;
   }
-  const acknowledged = entries.filter((e) => e.seq <= result.appliedThrough).map((e) => e.packet.recordId);
+  const acknowledged = entries.filter((e) => e.seq <= result.appliedThrough).flatMap((e) => (isRecordingEntry(e) ? [e.packet.recordId] : []));
   await ctx.db.transaction().execute(async (trx) => {
     await setSyncValue(trx, 'acked_seq', Math.max(result.appliedThrough, await getSyncNumber(trx, 'acked_seq')));
     await setSyncValue(trx, 'last_push_at', sentAt);
+    if (acknowledged.length === 0) return;
     const waiting = await trx.selectFrom('records').select('id').where('id', 'in', acknowledged).where('status', '=', 'BIO_CAPTURED').execute();
     if (waiting.length === 0) return;
     const ids = waiting.map((r) => r.id);
     await trx.insertInto('status_events').values(ids.map((id) => ({ record_id: id, status: 'SENT_FOR_ENROLLMENT', at: sentAt, source: 'office', note: null }))).execute();
     await trx.updateTable('records').set({ status: 'SENT_FOR_ENROLLMENT', status_at: sentAt }).where('id', 'in', ids).execute();
   });
-  return acknowledged.length;
+  return entries.filter((e) => e.seq <= result.appliedThrough).length;
 }
 
 /** Applies the centre's status changes after our cursor; the cursor moves in the same transaction. */
