@@ -20,7 +20,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: process.env.TANGGUH_API ?? 'http://127.0.0.1:3000', changeOrigin: false },
+      '/api': { target: process.env.TANGGUH_API ?? 'http://127.0.0.1:7200', changeOrigin: false },
     },
   },
 });
