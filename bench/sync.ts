@@ -1,0 +1,328 @@
+/**
+ * Sync benchmark: Jember's backlog. N recordings are queued at the office while the centre is down
+ * (through `recordResident`, the real local-first write path), then the centre and the office start and
+ * the outbox drains. Printed: the recording rate, the drain rate (signed HTTP push → durable apply at the
+ * centre), a plain batched SQLite insert of the same rows as the baseline measured in the same run, and
+ * — separately and for a smaller N — the time to deduplicate to PRINT_READY_RECORD.
+ *
+ *   npm run bench:sync                     # N = 70000
+ *   BENCH_N=5000 npm run bench:sync        # quicker
+ *   BENCH_BATCH=200                        # office push batch = baseline transaction size (office default 200)
+ *   BENCH_DEDUP_N=2000                     # 0 skips the deduplication stage
+ *   BENCH_KEEP=1                           # keep the data directory
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { RecordingRequest } from '@tangguh/protocol';
+
+const N = Number(process.env.BENCH_N ?? 70000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 200);
+const DEDUP_N = Number(process.env.BENCH_DEDUP_N ?? 2000);
+const SEED = 3509;
+/** Requests per message from the capture worker. */
+const CHUNK = 250;
+
+// ---------------------------------------------------------------------------------------------------
+// The capture worker: builds synthetic recording requests (photo, signature, 12 templates per person) on
+// the second core while the main thread records, so the benchmark does not wait on the synthetic device.
+
+interface WorkerInput {
+  count: number;
+  seed: number;
+}
+type ToWorker = { type: 'more' };
+type FromWorker = { type: 'chunk'; requests: RecordingRequest[]; generationMs: number } | { type: 'done' };
+
+if (!isMainThread) {
+  const { count, seed } = workerData as WorkerInput;
+  const { syntheticResidents } = await import('@tangguh/capture');
+  const { loadRegionDirectory } = await import('@tangguh/regions');
+  const { syntheticRecording } = await import('../apps/cli/src/seed.ts');
+  const people = syntheticResidents(count, { seed, regencyCode: '35.09', regions: await loadRegionDirectory() });
+  let next = 0;
+  const produce = async () => {
+    if (next >= people.length) {
+      parentPort!.postMessage({ type: 'done' } satisfies FromWorker);
+      return;
+    }
+    const started = performance.now();
+    const requests: RecordingRequest[] = [];
+    for (const end = Math.min(people.length, next + CHUNK); next < end; next++) {
+      const person = people[next]!;
+      requests.push(await syntheticRecording(person, `bench-${seed}-${person.nik}`));
+    }
+    parentPort!.postMessage({ type: 'chunk', requests, generationMs: performance.now() - started } satisfies FromWorker);
+  };
+  // One chunk at a time, in order, however many requests for more are waiting.
+  let chain = Promise.resolve();
+  parentPort!.on('message', (_message: ToWorker) => {
+    chain = chain.then(produce);
+  });
+}
+
+/** Streams `count` requests from a capture worker, two chunks ahead at most. */
+async function* captureStream(count: number, seed: number, stats: { generationMs: number }): AsyncGenerator<RecordingRequest> {
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  const worker = new Worker(bootstrap, { eval: true, execArgv: [], workerData: { count, seed } satisfies WorkerInput });
+  const inbox: FromWorker[] = [];
+  let waiting: (() => void) | undefined;
+  let failure: Error | undefined;
+  worker.on('message', (message: FromWorker) => {
+    inbox.push(message);
+    waiting?.();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    waiting?.();
+  });
+  const ask = () => worker.postMessage({ type: 'more' } satisfies ToWorker);
+  ask();
+  ask();
+  try {
+    for (;;) {
+      while (inbox.length === 0) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (waiting = resolve));
+      }
+      const message = inbox.shift()!;
+      if (message.type === 'done') return;
+      ask();
+      stats.generationMs += message.generationMs;
+      yield* message.requests;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const rate = (n: number, ms: number) => `${fmtInt(n / (ms / 1000))} rec/s`;
+const progress = (text: string) => process.stderr.write(`\r\x1b[K${text}`);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function machineNote(): string {
+  const cpu = cpus();
+  let disk = '';
+  try {
+    disk = execFileSync('df', ['-h', '--output=source,fstype', tmpdir()], { encoding: 'utf8' }).trim().split('\n').at(-1)?.replace(/\s+/g, ' ') ?? '';
+  } catch {
+    // not important
+  }
+  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, data in ${tmpdir()}${disk ? ` on ${disk}` : ''}; load average at start ${loadavg()[0]!.toFixed(2)} (other work on the machine skews every figure)`;
+}
+
+/** Records `count` synthetic residents at the office in-process, through the real recording service. */
+async function queueRecordings(officeDb: string, count: number, seed: number, label: string): Promise<{ wallMs: number; recordMs: number; generationMs: number }> {
+  const { openOffice } = await import('@tangguh/office/runtime');
+  const { officeSessionStore } = await import('@tangguh/office/repositories/users');
+  const { recordResident } = await import('@tangguh/office/services/recording');
+  const { ctx, handle } = await openOffice(officeDb);
+  const operator = (await officeSessionStore(ctx.db).findLogin('operator'))!.user;
+  const stats = { generationMs: 0 };
+  let recordMs = 0;
+  let done = 0;
+  const started = performance.now();
+  try {
+    for await (const request of captureStream(count, seed, stats)) {
+      const t = performance.now();
+      await recordResident(ctx, { request, operator });
+      recordMs += performance.now() - t;
+      done += 1;
+      if (done % 500 === 0 || done === count) {
+        const elapsed = performance.now() - started;
+        const eta = ((count - done) * elapsed) / done;
+        progress(`${label}: recorded ${fmtInt(done)}/${fmtInt(count)}  ${rate(done, elapsed)} wall, ${rate(done, recordMs)} in recordResident  ETA ${fmtS(eta)}`);
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  process.stderr.write('\n');
+  if (done !== count) throw new Error(`only ${done} of ${count} recordings were queued`);
+  return { wallMs: performance.now() - started, recordMs, generationMs: stats.generationMs };
+}
+
+/** What one outbox entry weighs: the stored bytes, and the JSON an office sends for it. */
+async function packetSizes(officeDb: string): Promise<{ stored: number; wire: number; sample: number }> {
+  const { openOffice } = await import('@tangguh/office/runtime');
+  const { nextOutboxBatch } = await import('@tangguh/office/services/sync');
+  const { ctx, handle } = await openOffice(officeDb);
+  try {
+    const row = (await ctx.db
+      .selectFrom('records')
+      .select((eb) => eb.fn.avg<number>(eb.fn('length', ['photo'])).as('photo'))
+      .select((eb) => eb.fn.avg<number>(eb.fn('length', ['signature'])).as('signature'))
+      .select((eb) => eb.fn.avg<number>(eb.fn('length', ['sealed_biometrics'])).as('sealed'))
+      .select((eb) => eb.fn.avg<number>(eb.fn('length', ['biodata'])).as('biodata'))
+      .executeTakeFirstOrThrow()) as { photo: number; signature: number; sealed: number; biodata: number };
+    const entries = await nextOutboxBatch(ctx, 1000);
+    const wire = entries.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0) / Math.max(1, entries.length);
+    return { stored: Number(row.photo) + Number(row.signature) + Number(row.sealed) + Number(row.biodata), wire, sample: entries.length };
+  } finally {
+    await handle.close();
+  }
+}
+
+const readNumber = (path: string, sql: string): number => {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return Number(db.prepare(sql).pluck().get() ?? 0);
+  } finally {
+    db.close();
+  }
+};
+
+/**
+ * The baseline: the same rows (every column and byte of the centre's enrollments table, same table and
+ * indexes) inserted into a fresh file with better-sqlite3, WAL + synchronous=FULL, in transactions of
+ * BATCH rows. Only the insert transactions are timed, not reading the rows back from the centre.
+ */
+function baselineInsert(centralDb: string, file: string): { ms: number; rows: number } {
+  const source = new Database(centralDb, { readonly: true, fileMustExist: true });
+  const target = new Database(file);
+  try {
+    target.pragma('journal_mode = WAL');
+    target.pragma('synchronous = FULL');
+    const ddl = source.prepare("select sql from sqlite_master where tbl_name = 'enrollments' and sql is not null order by type desc").pluck().all() as string[];
+    for (const statement of ddl) target.exec(statement);
+    const columns = (source.prepare('pragma table_info(enrollments)').all() as { name: string }[]).map((c) => c.name);
+    const insert = target.prepare(`insert into enrollments (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+    const insertBatch = target.transaction((rows: unknown[][]) => {
+      for (const row of rows) insert.run(row);
+    });
+    const read = source.prepare(`select ${columns.join(', ')} from enrollments order by rowid`).raw(true);
+    let ms = 0;
+    let rows = 0;
+    let batch: unknown[][] = [];
+    const flush = () => {
+      const t = performance.now();
+      insertBatch(batch);
+      ms += performance.now() - t;
+      rows += batch.length;
+      batch = [];
+    };
+    for (const row of read.iterate() as IterableIterator<unknown[]>) {
+      batch.push(row);
+      if (batch.length === BATCH) flush();
+    }
+    if (batch.length > 0) flush();
+    return { ms, rows };
+  } finally {
+    source.close();
+    target.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { provisionStack, freePort, startCentral, startOffice } = await import('../apps/cli/src/stack.ts');
+  type NodeProcess = Awaited<ReturnType<typeof startCentral>>;
+  const dataDir = mkdtempSync(join(tmpdir(), 'tangguh-bench-sync-'));
+  const running: NodeProcess[] = [];
+  const say = (line: string) => console.log(line);
+  try {
+    say(`Tangguh sync benchmark — N = ${fmtInt(N)} recordings, push batch ${BATCH}`);
+    say(`Machine: ${machineNote()}`);
+
+    // 1. The backlog: recorded while the centre is down.
+    const paths = await provisionStack(join(dataDir, 'drain'));
+    const queued = await queueRecordings(paths.officeDb, N, SEED, 'queue');
+    const officeBytes = statSync(paths.officeDb).size;
+    say(
+      `Recording (office, in-process recordResident: checks + seal + one durable transaction each): ${rate(N, queued.recordMs)} ` +
+        `(${(queued.recordMs / N).toFixed(2)} ms each; wall ${fmtS(queued.wallMs)} with the synthetic capture on a second thread, ${fmtS(queued.generationMs)} of capture work)`,
+    );
+    const sizes = await packetSizes(paths.officeDb);
+    say(
+      `Average packet: ${fmtInt(sizes.stored)} bytes stored (photo + signature + sealed templates + biodata), ` +
+        `${fmtInt(sizes.wire)} bytes as JSON on the wire (sample of ${fmtInt(sizes.sample)}); office DB ${fmtInt(officeBytes / 2 ** 20)} MiB`,
+    );
+    const maxSeq = readNumber(paths.officeDb, 'select max(seq) from outbox');
+
+    // 2. The drain: the centre (API only: deduplication is a separate stage, measured below) and the office.
+    const centralPort = await freePort();
+    const central = await startCentral(paths.centralDb, centralPort, ['--services', 'api'], { quiet: true });
+    running.push(central);
+    const drainStarted = performance.now();
+    const office = await startOffice(paths.officeDb, await freePort(), central.url, ['--batch-size', String(BATCH), '--idle-ms', '200'], { quiet: true });
+    running.push(office);
+    const officeUpMs = performance.now() - drainStarted;
+    let firstAppliedAt: number | undefined;
+    let firstApplied = 0;
+    let applied = 0;
+    for (;;) {
+      applied = readNumber(paths.centralDb, "select applied_seq from offices where office_id = '3509'");
+      const now = performance.now();
+      if (applied > 0 && firstAppliedAt === undefined) {
+        firstAppliedAt = now;
+        firstApplied = applied;
+      }
+      progress(`drain: applied at the centre ${fmtInt(applied)}/${fmtInt(maxSeq)}  ${firstAppliedAt !== undefined && now > firstAppliedAt + 500 ? rate(applied - firstApplied, now - firstAppliedAt) : ''}`);
+      if (applied >= maxSeq) break;
+      if (now - drainStarted > 30 * 60_000) throw new Error('the drain did not finish within 30 minutes');
+      await sleep(100);
+    }
+    const drainMs = performance.now() - drainStarted;
+    const steadyMs = performance.now() - (firstAppliedAt ?? drainStarted);
+    // The office learns of it with the acknowledgement (its outbox pending → 0).
+    while (readNumber(paths.officeDb, "select value from sync_state where key = 'acked_seq'") < maxSeq) await sleep(50);
+    const ackedMs = performance.now() - drainStarted;
+    process.stderr.write('\n');
+    await office.stop();
+    await central.stop();
+    running.length = 0;
+
+    const enrolled = readNumber(paths.centralDb, 'select count(*) from enrollments');
+    const twice = readNumber(paths.centralDb, 'select count(*) from (select record_id from applied_entries group by record_id having count(*) > 1)');
+    if (enrolled !== N || twice !== 0) throw new Error(`centre holds ${enrolled} enrollments (expected ${N}), ${twice} applied twice`);
+    const drainRate = N / (drainMs / 1000);
+    say(
+      `Drain (office outbox → signed HTTP push → validated, durably applied at the centre; NOT deduplication): ${fmtInt(N)} in ${fmtS(drainMs)} = ${rate(N, drainMs)} ` +
+        `(incl. ${fmtS(officeUpMs)} office start-up; ${rate(N - firstApplied, steadyMs)} from the first applied batch; office acknowledged all after ${fmtS(ackedMs)})`,
+    );
+
+    // 3. The baseline, in the same run: a plain batched insert of the same rows.
+    const baseline = baselineInsert(paths.centralDb, join(dataDir, 'baseline.db'));
+    const baselineRate = baseline.rows / (baseline.ms / 1000);
+    say(`Baseline (better-sqlite3, same enrollments rows/columns/indexes, WAL + synchronous=FULL, ${BATCH}-row transactions): ${fmtInt(baseline.rows)} in ${fmtS(baseline.ms)} = ${rate(baseline.rows, baseline.ms)}`);
+    say(`Ratio drain / baseline: ${(drainRate / baselineRate).toFixed(3)} (the drain reaches ${(100 * drainRate / baselineRate).toFixed(1)}% of the plain insert rate; steady state ${(100 * ((N - firstApplied) / (steadyMs / 1000)) / baselineRate).toFixed(1)}%)`);
+
+    // 4. Deduplication, separately and smaller: the brute-force 1:N matcher is O(N × gallery).
+    if (DEDUP_N > 0) {
+      const small = await provisionStack(join(dataDir, 'dedup'));
+      await queueRecordings(small.officeDb, DEDUP_N, SEED + 1, 'dedup queue');
+      const started = performance.now();
+      const c = await startCentral(small.centralDb, await freePort(), [], { quiet: true });
+      running.push(c);
+      const o = await startOffice(small.officeDb, await freePort(), c.url, ['--batch-size', String(BATCH), '--idle-ms', '200'], { quiet: true });
+      running.push(o);
+      let ready = 0;
+      for (;;) {
+        ready = readNumber(small.officeDb, "select count(*) from records where status in ('PRINT_READY_RECORD', 'DUPLICATE_RECORD', 'ADJUDICATE_RECORD')");
+        progress(`dedup: final at the office ${fmtInt(ready)}/${fmtInt(DEDUP_N)}`);
+        if (ready >= DEDUP_N) break;
+        if (performance.now() - started > 15 * 60_000) throw new Error('deduplication did not finish within 15 minutes');
+        await sleep(200);
+      }
+      const ms = performance.now() - started;
+      process.stderr.write('\n');
+      const printReady = readNumber(small.officeDb, "select count(*) from records where status = 'PRINT_READY_RECORD'");
+      say(
+        `Deduplication end to end (N = ${fmtInt(DEDUP_N)}, centre + office started on the backlog until every record is final at the office): ${fmtS(ms)} = ${rate(DEDUP_N, ms)} ` +
+          `(${fmtInt(printReady)} PRINT_READY_RECORD; brute-force matcher, cost grows with the gallery, so this does not extrapolate linearly to ${fmtInt(N)})`,
+      );
+    }
+  } finally {
+    for (const node of running.reverse()) await node.stop('SIGTERM');
+    if (process.env.BENCH_KEEP) console.log(`data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (isMainThread) await main();
