@@ -1,0 +1,29 @@
+// @tangguh/credential — signed, offline-verifiable credentials for the Suket and e-signed (TTE)
+// documents. Runs unchanged in Node and in the browser (no node: modules, no Buffer); the QR image
+// helpers that need Node live in './node.ts' (`@tangguh/credential/node`).
+export { CredentialFormatError } from './errors.ts';
+export { toBase64Url, fromBase64Url } from './bytes.ts';
+export { generateSigningKey, signingKeyFromPrivate, keyId, type SigningKey } from './keys.ts';
+export {
+  CREDENTIAL_PREFIX,
+  MAX_CREDENTIAL_CHARS,
+  MAX_INFLATED_BYTES,
+
+  encodeCredential,
+  decodeCredential,
+  type CredentialClaims,
+  type DecodedCredential,
+} from './credential.ts';
+export {
+  signTrustList,
+  openTrustList,
+  signRevocationList,
+  openRevocationList,
+  type TrustedKey,
+  type TrustList,
+  type RevocationEntry,
+  type RevocationList,
+  type RevocationReason,
+} from './lists.ts';
+export { VERDICT_LABELS, verifyCredential, type Verdict, type VerificationResult, type VerificationLists, type Bilingual } from './verify.ts';
+export { embedCredentialInPdf, extractCredentialFromPdf } from './pdf.ts';

@@ -1,0 +1,32 @@
+// The credential text travels inside the PDF's document information dictionary (Keywords and
+// Subject), so an uploaded PDF can be verified without rendering the page and reading the QR.
+// pdf-lib is loaded on demand so the browser verifier only fetches it when a PDF is uploaded.
+import type { PDFDocument } from 'pdf-lib';
+import { CREDENTIAL_PREFIX, MAX_CREDENTIAL_CHARS } from './credential.ts';
+
+/** Sets Keywords to [text] and Subject to text. */
+export function embedCredentialInPdf(doc: PDFDocument, text: string): void {
+  doc.setKeywords([text]);
+  doc.setSubject(text);
+}
+
+function credentialIn(value: string | undefined): string | null {
+  if (typeof value !== 'string') return null;
+  const start = value.indexOf(CREDENTIAL_PREFIX);
+  if (start < 0) return null;
+  // Keywords are joined with spaces by pdf-lib, and Base45 itself contains spaces, so the text is taken
+  // whole from the prefix to the end; other tools may append keywords after a newline or semicolon.
+  const text = value.slice(start).split(/[\r\n;,]/)[0] ?? '';
+  return text.length > CREDENTIAL_PREFIX.length && text.length <= MAX_CREDENTIAL_CHARS ? text : null;
+}
+
+/** The credential text written by embedCredentialInPdf, or null (not a PDF, no credential, encrypted, …). */
+export async function extractCredentialFromPdf(pdf: Uint8Array): Promise<string | null> {
+  try {
+    const { PDFDocument } = await import('pdf-lib');
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
+    return credentialIn(doc.getKeywords()) ?? credentialIn(doc.getSubject());
+  } catch {
+    return null;
+  }
+}
