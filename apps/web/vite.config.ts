@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serviceWorkerManifest } from './src/verifier/build/sw-manifest.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -11,7 +12,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  // sw-manifest.json lists the hashed assets for the verifier's service worker (public/sw.js).
+  plugins: [react(), serviceWorkerManifest()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

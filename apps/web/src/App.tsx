@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { I18nProvider } from './i18n/index.tsx';
 import NotFound from './routes/NotFound.tsx';
@@ -9,6 +10,9 @@ import RecordingPage from './routes/petugas/Recording.tsx';
 import Adjudications from './routes/pusat/Adjudications.tsx';
 import CentreLayout from './routes/pusat/Layout.tsx';
 import CentreLogin from './routes/pusat/Login.tsx';
+
+// The public verifier carries the QR reader and the credential codec: loaded only when opened.
+const VerifierPage = lazy(() => import('./routes/verifikasi/VerifierPage.tsx'));
 
 export function AppRoutes() {
   return (
@@ -25,6 +29,14 @@ export function AppRoutes() {
         <Route index element={<Navigate to="/pusat/adjudikasi" replace />} />
         <Route path="adjudikasi" element={<Adjudications />} />
       </Route>
+      <Route
+        path="/verifikasi"
+        element={
+          <Suspense fallback={<p className="page">…</p>}>
+            <VerifierPage />
+          </Suspense>
+        }
+      />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

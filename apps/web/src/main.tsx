@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import App from './App.tsx';
 import './styles.css';
+import { registerVerifierServiceWorker } from './verifier/sw-register.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -11,3 +12,6 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// Offline mode for the public verifier only (see verifier/sw-register.ts).
+registerVerifierServiceWorker();

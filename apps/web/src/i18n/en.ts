@@ -1,4 +1,5 @@
 import type { Dictionary } from './id.ts';
+import { verifierEn } from '../verifier/messages.ts';
 
 /** English: the second language. The type forces exactly the same keys as the Indonesian dictionary. */
 export const en: Dictionary = {
@@ -246,4 +247,6 @@ export const en: Dictionary = {
   'status.CARD_PRINTED': 'Card printed',
   'status.CARD_SHIPPED': 'Card shipped to pickup point',
   'status.CARD_ISSUED': 'Card issued',
+
+  ...verifierEn,
 };

@@ -1,3 +1,5 @@
+import { verifierId } from '../verifier/messages.ts';
+
 /** Bahasa Indonesia: the default language and the source of the message keys. */
 export const id = {
   'app.name': 'Tangguh',
@@ -244,6 +246,8 @@ export const id = {
   'status.CARD_PRINTED': 'Kartu tercetak',
   'status.CARD_SHIPPED': 'Kartu dikirim ke lokasi ambil',
   'status.CARD_ISSUED': 'Kartu diserahkan',
+
+  ...verifierId,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof id;
