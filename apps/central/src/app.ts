@@ -3,6 +3,7 @@ import { installAuth, installErrorHandler, serveWebApp } from '@tangguh/platform
 import type { CentralContext } from './context.ts';
 import { syncRoutes } from './api/sync.ts';
 import { adjudicationRoutes } from './api/adjudications.ts';
+import { trustRoutes } from './api/trust.ts';
 import { centralSessionStore } from './repositories/users.ts';
 
 export interface CentralAppOptions {
@@ -18,6 +19,7 @@ export async function buildCentralApp(ctx: CentralContext, options: CentralAppOp
   app.get('/health', async () => ({ ok: true, node: 'central', time: new Date().toISOString() }));
   await app.register(async (scope) => syncRoutes(scope, ctx));
   await app.register(async (scope) => adjudicationRoutes(scope, ctx));
+  await app.register(async (scope) => trustRoutes(scope, ctx));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;
 }

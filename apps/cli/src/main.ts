@@ -1,9 +1,13 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
+import { runVerifyCli } from './verify-cli.ts';
 
 const USAGE = `tangguh — perintah / commands:
   demo [--data DIR] [--fresh] [--residents N]   centre + Jember office + web UI with demo data
   pusat stop|start|status                       simulate a central outage in the running demo
+  verify <png|jpg|pdf|TGH1:…> [--from URL | --lists DIR] [--root KEY] [--json]
+                                                check a Suket or signed document (exit 0 only when ASLI)
+  trust-fetch --out DIR [--from URL] [--root KEY]   save the root and signed lists for verify --lists DIR
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -11,6 +15,9 @@ const CONTROL = 'http://127.0.0.1:7400';
 
 async function main(): Promise<number> {
   switch (command) {
+    case 'verify':
+    case 'trust-fetch':
+      return runVerifyCli(command, rest);
     case 'demo': {
       const { values } = parseArgs({
         args: rest,

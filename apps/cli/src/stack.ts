@@ -8,6 +8,7 @@ import { addCentralUser, openCentral, registerOffice } from '@tangguh/central/pr
 import { addOfficeUser, provisionOffice } from '@tangguh/office/provision';
 import { openSqlite } from '@tangguh/platform';
 import type { OfficeDb } from '@tangguh/office/schema';
+import { provisionOfficeTrust } from './trust-provision.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CENTRAL_MAIN = join(ROOT, 'apps/central/src/main.ts');
@@ -50,6 +51,7 @@ export async function provisionStack(dataDir: string, options: { centralDb?: str
   try {
     const { publicKey } = await provisionOffice(paths.officeDb, { ...JEMBER, centralSealingPublicKey: central.ctx.sealingPublicKey }, regions);
     await registerOffice(central.ctx, { officeId: JEMBER.id, name: JEMBER.name, regencyCode: JEMBER.regencyCode, publicKey });
+    await provisionOfficeTrust(central.ctx, paths.officeDb, JEMBER.id);
     if (options.users ?? true) {
       for (const user of DEMO_CENTRAL_USERS) await addCentralUser(central.ctx, { ...user });
       const office = openSqlite<OfficeDb>(paths.officeDb);

@@ -4,6 +4,8 @@ import type { OfficeContext } from './context.ts';
 import { officeSessionStore, type OfficeUser } from './repositories/users.ts';
 import { recordingRoutes } from './api/recordings.ts';
 import { supportRoutes } from './api/support.ts';
+import { suketRoutes } from './api/sukets.ts';
+import { trustRoutes } from './api/trust.ts';
 
 export interface OfficeAppOptions {
   logger?: boolean;
@@ -18,6 +20,8 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   app.get('/health', async () => ({ ok: true, node: 'office', officeId: ctx.office.id }));
   await app.register(async (scope) => recordingRoutes(scope, ctx));
   await app.register(async (scope) => supportRoutes(scope, ctx));
+  await app.register(async (scope) => suketRoutes(scope, ctx));
+  await app.register(async (scope) => trustRoutes(scope, ctx));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;
 }

@@ -3,3 +3,4 @@ export * from './passwords.ts';
 export * from './database.ts';
 export * from './auth.ts';
 export * from './static.ts';
+export * from './verification.ts';

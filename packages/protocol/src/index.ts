@@ -1,3 +1,4 @@
 export * from './crypto.ts';
 export * from './sync.ts';
 export * from './recording.ts';
+export * from './suket.ts';

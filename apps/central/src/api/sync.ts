@@ -16,7 +16,7 @@ declare module 'fastify' {
 const unauthenticated = (code: string, id: string, en: string) => new DomainError(code, { id, en }, 'unauthenticated');
 
 /** Checks the office's signature over method, path, timestamp and body; returns the office id. */
-async function authenticateOffice(ctx: CentralContext, request: FastifyRequest): Promise<string> {
+export async function authenticateOffice(ctx: CentralContext, request: FastifyRequest): Promise<string> {
   const officeId = request.headers[SYNC_HEADERS.office];
   const timestamp = request.headers[SYNC_HEADERS.timestamp];
   const signature = request.headers[SYNC_HEADERS.signature];

@@ -7,6 +7,7 @@ import type { CentralContext } from '../context.ts';
 import { BruteForceMatcher } from '../matcher/brute-force.ts';
 import { upsertOffice } from '../repositories/offices.ts';
 import { upsertCentralUser, type CentralUser } from '../repositories/users.ts';
+import { setUpTrust } from './trust-setup.ts';
 
 async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | undefined> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -17,6 +18,7 @@ async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | u
 export async function openCentral(location: string): Promise<{ handle: Db<CentralDb>; ctx: CentralContext }> {
   const handle = openDatabase<CentralDb>(location);
   await migrateCentral(handle.db, handle.dialect);
+  await setUpTrust(handle.db);
   let privateKey = await setting(handle.db, 'sealing_private_key');
   let publicKey = await setting(handle.db, 'sealing_public_key');
   if (!privateKey || !publicKey) {

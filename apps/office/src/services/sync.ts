@@ -4,6 +4,7 @@ import type { OfficeContext } from '../context.ts';
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
 import type { CentralClient } from './central-client.ts';
 import { CentralUnavailable } from './central-client.ts';
+import { revokeSuketsOfIssuedCards } from './suket.ts';
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -94,6 +95,7 @@ export async function pullOnce(ctx: OfficeContext, client: CentralClient, pageSi
       for (const change of latest.values()) {
         await trx.updateTable('records').set({ status: change.status, status_at: change.at }).where('id', '=', change.recordId).execute();
       }
+      await revokeSuketsOfIssuedCards(trx, changes);
     }
     await setSyncValue(trx, 'pull_cursor', page.nextCursor);
     await setSyncValue(trx, 'last_pull_at', pulledAt);

@@ -3,6 +3,7 @@ import type { OfficeContext } from '../context.ts';
 import { CentralClient } from '../services/central-client.ts';
 import { pullOnce, pushOnce } from '../services/sync.ts';
 import { setSyncValue } from '../repositories/sync-state.ts';
+import { trustSyncer } from '../services/trust-sync.ts';
 
 export interface SyncWorkerOptions {
   centralUrl: string;
@@ -25,6 +26,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
     timeoutMs: options.requestTimeoutMs,
   });
   const batchSize = options.batchSize ?? 200;
+  const trust = trustSyncer(ctx, { centralUrl: options.centralUrl, timeoutMs: options.requestTimeoutMs });
   const idleMs = options.idleMs ?? 1000;
   const backoff = options.backoff ?? { baseMs: 500, capMs: 30_000 };
   let running = true;
@@ -51,6 +53,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
           pulled += page.applied;
           more = page.hasMore;
         }
+        await trust.run();
         failures = 0;
         ctx.monitor.succeeded(ctx.now());
         await setSyncValue(ctx.db, 'last_success_at', ctx.monitor.lastSuccessAt!);

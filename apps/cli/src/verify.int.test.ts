@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TestStack, makeTempDir, removeTempDirs, residentRequests } from '../../../test/helpers.ts';
+import { alterPayload } from '../../../test/tamper.ts';
+import { setupOrFail } from '../../../test/pg.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = join(ROOT, 'apps/cli/src/main.ts');
+
+/** Runs `tangguh <args>` as its own process, as a bank clerk's terminal would. */
+function tangguh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('tangguh verify, against a running office with the centre down', () => {
+  let stack: TestStack;
+  let dir: string;
+  let cookie: string;
+  let qrText: string;
+  let rootKey: string;
+  const files: Record<'png' | 'pdf', string> = { png: '', pdf: '' };
+
+  async function call(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers: Record<string, string> = { cookie, ...(init.body ? { 'content-type': 'application/json' } : {}) };
+    const response = await fetch(new URL(path, stack.officeUrl), { ...init, headers });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response;
+  }
+
+  setupOrFail(async () => {
+    stack = await TestStack.create();
+    await stack.startOffice();
+    dir = makeTempDir('tangguh-verify-');
+    const login = await fetch(new URL('/api/auth/login', stack.officeUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'operator-jember' }) });
+    cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const [resident] = await residentRequests(1, 9101);
+    const recorded = (await (await call('/api/recordings', { method: 'POST', body: JSON.stringify(resident!.request) })).json()) as { record: { id: string } };
+    const issued = (await (await call(`/api/recordings/${recorded.record.id}/suket`, { method: 'POST' })).json()) as { suket: { serial: string; qrText: string } };
+    qrText = issued.suket.qrText;
+    files.png = join(dir, 'suket-qr.png');
+    files.pdf = join(dir, 'suket.pdf');
+    writeFileSync(files.png, new Uint8Array(await (await call(`/api/sukets/${issued.suket.serial}/qr.png`)).arrayBuffer()));
+    writeFileSync(files.pdf, new Uint8Array(await (await call(`/api/sukets/${issued.suket.serial}/pdf`)).arrayBuffer()));
+    rootKey = ((await (await fetch(new URL('/api/trust/root', stack.officeUrl))).json()) as { publicKey: string }).publicKey;
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    removeTempDirs();
+  });
+
+  it('reads the QR from a PNG and says ASLI (exit 0), with the fields', async () => {
+    const run = await tangguh('verify', files.png, '--from', stack.officeUrl);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('ASLI / Valid');
+    expect(run.stdout).toContain('NIK');
+    expect(run.stdout).toMatch(/SKT-3509-\d{8}-\d{6}/);
+    // Not pinned: the root came from the same server, and the clerk is told so.
+    expect(run.stderr).toMatch(/tidak dipin|not pinned/);
+  });
+
+  it('reads the credential embedded in the PDF and says ASLI (exit 0)', async () => {
+    const run = await tangguh('verify', files.pdf, '--from', stack.officeUrl, '--root', rootKey);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('ASLI');
+    expect(run.stderr).not.toMatch(/not pinned/);
+  });
+
+  it('says PALSU (exit 1) for an altered text', async () => {
+    const run = await tangguh('verify', alterPayload(qrText), '--from', stack.officeUrl, '--root', rootKey);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('PALSU');
+  });
+
+  it('works offline from lists saved by trust-fetch, and refuses lists that the pinned root did not sign', async () => {
+    const lists = join(dir, 'lists');
+    const fetched = await tangguh('trust-fetch', '--from', stack.officeUrl, '--out', lists, '--root', rootKey);
+    expect(fetched.code, fetched.stderr).toBe(0);
+    await stack.stopOffice();
+    const run = await tangguh('verify', qrText, '--lists', lists, '--root', rootKey);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('ASLI');
+    const wrongRoot = await tangguh('verify', qrText, '--lists', lists, '--root', 'A'.repeat(43));
+    expect(wrongRoot.code).toBe(2);
+  });
+
+  it('exits 2 on a usage error', async () => {
+    expect((await tangguh('verify')).code).toBe(2);
+    expect((await tangguh('verify', join(dir, 'missing.png'), '--lists', dir)).code).toBe(2);
+    expect((await tangguh('verify', qrText, '--bogus')).code).toBe(2);
+  });
+});

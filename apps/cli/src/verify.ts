@@ -1,0 +1,172 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  CREDENTIAL_PREFIX,
+  extractCredentialFromPdf,
+  fromBase64Url,
+  keyId,
+  openRevocationList,
+  openTrustList,
+  verifyCredential,
+  type RevocationList,
+  type TrustList,
+  type VerificationResult,
+} from '@tangguh/credential';
+import { readQrFromImage } from '@tangguh/credential/node';
+import { SUKET_FIELD_LABELS } from '@tangguh/office/services/suket-subject';
+
+export const DEFAULT_FROM = 'http://127.0.0.1:7200';
+
+/** A usage problem or lists that cannot be had: exit code 2, as opposed to a verdict. */
+export class CliUsageError extends Error {}
+
+interface Root {
+  kid: string;
+  publicKey: string;
+}
+
+interface FetchedLists {
+  root: Root;
+  list: { signed: string; fetchedAt?: string };
+  revocations: { signed: string; fetchedAt?: string };
+}
+
+async function getJson(base: string, paths: string[]): Promise<unknown> {
+  let last = '';
+  for (const path of paths) {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, base), { signal: AbortSignal.timeout(15_000) });
+    } catch (error) {
+      throw new CliUsageError(`Tidak dapat menghubungi ${base} / cannot reach ${base}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`);
+    }
+    if (response.ok) return response.json();
+    last = `${path}: HTTP ${response.status}`;
+  }
+  throw new CliUsageError(`Daftar tidak tersedia di ${base} / lists not available at ${base} (${last})`);
+}
+
+/** The lists as an office (/api/trust/…) or the centre (/trust/…) serves them. */
+export async function fetchLists(from: string): Promise<FetchedLists> {
+  const root = (await getJson(from, ['/api/trust/root', '/trust/root'])) as Root;
+  const list = (await getJson(from, ['/api/trust/list', '/trust/list'])) as FetchedLists['list'];
+  const revocations = (await getJson(from, ['/api/trust/revocations', '/trust/revocations'])) as FetchedLists['revocations'];
+  return { root, list, revocations };
+}
+
+const FILES = { root: 'root.json', list: 'list.json', revocations: 'revocations.json' } as const;
+
+async function readLists(dir: string): Promise<FetchedLists> {
+  const read = async (name: string) => {
+    try {
+      return JSON.parse(await readFile(join(dir, name), 'utf8')) as unknown;
+    } catch (error) {
+      throw new CliUsageError(`Tidak dapat membaca ${join(dir, name)} / cannot read it (${(error as Error).message}); simpan dengan / save with: tangguh trust-fetch --out ${dir}`);
+    }
+  };
+  return { root: (await read(FILES.root)) as Root, list: (await read(FILES.list)) as FetchedLists['list'], revocations: (await read(FILES.revocations)) as FetchedLists['revocations'] };
+}
+
+/** Opens both lists with the root: the pinned one when given (refusing another), else the server's own, with a warning. */
+function openLists(lists: FetchedLists, pinned: string | undefined, warn: (line: string) => void): { trust: TrustList; revocations: RevocationList } {
+  let rootKey: Uint8Array;
+  if (pinned) {
+    rootKey = fromBase64Url(pinned);
+    if (lists.root?.publicKey && lists.root.publicKey !== pinned) {
+      warn(`PERINGATAN: kunci akar dari sumber (${lists.root.kid}) berbeda dengan --root (${keyId(rootKey)}); yang dipakai --root.`);
+      warn(`WARNING: the source's root key differs from --root; --root is used.`);
+    }
+  } else {
+    rootKey = fromBase64Url(lists.root.publicKey);
+    warn(`PERINGATAN: kunci akar ${lists.root.kid} diambil dari sumber yang sama, tidak dipin. Pin dengan --root <base64url>.`);
+    warn(`WARNING: root key ${lists.root.kid} was taken from the same source, not pinned. Pin it with --root <base64url>.`);
+  }
+  try {
+    return { trust: openTrustList(lists.list.signed, rootKey), revocations: openRevocationList(lists.revocations.signed, rootKey) };
+  } catch (error) {
+    throw new CliUsageError(`Daftar tidak sah untuk kunci akar ini / the lists do not verify with this root: ${(error as Error).message}`);
+  }
+}
+
+/** The credential text from the argument: the text itself, a PDF, a PNG/JPEG photo, or a text file. */
+export async function credentialFromArgument(input: string): Promise<string | null> {
+  if (input.startsWith(CREDENTIAL_PREFIX)) return input;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(input));
+  } catch (error) {
+    throw new CliUsageError(`Berkas tidak dapat dibaca / cannot read ${input}: ${(error as Error).message}`);
+  }
+  const head = Buffer.from(bytes.subarray(0, 8));
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return extractCredentialFromPdf(bytes);
+  if (head[0] === 0x89 && head.subarray(1, 4).toString('latin1') === 'PNG') return readQrFromImage(bytes);
+  if (head[0] === 0xff && head[1] === 0xd8) return readQrFromImage(bytes);
+  const text = Buffer.from(bytes).toString('utf8').trim();
+  return text.startsWith(CREDENTIAL_PREFIX) ? text : null;
+}
+
+/** A calendar date in Jakarta (WIB), as printed on the document. */
+const date = (unix: number) => new Date((unix + 7 * 3600) * 1000).toISOString().slice(0, 10);
+
+export function formatResult(result: VerificationResult, ages: { list?: string; revocations?: string }): string {
+  const lines = [`${result.label.id} / ${result.label.en}  (${result.verdict})`, '', `  ${result.reason.id}`, `  ${result.reason.en}`];
+  if (result.claims) {
+    const c = result.claims;
+    const row = (label: string, value: string) => lines.push(`  ${label.padEnd(36)} ${value}`);
+    lines.push('');
+    row('Nomor / serial', c.ser);
+    row('Jenis / type', c.typ);
+    if (result.issuer) row('Penerbit / issuer', `${result.issuer.officeName} (${result.issuer.officeId}, kunci/key ${result.issuer.kid})`);
+    row('Terbit / issued', date(c.iat));
+    if (c.exp !== undefined) row('Berlaku s.d. / valid until', date(c.exp));
+    lines.push('');
+    const known = new Map(SUKET_FIELD_LABELS.map((f) => [f.key, f]));
+    for (const [key, value] of Object.entries(c.sub)) {
+      const label = known.get(key);
+      row(label ? `${label.id} / ${label.en}` : key, value);
+    }
+  }
+  lines.push('', `  Daftar kunci / trust list: ${ages.list ?? date(result.trustListIssuedAt)} · daftar cabut / revocations: ${ages.revocations ?? date(result.revocationListIssuedAt)}`);
+  return lines.join('\n');
+}
+
+/** `tangguh verify <image|pdf|TGH1:text>`: 0 when ASLI/VALID, 1 for any other verdict, 2 for usage errors. */
+export async function verifyCommand(args: string[], out = (s: string) => process.stdout.write(`${s}\n`), err = (s: string) => process.stderr.write(`${s}\n`)): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { from: { type: 'string' }, root: { type: 'string' }, lists: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw new CliUsageError('Pemakaian / usage: tangguh verify <gambar.png|foto.jpg|dokumen.pdf|TGH1:…> [--from URL | --lists DIR] [--root BASE64URL] [--json]');
+  if (values.from && values.lists) throw new CliUsageError('Pilih salah satu / choose one: --from or --lists');
+  const text = await credentialFromArgument(positionals[0]!);
+  const lists = values.lists ? await readLists(values.lists) : await fetchLists(values.from ?? DEFAULT_FROM);
+  const opened = openLists(lists, values.root, err);
+  const result: VerificationResult = text
+    ? verifyCredential(text, { trust: opened.trust, revocations: opened.revocations, now: Math.floor(Date.now() / 1000) })
+    : {
+        verdict: 'UNREADABLE',
+        label: { id: 'TIDAK TERBACA', en: 'Unreadable' },
+        reason: { id: 'Tidak ada kode QR atau teks dokumen Tangguh yang terbaca pada masukan ini.', en: 'No QR code or Tangguh document text could be read from this input.' },
+        checkedAt: Math.floor(Date.now() / 1000),
+        trustListIssuedAt: opened.trust.issuedAt,
+        revocationListIssuedAt: opened.revocations.issuedAt,
+      };
+  out(values.json ? JSON.stringify(result, null, 2) : formatResult(result, { list: lists.list.fetchedAt, revocations: lists.revocations.fetchedAt }));
+  return result.verdict === 'VALID' ? 0 : 1;
+}
+
+/** `tangguh trust-fetch --out DIR`: saves the root and both signed lists for `verify --lists DIR` (no network then). */
+export async function trustFetchCommand(args: string[], out = (s: string) => process.stdout.write(`${s}\n`), err = (s: string) => process.stderr.write(`${s}\n`)): Promise<number> {
+  const { values } = parseArgs({ args, options: { from: { type: 'string', default: DEFAULT_FROM }, out: { type: 'string' }, root: { type: 'string' } } });
+  if (!values.out) throw new CliUsageError('Pemakaian / usage: tangguh trust-fetch --out DIR [--from URL] [--root BASE64URL]');
+  const lists = await fetchLists(values.from);
+  const opened = openLists(lists, values.root, err);
+  await mkdir(values.out, { recursive: true });
+  await writeFile(join(values.out, FILES.root), JSON.stringify(values.root ? { kid: keyId(fromBase64Url(values.root)), publicKey: values.root } : lists.root, null, 2));
+  await writeFile(join(values.out, FILES.list), JSON.stringify({ fetchedAt: new Date().toISOString(), ...lists.list }, null, 2));
+  await writeFile(join(values.out, FILES.revocations), JSON.stringify({ fetchedAt: new Date().toISOString(), ...lists.revocations }, null, 2));
+  out(`Disimpan / saved in ${values.out}: ${opened.trust.keys.length} kunci/keys (urutan/sequence ${opened.trust.sequence}), ${opened.revocations.entries.length} dicabut/revoked (urutan/sequence ${opened.revocations.sequence}).`);
+  return 0;
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { extractCredentialFromPdf } from '@tangguh/credential';
+import { readQrFromImage } from '@tangguh/credential/node';
+import { DomainError } from '@tangguh/domain';
+import { sendError } from './http-errors.ts';
+
+/** A credential's text is a few hundred characters; anything far longer is not one. */
+export const CREDENTIAL_TEXT_MAX = 4096;
+export const VERIFY_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+const textBody = z.object({ text: z.string() });
+
+const badText = (code: string, id: string, en: string) => new DomainError(code, { id, en });
+
+/** The text of a credential from a JSON body `{ text }` or a plain-text body. */
+function credentialText(body: unknown): string {
+  const raw = typeof body === 'string' ? body : textBody.safeParse(body).data?.text;
+  const text = raw?.trim();
+  if (!text) throw badText('CREDENTIAL_TEXT_MISSING', 'Kirim teks QR dalam isian "text".', 'Send the QR text in the "text" field.');
+  if (text.length > CREDENTIAL_TEXT_MAX) {
+    throw badText('CREDENTIAL_TEXT_TOO_LONG', `Teks QR terlalu panjang (lebih dari ${CREDENTIAL_TEXT_MAX} karakter); ini bukan dokumen Tangguh.`, `The QR text is too long (over ${CREDENTIAL_TEXT_MAX} characters); it is not a Tangguh document.`);
+  }
+  return text;
+}
+
+type UploadKind = 'png' | 'jpeg' | 'pdf';
+
+/** By the leading bytes: what a browser declares for an upload cannot be trusted. */
+export function uploadKind(bytes: Uint8Array): UploadKind | undefined {
+  const starts = (...magic: number[]) => bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  if (starts(0xff, 0xd8, 0xff)) return 'jpeg';
+  if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return 'pdf';
+  return undefined;
+}
+
+/** The credential text in an uploaded photo, scan or PDF; null when there is none to read. */
+export async function credentialFromUpload(bytes: Uint8Array): Promise<string | null> {
+  const kind = uploadKind(bytes);
+  if (!kind) {
+    throw badText('UPLOAD_UNSUPPORTED', 'Unggah foto PNG atau JPEG, atau berkas PDF dokumen.', 'Upload a PNG or JPEG photo, or the document PDF.');
+  }
+  if (kind === 'pdf') return extractCredentialFromPdf(bytes);
+  return readQrFromImage(bytes);
+}
+
+/**
+ * The public verification API shared by the office and the centre: POST /api/verifikasi { text } and
+ * POST /api/verifikasi/gambar (a raw PNG, JPEG or PDF body). `verify` answers with the node's verdict
+ * and the age of the lists it used; it must never throw for a bad credential, only for a broken node.
+ */
+export async function installVerificationRoutes<R>(app: FastifyInstance, verify: (text: string) => Promise<R>): Promise<void> {
+  await app.register(async (scope) => {
+    // Too many checks from one address (a scraper, a loop): say so in both languages; anything else goes
+    // on to the node's own error handler.
+    scope.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+      if (error.statusCode !== 429) throw error;
+      return sendError(reply, request, 429, 'TOO_MANY_CHECKS', {
+        id: 'Terlalu banyak pemeriksaan dari alamat ini. Tunggu satu menit, lalu coba lagi.',
+        en: 'Too many checks from this address. Wait a minute, then try again.',
+      });
+    });
+    // '*' too: whatever a browser or scanner declares, the leading bytes decide (uploadKind).
+    for (const type of ['image/png', 'image/jpeg', 'application/pdf', '*']) {
+      scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: VERIFY_UPLOAD_MAX_BYTES }, (_request, body, done) => done(null, body));
+    }
+
+    scope.post('/api/verifikasi', { bodyLimit: 64 * 1024, config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (request) => {
+      return verify(credentialText(request.body));
+    });
+
+    scope.post('/api/verifikasi/gambar', { bodyLimit: VERIFY_UPLOAD_MAX_BYTES, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+      if (!(request.body instanceof Buffer) || request.body.length === 0) {
+        throw badText('UPLOAD_MISSING', 'Kirim berkas foto (PNG/JPEG) atau PDF sebagai isi permintaan.', 'Send the photo (PNG/JPEG) or PDF file as the request body.');
+      }
+      const text = await credentialFromUpload(new Uint8Array(request.body));
+      if (!text) {
+        return sendError(reply, request, 422, 'QR_NOT_FOUND', {
+          id: 'Tidak ada kode QR yang terbaca pada berkas ini. Foto ulang QR lebih dekat, tegak dan terang, atau unggah PDF aslinya.',
+          en: 'No readable QR code was found in this file. Photograph the QR closer, straight and well lit, or upload the original PDF.',
+        });
+      }
+      return verify(text);
+    });
+  });
+}
