@@ -4,6 +4,7 @@ import type { CentralContext } from './context.ts';
 import { syncRoutes } from './api/sync.ts';
 import { adjudicationRoutes } from './api/adjudications.ts';
 import { trustRoutes } from './api/trust.ts';
+import { tteRoutes } from './api/tte.ts';
 import { centralSessionStore } from './repositories/users.ts';
 
 export interface CentralAppOptions {
@@ -20,6 +21,7 @@ export async function buildCentralApp(ctx: CentralContext, options: CentralAppOp
   await app.register(async (scope) => syncRoutes(scope, ctx));
   await app.register(async (scope) => adjudicationRoutes(scope, ctx));
   await app.register(async (scope) => trustRoutes(scope, ctx));
+  await app.register(async (scope) => tteRoutes(scope, ctx));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;
 }

@@ -5,6 +5,7 @@ import { openOffice } from '@tangguh/office/runtime';
 import { officeSessionStore } from '@tangguh/office/repositories/users';
 import { DEMO_CENTRAL_USERS, DEMO_OFFICE_USERS, provisionStack, startCentral, startOffice, type NodeProcess } from './stack.ts';
 import { seedResidents } from './seed.ts';
+import { switchCentreTte } from './tte-switch.ts';
 
 export interface DemoOptions {
   dataDir: string;
@@ -53,6 +54,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         central ??= await startCentral(paths.centralDb, options.centralPort);
         return reply(200, { central: 'running' });
       }
+      if (request.method === 'POST' && (request.url === '/tte/stop' || request.url === '/tte/start')) {
+        if (!central) return reply(409, { error: 'pusat berhenti / the centre is stopped' });
+        return reply(200, { tte: await switchCentreTte(centralUrl, request.url === '/tte/start') });
+      }
       if (request.method === 'GET' && request.url === '/status') return reply(200, { central: central ? 'running' : 'stopped', office: 'running' });
       return reply(404, { error: 'unknown control command' });
     } catch (error) {
@@ -76,6 +81,8 @@ ${DEMO_CENTRAL_USERS.map((u) => `  ${pad(u.username)} ${pad(u.password)} ${u.rol
 Simulasi gangguan pusat / simulate a central outage:
   npm run tangguh -- pusat stop      (perekaman tetap berjalan / recording continues)
   npm run tangguh -- pusat start     (antrean terkirim otomatis / the backlog drains by itself)
+  npm run tangguh -- tte stop|start  (layanan TTE pusat / the centre's e-signature service)
+Kepala dinas / head of office: ${office.url}/pimpinan
 Ctrl+C untuk berhenti / to stop.`);
 
   const shutdown = async () => {

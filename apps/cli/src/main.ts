@@ -8,6 +8,7 @@ const USAGE = `tangguh — perintah / commands:
   verify <png|jpg|pdf|TGH1:…> [--from URL | --lists DIR] [--root KEY] [--json]
                                                 check a Suket or signed document (exit 0 only when ASLI)
   trust-fetch --out DIR [--from URL] [--root KEY]   save the root and signed lists for verify --lists DIR
+  tte stop|start                                simulate an outage of the centre's e-signature (TTE) service
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -44,6 +45,18 @@ async function main(): Promise<number> {
       if (action !== 'stop' && action !== 'start' && action !== 'status') break;
       try {
         const response = await fetch(`${CONTROL}/${action === 'status' ? 'status' : `central/${action}`}`, { method: action === 'status' ? 'GET' : 'POST' });
+        console.log(await response.text());
+        return response.ok ? 0 : 1;
+      } catch {
+        console.error('Demo tidak berjalan (jalankan `npm start`). / The demo is not running (run `npm start`).');
+        return 1;
+      }
+    }
+    case 'tte': {
+      const action = rest[0];
+      if (action !== 'stop' && action !== 'start') break;
+      try {
+        const response = await fetch(`${CONTROL}/tte/${action}`, { method: 'POST' });
         console.log(await response.text());
         return response.ok ? 0 : 1;
       } catch {

@@ -6,13 +6,20 @@ import { recordingRoutes } from './api/recordings.ts';
 import { supportRoutes } from './api/support.ts';
 import { suketRoutes } from './api/sukets.ts';
 import { trustRoutes } from './api/trust.ts';
+import { documentRoutes } from './api/documents.ts';
+import { CentralClient } from './services/central-client.ts';
 
 export interface OfficeAppOptions {
   logger?: boolean;
   serveWeb?: boolean;
+  /** The centre, for the one thing that must ask it while a person waits: the head's TTE signature. */
+  centralUrl?: string;
 }
 
-/** The office node's HTTP API and web UI. Nothing here calls the centre: that is the sync worker's job. */
+/**
+ * The office node's HTTP API and web UI. Nothing here calls the centre (that is the sync worker's job),
+ * except the head's TTE signing, which cannot happen without it.
+ */
 export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false });
   installErrorHandler(app);
@@ -22,6 +29,8 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => supportRoutes(scope, ctx));
   await app.register(async (scope) => suketRoutes(scope, ctx));
   await app.register(async (scope) => trustRoutes(scope, ctx));
+  const signer = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey }) : undefined;
+  await app.register(async (scope) => documentRoutes(scope, ctx, { signer }));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;
 }

@@ -21,7 +21,7 @@ const { values } = parseArgs({
 const services = new Set(values.services.split(','));
 const { ctx, handle } = await openOffice(values.db);
 
-const app = await buildOfficeApp(ctx, { logger: values.log });
+const app = await buildOfficeApp(ctx, { logger: values.log, centralUrl: values.central });
 const worker = services.has('worker')
   ? startSyncWorker(ctx, {
       centralUrl: values.central,

@@ -7,6 +7,10 @@ import OfficeLayout from './routes/petugas/Layout.tsx';
 import OfficeLogin from './routes/petugas/Login.tsx';
 import RecordPage from './routes/petugas/RecordPage.tsx';
 import RecordingPage from './routes/petugas/Recording.tsx';
+import DocumentsPage from './routes/petugas/Documents.tsx';
+import HeadLayout from './routes/pimpinan/Layout.tsx';
+import HeadLogin from './routes/pimpinan/Login.tsx';
+import SigningPage from './routes/pimpinan/Signing.tsx';
 import Adjudications from './routes/pusat/Adjudications.tsx';
 import CentreLayout from './routes/pusat/Layout.tsx';
 import CentreLogin from './routes/pusat/Login.tsx';
@@ -23,6 +27,11 @@ export function AppRoutes() {
         <Route index element={<Dashboard />} />
         <Route path="rekam" element={<RecordingPage />} />
         <Route path="rekaman/:id" element={<RecordPage />} />
+        <Route path="dokumen" element={<DocumentsPage />} />
+      </Route>
+      <Route path="/pimpinan/masuk" element={<HeadLogin />} />
+      <Route path="/pimpinan" element={<HeadLayout />}>
+        <Route index element={<SigningPage />} />
       </Route>
       <Route path="/pusat/masuk" element={<CentreLogin />} />
       <Route path="/pusat" element={<CentreLayout />}>

@@ -1,7 +1,7 @@
 import type { MessageKey } from './i18n/index.tsx';
 
-/** The two audiences served by the same build: operators at an office node, adjudicators at the centre. */
-export type Area = 'office' | 'centre';
+/** Audiences served by the same build: operators and the head of office at an office node, adjudicators at the centre. */
+export type Area = 'office' | 'centre' | 'head';
 
 export interface AreaConfig {
   loginPath: string;
@@ -13,12 +13,15 @@ export interface AreaConfig {
 export const AREAS: Record<Area, AreaConfig> = {
   office: { loginPath: '/petugas/masuk', homePath: '/petugas', loginTitle: 'auth.officeTitle', loginIntro: 'auth.officeIntro' },
   centre: { loginPath: '/pusat/masuk', homePath: '/pusat/adjudikasi', loginTitle: 'auth.centreTitle', loginIntro: 'auth.centreIntro' },
+  head: { loginPath: '/pimpinan/masuk', homePath: '/pimpinan', loginTitle: 'auth.headTitle', loginIntro: 'auth.headIntro' },
 };
+
+const PREFIX: Record<Area, string> = { office: '/petugas', centre: '/pusat', head: '/pimpinan' };
 
 /** Only same-area, same-origin paths may be used as a post-login destination. */
 export function safeNext(area: Area, next: string | null): string {
   const { homePath, loginPath } = AREAS[area];
-  const prefix = area === 'office' ? '/petugas' : '/pusat';
+  const prefix = PREFIX[area];
   if (next === null || !next.startsWith(prefix) || next.startsWith('//') || next.startsWith(loginPath)) return homePath;
   return next;
 }

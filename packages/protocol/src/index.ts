@@ -1,4 +1,5 @@
 export * from './crypto.ts';
 export * from './sync.ts';
 export * from './recording.ts';
+export * from './tte.ts';
 export * from './suket.ts';

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { blobType, type DialectName } from '@tangguh/platform';
 import type { CentralDb } from './schema.ts';
+import { migrateTte } from './migrations-tte.ts';
 import { migrateTrust } from './migrations-trust.ts';
 
 /** Creates the centre's tables; written once with Kysely's schema builder so it runs on SQLite and PostgreSQL. */
@@ -128,4 +129,5 @@ async function createSchema(db: Kysely<CentralDb>, dialect: DialectName): Promis
     .addColumn('value', 'text', (c) => c.notNull())
     .execute();
   await migrateTrust(db, dialect);
+  await migrateTte(db, dialect);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { OfficeDb } from './schema.ts';
+import { migrateDocuments } from './migrations-documents.ts';
 import { migrateSuket } from './migrations-suket.ts';
 
 /** The office always runs on SQLite; the outbox seq is an AUTOINCREMENT key so a seq is never reused. */
@@ -78,4 +79,5 @@ export async function migrateOffice(db: Kysely<OfficeDb>): Promise<void> {
   await s.createTable('sync_state').ifNotExists().addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
   await s.createTable('counters').ifNotExists().addColumn('name', 'text', (c) => c.primaryKey()).addColumn('value', 'integer', (c) => c.notNull()).execute();
   await migrateSuket(db);
+  await migrateDocuments(db);
 }

@@ -1,4 +1,5 @@
 import { SYNC_HEADERS, changesResponseSchema, pushResultSchema, signRequest, type ChangesResponse, type PushBatch, type PushResult } from '@tangguh/protocol';
+import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 
 /** A failure talking to the centre, with what the operator should read. */
 export class CentralUnavailable extends Error {
@@ -34,6 +35,16 @@ export class CentralClient {
   async appliedSeq(): Promise<number> {
     const body = (await this.call('GET', '/sync/state', '')) as { appliedSeq: number };
     return Number(body.appliedSeq);
+  }
+
+  /** Whether the centre's e-signature (TTE) service is up. */
+  async tteHealth(): Promise<TteHealth> {
+    return tteHealthSchema.parse(await this.call('GET', '/sync/tte/health', ''));
+  }
+
+  /** Asks the centre's TTE service to sign a batch of documents with the head's key. */
+  async tteSign(request: TteSignRequest): Promise<TteSignResponse> {
+    return tteSignResponseSchema.parse(await this.call('POST', '/sync/tte/sign', JSON.stringify(request)));
   }
 
   private async call(method: 'GET' | 'POST', path: string, body: string): Promise<unknown> {

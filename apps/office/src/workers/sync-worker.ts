@@ -4,6 +4,7 @@ import { CentralClient } from '../services/central-client.ts';
 import { pullOnce, pushOnce } from '../services/sync.ts';
 import { setSyncValue } from '../repositories/sync-state.ts';
 import { trustSyncer } from '../services/trust-sync.ts';
+import { probeTte } from '../services/tte-status.ts';
 
 export interface SyncWorkerOptions {
   centralUrl: string;
@@ -43,6 +44,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
   const loop = (async () => {
     let failures = 0;
     while (running) {
+      await probeTte(ctx, client);
       ctx.monitor.attempt(ctx.now());
       try {
         const pushed = await pushOnce(ctx, client, batchSize);

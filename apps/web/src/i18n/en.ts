@@ -1,5 +1,6 @@
 import type { Dictionary } from './id.ts';
 import { verifierEn } from '../verifier/messages.ts';
+import { documentsEn } from '../documents/messages.ts';
 
 /** English: the second language. The type forces exactly the same keys as the Indonesian dictionary. */
 export const en: Dictionary = {
@@ -249,4 +250,5 @@ export const en: Dictionary = {
   'status.CARD_ISSUED': 'Card issued',
 
   ...verifierEn,
+  ...documentsEn,
 };

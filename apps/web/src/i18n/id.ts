@@ -1,4 +1,5 @@
 import { verifierId } from '../verifier/messages.ts';
+import { documentsId } from '../documents/messages.ts';
 
 /** Bahasa Indonesia: the default language and the source of the message keys. */
 export const id = {
@@ -248,6 +249,7 @@ export const id = {
   'status.CARD_ISSUED': 'Kartu diserahkan',
 
   ...verifierId,
+  ...documentsId,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof id;

@@ -17,6 +17,8 @@ function OfficeFrame() {
             {t('nav.dashboard')}
           </NavLink>
           <NavLink to="/petugas/rekam">{t('nav.record')}</NavLink>
+          <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
+          {(user.role === 'head' || user.role === 'admin') && <NavLink to="/pimpinan">{t('nav.head')}</NavLink>}
         </nav>
       </AppHeader>
       <SyncBar />

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { isFinalStatus, StatusLabel } from '../../components/StatusLabel.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
+import { SuketPanel } from '../../documents/SuketPanel.tsx';
 import { formatDate, formatDateTime, formatRelative } from '../../format.ts';
 import { useNow, usePolling } from '../../hooks.ts';
 import { isMessageKey, useI18n } from '../../i18n/index.tsx';
@@ -96,6 +97,8 @@ export default function RecordPage() {
           {!final && <> · {t('record.live')}</>}
         </p>
       </section>
+
+      <SuketPanel recordId={record.id} recordStatus={record.status} />
 
       <div className="grid-2 grid-2--record">
         <section className="card" aria-labelledby="timeline-title">

@@ -1,0 +1,23 @@
+import { DEMO_CENTRAL_USERS } from './stack.ts';
+
+/**
+ * Switches the centre's e-signature (TTE) service on or off through its admin API, logged in as the demo's
+ * centre admin: the outage simulation behind `tangguh tte stop|start`.
+ */
+export async function switchCentreTte(centralUrl: string, available: boolean): Promise<{ available: boolean; since: string | null }> {
+  const admin = DEMO_CENTRAL_USERS.find((u) => u.role === 'admin')!;
+  const login = await fetch(new URL('/api/auth/login', centralUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: admin.username, password: admin.password }),
+  });
+  if (!login.ok) throw new Error(`login at the centre failed: HTTP ${login.status}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const response = await fetch(new URL('/api/admin/tte', centralUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ available }),
+  });
+  if (!response.ok) throw new Error(`switching TTE failed: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as { available: boolean; since: string | null };
+}

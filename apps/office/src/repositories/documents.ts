@@ -1,0 +1,86 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DocumentStatus, DocumentTables, DocumentsDb } from '../db/migrations-documents.ts';
+import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
+
+export type DocumentRow = Selectable<DocumentTables['documents']> & { type_name: string };
+export type AuditRow = Selectable<DocumentTables['signature_audit']> & { document_serial: string | null };
+
+export interface DocumentFieldDef {
+  key: string;
+  label: string;
+}
+
+export interface DocumentType {
+  code: string;
+  name: string;
+  fields: DocumentFieldDef[];
+}
+
+/** The database (or the caller's transaction: withTables keeps it) seen with the document tables. */
+export const docs = (db: OfficeDbOrTx): Kysely<DocumentsDb> => (db as Kysely<OfficeDb>).withTables<DocumentTables>();
+
+export async function listDocumentTypes(db: OfficeDbOrTx): Promise<DocumentType[]> {
+  const rows = await docs(db).selectFrom('document_types').select(['code', 'name', 'fields']).orderBy('created_at').orderBy('code').execute();
+  return rows.map((r) => ({ code: r.code, name: r.name, fields: JSON.parse(r.fields) as DocumentFieldDef[] }));
+}
+
+export async function findDocumentType(db: OfficeDbOrTx, code: string): Promise<DocumentType | undefined> {
+  const row = await docs(db).selectFrom('document_types').select(['code', 'name', 'fields']).where('code', '=', code).executeTakeFirst();
+  return row ? { code: row.code, name: row.name, fields: JSON.parse(row.fields) as DocumentFieldDef[] } : undefined;
+}
+
+function documentQuery(db: OfficeDbOrTx) {
+  return docs(db).selectFrom('documents').innerJoin('document_types', 'document_types.code', 'documents.type').selectAll('documents').select('document_types.name as type_name');
+}
+
+export function findDocument(db: OfficeDbOrTx, id: string): Promise<DocumentRow | undefined> {
+  return documentQuery(db).where('documents.id', '=', id).executeTakeFirst();
+}
+
+export function listDocuments(db: OfficeDbOrTx, query: { status?: DocumentStatus; ids?: string[]; limit: number; oldestFirst?: boolean }): Promise<DocumentRow[]> {
+  let q = documentQuery(db);
+  if (query.status) q = q.where('documents.status', '=', query.status);
+  if (query.ids) q = q.where('documents.id', 'in', query.ids.length > 0 ? query.ids : ['']);
+  const direction = query.oldestFirst ? 'asc' : 'desc';
+  return q.orderBy('documents.created_at', direction).orderBy('documents.serial', direction).limit(query.limit).execute();
+}
+
+export async function countDocumentsByStatus(db: OfficeDbOrTx): Promise<Record<string, number>> {
+  const rows = await docs(db)
+    .selectFrom('documents')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/**
+ * The same type and number's earlier documents that a newer one replaces. `statuses` says which: at
+ * creation only unsigned drafts; once the newer one is signed, the signed ones too.
+ */
+export function olderVersions(db: OfficeDbOrTx, newer: { id: string; type: string; nomor: string; created_at: string }, statuses: DocumentStatus[]) {
+  return docs(db)
+    .selectFrom('documents')
+    .select(['id', 'serial', 'status'])
+    .where('type', '=', newer.type)
+    .where('nomor', '=', newer.nomor)
+    .where('id', '!=', newer.id)
+    .where('created_at', '<=', newer.created_at)
+    .where('status', 'in', statuses)
+    .execute();
+}
+
+export async function getPolicy(db: OfficeDbOrTx, key: string) {
+  return docs(db).selectFrom('office_policies').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
+export function listAudit(db: OfficeDbOrTx, limit: number): Promise<AuditRow[]> {
+  return docs(db)
+    .selectFrom('signature_audit')
+    .leftJoin('documents', 'documents.id', 'signature_audit.document_id')
+    .selectAll('signature_audit')
+    .select('documents.serial as document_serial')
+    .orderBy('signature_audit.id', 'desc')
+    .limit(limit)
+    .execute();
+}

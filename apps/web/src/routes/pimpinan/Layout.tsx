@@ -1,0 +1,40 @@
+import { NavLink, Outlet } from 'react-router';
+import { AppHeader } from '../../components/AppHeader.tsx';
+import { RequireSession, useSession } from '../../components/Session.tsx';
+import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
+import { AREAS } from '../../areas.ts';
+import { useI18n } from '../../i18n/index.tsx';
+
+function HeadFrame() {
+  const { t } = useI18n();
+  const { user, logout } = useSession();
+  const place = [user.officeName, t('nav.head')].filter(Boolean).join(' · ');
+  return (
+    <SyncProvider>
+      <AppHeader homePath={AREAS.head.homePath} place={place} user={user} onLogout={() => void logout()}>
+        <nav className="app-nav" aria-label={t('nav.main')}>
+          <NavLink to="/pimpinan" end>
+            {t('nav.signing')}
+          </NavLink>
+          <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
+          <NavLink to="/petugas" end>
+            {t('nav.toOffice')}
+          </NavLink>
+        </nav>
+      </AppHeader>
+      <SyncBar />
+      <main className="page" id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </SyncProvider>
+  );
+}
+
+/** The head of office's pages (same office node, same session as the operators' pages). */
+export default function HeadLayout() {
+  return (
+    <RequireSession area="head">
+      <HeadFrame />
+    </RequireSession>
+  );
+}

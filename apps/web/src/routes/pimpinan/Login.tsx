@@ -1,0 +1,5 @@
+import { LoginPage } from '../../components/LoginPage.tsx';
+
+export default function HeadLogin() {
+  return <LoginPage area="head" />;
+}
