@@ -131,6 +131,14 @@ async function rewriteStoredState(page: Page, change: { rootPublicKey?: string; 
     if (listsFetchedAt) state.trust.fetchedAt = state.revocations.fetchedAt = listsFetchedAt;
     await request((store) => store.put(state, 'state-v1'));
     db.close();
+    if (listsFetchedAt) {
+      // The service worker's copies of /api/trust/* are as old as the device's: without this, an offline
+      // reload could be answered from a copy cached seconds ago and the page would rightly call it fresh.
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const cached of await cache.keys()) if (new URL(cached.url).pathname.startsWith('/api/trust/')) await cache.delete(cached);
+      }
+    }
   }, change);
 }
 
