@@ -1,22 +1,8 @@
+import { RECORD_STATUSES } from '@tangguh/domain';
 import { isMessageKey, useI18n, type Translate } from '../i18n/index.tsx';
 
-/** Record statuses in lifecycle order (DOMAIN.md). */
-export const STATUS_ORDER = [
-  'BIO_CAPTURED',
-  'SENT_FOR_ENROLLMENT',
-  'RECEIVED_AT_CENTRAL',
-  'PROCESSING',
-  'ENROLL_FAILURE_AT_REGIONAL',
-  'ENROLL_FAILURE_AT_CENTRAL',
-  'SEARCH_FAILURE_AT_CENTRAL',
-  'ADJUDICATE_RECORD',
-  'DUPLICATE_RECORD',
-  'PRINT_READY_RECORD',
-  'SENT_FOR_CARD_PRINTING',
-  'CARD_PRINTED',
-  'CARD_SHIPPED',
-  'CARD_ISSUED',
-] as const;
+/** Record statuses in lifecycle order (DOMAIN.md), from the domain package the servers use too. */
+export const STATUS_ORDER = RECORD_STATUSES;
 
 const FAILURES = new Set(['ENROLL_FAILURE_AT_REGIONAL', 'ENROLL_FAILURE_AT_CENTRAL', 'SEARCH_FAILURE_AT_CENTRAL']);
 const DONE = new Set(['PRINT_READY_RECORD', 'SENT_FOR_CARD_PRINTING', 'CARD_PRINTED', 'CARD_SHIPPED', 'CARD_ISSUED']);

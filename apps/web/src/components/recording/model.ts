@@ -1,28 +1,12 @@
+import { BIOMETRIC_EXCEPTIONS, BLOOD_TYPES, FINGER_POSITIONS, IRIS_POSITIONS, MARITAL_STATUSES, NATIONALITIES, RELIGIONS, type BiometricException } from '@tangguh/domain';
 import type { ApiIssue, Biodata, BiometricSubmission, CaptureResult, NewRecording } from '../../api-types.ts';
 
-export const POSITIONS = [
-  'R_THUMB',
-  'R_INDEX',
-  'R_MIDDLE',
-  'R_RING',
-  'R_LITTLE',
-  'L_THUMB',
-  'L_INDEX',
-  'L_MIDDLE',
-  'L_RING',
-  'L_LITTLE',
-  'R_IRIS',
-  'L_IRIS',
-] as const;
+// The same lists the office validates against (pure domain code, safe in the browser).
+export const POSITIONS = [...FINGER_POSITIONS, ...IRIS_POSITIONS] as const;
 export type Position = (typeof POSITIONS)[number];
-
-export const EXCEPTIONS = ['AMPUTATED', 'BANDAGED', 'SCARRED', 'CONGENITAL', 'UNREADABLE'] as const;
-export type BiometricException = (typeof EXCEPTIONS)[number];
-
-export const BLOOD_TYPES = ['A', 'B', 'AB', 'O', '-'] as const;
-export const RELIGIONS = ['ISLAM', 'KRISTEN', 'KATOLIK', 'HINDU', 'BUDDHA', 'KONGHUCU', 'KEPERCAYAAN'] as const;
-export const MARITAL_STATUSES = ['BELUM_KAWIN', 'KAWIN', 'CERAI_HIDUP', 'CERAI_MATI'] as const;
-export const NATIONALITIES = ['WNI', 'WNA'] as const;
+export const EXCEPTIONS = BIOMETRIC_EXCEPTIONS;
+export type { BiometricException };
+export { BLOOD_TYPES, MARITAL_STATUSES, NATIONALITIES, RELIGIONS };
 
 /** Noise of the synthetic capture device for each quality choice. */
 export const QUALITY_NOISE = { good: 0.04, poor: 0.2 } as const;
