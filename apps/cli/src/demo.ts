@@ -70,6 +70,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   console.log(`
 Tangguh berjalan / is running
   Kantor (petugas)  ${office.url}/petugas      — ${dataDir}/office
+  Verifikasi (publik) ${office.url}/verifikasi
   Pusat (adjudikasi) ${centralUrl}/pusat/adjudikasi
   Data              ${dataDir}
 
