@@ -1,3 +1,4 @@
+import { stopOnSignals } from '@tangguh/platform';
 import { parseArgs } from 'node:util';
 import { buildCentralApp } from './app.ts';
 import { openCentral } from './services/provision.ts';
@@ -29,14 +30,4 @@ if (services.has('api')) {
   console.log(`[pusat] listening on http://${values.host}:${values.port} (gallery ${ctx.matcher.size})`);
 }
 
-let closing = false;
-async function shutdown() {
-  if (closing) return;
-  closing = true;
-  await app.close();
-  await worker?.stop();
-  await handle.close();
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+stopOnSignals([() => app.close(), () => worker?.stop(), () => handle.close()]);

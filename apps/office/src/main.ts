@@ -1,3 +1,4 @@
+import { stopOnSignals } from '@tangguh/platform';
 import { parseArgs } from 'node:util';
 import { buildOfficeApp } from './app.ts';
 import { openOffice } from './runtime.ts';
@@ -35,14 +36,4 @@ if (services.has('api')) {
   console.log(`[kantor ${ctx.office.id}] listening on http://${values.host}:${values.port}`);
 }
 
-let closing = false;
-async function shutdown() {
-  if (closing) return;
-  closing = true;
-  await app.close();
-  await worker?.stop();
-  await handle.close();
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+stopOnSignals([() => app.close(), () => worker?.stop(), () => handle.close()]);

@@ -4,3 +4,4 @@ export * from './database.ts';
 export * from './auth.ts';
 export * from './static.ts';
 export * from './verification.ts';
+export * from './shutdown.ts';
