@@ -21,4 +21,22 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['fastify*', 'kysely*', 'react*', 'better-sqlite3', 'pg', 'node:fs*'] }],
     },
   },
+  {
+    // The web bundle runs in a browser: no Node built-ins, no server packages, no Node-only entries
+    // (signing and sealing live in `@tangguh/protocol/node` and `@tangguh/credential/node`).
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The web runs in a browser: no Node built-ins.' },
+            { group: ['@tangguh/*/node', '@tangguh/protocol/node', '@tangguh/credential/node'], message: 'Node-only entry: use the browser-safe entry of the package.' },
+            { group: ['@tangguh/platform', '@tangguh/office*', '@tangguh/central*', '@tangguh/capture', '@tangguh/regions'], message: 'Server-side package: the web imports only @tangguh/protocol, @tangguh/domain and @tangguh/credential.' },
+            { group: ['fastify*', '@fastify/*', 'kysely*', 'better-sqlite3', 'pg'], message: 'Server-side library in the web bundle.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SyntheticCaptureDevice, syntheticResidents } from '@tangguh/capture';
 import { formatRegistrationNumber, packSet, type Biodata, type BiometricSet } from '@tangguh/domain';
-import { SYNC_HEADERS, generateSigningKeyPair, seal, signRequest, type KeyPairPem, type PushBatch, type RecordingEntryWire, type RecordingPacket } from '@tangguh/protocol';
+import { SYNC_HEADERS, type PushBatch, type RecordingEntryWire, type RecordingPacket } from '@tangguh/protocol';
+import { generateSigningKeyPair, seal, signRequest, type KeyPairPem } from '@tangguh/protocol/node';
 import { loadRegionDirectory } from '@tangguh/regions';
 import type { CentralContext } from '@tangguh/central/context';
 import { registerOffice } from '@tangguh/central/provision';

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installAuth, installErrorHandler, serveWebApp } from '@tangguh/platform';
+import { installAuth, installContract, installErrorHandler, serveWebApp } from '@tangguh/platform';
 import type { CentralContext } from './context.ts';
 import { syncRoutes } from './api/sync.ts';
 import { adjudicationRoutes } from './api/adjudications.ts';
@@ -16,6 +16,7 @@ export interface CentralAppOptions {
 export async function buildCentralApp(ctx: CentralContext, options: CentralAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 });
   installErrorHandler(app);
+  await installContract(app, { title: 'Tangguh — central node API', description: 'The national centre: office sync (signed), deduplication and adjudication, trust lists, e-signature (TTE).' });
   await installAuth(app, centralSessionStore(ctx.db), (user) => user);
   app.get('/health', async () => ({ ok: true, node: 'central', time: new Date().toISOString() }));
   await app.register(async (scope) => syncRoutes(scope, ctx));

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installAuth, installErrorHandler, serveWebApp } from '@tangguh/platform';
+import { installAuth, installContract, installErrorHandler, serveWebApp } from '@tangguh/platform';
 import type { OfficeContext } from './context.ts';
 import { officeSessionStore, type OfficeUser } from './repositories/users.ts';
 import { recordingRoutes } from './api/recordings.ts';
@@ -23,6 +23,7 @@ export interface OfficeAppOptions {
 export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false });
   installErrorHandler(app);
+  await installContract(app, { title: 'Tangguh — office node API', description: 'The API of a Disdukcapil office node: recording, Suket, e-signed documents, public verification.' });
   await installAuth(app, officeSessionStore(ctx.db), (user: OfficeUser) => ({ ...user, officeName: ctx.office.name }));
   app.get('/health', async () => ({ ok: true, node: 'office', officeId: ctx.office.id }));
   await app.register(async (scope) => recordingRoutes(scope, ctx));

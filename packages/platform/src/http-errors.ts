@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { DomainError, type Bilingual, type FailureKind, type FieldIssue } from '@tangguh/domain';
+import { describeZodError } from '@tangguh/protocol';
 
 const STATUS_OF: Record<FailureKind, number> = {
   invalid: 400,
@@ -40,15 +41,9 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, status: 
   return reply.status(status).send(errorBody(preferredLang(request), code, messages, issues));
 }
 
+/** Schema failures as field issues written for people (the wording lives once, in the protocol package). */
 export function zodIssues(error: ZodError): FieldIssue[] {
-  return error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.') || '(body)';
-    return {
-      field,
-      code: 'FIELD_INVALID',
-      messages: { id: `Isian "${field}" tidak valid (${issue.message}).`, en: `Field "${field}" is invalid: ${issue.message}.` },
-    };
-  });
+  return describeZodError(error);
 }
 
 /**

@@ -5,3 +5,4 @@ export * from './auth.ts';
 export * from './static.ts';
 export * from './verification.ts';
 export * from './shutdown.ts';
+export * from './contract.ts';

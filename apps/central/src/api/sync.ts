@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '@tangguh/domain';
-import { SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, pushBatchSchema, verifyRequest } from '@tangguh/protocol';
+import { SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, pushBatchSchema } from '@tangguh/protocol';
+import { verifyRequest } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
 import { findOffice } from '../repositories/offices.ts';
 import { applyPushBatch } from '../services/inbox.ts';

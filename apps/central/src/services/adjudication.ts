@@ -1,6 +1,6 @@
 import { DomainError, unpackSet } from '@tangguh/domain';
 import type { CentralContext } from '../context.ts';
-import { unseal } from '@tangguh/protocol';
+import { unseal } from '@tangguh/protocol/node';
 import { addToGallery } from '../repositories/gallery.ts';
 import { recordStatusChanges } from '../repositories/changes.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { classifyScore, unpackSet, type BiometricSet } from '@tangguh/domain';
-import { unseal } from '@tangguh/protocol';
+import { unseal } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
 import { enrollmentsInStatus } from '../repositories/enrollments.ts';
 import { recordStatusChanges, type NewStatusChange } from '../repositories/changes.ts';

@@ -1,5 +1,5 @@
 import { DEFAULT_MATCH_POLICY } from '@tangguh/domain';
-import { generateSealingKeyPair } from '@tangguh/protocol';
+import { generateSealingKeyPair } from '@tangguh/protocol/node';
 import { hashPassword, openDatabase, type Db } from '@tangguh/platform';
 import type { CentralDb } from '../db/schema.ts';
 import { migrateCentral } from '../db/migrations.ts';

@@ -1,4 +1,5 @@
-import { SYNC_HEADERS, changesResponseSchema, pushResultSchema, signRequest, type ChangesResponse, type PushBatch, type PushResult } from '@tangguh/protocol';
+import { SYNC_HEADERS, changesResponseSchema, pushResultSchema, type ChangesResponse, type PushBatch, type PushResult } from '@tangguh/protocol';
+import { signRequest } from '@tangguh/protocol/node';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 
 /** A failure talking to the centre, with what the operator should read. */

@@ -1,4 +1,4 @@
-import { generateSigningKeyPair } from '@tangguh/protocol';
+import { generateSigningKeyPair } from '@tangguh/protocol/node';
 import { hashPassword, openSqlite, type Db } from '@tangguh/platform';
 import type { RegionDirectory } from '@tangguh/domain';
 import type { OfficeDb } from '../db/schema.ts';

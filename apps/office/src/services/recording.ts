@@ -9,7 +9,8 @@ import {
   type BiometricSet,
   type FieldIssue,
 } from '@tangguh/domain';
-import { seal, type RecordingRequest } from '@tangguh/protocol';
+import { type RecordingRequest } from '@tangguh/protocol';
+import { seal } from '@tangguh/protocol/node';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { activeRecordForNik, findSummary, type RecordSummary } from '../repositories/records.ts';

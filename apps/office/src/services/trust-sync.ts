@@ -1,4 +1,5 @@
-import { SYNC_HEADERS, documentKeyResponseSchema, signRequest, signedListResponseSchema, type DocumentKeyRequest } from '@tangguh/protocol';
+import { SYNC_HEADERS, documentKeyResponseSchema, signedListResponseSchema, type DocumentKeyRequest } from '@tangguh/protocol';
+import { signRequest } from '@tangguh/protocol/node';
 import type { TrustedKey } from '@tangguh/credential';
 import type { OfficeContext } from '../context.ts';
 import type { TrustListName } from '../db/migrations-suket.ts';

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodType } from 'zod';
+
+export interface ContractOptions {
+  title: string;
+  description: string;
+  version?: string;
+}
+
+/**
+ * Routes declare their request and response schemas (from `@tangguh/protocol`) in Fastify's `schema`
+ * option; this validates requests with them, serializes responses through them (a field not in the
+ * contract never leaves the server), and publishes the same schemas as OpenAPI at /api/docs.
+ *
+ * Validation throws the ZodError itself (not Fastify's AJV-shaped error) so the one error handler turns it
+ * into field issues written for people.
+ */
+export async function installContract(app: FastifyInstance, options: ContractOptions): Promise<void> {
+  app.setValidatorCompiler<ZodType>(({ schema }) => (data) => {
+    const result = schema.safeParse(data);
+    return result.success ? { value: result.data } : { error: result.error };
+  });
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.title, description: options.description, version: options.version ?? '1' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'tangguh_session' } } },
+    },
+    transform: jsonSchemaTransform,
+    // Only the documented API; the web app's pages and static files are not part of the contract.
+    hideUntagged: false,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+}
+
+/** A Fastify instance whose route handlers are typed from their zod schemas. */
+export const typed = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();

@@ -1,0 +1,5 @@
+/**
+ * The Node-only half of the protocol: request signing and biometric sealing (node:crypto).
+ * The browser imports `@tangguh/protocol` (schemas and types only) and never this entry.
+ */
+export * from './crypto.ts';
