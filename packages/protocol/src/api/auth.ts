@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { errors, okSchema } from './common.ts';
+
+/** POST /api/auth/login */
+export const loginRequestSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+/** The logged-in person as every node presents them; the office adds its site and office names. */
+export const sessionUserSchema = z.object({
+  username: z.string(),
+  fullName: z.string(),
+  role: z.string(),
+  siteId: z.string().nullable().optional(),
+  siteName: z.string().nullable().optional(),
+  officeName: z.string().nullable().optional(),
+});
+export type SessionUserView = z.infer<typeof sessionUserSchema>;
+
+export const sessionResponseSchema = z.object({ user: sessionUserSchema });
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+export const authRoutes = {
+  login: {
+    tags: ['auth'],
+    summary: 'Log in; sets an httpOnly session cookie',
+    body: loginRequestSchema,
+    response: { 200: sessionResponseSchema, ...errors(400, 401, 429) },
+  },
+  logout: { tags: ['auth'], summary: 'Log out (ends the session, if any)', response: { 200: okSchema } },
+  me: { tags: ['auth'], summary: 'The logged-in person', response: { 200: sessionResponseSchema, ...errors(401) } },
+};

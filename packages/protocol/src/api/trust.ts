@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { errors, isoTimestamp, sessionErrors } from './common.ts';
+
+export const trustRootSchema = z.object({ kid: z.string(), publicKey: z.string() }).meta({ id: 'TrustRoot', description: 'The centre’s root key (Ed25519, base64url) pinned in this office.' });
+export type TrustRoot = z.infer<typeof trustRootSchema>;
+
+export const cachedSignedListSchema = z.object({
+  /** The signed list; verify it with the pinned root. */
+  signed: z.string(),
+  fetchedAt: isoTimestamp,
+  sequence: z.number(),
+  issuedAt: isoTimestamp,
+});
+export type CachedSignedList = z.infer<typeof cachedSignedListSchema>;
+
+export const DOCUMENT_KEY_STATES = ['PENDING', 'CERTIFIED', 'CURRENT', 'RETIRED'] as const;
+
+export const documentKeyInfoSchema = z.object({
+  kid: z.string(),
+  purpose: z.string(),
+  state: z.enum(DOCUMENT_KEY_STATES),
+  publicKey: z.string(),
+  notBefore: z.string().nullable(),
+  notAfter: z.string().nullable(),
+  createdAt: isoTimestamp,
+  certifiedAt: z.string().nullable(),
+});
+export type DocumentKeyInfo = z.infer<typeof documentKeyInfoSchema>;
+
+export const rotateKeyRequestSchema = z.object({ purpose: z.enum(['SUKET']).default('SUKET') }).default({ purpose: 'SUKET' });
+
+const tags = ['trust'];
+const listNote = 'Public. Answers 304 to a matching If-None-Match (the list sequence).';
+
+export const trustRoutes = {
+  root: { tags, summary: 'The pinned root key of the centre', response: { 200: trustRootSchema, ...errors(404) } },
+  trustList: { tags, summary: 'The signed trust list, as last fetched from the centre', description: listNote, response: { 200: cachedSignedListSchema, ...errors(404) } },
+  revocations: { tags, summary: 'The signed revocation list, as last fetched from the centre', description: listNote, response: { 200: cachedSignedListSchema, ...errors(404) } },
+  documentKeys: { tags, summary: 'This office’s document-signing keys (supervisor, admin)', response: { 200: z.object({ items: z.array(documentKeyInfoSchema) }), ...sessionErrors } },
+  rotate: { tags, summary: 'Make a new document-signing key; the sync worker has it certified (admin)', body: rotateKeyRequestSchema, response: { 202: z.object({ key: documentKeyInfoSchema }), ...sessionErrors } },
+};
