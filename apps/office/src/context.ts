@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { RegionDirectory } from '@tangguh/domain';
 import type { CaptureDevice } from '@tangguh/capture';
 import type { OfficeDb } from './db/schema.ts';
-import type { SyncMonitor } from './services/sync-monitor.ts';
 
 export interface OfficeIdentity {
   /** Kemendagri kabupaten/kota code without the dot, e.g. 3509 for Jember. */
@@ -19,6 +18,5 @@ export interface OfficeContext {
   centralSealingPublicKey: string;
   regions: RegionDirectory;
   device: CaptureDevice;
-  monitor: SyncMonitor;
   now: () => Date;
 }

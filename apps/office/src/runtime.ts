@@ -4,7 +4,6 @@ import { SyntheticCaptureDevice } from '@tangguh/capture';
 import type { OfficeDb } from './db/schema.ts';
 import { migrateOffice } from './db/migrations.ts';
 import { loadOfficeIdentity } from './services/provision.ts';
-import { SyncMonitor } from './services/sync-monitor.ts';
 import type { OfficeContext } from './context.ts';
 
 /** Opens a provisioned office database and assembles what the office's services need. */
@@ -18,7 +17,6 @@ export async function openOffice(path: string): Promise<{ ctx: OfficeContext; ha
     ...keys,
     regions: await loadRegionDirectory(),
     device: new SyntheticCaptureDevice(),
-    monitor: new SyncMonitor(),
     now: () => new Date(),
   };
   return { ctx, handle };

@@ -4,7 +4,7 @@ import { syntheticCaptureRequestSchema } from '@tangguh/protocol';
 import { SyntheticCaptureDevice, syntheticResidents } from '@tangguh/capture';
 import { requireRole } from '@tangguh/platform';
 import type { OfficeContext } from '../context.ts';
-import { getSyncValue, outboxBacklog } from '../repositories/sync-state.ts';
+import { syncStatus } from '../services/sync-monitor.ts';
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const districtQuery = z.object({ district: z.string().regex(/^\d{2}\.\d{2}\.\d{2}$/) });
@@ -14,21 +14,7 @@ export async function supportRoutes(app: FastifyInstance, ctx: OfficeContext): P
   const anyStaff = { preHandler: requireRole() };
   const recorders = { preHandler: requireRole('operator', 'supervisor', 'admin') };
 
-  app.get('/api/sync/status', anyStaff, async () => {
-    const m = ctx.monitor;
-    return {
-      central: {
-        reachable: m.reachable,
-        lastSuccessAt: m.lastSuccessAt ?? (await getSyncValue(ctx.db, 'last_success_at')) ?? null,
-        lastAttemptAt: m.lastAttemptAt,
-        lastError: m.lastError,
-        nextAttemptAt: m.nextAttemptAt,
-      },
-      outbox: await outboxBacklog(ctx.db),
-      lastPushAt: (await getSyncValue(ctx.db, 'last_push_at')) ?? null,
-      lastPullAt: (await getSyncValue(ctx.db, 'last_pull_at')) ?? null,
-    };
-  });
+  app.get('/api/sync/status', anyStaff, async () => syncStatus(ctx.db, ctx.now()));
 
   app.get('/api/regions/districts', anyStaff, async () => ({ items: ctx.regions.districtsOf(ctx.office.regencyCode) }));
 

@@ -1,6 +1,10 @@
 import type { OfficeDbOrTx } from '../db/schema.ts';
 
-export type SyncKey = 'acked_seq' | 'pull_cursor' | 'last_success_at' | 'last_push_at' | 'last_pull_at';
+/**
+ * `central_link` and `tte_state` hold what the sync worker last learnt about the centre (JSON), so an API
+ * process that runs no worker shows the same truth as the process that talks to the centre.
+ */
+export type SyncKey = 'acked_seq' | 'pull_cursor' | 'last_success_at' | 'last_push_at' | 'last_pull_at' | 'central_link' | 'tte_state';
 
 export async function getSyncValue(db: OfficeDbOrTx, key: SyncKey): Promise<string | undefined> {
   const row = await db.selectFrom('sync_state').select('value').where('key', '=', key).executeTakeFirst();
@@ -17,6 +21,21 @@ export async function setSyncValue(db: OfficeDbOrTx, key: SyncKey, value: string
     .values({ key, value: String(value) })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(value) }))
     .execute();
+}
+
+/** A stored JSON value, or undefined when absent or unreadable (the caller validates the shape). */
+export async function getSyncJson(db: OfficeDbOrTx, key: SyncKey): Promise<unknown> {
+  const value = await getSyncValue(db, key);
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function setSyncJson(db: OfficeDbOrTx, key: SyncKey, value: unknown): Promise<void> {
+  await setSyncValue(db, key, JSON.stringify(value));
 }
 
 export async function outboxBacklog(db: OfficeDbOrTx): Promise<{ pending: number; oldestPendingAt: string | null }> {

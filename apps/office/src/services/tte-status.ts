@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { TteHealth } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
+import { getSyncJson, setSyncJson } from '../repositories/sync-state.ts';
 import { CentralUnavailable, type CentralClient } from './central-client.ts';
 
 /** Why the office cannot have documents signed right now. */
@@ -17,51 +19,38 @@ export interface TteState {
 }
 
 const UNKNOWN: TteState = { available: null, since: null, reason: null, checkedAt: null };
-const STATE_KEY = 'tte_state';
 /** How often the sync worker asks the centre; the answer also comes with every signing attempt. */
 export const TTE_PROBE_INTERVAL_MS = 5_000;
 
-interface Monitor {
-  state: TteState;
-  lastProbeAt: number;
-}
+// Only the probe's pacing lives in memory (of the process running the sync worker). The state itself is
+// stored and read back on every use: the API process and the worker may be separate (--services=…), and a
+// copy held in one process's memory would hide what the other learnt later.
+const lastProbeAt = new WeakMap<OfficeContext, number>();
 
-// Kept per office context, in the memory of the process that runs the sync worker; the last known state
-// is also stored so an API-only process and a restarted office still know it.
-const monitors = new WeakMap<OfficeContext, Monitor>();
-
-function monitorOf(ctx: OfficeContext): Monitor {
-  let monitor = monitors.get(ctx);
-  if (!monitor) {
-    monitor = { state: { ...UNKNOWN }, lastProbeAt: 0 };
-    monitors.set(ctx, monitor);
-  }
-  return monitor;
-}
+const storedState = z.object({
+  available: z.boolean().nullable(),
+  since: z.string().nullable(),
+  reason: z.enum(['TTE_DOWN', 'CENTRE_UNREACHABLE']).nullable(),
+  checkedAt: z.string().nullable(),
+});
 
 async function readStored(db: OfficeDbOrTx): Promise<TteState> {
-  const row = await db.selectFrom('sync_state').select('value').where('key', '=', STATE_KEY).executeTakeFirst();
-  if (!row) return { ...UNKNOWN };
-  try {
-    return { ...UNKNOWN, ...(JSON.parse(row.value) as Partial<TteState>) };
-  } catch {
-    return { ...UNKNOWN };
-  }
+  const parsed = storedState.safeParse(await getSyncJson(db, 'tte_state'));
+  return parsed.success ? parsed.data : { ...UNKNOWN };
 }
 
-/** The freshest knowledge: this process's own observation, else the last one stored. */
+/** The last thing any process of this office learnt about the centre's TTE service. */
 export async function currentTteState(ctx: OfficeContext): Promise<TteState> {
-  const monitor = monitorOf(ctx);
-  return monitor.state.checkedAt ? { ...monitor.state } : readStored(ctx.db);
+  return readStored(ctx.db);
 }
 
 /**
  * Records what was just learnt. An outage that changes cause (TTE off, then the whole centre gone) keeps
- * its start; the stored copy is only rewritten when the state changes, not on every probe.
+ * its start. Written on every observation (at most one probe per TTE_PROBE_INTERVAL_MS, plus signing
+ * attempts) so `checkedAt` says truthfully how fresh the knowledge is.
  */
 export async function observeTte(ctx: OfficeContext, observed: { available: true; since: string | null } | { available: false; since: string | null; reason: TteDownReason }): Promise<TteState> {
-  const monitor = monitorOf(ctx);
-  const previous = monitor.state.checkedAt ? monitor.state : await readStored(ctx.db);
+  const previous = await readStored(ctx.db);
   const at = ctx.now().toISOString();
   let next: TteState;
   if (observed.available) {
@@ -71,15 +60,7 @@ export async function observeTte(ctx: OfficeContext, observed: { available: true
     const since = observed.reason === 'TTE_DOWN' ? (observed.since ?? continuing ?? at) : (continuing ?? at);
     next = { available: false, since, reason: observed.reason, checkedAt: at };
   }
-  monitor.state = next;
-  if (next.available !== previous.available || next.since !== previous.since || next.reason !== previous.reason) {
-    const value = JSON.stringify(next);
-    await ctx.db
-      .insertInto('sync_state')
-      .values({ key: STATE_KEY, value })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-      .execute();
-  }
+  await setSyncJson(ctx.db, 'tte_state', next);
   return next;
 }
 
@@ -93,10 +74,9 @@ export function tteFailure(error: unknown): { reason: TteDownReason; since: stri
 
 /** One look at GET /sync/tte/health, at most every TTE_PROBE_INTERVAL_MS; never throws (the sync worker calls it). */
 export async function probeTte(ctx: OfficeContext, client: Pick<CentralClient, 'tteHealth'>, intervalMs = TTE_PROBE_INTERVAL_MS): Promise<void> {
-  const monitor = monitorOf(ctx);
   const nowMs = ctx.now().getTime();
-  if (nowMs - monitor.lastProbeAt < intervalMs) return;
-  monitor.lastProbeAt = nowMs;
+  if (nowMs - (lastProbeAt.get(ctx) ?? 0) < intervalMs) return;
+  lastProbeAt.set(ctx, nowMs);
   let health: TteHealth;
   try {
     health = await client.tteHealth();

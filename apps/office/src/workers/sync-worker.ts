@@ -2,7 +2,7 @@ import { backoffDelay } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import { CentralClient } from '../services/central-client.ts';
 import { pullOnce, pushOnce } from '../services/sync.ts';
-import { setSyncValue } from '../repositories/sync-state.ts';
+import { recordSyncFailure, recordSyncSuccess } from '../services/sync-monitor.ts';
 import { trustSyncer } from '../services/trust-sync.ts';
 import { probeTte } from '../services/tte-status.ts';
 
@@ -45,7 +45,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
     let failures = 0;
     while (running) {
       await probeTte(ctx, client);
-      ctx.monitor.attempt(ctx.now());
+      const attemptAt = ctx.now();
       try {
         const pushed = await pushOnce(ctx, client, batchSize);
         let more = true;
@@ -57,13 +57,13 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
         }
         await trust.run();
         failures = 0;
-        ctx.monitor.succeeded(ctx.now());
-        await setSyncValue(ctx.db, 'last_success_at', ctx.monitor.lastSuccessAt!);
+        await recordSyncSuccess(ctx.db, attemptAt, ctx.now());
         if (pushed === 0 && pulled === 0 && running) await sleep(idleMs);
       } catch (error) {
         const delay = backoffDelay(failures, backoff);
         failures += 1;
-        ctx.monitor.failed((error as Error).message, new Date(ctx.now().getTime() + delay));
+        // Stored, not kept in this process: the API may run in another process (--services=api).
+        await recordSyncFailure(ctx.db, attemptAt, (error as Error).message, new Date(ctx.now().getTime() + delay)).catch(() => undefined);
         if (running) await sleep(delay);
       }
     }
