@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import { z } from 'zod';
 import { DomainError } from '@tangguh/domain';
+import { authRoutes, type SessionUserView } from '@tangguh/protocol';
+import { typed } from './contract.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 export interface SessionUser {
@@ -27,7 +28,6 @@ declare module 'fastify' {
 
 const COOKIE = 'tangguh_session';
 const SESSION_HOURS = 12;
-const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -41,7 +41,7 @@ export const notLoggedIn = () =>
 export async function installAuth<U extends SessionUser>(
   app: FastifyInstance,
   store: SessionStore<U>,
-  present: (user: U) => unknown,
+  present: (user: U) => SessionUserView,
 ): Promise<void> {
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -52,8 +52,9 @@ export async function installAuth<U extends SessionUser>(
     request.sessionUser = await store.userForSession(hashToken(token), new Date().toISOString());
   });
 
-  app.post('/api/auth/login', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
-    const body = loginBody.parse(request.body);
+  const api = typed(app);
+  api.post('/api/auth/login', { schema: authRoutes.login, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const body = request.body;
     const login = await store.findLogin(body.username);
     const ok = await verifyPassword(body.password, login?.passwordHash ?? (await dummyHash));
     if (!login || !ok) {
@@ -66,14 +67,14 @@ export async function installAuth<U extends SessionUser>(
     return { user: present(login.user) };
   });
 
-  app.post('/api/auth/logout', async (request, reply) => {
+  api.post('/api/auth/logout', { schema: authRoutes.logout }, async (request, reply) => {
     const token = request.cookies[COOKIE];
     if (token) await store.deleteSession(hashToken(token));
     reply.clearCookie(COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true as const };
   });
 
-  app.get('/api/auth/me', { preHandler: requireRole() }, async (request) => ({ user: present(request.sessionUser as U) }));
+  api.get('/api/auth/me', { schema: authRoutes.me, preHandler: requireRole() }, async (request) => ({ user: present(request.sessionUser as U) }));
 }
 
 /** A preHandler that lets only logged-in users with one of the roles through (any role when none given). */

@@ -1,21 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { extractCredentialFromPdf } from '@tangguh/credential';
+import { extractCredentialFromPdf, type VerificationResult } from '@tangguh/credential';
 import { readQrFromImage } from '@tangguh/credential/node';
 import { DomainError } from '@tangguh/domain';
+import { CREDENTIAL_TEXT_MAX, verificationRoutes, type VerificationResponse, type VerifyRequest } from '@tangguh/protocol';
+import { typed } from './contract.ts';
 import { sendError } from './http-errors.ts';
 
-/** A credential's text is a few hundred characters; anything far longer is not one. */
-export const CREDENTIAL_TEXT_MAX = 4096;
+export { CREDENTIAL_TEXT_MAX };
 export const VERIFY_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
-
-const textBody = z.object({ text: z.string() });
 
 const badText = (code: string, id: string, en: string) => new DomainError(code, { id, en });
 
 /** The text of a credential from a JSON body `{ text }` or a plain-text body. */
-function credentialText(body: unknown): string {
-  const raw = typeof body === 'string' ? body : textBody.safeParse(body).data?.text;
+function credentialText(body: VerifyRequest): string {
+  const raw = typeof body === 'string' ? body : body.text;
   const text = raw?.trim();
   if (!text) throw badText('CREDENTIAL_TEXT_MISSING', 'Kirim teks QR dalam isian "text".', 'Send the QR text in the "text" field.');
   if (text.length > CREDENTIAL_TEXT_MAX) {
@@ -45,13 +43,25 @@ export async function credentialFromUpload(bytes: Uint8Array): Promise<string | 
   return readQrFromImage(bytes);
 }
 
+/** What a node's verifier answers: the credential's verdict and when the node fetched the lists it used. */
+export type NodeVerification = VerificationResult & { listsFetchedAt: VerificationResponse['listsFetchedAt'] };
+
+/** The verdict as the API shows it: the face image, bytes inside the credential, travels as base64. */
+export function presentVerification(result: NodeVerification): VerificationResponse {
+  const { claims, ...rest } = result;
+  if (!claims) return rest;
+  const { img, ...fields } = claims;
+  return { ...rest, claims: img ? { ...fields, img: Buffer.from(img).toString('base64') } : fields };
+}
+
 /**
  * The public verification API shared by the office and the centre: POST /api/verifikasi { text } and
  * POST /api/verifikasi/gambar (a raw PNG, JPEG or PDF body). `verify` answers with the node's verdict
  * and the age of the lists it used; it must never throw for a bad credential, only for a broken node.
  */
-export async function installVerificationRoutes<R>(app: FastifyInstance, verify: (text: string) => Promise<R>): Promise<void> {
-  await app.register(async (scope) => {
+export async function installVerificationRoutes(app: FastifyInstance, verify: (text: string) => Promise<NodeVerification>): Promise<void> {
+  await app.register(async (plain) => {
+    const scope = typed(plain);
     // Too many checks from one address (a scraper, a loop): say so in both languages; anything else goes
     // on to the node's own error handler.
     scope.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
@@ -66,11 +76,11 @@ export async function installVerificationRoutes<R>(app: FastifyInstance, verify:
       scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: VERIFY_UPLOAD_MAX_BYTES }, (_request, body, done) => done(null, body));
     }
 
-    scope.post('/api/verifikasi', { bodyLimit: 64 * 1024, config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (request) => {
-      return verify(credentialText(request.body));
+    scope.post('/api/verifikasi', { schema: verificationRoutes.text, bodyLimit: 64 * 1024, config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (request) => {
+      return presentVerification(await verify(credentialText(request.body)));
     });
 
-    scope.post('/api/verifikasi/gambar', { bodyLimit: VERIFY_UPLOAD_MAX_BYTES, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    scope.post('/api/verifikasi/gambar', { schema: verificationRoutes.image, bodyLimit: VERIFY_UPLOAD_MAX_BYTES, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
       if (!(request.body instanceof Buffer) || request.body.length === 0) {
         throw badText('UPLOAD_MISSING', 'Kirim berkas foto (PNG/JPEG) atau PDF sebagai isi permintaan.', 'Send the photo (PNG/JPEG) or PDF file as the request body.');
       }
@@ -81,7 +91,7 @@ export async function installVerificationRoutes<R>(app: FastifyInstance, verify:
           en: 'No readable QR code was found in this file. Photograph the QR closer, straight and well lit, or upload the original PDF.',
         });
       }
-      return verify(text);
+      return presentVerification(await verify(text));
     });
   });
 }
