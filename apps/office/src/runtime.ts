@@ -1,15 +1,23 @@
-import { openSqlite, type Db } from '@tangguh/platform';
+import { openDatabase, type Db } from '@tangguh/platform';
 import { loadRegionDirectory } from '@tangguh/regions';
 import { SyntheticCaptureDevice } from '@tangguh/capture';
 import type { OfficeDb } from './db/schema.ts';
-import { migrateOffice } from './db/migrations.ts';
+import { migrateOffice } from './db/migrate.ts';
 import { loadOfficeIdentity } from './services/provision.ts';
 import type { OfficeContext } from './context.ts';
 
-/** Opens a provisioned office database and assembles what the office's services need. */
-export async function openOffice(path: string): Promise<{ ctx: OfficeContext; handle: Db<OfficeDb> }> {
-  const handle = openSqlite<OfficeDb>(path);
-  await migrateOffice(handle.db);
+/**
+ * Opens a provisioned office database — a SQLite file path or a postgres:// URL — brings its schema up to
+ * date, and assembles what the office's services need.
+ */
+export async function openOffice(location: string): Promise<{ ctx: OfficeContext; handle: Db<OfficeDb> }> {
+  const handle = openDatabase<OfficeDb>(location);
+  try {
+    await migrateOffice(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   const { office, keys } = await loadOfficeIdentity(handle.db);
   const ctx: OfficeContext = {
     db: handle.db,

@@ -6,3 +6,4 @@ export * from './static.ts';
 export * from './verification.ts';
 export * from './shutdown.ts';
 export * from './contract.ts';
+export * from './migrations.ts';

@@ -66,6 +66,14 @@ export interface GalleryTable {
   record_id: string;
   templates: Uint8Array;
   added_at: string;
+  /** In commit order, from the `gallery_seq` counter: the cursor a dedup worker follows the table by. */
+  seq: number;
+}
+
+/** Named counters whose row lock orders the writers that take from them (see repositories/gallery.ts). */
+export interface CountersTable {
+  name: string;
+  value: number;
 }
 
 export interface AdjudicationsTable {
@@ -109,6 +117,7 @@ export interface CentralDb {
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;
+  counters: CountersTable;
 }
 
 export type CentralDbOrTx = Kysely<CentralDb> | Transaction<CentralDb>;

@@ -2,7 +2,7 @@ import { DEFAULT_MATCH_POLICY } from '@tangguh/domain';
 import { generateSealingKeyPair } from '@tangguh/protocol/node';
 import { hashPassword, openDatabase, type Db } from '@tangguh/platform';
 import type { CentralDb } from '../db/schema.ts';
-import { migrateCentral } from '../db/migrations.ts';
+import { migrateCentral } from '../db/migrate.ts';
 import type { CentralContext } from '../context.ts';
 import { BruteForceMatcher } from '../matcher/brute-force.ts';
 import { upsertOffice } from '../repositories/offices.ts';
@@ -17,7 +17,12 @@ async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | u
 /** Opens (and on first use creates) the centre's database and its sealing key pair. */
 export async function openCentral(location: string): Promise<{ handle: Db<CentralDb>; ctx: CentralContext }> {
   const handle = openDatabase<CentralDb>(location);
-  await migrateCentral(handle.db, handle.dialect);
+  try {
+    await migrateCentral(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   await setUpTrust(handle.db);
   let privateKey = await setting(handle.db, 'sealing_private_key');
   let publicKey = await setting(handle.db, 'sealing_public_key');

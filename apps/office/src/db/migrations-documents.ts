@@ -1,11 +1,11 @@
-import type { Generated, Kysely } from 'kysely';
+import type { Generated } from 'kysely';
 import type { OfficeDb } from './schema.ts';
 
 export const DOCUMENT_STATUSES = ['AWAITING_SIGNATURE', 'SIGNED', 'WET_SIGNED', 'SUPERSEDED'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 // A type alias, not an interface: Kysely's withTables needs an indexable shape.
-/** The e-signed documents' tables (KK, akta …), beside the office's schema. */
+/** The e-signed documents' tables (KK, akta …), beside the office's schema (created by migrations/0001_baseline.ts). */
 export type DocumentTables = {
   /** Configurable: seeded with the usual four, an admin may add more. `fields` is a JSON list of { key, label }. */
   document_types: { code: string; name: string; fields: string; created_at: string; created_by: string };
@@ -92,74 +92,3 @@ export const DEFAULT_DOCUMENT_TYPES = [
     ],
   },
 ] as const;
-
-/** Creates the document tables and seeds the usual document types (once; an admin's additions stay). */
-export async function migrateDocuments(base: Kysely<OfficeDb>): Promise<void> {
-  const db = base.withTables<DocumentTables>();
-  const s = db.schema;
-  await s
-    .createTable('document_types')
-    .ifNotExists()
-    .addColumn('code', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('fields', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('created_by', 'text', (c) => c.notNull())
-    .execute();
-  await s
-    .createTable('documents')
-    .ifNotExists()
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('serial', 'text', (c) => c.notNull().unique())
-    .addColumn('type', 'text', (c) => c.notNull().references('document_types.code'))
-    .addColumn('nomor', 'text', (c) => c.notNull())
-    .addColumn('nik', 'text', (c) => c.notNull())
-    .addColumn('full_name', 'text', (c) => c.notNull())
-    .addColumn('fields', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('status_at', 'text', (c) => c.notNull())
-    .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
-    .addColumn('created_by', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('signature_kind', 'text')
-    .addColumn('signed_at', 'text')
-    .addColumn('signed_by', 'text')
-    .addColumn('signed_by_name', 'text')
-    .addColumn('qr_text', 'text')
-    .addColumn('wet_reason', 'text')
-    .addColumn('superseded_by', 'text')
-    .execute();
-  await s.createIndex('documents_status').ifNotExists().on('documents').columns(['status', 'created_at']).execute();
-  await s.createIndex('documents_type_nomor').ifNotExists().on('documents').columns(['type', 'nomor', 'created_at']).execute();
-  await s
-    .createTable('office_policies')
-    .ifNotExists()
-    .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('enabled', 'integer', (c) => c.notNull())
-    .addColumn('changed_at', 'text', (c) => c.notNull())
-    .addColumn('changed_by', 'text', (c) => c.notNull())
-    .addColumn('reason', 'text', (c) => c.notNull())
-    .execute();
-  await s
-    .createTable('signature_audit')
-    .ifNotExists()
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('policy', 'text', (c) => c.notNull())
-    .addColumn('document_id', 'text')
-    .addColumn('actor', 'text', (c) => c.notNull())
-    .addColumn('actor_name', 'text', (c) => c.notNull())
-    .addColumn('actor_role', 'text', (c) => c.notNull())
-    .addColumn('reason', 'text', (c) => c.notNull())
-    .addColumn('at', 'text', (c) => c.notNull())
-    .execute();
-
-  const seeded = await db.selectFrom('document_types').select('code').limit(1).executeTakeFirst();
-  if (seeded) return;
-  const at = new Date().toISOString();
-  await db
-    .insertInto('document_types')
-    .values(DEFAULT_DOCUMENT_TYPES.map((t) => ({ code: t.code, name: t.name, fields: JSON.stringify(t.fields), created_at: at, created_by: 'provisioning' })))
-    .onConflict((oc) => oc.column('code').doNothing())
-    .execute();
-}

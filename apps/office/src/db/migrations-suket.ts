@@ -10,7 +10,7 @@ export type DocumentKeyState = (typeof DOCUMENT_KEY_STATES)[number];
 
 export type TrustListName = 'TRUST_LIST' | 'REVOCATION_LIST';
 
-/** The office's Suket and trust tables, beside the office's schema. */
+/** The office's Suket and trust tables, beside the office's schema (created by migrations/0001_baseline.ts). */
 export type SuketTables = {
   sukets: {
     serial: string;
@@ -65,47 +65,4 @@ export function suketDb(db: Kysely<OfficeDb> | Transaction<OfficeDb>): Kysely<Su
 /** The same, for code that takes either the database or a transaction. */
 export function withSuketTables(db: OfficeDbOrTx): Kysely<SuketDb> {
   return (db as Kysely<OfficeDb>).withTables<SuketTables>();
-}
-
-export async function migrateSuket(db: Kysely<OfficeDb>): Promise<void> {
-  const s = db.schema;
-  await s
-    .createTable('sukets')
-    .ifNotExists()
-    .addColumn('serial', 'text', (c) => c.primaryKey())
-    .addColumn('record_id', 'text', (c) => c.notNull().references('records.id'))
-    .addColumn('issued_at', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('issued_by', 'text', (c) => c.notNull())
-    .addColumn('kid', 'text', (c) => c.notNull())
-    .addColumn('qr_text', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('revoked_at', 'text')
-    .addColumn('revoke_reason', 'text')
-    .addColumn('revoked_by', 'text')
-    .addColumn('superseded_by', 'text')
-    .execute();
-  await s.createIndex('sukets_record').ifNotExists().on('sukets').columns(['record_id', 'status']).execute();
-  await s
-    .createTable('document_signing_keys')
-    .ifNotExists()
-    .addColumn('kid', 'text', (c) => c.primaryKey())
-    .addColumn('purpose', 'text', (c) => c.notNull())
-    .addColumn('private_key', 'text', (c) => c.notNull())
-    .addColumn('public_key', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('not_before', 'text')
-    .addColumn('not_after', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('certified_at', 'text')
-    .execute();
-  await s
-    .createTable('trust_cache')
-    .ifNotExists()
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('signed', 'text', (c) => c.notNull())
-    .addColumn('sequence', 'integer', (c) => c.notNull())
-    .addColumn('issued_at', 'text', (c) => c.notNull())
-    .addColumn('fetched_at', 'text', (c) => c.notNull())
-    .execute();
 }

@@ -1,13 +1,25 @@
 import { generateSigningKeyPair } from '@tangguh/protocol/node';
-import { hashPassword, openSqlite, type Db } from '@tangguh/platform';
-import type { RegionDirectory } from '@tangguh/domain';
+import { hashPassword, openDatabase, type Db } from '@tangguh/platform';
+import { DEFAULT_TIME_ZONE, isValidTimeZone, timeZoneOfProvince, type RegionDirectory } from '@tangguh/domain';
 import type { OfficeDb } from '../db/schema.ts';
-import { migrateOffice } from '../db/migrations.ts';
+import { migrateOffice } from '../db/migrate.ts';
 import type { OfficeIdentity } from '../context.ts';
 import type { OfficeRole } from '../repositories/users.ts';
 
-export interface OfficeSetup extends OfficeIdentity {
+export interface OfficeSetup extends Omit<OfficeIdentity, 'timeZone'> {
   centralSealingPublicKey: string;
+  /** IANA zone of the office; by default the zone of its province. */
+  timeZone?: string;
+}
+
+export const TIME_ZONE_SETTING = 'time_zone';
+
+/**
+ * The office's zone: the stored setting, else the zone of its province (every province lies in one zone),
+ * else Asia/Jakarta. An office provisioned before zones were stored reads the same default it is given now.
+ */
+export function officeTimeZone(setting: string | undefined, regencyCode: string): string {
+  return setting ?? timeZoneOfProvince(regencyCode) ?? DEFAULT_TIME_ZONE;
 }
 
 export interface OfficeKeys {
@@ -25,13 +37,15 @@ async function readSettings(db: Db<OfficeDb>['db']): Promise<Map<string, string>
  * Creates an office database on first use: its identity, its own signing key pair (the public half is
  * registered at the centre), the centre's sealing key, and a site for the Dinas and each kecamatan.
  */
-export async function provisionOffice(path: string, setup: OfficeSetup, regions: RegionDirectory): Promise<{ publicKey: string }> {
-  const handle = openSqlite<OfficeDb>(path);
+export async function provisionOffice(location: string, setup: OfficeSetup, regions: RegionDirectory): Promise<{ publicKey: string }> {
+  const handle = openDatabase<OfficeDb>(location);
   try {
-    await migrateOffice(handle.db);
+    await migrateOffice(handle);
     const settings = await readSettings(handle.db);
     const existing = settings.get('signing_public_key');
     if (existing) return { publicKey: existing };
+    const timeZone = officeTimeZone(setup.timeZone, setup.regencyCode);
+    if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone ${timeZone}; use an IANA name such as Asia/Jayapura`);
     const pair = generateSigningKeyPair();
     await handle.db.transaction().execute(async (trx) => {
       await trx
@@ -40,6 +54,7 @@ export async function provisionOffice(path: string, setup: OfficeSetup, regions:
           { key: 'office_id', value: setup.id },
           { key: 'office_name', value: setup.name },
           { key: 'regency_code', value: setup.regencyCode },
+          { key: TIME_ZONE_SETTING, value: timeZone },
           { key: 'signing_private_key', value: pair.privateKey },
           { key: 'signing_public_key', value: pair.publicKey },
           { key: 'central_sealing_public_key', value: setup.centralSealingPublicKey },
@@ -68,7 +83,7 @@ export async function loadOfficeIdentity(db: Db<OfficeDb>['db']): Promise<{ offi
     return value;
   };
   return {
-    office: { id: get('office_id'), name: get('office_name'), regencyCode: get('regency_code') },
+    office: { id: get('office_id'), name: get('office_name'), regencyCode: get('regency_code'), timeZone: officeTimeZone(s.get(TIME_ZONE_SETTING), get('regency_code')) },
     keys: { signingPrivateKey: get('signing_private_key'), signingPublicKey: get('signing_public_key'), centralSealingPublicKey: get('central_sealing_public_key') },
   };
 }

@@ -8,12 +8,15 @@ import {
   type BiometricCaptureInput,
   type BiometricSet,
   type FieldIssue,
+  zonedDayKey,
 } from '@tangguh/domain';
 import { type RecordingRequest } from '@tangguh/protocol';
 import { seal } from '@tangguh/protocol/node';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { activeRecordForNik, findSummary, type RecordSummary } from '../repositories/records.ts';
+import { nextDailySerial } from '../repositories/counters.ts';
+import { enqueueRecording, lockOutbox, takeOutboxSeq } from '../repositories/outbox.ts';
 
 export interface Receipt {
   registrationNumber: string;
@@ -35,9 +38,6 @@ function decodeBase64(field: string, data: string, issues: FieldIssue[]): Uint8A
   return new Uint8Array(Buffer.from(data, 'base64'));
 }
 
-/** Jakarta's calendar day (UTC+7, no daylight saving): registration numbers restart each day. */
-const jakartaDay = (at: Date) => new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-
 /**
  * Perekaman: checks the recording, seals the templates to the centre's key, and commits the record, its
  * first status and its outbox entry in one local transaction. Never waits on the centre.
@@ -58,7 +58,7 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
   }));
   if (issues.length > 0) throw invalidInput(issues);
   const now = ctx.now();
-  const found = checkRecording({ biodata: request.biodata, photo: { mime: request.photo.mime, bytes: photo }, signature: { mime: request.signature.mime, bytes: signature }, biometrics }, ctx.regions, now);
+  const found = checkRecording({ biodata: request.biodata, photo: { mime: request.photo.mime, bytes: photo }, signature: { mime: request.signature.mime, bytes: signature }, biometrics }, ctx.regions, now, ctx.office.timeZone);
   if (found.length > 0) throw invalidInput(found);
 
   const set: BiometricSet = {};
@@ -67,9 +67,11 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
   const exceptions = biometrics.filter((b) => b.exception).map((b) => ({ position: b.position, exception: b.exception }));
 
   const at = now.toISOString();
-  // Both checks run inside the write transaction: the office's single SQLite writer makes them atomic
-  // with the insert, so a double-clicked submit or two counters recording one NIK cannot both succeed.
+  // Both checks run inside the write transaction, after the outbox counter row is locked: writers take
+  // turns there (SQLite's single writer, PostgreSQL's row lock), so each check sees every earlier commit
+  // and a double-clicked submit or two counters recording one NIK cannot both succeed.
   const outcome = await ctx.db.transaction().execute(async (trx) => {
+    await lockOutbox(trx);
     if (request.clientRequestId) {
       const earlier = await trx.selectFrom('records').select('id').where('client_request_id', '=', request.clientRequestId).executeTakeFirst();
       if (earlier) return { id: earlier.id, replayed: true };
@@ -84,19 +86,14 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
     }
 
     const id = randomUUID();
-    const counterName = `regno:${jakartaDay(now)}`;
-    const counter = await trx
-      .insertInto('counters')
-      .values({ name: counterName, value: 1 })
-      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
-      .returning('value')
-      .executeTakeFirstOrThrow();
+    // Registration numbers restart each day of the office's calendar.
+    const serial = await nextDailySerial(trx, 'regno', zonedDayKey(now, ctx.office.timeZone));
     const b = request.biodata;
     await trx
       .insertInto('records')
       .values({
         id,
-        registration_number: formatRegistrationNumber(ctx.office.id, now, Number(counter.value)),
+        registration_number: formatRegistrationNumber(ctx.office.id, now, serial, ctx.office.timeZone),
         client_request_id: request.clientRequestId ?? null,
         site_id: operator.siteId,
         recorded_by: operator.username,
@@ -118,7 +115,7 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
       })
       .execute();
     await trx.insertInto('status_events').values({ record_id: id, status: 'BIO_CAPTURED', at, source: 'office', note: `Direkam oleh / recorded by ${operator.username}` }).execute();
-    await trx.insertInto('outbox').values({ kind: 'recording.created', record_id: id, subject_id: id, payload: null, created_at: at }).execute();
+    await enqueueRecording(trx, { seq: await takeOutboxSeq(trx), recordId: id, at });
     return { id, replayed: false };
   });
   return { ...(await receiptFor(ctx, outcome.id)), replayed: outcome.replayed };

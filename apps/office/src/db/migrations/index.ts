@@ -1,0 +1,16 @@
+import type { NodeMigration } from '@tangguh/platform';
+import * as m0001 from './0001_baseline.ts';
+import * as m0002 from './0002_outbox_seq_counter.ts';
+
+/**
+ * Every migration of the office, applied in name order by Kysely's Migrator (db/migrate.ts).
+ *
+ * To change the schema, never edit a migration that has shipped: add `NNNN_what_it_does.ts` in this
+ * folder (the next free number) exporting `up(db, dialect)` and, where it can be undone, `down`; write it
+ * with Kysely's schema builder so it runs on SQLite and PostgreSQL (use `dialect` where types differ);
+ * then import it here and add it to the list below. A file not listed here is not run.
+ */
+export const OFFICE_MIGRATIONS: Record<string, NodeMigration> = {
+  '0001_baseline': m0001,
+  '0002_outbox_seq_counter': m0002,
+};
