@@ -2,13 +2,17 @@ import type { Kysely } from 'kysely';
 import type { MatchPolicy } from '@tangguh/domain';
 import type { DialectName } from '@tangguh/platform';
 import type { CentralDb } from './db/schema.ts';
-import type { Matcher } from './matcher/matcher.ts';
+import type { GalleryMirror } from './matcher/gallery-mirror.ts';
 
-/** What the centre's services share: the database, the matcher and the keys. */
+/** What the centre's services share: the database, the keys and, in a process that deduplicates, the matcher. */
 export interface CentralContext {
   db: Kysely<CentralDb>;
   dialect: DialectName;
-  matcher: Matcher;
+  /**
+   * Made by the first deduplication run in this process (services/dedup.ts loadMatcher) and kept up to date
+   * from the gallery table; absent in an API-only process, which reads the gallery from the database.
+   */
+  matcher?: GalleryMirror;
   policy: MatchPolicy;
   /** Private key that opens the biometric templates offices seal to the centre. */
   sealingPrivateKey: string;

@@ -7,3 +7,4 @@ export * from './verification.ts';
 export * from './shutdown.ts';
 export * from './contract.ts';
 export * from './migrations.ts';
+export * from './process-health.ts';

@@ -5,6 +5,7 @@ import { requireRole } from '@tangguh/platform';
 import type { CentralContext } from '../context.ts';
 import { decideCase, listOpenCases } from '../services/adjudication.ts';
 import { countByStatus, findEnrollment } from '../repositories/enrollments.ts';
+import { gallerySize } from '../repositories/gallery.ts';
 
 const decisionBody = z.object({ decision: z.enum(['SAME_PERSON', 'DIFFERENT_PERSON']), note: z.string().trim().max(500).optional() });
 const caseParams = z.object({ caseId: z.string().uuid() });
@@ -28,5 +29,6 @@ export async function adjudicationRoutes(app: FastifyInstance, ctx: CentralConte
     return reply.type(enrollment.photo_mime).header('cache-control', 'private, max-age=3600').send(Buffer.from(enrollment.photo));
   });
 
-  app.get('/api/pipeline/summary', adjudicator, async () => ({ byStatus: await countByStatus(ctx.db), gallerySize: ctx.matcher.size }));
+  // The gallery's size is read from the database: an API-only centre does not hold the matcher.
+  app.get('/api/pipeline/summary', adjudicator, async () => ({ byStatus: await countByStatus(ctx.db), gallerySize: await gallerySize(ctx.db) }));
 }

@@ -11,6 +11,10 @@ export class BruteForceMatcher implements Matcher {
     return this.ids.length;
   }
 
+  has(recordId: string): boolean {
+    return this.known.has(recordId);
+  }
+
   add(recordId: string, set: BiometricSet): void {
     if (this.known.has(recordId)) return;
     this.known.add(recordId);

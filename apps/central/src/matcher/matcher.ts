@@ -11,6 +11,8 @@ export interface MatchCandidate {
  */
 export interface Matcher {
   readonly size: number;
+  has(recordId: string): boolean;
+  /** Adding a record already held changes nothing. */
   add(recordId: string, set: BiometricSet): void;
   /** Best candidates at or above minScore, best first, never the probe's own record. */
   search(probe: BiometricSet, options: { minScore: number; limit: number; excludeRecordId?: string }): MatchCandidate[];

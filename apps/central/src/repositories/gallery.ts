@@ -1,29 +1,62 @@
-import { packSet, unpackSet, type BiometricSet } from '@tangguh/domain';
+import { packSet, type BiometricSet } from '@tangguh/domain';
 import type { CentralDbOrTx } from '../db/schema.ts';
+import { GALLERY_SEQ_COUNTER } from '../db/migrations/0002_gallery_cursor.ts';
 
-export async function addToGallery(db: CentralDbOrTx, rows: { recordId: string; set: BiometricSet; at: string }[]): Promise<void> {
+/**
+ * Makes the caller's transaction the only gallery writer until it ends, and returns the highest seq in the
+ * gallery. The update changes nothing but locks the counter row on PostgreSQL; on SQLite it starts the single
+ * write (call it first in the transaction, before any read, so the snapshot is the newest). Every gallery
+ * writer goes through here, so what this returns cannot grow before the caller commits.
+ */
+export async function lockGallery(trx: CentralDbOrTx): Promise<number> {
+  const row = await trx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb.ref('value') }))
+    .where('name', '=', GALLERY_SEQ_COUNTER)
+    .returning('value')
+    .executeTakeFirst();
+  if (!row) throw new Error(`counters row ${GALLERY_SEQ_COUNTER} is missing: the centre's database is not migrated`);
+  const head = await trx.selectFrom('gallery').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(head?.seq ?? 0);
+}
+
+/**
+ * Admits sets to the gallery in the caller's transaction, each under the next seq of the counter (taken
+ * under its row lock, so seqs follow commit order). A record already admitted is left as it was; the seq it
+ * would have had is skipped, which a cursor does not mind.
+ */
+export async function addToGallery(trx: CentralDbOrTx, rows: { recordId: string; set: BiometricSet; at: string }[]): Promise<void> {
   if (rows.length === 0) return;
-  await db
+  const counter = await trx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', rows.length) }))
+    .where('name', '=', GALLERY_SEQ_COUNTER)
+    .returning('value')
+    .executeTakeFirst();
+  if (!counter) throw new Error(`counters row ${GALLERY_SEQ_COUNTER} is missing: the centre's database is not migrated`);
+  const first = Number(counter.value) - rows.length + 1;
+  await trx
     .insertInto('gallery')
-    .values(rows.map((r) => ({ record_id: r.recordId, templates: packSet(r.set), added_at: r.at })))
+    .values(rows.map((r, i) => ({ record_id: r.recordId, templates: packSet(r.set), added_at: r.at, seq: first + i })))
     .onConflict((oc) => oc.column('record_id').doNothing())
     .execute();
 }
 
-/** Streams the whole gallery in pages, for loading a matcher at start-up. */
-export async function* readGallery(db: CentralDbOrTx, pageSize = 5000): AsyncGenerator<{ recordId: string; set: BiometricSet }> {
-  let after = '';
+/** A gallery entry as stored: the packed templates are unpacked only by a reader that needs them. */
+export interface StoredGalleryEntry {
+  seq: number;
+  recordId: string;
+  templates: Uint8Array;
+}
+
+/** Streams the gallery entries after `cursor` (a seq), in seq order, in pages. */
+export async function* readGalleryAfter(db: CentralDbOrTx, cursor: number, pageSize = 5000): AsyncGenerator<StoredGalleryEntry> {
+  let after = cursor;
   for (;;) {
-    const page = await db
-      .selectFrom('gallery')
-      .select(['record_id', 'templates'])
-      .where('record_id', '>', after)
-      .orderBy('record_id')
-      .limit(pageSize)
-      .execute();
-    for (const row of page) yield { recordId: row.record_id, set: unpackSet(new Uint8Array(row.templates)) };
+    const page = await db.selectFrom('gallery').select(['seq', 'record_id', 'templates']).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+    for (const row of page) yield { seq: Number(row.seq), recordId: row.record_id, templates: new Uint8Array(row.templates) };
     if (page.length < pageSize) return;
-    after = page[page.length - 1]!.record_id;
+    after = Number(page[page.length - 1]!.seq);
   }
 }
 

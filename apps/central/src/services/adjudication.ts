@@ -1,7 +1,7 @@
 import { DomainError, unpackSet } from '@tangguh/domain';
 import type { CentralContext } from '../context.ts';
 import { unseal } from '@tangguh/protocol/node';
-import { addToGallery } from '../repositories/gallery.ts';
+import { addToGallery, lockGallery } from '../repositories/gallery.ts';
 import { recordStatusChanges } from '../repositories/changes.ts';
 
 export type AdjudicationDecision = 'SAME_PERSON' | 'DIFFERENT_PERSON';
@@ -34,10 +34,15 @@ export async function listOpenCases(ctx: CentralContext) {
 /**
  * Records a human decision on an undecidable match. "Same person" makes the new record a duplicate;
  * "different person" admits it to the gallery as a print-ready record. Either way the office hears of it.
+ * Only the database changes: the dedup worker (in whichever process it runs) reads the new gallery entry
+ * before its next search.
  */
 export async function decideCase(ctx: CentralContext, props: { caseId: string; decision: AdjudicationDecision; decidedBy: string; note?: string }) {
   const now = ctx.now().toISOString();
   const result = await ctx.db.transaction().execute(async (trx) => {
+    // First, before any read: a decision may add to the gallery, and gallery writers take turns (on SQLite
+    // this also starts the write at once, so the reads below see what another process committed last).
+    await lockGallery(trx);
     const found = await trx.selectFrom('adjudications').selectAll().where('case_id', '=', props.caseId).executeTakeFirst();
     if (!found) throw new DomainError('CASE_NOT_FOUND', { id: 'Kasus adjudikasi tidak ditemukan.', en: 'Adjudication case not found.' }, 'not_found');
     if (found.decision) throw new DomainError('CASE_ALREADY_DECIDED', { id: 'Kasus ini sudah diputuskan.', en: 'This case has already been decided.' }, 'conflict');
@@ -53,13 +58,12 @@ export async function decideCase(ctx: CentralContext, props: { caseId: string; d
     const base = { officeId: enrollment.office_id, recordId: found.record_id, at: now };
     if (props.decision === 'SAME_PERSON') {
       await recordStatusChanges(trx, [{ ...base, status: 'DUPLICATE_RECORD', note: `Adjudikasi: orang yang sama / adjudicated: same person (${props.decidedBy})` }]);
-      return { status: 'DUPLICATE_RECORD' as const, recordId: found.record_id };
+      return 'DUPLICATE_RECORD' as const;
     }
     const set = unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(enrollment.sealed_biometrics)));
     await addToGallery(trx, [{ recordId: found.record_id, set, at: now }]);
     await recordStatusChanges(trx, [{ ...base, status: 'PRINT_READY_RECORD', note: `Adjudikasi: orang berbeda / adjudicated: different person (${props.decidedBy})` }]);
-    return { status: 'PRINT_READY_RECORD' as const, recordId: found.record_id, set };
+    return 'PRINT_READY_RECORD' as const;
   });
-  if (result.status === 'PRINT_READY_RECORD') ctx.matcher.add(result.recordId, result.set);
-  return { caseId: props.caseId, decision: props.decision, resultingStatus: result.status };
+  return { caseId: props.caseId, decision: props.decision, resultingStatus: result };
 }

@@ -4,12 +4,23 @@ import { unseal } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
 import { enrollmentsInStatus } from '../repositories/enrollments.ts';
 import { recordStatusChanges, type NewStatusChange } from '../repositories/changes.ts';
-import { addToGallery, readGallery } from '../repositories/gallery.ts';
+import { addToGallery, lockGallery } from '../repositories/gallery.ts';
 import { BruteForceMatcher } from '../matcher/brute-force.ts';
+import { GalleryMirror } from '../matcher/gallery-mirror.ts';
+import type { Matcher } from '../matcher/matcher.ts';
 
-export async function loadMatcher(ctx: CentralContext): Promise<void> {
-  for await (const entry of readGallery(ctx.db)) ctx.matcher.add(entry.recordId, entry.set);
+/**
+ * The process that deduplicates owns the matcher: made on first use, then brought up to date with every
+ * gallery entry committed since its cursor, by whichever process (this one, another worker, adjudication).
+ */
+export async function loadMatcher(ctx: CentralContext): Promise<GalleryMirror> {
+  ctx.matcher ??= new GalleryMirror();
+  await ctx.matcher.catchUp(ctx.db);
+  return ctx.matcher;
 }
+
+/** How often a batch is searched again because the gallery grew meanwhile, before it is left for later. */
+const MAX_SEARCH_ROUNDS = 5;
 
 const percent = (score: number) => `${Math.round(score * 100)}%`;
 
@@ -38,6 +49,38 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
     );
   }
 
+  for (let round = 1; ; round++) {
+    const gallery = await loadMatcher(ctx);
+    const { decisions, addedThisBatch } = searchBatch(ctx, gallery, batch);
+    const committed = await ctx.db.transaction().execute(async (trx) => {
+      // Under the gallery lock, first: an entry committed elsewhere (an adjudication in the API process,
+      // another worker) since the catch-up was not searched against; search again rather than miss it.
+      if ((await lockGallery(trx)) > gallery.cursor) return false;
+      await addToGallery(trx, decisions.flatMap((d) => (d.galleryEntry ? [d.galleryEntry] : [])));
+      for (const d of decisions) {
+        if (!d.adjudication) continue;
+        await trx
+          .insertInto('adjudications')
+          .values({ case_id: randomUUID(), record_id: d.change.recordId, candidate_record_id: d.adjudication.candidateRecordId, score: d.adjudication.score, opened_at: d.change.at, decided_at: null, decision: null, decided_by: null, note: null })
+          .execute();
+      }
+      await recordStatusChanges(trx, decisions.map((d) => d.change));
+      return true;
+    });
+    if (committed) {
+      // Only after the commit: the in-memory gallery never holds a record the database does not.
+      for (const added of addedThisBatch) gallery.add(added.recordId, added.set);
+      return batch.length;
+    }
+    // Left PROCESSING: the next run picks the batch up again.
+    if (round >= MAX_SEARCH_ROUNDS) throw new Error(`the gallery grew during each of ${round} searches of this batch; will retry`);
+  }
+}
+
+type EnrollmentRow = Awaited<ReturnType<typeof enrollmentsInStatus>>[number];
+
+/** Decides each record of the batch against the gallery and the records before it in the batch; writes nothing. */
+function searchBatch(ctx: CentralContext, gallery: Matcher, batch: EnrollmentRow[]): { decisions: Decision[]; addedThisBatch: { recordId: string; set: BiometricSet }[] } {
   const decisions: Decision[] = [];
   const addedThisBatch: { recordId: string; set: BiometricSet }[] = [];
   const batchGallery = new BruteForceMatcher();
@@ -54,7 +97,7 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
     let best;
     try {
       const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, excludeRecordId: row.record_id };
-      best = [...ctx.matcher.search(probe, options), ...batchGallery.search(probe, options)].sort((a, b) => b.score - a.score)[0];
+      best = [...gallery.search(probe, options), ...batchGallery.search(probe, options)].sort((a, b) => b.score - a.score)[0];
     } catch (error) {
       decisions.push({ change: { ...base, status: 'SEARCH_FAILURE_AT_CENTRAL', note: `Pencarian gagal / search failed: ${(error as Error).message}` } });
       continue;
@@ -74,18 +117,5 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
     }
   }
 
-  await ctx.db.transaction().execute(async (trx) => {
-    await addToGallery(trx, decisions.flatMap((d) => (d.galleryEntry ? [d.galleryEntry] : [])));
-    for (const d of decisions) {
-      if (!d.adjudication) continue;
-      await trx
-        .insertInto('adjudications')
-        .values({ case_id: randomUUID(), record_id: d.change.recordId, candidate_record_id: d.adjudication.candidateRecordId, score: d.adjudication.score, opened_at: d.change.at, decided_at: null, decision: null, decided_by: null, note: null })
-        .execute();
-    }
-    await recordStatusChanges(trx, decisions.map((d) => d.change));
-  });
-  // Only after the commit: the in-memory gallery never holds a record the database does not.
-  for (const added of addedThisBatch) ctx.matcher.add(added.recordId, added.set);
-  return batch.length;
+  return { decisions, addedThisBatch };
 }

@@ -4,7 +4,6 @@ import { hashPassword, openDatabase, type Db } from '@tangguh/platform';
 import type { CentralDb } from '../db/schema.ts';
 import { migrateCentral } from '../db/migrate.ts';
 import type { CentralContext } from '../context.ts';
-import { BruteForceMatcher } from '../matcher/brute-force.ts';
 import { upsertOffice } from '../repositories/offices.ts';
 import { upsertCentralUser, type CentralUser } from '../repositories/users.ts';
 import { setUpTrust } from './trust-setup.ts';
@@ -42,7 +41,6 @@ export async function openCentral(location: string): Promise<{ handle: Db<Centra
   const ctx: CentralContext = {
     db: handle.db,
     dialect: handle.dialect,
-    matcher: new BruteForceMatcher(),
     policy: DEFAULT_MATCH_POLICY,
     sealingPrivateKey: privateKey,
     sealingPublicKey: publicKey,
