@@ -55,7 +55,7 @@ export async function buildPacket(ctx: Pick<CentralContext, 'sealingPublicKey'>,
   registrationSerial = (registrationSerial % 999_999) + 1;
   return {
     recordId: opts.recordId ?? randomUUID(),
-    registrationNumber: formatRegistrationNumber('3509', recordedAt, registrationSerial),
+    registrationNumber: formatRegistrationNumber('3509', recordedAt, registrationSerial, 'Asia/Jakarta'),
     siteId: opts.siteId ?? 'DINAS',
     recordedAt: recordedAt.toISOString(),
     biodata,

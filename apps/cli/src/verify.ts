@@ -14,6 +14,7 @@ import {
   type VerificationResult,
 } from '@tangguh/credential';
 import { readQrFromImage } from '@tangguh/credential/node';
+import { DEFAULT_TIME_ZONE, timeZoneOfProvince, zonedIsoDate } from '@tangguh/domain';
 import { SUKET_FIELD_LABELS } from '@tangguh/office/services/suket-subject';
 
 export const DEFAULT_FROM = 'http://127.0.0.1:7200';
@@ -106,8 +107,8 @@ export async function credentialFromArgument(input: string): Promise<string | nu
   return text.startsWith(CREDENTIAL_PREFIX) ? text : null;
 }
 
-/** A calendar date in Jakarta (WIB), as printed on the document. */
-const date = (unix: number) => new Date((unix + 7 * 3600) * 1000).toISOString().slice(0, 10);
+/** A calendar date in the issuing office's zone (its province's), as printed on the document; the centre's lists in Jakarta's. */
+const date = (unix: number, officeId?: string) => zonedIsoDate(new Date(unix * 1000), (officeId && timeZoneOfProvince(officeId)) || DEFAULT_TIME_ZONE);
 
 export function formatResult(result: VerificationResult, ages: { list?: string; revocations?: string }): string {
   const lines = [`${result.label.id} / ${result.label.en}  (${result.verdict})`, '', `  ${result.reason.id}`, `  ${result.reason.en}`];
@@ -118,8 +119,8 @@ export function formatResult(result: VerificationResult, ages: { list?: string; 
     row('Nomor / serial', c.ser);
     row('Jenis / type', c.typ);
     if (result.issuer) row('Penerbit / issuer', `${result.issuer.officeName} (${result.issuer.officeId}, kunci/key ${result.issuer.kid})`);
-    row('Terbit / issued', date(c.iat));
-    if (c.exp !== undefined) row('Berlaku s.d. / valid until', date(c.exp));
+    row('Terbit / issued', date(c.iat, c.iss));
+    if (c.exp !== undefined) row('Berlaku s.d. / valid until', date(c.exp, c.iss));
     lines.push('');
     const known = new Map(SUKET_FIELD_LABELS.map((f) => [f.key, f]));
     for (const [key, value] of Object.entries(c.sub)) {

@@ -24,7 +24,7 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   const app = Fastify({ logger: options.logger ?? false });
   installErrorHandler(app);
   await installContract(app, { title: 'Tangguh — office node API', description: 'The API of a Disdukcapil office node: recording, Suket, e-signed documents, public verification.' });
-  await installAuth(app, officeSessionStore(ctx.db), (user: OfficeUser) => ({ ...user, officeName: ctx.office.name }));
+  await installAuth(app, officeSessionStore(ctx.db), (user: OfficeUser) => ({ ...user, officeName: ctx.office.name, timeZone: ctx.office.timeZone }));
   app.get('/health', async () => ({ ok: true, node: 'office', officeId: ctx.office.id }));
   await app.register(async (scope) => recordingRoutes(scope, ctx));
   await app.register(async (scope) => supportRoutes(scope, ctx));

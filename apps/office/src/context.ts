@@ -8,6 +8,11 @@ export interface OfficeIdentity {
   id: string;
   name: string;
   regencyCode: string;
+  /**
+   * IANA zone of the office (Asia/Jakarta, Asia/Makassar or Asia/Jayapura): its calendar days, serials,
+   * pickup estimates and printed dates. The `time_zone` setting, else the zone of its province.
+   */
+  timeZone: string;
 }
 
 export interface OfficeContext {

@@ -28,6 +28,8 @@ export interface SessionUser {
   siteId?: string | null;
   siteName?: string | null;
   officeName?: string | null;
+  /** The office's IANA zone; times are shown in it. */
+  timeZone?: string | null;
 }
 
 export interface SessionResponse {

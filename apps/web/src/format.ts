@@ -1,7 +1,22 @@
+import { DEFAULT_TIME_ZONE, formatZoned, isValidTimeZone } from '@tangguh/domain';
 import { translate, type Lang } from './i18n/index.tsx';
 
 const LOCALE: Record<Lang, string> = { id: 'id-ID', en: 'en-GB' };
-const TIME_ZONE = 'Asia/Jakarta';
+
+/**
+ * The zone times are shown in: the office's, as the session (/api/auth/me) reports it, so an operator in
+ * Jayapura reads WIT whatever the zone of the browser's computer. Set before any page of the session
+ * renders (RequireSession does it); pages outside a session show Jakarta time.
+ */
+let displayTimeZone: string = DEFAULT_TIME_ZONE;
+
+export function setDisplayTimeZone(timeZone: string | null | undefined): void {
+  displayTimeZone = timeZone && isValidTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
+}
+
+export function getDisplayTimeZone(): string {
+  return displayTimeZone;
+}
 
 function parse(value: string | Date | null | undefined): Date | null {
   if (value === null || value === undefined || value === '') return null;
@@ -9,22 +24,11 @@ function parse(value: string | Date | null | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** "23 Nov 2026 14.05 WIB" (Indonesian) or "23 Nov 2026 14:05 WIB" (English), always in Jakarta time. */
-export function formatDateTime(value: string | Date | null | undefined, lang: Lang): string {
+/** "23 Nov 2026 14.05 WIB" (Indonesian) or "24 Nov 2026 16:05 WIT" (English), in the office's zone. */
+export function formatDateTime(value: string | Date | null | undefined, lang: Lang, timeZone: string = displayTimeZone): string {
   const date = parse(value);
   if (!date) return '—';
-  const parts = new Intl.DateTimeFormat(LOCALE[lang], {
-    timeZone: TIME_ZONE,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  const separator = lang === 'id' ? '.' : ':';
-  return `${part('day')} ${part('month')} ${part('year')} ${part('hour')}${separator}${part('minute')} WIB`;
+  return formatZoned(date, timeZone, lang);
 }
 
 /** A calendar date such as a birth date ('YYYY-MM-DD'), shown without any time-zone shift. */

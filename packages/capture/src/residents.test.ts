@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRegionDirectory } from '@tangguh/regions';
-import { ageOn, checkRecording, jakartaDate, parseIsoDate, parseKk, parseNik, type RegionDirectory } from '@tangguh/domain';
+import { ageOn, checkRecording, parseIsoDate, parseKk, parseNik, zonedDate, type RegionDirectory } from '@tangguh/domain';
 import { syntheticResidents } from './residents.ts';
 import { SyntheticCaptureDevice, type CaptureResult } from './device.ts';
 
 const TODAY = new Date('2026-11-23T05:00:00Z');
+const ZONE = 'Asia/Jakarta';
 let regions: RegionDirectory;
 let someCapture: CaptureResult;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ describe('syntheticResidents', () => {
     expect(residents).toHaveLength(300);
     for (const biodata of residents) {
       const capture = await device.capture({ subjectKey: biodata.nik });
-      const issues = checkRecording({ biodata, ...capture }, regions, TODAY);
+      const issues = checkRecording({ biodata, ...capture }, regions, TODAY, ZONE);
       expect(issues, `${biodata.nik} ${biodata.fullName}`).toEqual([]);
     }
   });
@@ -27,7 +28,7 @@ describe('syntheticResidents', () => {
   it('keeps NIK, KK and address consistent with the regency', () => {
     const residents = syntheticResidents(500, { seed: 2, regencyCode: '35.09', regions, today: TODAY });
     expect(new Set(residents.map((r) => r.nik)).size).toBe(500);
-    const today = jakartaDate(TODAY);
+    const today = zonedDate(TODAY, ZONE);
     for (const r of residents) {
       expect(parseNik(r.nik, TODAY).regencyCode).toBe('35.09');
       expect(parseKk(r.kkNumber, TODAY).areaCode.startsWith('35.09.')).toBe(true);
@@ -58,7 +59,7 @@ describe('syntheticResidents', () => {
     expect(surabaya.filter((r) => r.birthPlace === 'SURABAYA').length).toBeGreaterThan(15);
     // Surabaya has only kelurahan, which have named streets rather than dusun.
     expect(surabaya.every((r) => r.address.street.startsWith('JL. '))).toBe(true);
-    for (const biodata of surabaya) expect(checkRecording({ biodata, ...someCapture }, regions, TODAY)).toEqual([]);
+    for (const biodata of surabaya) expect(checkRecording({ biodata, ...someCapture }, regions, TODAY, ZONE)).toEqual([]);
     expect(() => syntheticResidents(1, { seed: 1, regencyCode: '35.98', regions, today: TODAY })).toThrow(RangeError);
   });
 });

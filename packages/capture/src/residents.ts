@@ -2,10 +2,12 @@ import {
   ageOn,
   composeKk,
   composeNik,
-  jakartaDate,
+  DEFAULT_TIME_ZONE,
   parseIsoDate,
+  timeZoneOfProvince,
   toIsoDate,
   villageKind,
+  zonedDate,
   type Biodata,
   type BloodType,
   type CalendarDate,
@@ -64,7 +66,8 @@ export function syntheticResidents(count: number, opts: SyntheticResidentsOption
   const districts = opts.regions.districtsOf(opts.regencyCode).filter((d) => opts.regions.villagesOf(d.code).length > 0);
   if (districts.length === 0) throw new RangeError(`no kecamatan with villages in regency ${opts.regencyCode}`);
   const random = randomFromSeed(opts.seed);
-  const today = jakartaDate(opts.today ?? new Date());
+  // "Today" where these residents live: the zone of their province, as their office reads it.
+  const today = zonedDate(opts.today ?? new Date(), timeZoneOfProvince(opts.regencyCode) ?? DEFAULT_TIME_ZONE);
   const regency = opts.regions.regency(opts.regencyCode);
   const hometown = (regency?.name ?? 'JEMBER').replace(/^(KABUPATEN|KOTA) /, '');
   const taken = { nik: new Set<string>(), kk: new Set<string>() };

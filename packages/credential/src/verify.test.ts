@@ -14,7 +14,7 @@ import {
   type Verdict,
   type VerificationResult,
 } from './index.ts';
-import { DAY, ISSUED_AT, NOW, SIX_MONTHS, fullSuket, kartuKeluarga, world } from './test-support.ts';
+import { DAY, ISSUED_AT, NOW, SIX_MONTHS, fullSuket, kartuKeluarga, trusted, world } from './test-support.ts';
 
 const w = world();
 const lists = { trust: w.trust, revocations: w.revocations, now: NOW };
@@ -105,6 +105,19 @@ describe('verifyCredential', () => {
     expectVerdict(r, 'EXPIRED');
     expect(r.reason.id).toContain('sudah habis');
     expect(r.reason.en).toContain('expired on 25 May 2027');
+  });
+
+  it('writes dates on the issuing office’s calendar: 23:00 WIB in Jember is already the next day in Jayapura', () => {
+    const exp = Date.UTC(2027, 4, 24, 16, 0, 0) / 1000; // 24 May 23:00 WIB = 25 May 01:00 WIT
+    const jayapuraKey = generateSigningKey();
+    const trust = { ...w.trust, keys: [...w.trust.keys, trusted(jayapuraKey, { officeId: '9171', officeName: 'Disdukcapil Kota Jayapura' })] };
+    const jember = verifyCredential(encodeCredential(fullSuket({ exp }), w.suketKey), { ...lists, now: exp + 1 });
+    const jayapura = verifyCredential(encodeCredential(fullSuket({ exp, iss: '9171', ser: 'SKT-9171-20261125-000001' }), jayapuraKey), { ...lists, trust, now: exp + 1 });
+    expect(jember.verdict).toBe('EXPIRED');
+    expect(jember.reason.en).toContain('expired on 24 May 2027');
+    expect(jayapura.verdict).toBe('EXPIRED');
+    expect(jayapura.reason.en).toContain('expired on 25 May 2027');
+    expect(jayapura.reason.id).toContain('habis pada 25 Mei 2027');
   });
 
   it('REVOKED when the serial is on the revocation list (card issued)', () => {

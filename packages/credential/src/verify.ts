@@ -21,6 +21,7 @@
 // claims and issuer are returned only for VALID, EXPIRED, REVOKED and SUPERSEDED, so a clerk is never
 // shown fields that no trusted key vouches for. verifyCredential never throws: an internal error is
 // reported as UNREADABLE with a reason that says the check could not be completed.
+import { DEFAULT_TIME_ZONE, formatZonedDate, timeZoneOfProvince } from '@tangguh/domain';
 import { toBase64Url } from './bytes.ts';
 import { decodeEnvelope, parseClaims, type CredentialClaims } from './credential.ts';
 import { verifySign1, type Sign1 } from './cose.ts';
@@ -62,24 +63,15 @@ export interface VerificationLists {
   now: number;
 }
 
-const MONTHS_ID = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
-const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-/** Dates in reasons are calendar dates in Western Indonesia Time (WIB, UTC+7). */
-const WIB_OFFSET_S = 7 * 3600;
-
-function dateParts(unix: number): { d: number; m: number; y: number } | undefined {
-  const date = new Date((unix + WIB_OFFSET_S) * 1000);
-  if (Number.isNaN(date.getTime())) return undefined;
-  return { d: date.getUTCDate(), m: date.getUTCMonth(), y: date.getUTCFullYear() };
-}
-function dateId(unix: number): string {
-  const p = dateParts(unix);
-  return p ? `${p.d} ${MONTHS_ID[p.m]} ${p.y}` : String(unix);
-}
-function dateEn(unix: number): string {
-  const p = dateParts(unix);
-  return p ? `${p.d} ${MONTHS_EN[p.m]} ${p.y}` : String(unix);
-}
+/**
+ * Dates in reasons are calendar dates in the issuing office's zone, so they read as the paper does
+ * (the office id is its regency code, whose province fixes the zone). Dates of the centre's own lists
+ * are in Asia/Jakarta, where the centre is.
+ */
+const CENTRE_TIME_ZONE: string = DEFAULT_TIME_ZONE;
+const issuerTimeZone = (officeId: string): string => timeZoneOfProvince(officeId) ?? DEFAULT_TIME_ZONE;
+const dateId = (unix: number, timeZone = CENTRE_TIME_ZONE): string => (Number.isFinite(unix) ? formatZonedDate(new Date(unix * 1000), timeZone, 'id') : String(unix));
+const dateEn = (unix: number, timeZone = CENTRE_TIME_ZONE): string => (Number.isFinite(unix) ? formatZonedDate(new Date(unix * 1000), timeZone, 'en') : String(unix));
 
 const REVOCATION_REASONS: Record<RevocationReason, Bilingual> = {
   CARD_ISSUED: { id: 'KTP-el pemiliknya sudah terbit', en: "the holder's e-KTP card has been issued" },
@@ -166,6 +158,7 @@ function judge(text: string, lists: VerificationLists): VerificationResult {
     return result('UNREADABLE', R.unreadableContent, lists);
   }
   const type = typeName(claims.typ);
+  const tz = issuerTimeZone(claims.iss);
   const neededPurpose = claims.typ === 'SUKET' ? 'SUKET' : 'TTE';
   if (key.purpose !== neededPurpose) {
     return result(
@@ -191,8 +184,8 @@ function judge(text: string, lists: VerificationLists): VerificationResult {
     return result(
       'FORGED',
       {
-        id: `Tanggal terbit dokumen (${dateId(claims.iat)}) berada di luar masa berlaku kunci tanda tangan ${key.officeName} (${dateId(key.notBefore)} s.d. ${dateId(key.notAfter)}).`,
-        en: `The document's issue date (${dateEn(claims.iat)}) is outside the validity of ${key.officeName}'s signing key (${dateEn(key.notBefore)} to ${dateEn(key.notAfter)}).`,
+        id: `Tanggal terbit dokumen (${dateId(claims.iat, tz)}) berada di luar masa berlaku kunci tanda tangan ${key.officeName} (${dateId(key.notBefore, tz)} s.d. ${dateId(key.notAfter, tz)}).`,
+        en: `The document's issue date (${dateEn(claims.iat, tz)}) is outside the validity of ${key.officeName}'s signing key (${dateEn(key.notBefore, tz)} to ${dateEn(key.notAfter, tz)}).`,
       },
       lists,
     );
@@ -201,8 +194,8 @@ function judge(text: string, lists: VerificationLists): VerificationResult {
     return result(
       'FORGED',
       {
-        id: `Kunci tanda tangan ${key.officeName} sudah dicabut sejak ${dateId(key.revokedAt)}, sebelum tanggal terbit dokumen ini (${dateId(claims.iat)}).`,
-        en: `${key.officeName}'s signing key was revoked on ${dateEn(key.revokedAt)}, before this document's issue date (${dateEn(claims.iat)}).`,
+        id: `Kunci tanda tangan ${key.officeName} sudah dicabut sejak ${dateId(key.revokedAt, tz)}, sebelum tanggal terbit dokumen ini (${dateId(claims.iat, tz)}).`,
+        en: `${key.officeName}'s signing key was revoked on ${dateEn(key.revokedAt, tz)}, before this document's issue date (${dateEn(claims.iat, tz)}).`,
       },
       lists,
     );
@@ -214,8 +207,8 @@ function judge(text: string, lists: VerificationLists): VerificationResult {
     return result(
       'SUPERSEDED',
       {
-        id: `Dokumen nomor ${claims.ser} sudah diganti${by ? ` dengan dokumen nomor ${by}` : ' dengan dokumen yang lebih baru'} sejak ${dateId(entry.revokedAt)}. Mintalah dokumen yang terbaru.`,
-        en: `Document ${claims.ser} was replaced${by ? ` by document ${by}` : ' by a newer document'} on ${dateEn(entry.revokedAt)}. Ask for the latest document.`,
+        id: `Dokumen nomor ${claims.ser} sudah diganti${by ? ` dengan dokumen nomor ${by}` : ' dengan dokumen yang lebih baru'} sejak ${dateId(entry.revokedAt, tz)}. Mintalah dokumen yang terbaru.`,
+        en: `Document ${claims.ser} was replaced${by ? ` by document ${by}` : ' by a newer document'} on ${dateEn(entry.revokedAt, tz)}. Ask for the latest document.`,
       },
       lists,
       vouched,
@@ -226,8 +219,8 @@ function judge(text: string, lists: VerificationLists): VerificationResult {
     return result(
       'REVOKED',
       {
-        id: `Dokumen nomor ${claims.ser} telah dicabut sejak ${dateId(entry.revokedAt)} (alasan: ${why.id}). Dokumen ini tidak berlaku lagi.`,
-        en: `Document ${claims.ser} was revoked on ${dateEn(entry.revokedAt)} (reason: ${why.en}). It is no longer valid.`,
+        id: `Dokumen nomor ${claims.ser} telah dicabut sejak ${dateId(entry.revokedAt, tz)} (alasan: ${why.id}). Dokumen ini tidak berlaku lagi.`,
+        en: `Document ${claims.ser} was revoked on ${dateEn(entry.revokedAt, tz)} (reason: ${why.en}). It is no longer valid.`,
       },
       lists,
       vouched,
@@ -237,14 +230,14 @@ function judge(text: string, lists: VerificationLists): VerificationResult {
     return result(
       'EXPIRED',
       {
-        id: `Tanda tangan asli, tetapi masa berlaku ${type.id} ini sudah habis pada ${dateId(claims.exp)}.`,
-        en: `The signature is genuine, but this ${type.en} expired on ${dateEn(claims.exp)}.`,
+        id: `Tanda tangan asli, tetapi masa berlaku ${type.id} ini sudah habis pada ${dateId(claims.exp, tz)}.`,
+        en: `The signature is genuine, but this ${type.en} expired on ${dateEn(claims.exp, tz)}.`,
       },
       lists,
       vouched,
     );
   }
-  const until = claims.exp !== undefined ? { id: ` dan berlaku sampai ${dateId(claims.exp)}`, en: ` and is valid until ${dateEn(claims.exp)}` } : { id: '', en: '' };
+  const until = claims.exp !== undefined ? { id: ` dan berlaku sampai ${dateId(claims.exp, tz)}`, en: ` and is valid until ${dateEn(claims.exp, tz)}` } : { id: '', en: '' };
   const rotated =
     key.revokedAt !== undefined
       ? { id: ' Kunci kantor tersebut sudah diganti setelah dokumen ini terbit; dokumen tetap sah.', en: " The office's key was replaced after this document was issued; the document remains valid." }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, isIsoDate, jakartaIsoDate, parseIsoDate } from './dates.ts';
+import { ageOn, isIsoDate, parseIsoDate } from './dates.ts';
 
 describe('dates', () => {
   it('parses only real ISO dates', () => {
@@ -17,8 +17,4 @@ describe('dates', () => {
     expect(ageOn({ year: 2009, month: 11, day: 23 }, { year: 2026, month: 11, day: 23 })).toBe(17);
   });
 
-  it('reads the Jakarta calendar day', () => {
-    expect(jakartaIsoDate(new Date('2026-12-31T16:59:00Z'))).toBe('2026-12-31');
-    expect(jakartaIsoDate(new Date('2026-12-31T17:00:00Z'))).toBe('2027-01-01');
-  });
 });

@@ -1,8 +1,7 @@
 /**
- * Calendar dates as ISO strings (YYYY-MM-DD). Offices run on Western Indonesia Time; using one
- * fixed offset keeps "today" the same for every office and every server, whatever their clock zone.
+ * Calendar dates as ISO strings (YYYY-MM-DD). Which date an instant falls on depends on the office's
+ * zone: see time-zones.ts.
  */
-const JAKARTA_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 export interface CalendarDate {
   year: number;
@@ -47,16 +46,6 @@ export function parseIsoDate(value: string): CalendarDate | undefined {
 
 export function isIsoDate(value: string): boolean {
   return parseIsoDate(value) !== undefined;
-}
-
-/** The calendar date in Asia/Jakarta (UTC+7, no daylight saving) at the given instant. */
-export function jakartaDate(instant: Date): CalendarDate {
-  const shifted = new Date(instant.getTime() + JAKARTA_OFFSET_MS);
-  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
-}
-
-export function jakartaIsoDate(instant: Date): string {
-  return toIsoDate(jakartaDate(instant));
 }
 
 /**

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './lifecycle.ts';
 export * from './dates.ts';
+export * from './time-zones.ts';
 export * from './nik.ts';
 export * from './kk.ts';
 export * from './region.ts';

@@ -1,5 +1,6 @@
 import { DomainError } from './errors.ts';
-import { type CalendarDate, dateExists, jakartaIsoDate, parseIsoDate, toIsoDate } from './dates.ts';
+import { type CalendarDate, dateExists, parseIsoDate, toIsoDate } from './dates.ts';
+import { DEFAULT_TIME_ZONE, zonedIsoDate } from './time-zones.ts';
 
 /** Nomor Kartu Keluarga: 6-digit area code, recording date DDMMYY (no +40), 4-digit serial. */
 export interface ParsedKk {
@@ -22,16 +23,16 @@ const KK_DATE_INVALID = {
 /**
  * Reads a KK number. A recording date is read as 20xx unless that lies in the future, because
  * family cards are re-issued whenever a household changes and most in use today date from the
- * 2000s; only a 20xx date in the future must be an old 19xx card.
+ * 2000s; only a 20xx date in the future must be an old 19xx card. "Today" is the date in `timeZone`.
  */
-export function parseKk(kk: string, today: Date = new Date()): ParsedKk {
+export function parseKk(kk: string, today: Date = new Date(), timeZone: string = DEFAULT_TIME_ZONE): ParsedKk {
   if (!/^\d{16}$/.test(kk)) throw new DomainError('KK_FORMAT', { ...KK_FORMAT });
   const serial = Number(kk.slice(12, 16));
   if (serial === 0) throw new DomainError('KK_FORMAT', { ...KK_FORMAT });
   const day = Number(kk.slice(6, 8));
   const month = Number(kk.slice(8, 10));
   const yy = Number(kk.slice(10, 12));
-  const todayIso = jakartaIsoDate(today);
+  const todayIso = zonedIsoDate(today, timeZone);
   const recordedOn = [2000 + yy, 1900 + yy]
     .map((year): CalendarDate => ({ year, month, day }))
     .filter(dateExists)

@@ -1,5 +1,6 @@
 import { DomainError, type FieldIssue } from './errors.ts';
-import { type CalendarDate, dateExists, jakartaIsoDate, parseIsoDate, toIsoDate } from './dates.ts';
+import { type CalendarDate, dateExists, parseIsoDate, toIsoDate } from './dates.ts';
+import { DEFAULT_TIME_ZONE, zonedIsoDate } from './time-zones.ts';
 
 /** Jenis kelamin as printed on the card: Laki-laki / Perempuan. */
 export type Sex = 'L' | 'P';
@@ -52,7 +53,7 @@ interface NikInspection {
 }
 
 /** Collects every problem with a NIK instead of stopping at the first, so a form can show them together. */
-function inspectNik(nik: string, today: Date): NikInspection {
+function inspectNik(nik: string, today: Date, timeZone: string): NikInspection {
   if (!/^\d{16}$/.test(nik)) return { issues: [issue('nik', 'NIK_FORMAT')] };
   const digits = (from: number, to: number): number => Number(nik.slice(from, to));
   const rawDay = digits(6, 8);
@@ -60,7 +61,7 @@ function inspectNik(nik: string, today: Date): NikInspection {
   const day = sex === 'P' ? rawDay - FEMALE_DAY_OFFSET : rawDay;
   const month = digits(8, 10);
   const yy = digits(10, 12);
-  const todayIso = jakartaIsoDate(today);
+  const todayIso = zonedIsoDate(today, timeZone);
   const birthDateCandidates = [1900 + yy, 2000 + yy]
     .map((year): CalendarDate => ({ year, month, day }))
     .filter(dateExists)
@@ -79,9 +80,12 @@ function inspectNik(nik: string, today: Date): NikInspection {
   };
 }
 
-/** Reads the parts of a NIK; throws DomainError NIK_FORMAT, NIK_DATE_INVALID or NIK_SERIAL_INVALID. */
-export function parseNik(nik: string, today: Date = new Date()): ParsedNik {
-  const { parsed, issues } = inspectNik(nik, today);
+/**
+ * Reads the parts of a NIK; throws DomainError NIK_FORMAT, NIK_DATE_INVALID or NIK_SERIAL_INVALID.
+ * `today` is read in `timeZone` (the office's): a birth date may not lie after it.
+ */
+export function parseNik(nik: string, today: Date = new Date(), timeZone: string = DEFAULT_TIME_ZONE): ParsedNik {
+  const { parsed, issues } = inspectNik(nik, today, timeZone);
   const first = issues[0];
   if (first) throw new DomainError(first.code, first.messages, 'invalid', issues);
   if (!parsed) throw new Error('unreachable: a NIK without issues is parsed');
@@ -93,8 +97,13 @@ export function parseNik(nik: string, today: Date = new Date()): ParsedNik {
  * compared digit for digit rather than against the century candidates, so the check does not
  * depend on which century the two-digit year is read in.
  */
-export function checkNikMatches(nik: string, facts: { birthDate: string; sex: Sex }, today: Date = new Date()): FieldIssue[] {
-  const { parsed, issues } = inspectNik(nik, today);
+export function checkNikMatches(
+  nik: string,
+  facts: { birthDate: string; sex: Sex },
+  today: Date = new Date(),
+  timeZone: string = DEFAULT_TIME_ZONE,
+): FieldIssue[] {
+  const { parsed, issues } = inspectNik(nik, today, timeZone);
   if (!parsed) return issues;
   const result: FieldIssue[] = [];
   const birth = parseIsoDate(facts.birthDate);

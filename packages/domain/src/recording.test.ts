@@ -40,12 +40,12 @@ function validInput(): RecordingCheckInput {
   };
 }
 
-const codes = (input: RecordingCheckInput): string[] => checkRecording(input, regions, TODAY).map((i) => `${i.field}:${i.code}`);
+const codes = (input: RecordingCheckInput): string[] => checkRecording(input, regions, TODAY, 'Asia/Jakarta').map((i) => `${i.field}:${i.code}`);
 
 describe('checkRecording', () => {
   it('accepts a consistent recording', () => {
-    expect(checkRecording(validInput(), regions, TODAY)).toEqual([]);
-    expect(() => assertRecording(validInput(), regions, TODAY)).not.toThrow();
+    expect(checkRecording(validInput(), regions, TODAY, 'Asia/Jakarta')).toEqual([]);
+    expect(() => assertRecording(validInput(), regions, TODAY, 'Asia/Jakarta')).not.toThrow();
   });
 
   it('rejects a malformed NIK', () => {
@@ -162,7 +162,7 @@ describe('checkRecording', () => {
     input.biometrics = BIOMETRIC_POSITIONS.map((position) => ({ position, exception: 'UNREADABLE' }));
     expect(codes(input)).toEqual(['biometrics:BIOMETRIC_NONE']);
     input.biodata.sex = 'L';
-    const error = thrown(() => assertRecording(input, regions, TODAY));
+    const error = thrown(() => assertRecording(input, regions, TODAY, 'Asia/Jakarta'));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.issues.map((i) => i.code)).toEqual(['NIK_SEX_MISMATCH', 'BIOMETRIC_NONE']);
     expect(error.messages.id).toBe('Ada 2 isian yang tidak valid.');

@@ -1,5 +1,6 @@
 import { invalidInput, isDomainError, type Bilingual, type FieldIssue } from './errors.ts';
-import { ageOn, jakartaDate, parseIsoDate, toIsoDate } from './dates.ts';
+import { ageOn, parseIsoDate, toIsoDate } from './dates.ts';
+import { zonedDate } from './time-zones.ts';
 import { checkNikMatches, type Sex } from './nik.ts';
 import { parseKk } from './kk.ts';
 import { REGION_CODE_PATTERNS, type RegionDirectory } from './region.ts';
@@ -48,12 +49,13 @@ const NAME_PATTERN = /^[\p{L}\p{M} '.,-]+$/u;
  * The semantic checks of a recording, run at the office before it is queued for the centre. Shape
  * and types are validated earlier; everything here is about whether the facts agree with each other
  * and with the region list. Returns every issue found, so the operator can fix them in one pass.
+ * `today` is read as a date in `timeZone`, the office's zone (birth dates, age, KK dates).
  */
-export function checkRecording(input: RecordingCheckInput, regions: RegionDirectory, today: Date = new Date()): FieldIssue[] {
+export function checkRecording(input: RecordingCheckInput, regions: RegionDirectory, today: Date, timeZone: string): FieldIssue[] {
   const { biodata } = input;
   return [
-    ...checkIdentity(biodata, regions, today),
-    ...checkPerson(biodata, today),
+    ...checkIdentity(biodata, regions, today, timeZone),
+    ...checkPerson(biodata, today, timeZone),
     ...checkAddress(biodata.address, regions),
     ...checkImage(input.photo, 'photo', PHOTO_MAX_BYTES, { id: 'Foto', en: 'Photo' }),
     ...checkImage(input.signature, 'signature', SIGNATURE_MAX_BYTES, { id: 'Tanda tangan', en: 'Signature' }),
@@ -62,16 +64,16 @@ export function checkRecording(input: RecordingCheckInput, regions: RegionDirect
 }
 
 /** Throws one DomainError carrying every issue, for callers that must not continue with a bad recording. */
-export function assertRecording(input: RecordingCheckInput, regions: RegionDirectory, today: Date = new Date()): void {
-  const issues = checkRecording(input, regions, today);
+export function assertRecording(input: RecordingCheckInput, regions: RegionDirectory, today: Date, timeZone: string): void {
+  const issues = checkRecording(input, regions, today, timeZone);
   if (issues.length > 0) throw invalidInput(issues);
 }
 
-function checkIdentity(biodata: Biodata, regions: RegionDirectory, today: Date): FieldIssue[] {
+function checkIdentity(biodata: Biodata, regions: RegionDirectory, today: Date, timeZone: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const birthDateValid = parseIsoDate(biodata.birthDate) !== undefined;
   // A bad birth date gets its own issue below; comparing it with the NIK would only repeat it.
-  const nikIssues = checkNikMatches(biodata.nik, { birthDate: biodata.birthDate, sex: biodata.sex }, today).filter(
+  const nikIssues = checkNikMatches(biodata.nik, { birthDate: biodata.birthDate, sex: biodata.sex }, today, timeZone).filter(
     (found) => birthDateValid || found.code !== 'NIK_BIRTHDATE_MISMATCH',
   );
   issues.push(...nikIssues);
@@ -94,7 +96,7 @@ function checkIdentity(biodata: Biodata, regions: RegionDirectory, today: Date):
     }
   }
   try {
-    parseKk(biodata.kkNumber, today);
+    parseKk(biodata.kkNumber, today, timeZone);
   } catch (error) {
     if (!isDomainError(error)) throw error;
     issues.push({ field: 'kkNumber', code: error.code, messages: error.messages });
@@ -102,7 +104,7 @@ function checkIdentity(biodata: Biodata, regions: RegionDirectory, today: Date):
   return issues;
 }
 
-function checkPerson(biodata: Biodata, today: Date): FieldIssue[] {
+function checkPerson(biodata: Biodata, today: Date, timeZone: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (!isName(biodata.fullName)) {
     issues.push(
@@ -123,7 +125,7 @@ function checkPerson(biodata: Biodata, today: Date): FieldIssue[] {
     issues.push(issue('occupation', 'OCCUPATION_INVALID', 'Pekerjaan harus diisi (maks. 100 karakter).', 'The occupation is required (max. 100 characters).'));
   }
   const birth = parseIsoDate(biodata.birthDate);
-  const now = jakartaDate(today);
+  const now = zonedDate(today, timeZone);
   if (!birth) {
     issues.push(issue('birthDate', 'BIRTH_DATE_INVALID', 'Tanggal lahir tidak ada di kalender.', 'The birth date does not exist.'));
   } else if (toIsoDate(birth) > toIsoDate(now)) {

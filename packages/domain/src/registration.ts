@@ -1,11 +1,11 @@
 import { DomainError } from './errors.ts';
-import { jakartaDate } from './dates.ts';
+import { zonedDayKey } from './time-zones.ts';
 
 /**
- * Nomor registrasi printed on the receipt: office code, the day in Asia/Jakarta (so numbers issued
- * just after midnight WIB belong to the new day whatever the server clock zone), and the day's sequence.
+ * Nomor registrasi printed on the receipt: office code, the day in the office's zone (so numbers issued
+ * just after local midnight belong to the new day whatever the server's clock zone), and the day's sequence.
  */
-export function formatRegistrationNumber(officeCode: string, date: Date, seq: number): string {
+export function formatRegistrationNumber(officeCode: string, date: Date, seq: number, timeZone: string): string {
   if (!/^\d{4}$/.test(officeCode)) {
     throw new DomainError('REGISTRATION_OFFICE_INVALID', {
       id: 'Kode kantor harus 4 angka (kode kabupaten/kota).',
@@ -21,7 +21,5 @@ export function formatRegistrationNumber(officeCode: string, date: Date, seq: nu
   if (Number.isNaN(date.getTime())) {
     throw new DomainError('REGISTRATION_DATE_INVALID', { id: 'Tanggal registrasi tidak valid.', en: 'The registration date is invalid.' });
   }
-  const { year, month, day } = jakartaDate(date);
-  const ymd = `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`;
-  return `${officeCode}-${ymd}-${String(seq).padStart(6, '0')}`;
+  return `${officeCode}-${zonedDayKey(date, timeZone)}-${String(seq).padStart(6, '0')}`;
 }

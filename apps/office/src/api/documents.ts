@@ -64,7 +64,7 @@ export async function documentRoutes(app: FastifyInstance, ctx: OfficeContext, o
     const tte = await currentTteState(ctx);
     const now = ctx.now();
     const rows = await listDocuments(ctx.db, { status: query.status, limit: query.limit, oldestFirst: query.status === 'AWAITING_SIGNATURE' });
-    return { items: rows.map((row) => presentDocument(row, tte, now)), counts: await countDocumentsByStatus(ctx.db), tte };
+    return { items: rows.map((row) => presentDocument(row, tte, now, ctx.office.timeZone)), counts: await countDocumentsByStatus(ctx.db), tte };
   });
 
   app.get('/api/tte/status', anyStaff, async () => {

@@ -1,11 +1,10 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { DomainError } from '@tangguh/domain';
+import { DomainError, formatZoned } from '@tangguh/domain';
 import { embedCredentialInPdf } from '@tangguh/credential';
 import { renderQrPng } from '@tangguh/credential/node';
 import type { OfficeContext } from '../context.ts';
 import { findDocument, findDocumentType } from '../repositories/documents.ts';
 import { documentNotFound } from './documents.ts';
-import { formatWib } from './pickup-estimate.ts';
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 56;
@@ -98,7 +97,7 @@ export async function renderDocumentPdf(ctx: OfficeContext, id: string): Promise
     if (y < MARGIN + QR_SIZE + 120) break;
   }
 
-  const signedOn = formatWib(row.signed_at, 'id');
+  const signedOn = formatZoned(row.signed_at, ctx.office.timeZone, 'id');
   const statement =
     row.signature_kind === 'WET'
       ? `Ditandatangani basah (tanpa TTE) — ${row.wet_reason ?? ''}`

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, parseNik, type Bilingual } from '@tangguh/domain';
+import { DomainError, formatZoned, parseNik, zonedDayKey, type Bilingual } from '@tangguh/domain';
 import { TTE_BATCH_MAX, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
@@ -7,7 +7,8 @@ import type { DocumentStatus } from '../db/migrations-documents.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { enqueueOfficeEvent } from '../repositories/outbox.ts';
 import { docs, findDocument, findDocumentType, listDocuments, olderVersions, type DocumentFieldDef, type DocumentRow } from '../repositories/documents.ts';
-import { formatWib, pickupEstimate, type PickupEstimate } from './pickup-estimate.ts';
+import { nextDailySerial } from '../repositories/counters.ts';
+import { pickupEstimate, type PickupEstimate } from './pickup-estimate.ts';
 import { currentTteState, observeTte, tteFailure, type TteState } from './tte-status.ts';
 
 /** What the office needs of the centre to sign: the TTE call of the CentralClient (or none when not configured). */
@@ -32,8 +33,8 @@ export interface DocumentView {
   pickup: PickupEstimate;
 }
 
-/** The presenter: what a client sees of a document, with its honest pickup estimate. */
-export function presentDocument(row: DocumentRow, tte: TteState, now: Date): DocumentView {
+/** The presenter: what a client sees of a document, with its honest pickup estimate in the office's zone. */
+export function presentDocument(row: DocumentRow, tte: TteState, now: Date, timeZone: string): DocumentView {
   return {
     id: row.id,
     serial: row.serial,
@@ -53,7 +54,7 @@ export function presentDocument(row: DocumentRow, tte: TteState, now: Date): Doc
         : null,
     qrText: row.qr_text,
     supersededBy: row.superseded_by,
-    pickup: pickupEstimate({ status: row.status, supersededBy: row.superseded_by }, tte, now),
+    pickup: pickupEstimate({ status: row.status, supersededBy: row.superseded_by }, tte, now, timeZone),
   };
 }
 
@@ -87,8 +88,6 @@ export interface CreateDocumentProps {
   operator: OfficeUser;
 }
 
-const jakartaDay = (at: Date) => new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-
 /** Marks `older` superseded by `newer` and tells the centre, which puts the old serial on the revocation list. */
 export async function supersede(trx: OfficeDbOrTx, older: { id: string; serial: string }[], newer: { serial: string }, at: string): Promise<void> {
   for (const old of older) {
@@ -108,18 +107,13 @@ export async function createDocument(ctx: OfficeContext, props: CreateDocumentPr
       { field: 'type', code: 'DOCUMENT_TYPE_UNKNOWN', messages: { id: 'Pilih jenis dokumen yang tersedia.', en: 'Choose one of the document types offered.' } },
     ]);
   }
-  parseNik(props.nik, ctx.now());
   const now = ctx.now();
+  parseNik(props.nik, now, ctx.office.timeZone);
   const at = now.toISOString();
   const id = randomUUID();
   await ctx.db.transaction().execute(async (trx) => {
-    const counter = await trx
-      .insertInto('counters')
-      .values({ name: `docser:${jakartaDay(now)}`, value: 1 })
-      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
-      .returning('value')
-      .executeTakeFirstOrThrow();
-    const serial = `${ctx.office.id}-DOK-${jakartaDay(now)}-${String(counter.value).padStart(6, '0')}`;
+    const day = zonedDayKey(now, ctx.office.timeZone);
+    const serial = `${ctx.office.id}-DOK-${day}-${String(await nextDailySerial(trx, 'docser', day)).padStart(6, '0')}`;
     const row = { id, type: type.code, nomor: props.nomor, created_at: at };
     await docs(trx)
       .insertInto('documents')
@@ -150,7 +144,7 @@ export async function createDocument(ctx: OfficeContext, props: CreateDocumentPr
 export async function viewOf(ctx: OfficeContext, id: string): Promise<DocumentView> {
   const row = await findDocument(ctx.db, id);
   if (!row) throw documentNotFound();
-  return presentDocument(row, await currentTteState(ctx), ctx.now());
+  return presentDocument(row, await currentTteState(ctx), ctx.now(), ctx.office.timeZone);
 }
 
 /** The QR's claims: short, so the code stays small enough to scan; the paper carries the rest. */
@@ -158,9 +152,9 @@ function claimsOf(ctx: OfficeContext, row: DocumentRow): TteSignRequest['documen
   return { typ: row.type, ser: row.serial, iss: ctx.office.id, sub: { nomor: row.nomor, nik: row.nik, nama: row.full_name } };
 }
 
-const tteUnavailable = (state: TteState): DomainError => {
-  const since = state.since ? ` sejak ${formatWib(state.since, 'id')}` : '';
-  const sinceEn = state.since ? ` since ${formatWib(state.since, 'en')}` : '';
+const tteUnavailable = (state: TteState, timeZone: string): DomainError => {
+  const since = state.since ? ` sejak ${formatZoned(state.since, timeZone, 'id')}` : '';
+  const sinceEn = state.since ? ` since ${formatZoned(state.since, timeZone, 'en')}` : '';
   const messages: Bilingual =
     state.reason === 'CENTRE_UNREACHABLE'
       ? { id: `Pusat tidak dapat dihubungi${since}; dokumen tetap menunggu tanda tangan, tidak ada yang berubah.`, en: `The centre cannot be reached${sinceEn}; the documents keep waiting for signature, nothing was changed.` }
@@ -197,7 +191,7 @@ export async function signWaitingDocuments(ctx: OfficeContext, signer: TteSigner
       const failure = tteFailure(error);
       if (!failure) throw error;
       const state = await observeTte(ctx, { available: false, ...failure });
-      const refused = tteUnavailable(state);
+      const refused = tteUnavailable(state, ctx.office.timeZone);
       if (signed === 0) throw refused;
       return { signed, remaining: waiting.length - signed, error: { code: refused.code, messages: refused.messages } };
     }

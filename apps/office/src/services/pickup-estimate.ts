@@ -1,4 +1,4 @@
-import type { Bilingual } from '@tangguh/domain';
+import { formatZoned, zonedParts, type Bilingual } from '@tangguh/domain';
 import type { DocumentStatus } from '../db/migrations-documents.ts';
 import type { TteState } from './tte-status.ts';
 
@@ -16,27 +16,8 @@ export interface PickupEstimate {
   tte: { available: boolean | null; since: string | null; reason: TteState['reason']; checkedAt: string | null; outageMinutes: number | null };
 }
 
-/** Documents created after this hour (WIB) or on a weekend are signed on the next working day. */
-export const SIGNING_CUTOFF_HOUR_WIB = 15;
-
-const JAKARTA_OFFSET_MS = 7 * 3600_000;
-
-/** "23 Nov 2026 14.05 WIB" / "23 Nov 2026 14:05 WIB". */
-export function formatWib(iso: string, lang: 'id' | 'en'): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: 'Asia/Jakarta',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day')} ${part('month')} ${part('year')} ${part('hour')}${lang === 'id' ? '.' : ':'}${part('minute')} WIB`;
-}
+/** Documents created after this hour (office time) or on a weekend are signed on the next working day. */
+export const SIGNING_CUTOFF_HOUR = 15;
 
 /** "2 hari 3 jam" / "2 days 3 hours"; the two largest units are enough for a person. */
 export function formatDuration(minutes: number): Bilingual {
@@ -59,13 +40,15 @@ export function formatDuration(minutes: number): Bilingual {
   return { id: id.join(' '), en: en.join(' ') };
 }
 
-function signingDay(now: Date): 'TODAY' | 'NEXT_WORKING_DAY' {
-  const wib = new Date(now.getTime() + JAKARTA_OFFSET_MS);
-  const weekday = wib.getUTCDay();
-  return weekday >= 1 && weekday <= 5 && wib.getUTCHours() < SIGNING_CUTOFF_HOUR_WIB ? 'TODAY' : 'NEXT_WORKING_DAY';
+/** The head of office signs on the office's working days and hours, so the office's wall clock decides. */
+function signingDay(now: Date, timeZone: string): 'TODAY' | 'NEXT_WORKING_DAY' {
+  const { weekday, hour } = zonedParts(now, timeZone);
+  return weekday >= 1 && weekday <= 5 && hour < SIGNING_CUTOFF_HOUR ? 'TODAY' : 'NEXT_WORKING_DAY';
 }
 
-export function pickupEstimate(document: { status: DocumentStatus; supersededBy: string | null }, tte: TteState, now: Date): PickupEstimate {
+/** `timeZone` is the office's: it sets the signing window and how times in the messages read. */
+export function pickupEstimate(document: { status: DocumentStatus; supersededBy: string | null }, tte: TteState, now: Date, timeZone: string): PickupEstimate {
+  const formatWhen = (iso: string, lang: 'id' | 'en') => formatZoned(iso, timeZone, lang);
   const outageMinutes = tte.available === false && tte.since ? Math.max(0, Math.floor((now.getTime() - Date.parse(tte.since)) / 60_000)) : null;
   const base = { tte: { available: tte.available, since: tte.since, reason: tte.reason, checkedAt: tte.checkedAt, outageMinutes } };
 
@@ -80,7 +63,7 @@ export function pickupEstimate(document: { status: DocumentStatus; supersededBy:
     return { ...base, kind: 'SUPERSEDED', messages: { id: `Sudah diganti oleh dokumen yang lebih baru (${by}); tidak untuk diambil.`, en: `Replaced by a newer document (${by}); not for collection.` } };
   }
   if (tte.available === true) {
-    const day = signingDay(now);
+    const day = signingDay(now, timeZone);
     return {
       ...base,
       kind: 'AFTER_SIGNATURE',
@@ -96,8 +79,8 @@ export function pickupEstimate(document: { status: DocumentStatus; supersededBy:
     const lasted = formatDuration(outageMinutes ?? 0);
     const cause =
       tte.reason === 'CENTRE_UNREACHABLE'
-        ? { id: `Kantor tidak dapat menghubungi pusat sejak ${formatWib(since, 'id')} (sudah ${lasted.id}), sehingga tanda tangan elektronik (TTE) tidak dapat dilakukan.`, en: `The office cannot reach the centre since ${formatWib(since, 'en')} (${lasted.en} so far), so electronic signing (TTE) is not possible.` }
-        : { id: `Layanan TTE pusat gangguan sejak ${formatWib(since, 'id')} (sudah ${lasted.id}).`, en: `The centre’s TTE service has been down since ${formatWib(since, 'en')} (${lasted.en} so far).` };
+        ? { id: `Kantor tidak dapat menghubungi pusat sejak ${formatWhen(since, 'id')} (sudah ${lasted.id}), sehingga tanda tangan elektronik (TTE) tidak dapat dilakukan.`, en: `The office cannot reach the centre since ${formatWhen(since, 'en')} (${lasted.en} so far), so electronic signing (TTE) is not possible.` }
+        : { id: `Layanan TTE pusat gangguan sejak ${formatWhen(since, 'id')} (sudah ${lasted.id}).`, en: `The centre’s TTE service has been down since ${formatWhen(since, 'en')} (${lasted.en} so far).` };
     return {
       ...base,
       kind: 'AFTER_TTE_RECOVERY',

@@ -2,6 +2,7 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf
 import { embedCredentialInPdf } from '@tangguh/credential';
 import { renderQrPng } from '@tangguh/credential/node';
 import { decodeCredential } from '@tangguh/credential';
+import { formatZonedDate } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import { findRecordRow } from '../repositories/records.ts';
 import { SUKET_FIELD_LABELS } from './suket-subject.ts';
@@ -13,12 +14,6 @@ const MARGIN = 56;
 const INK = rgb(0.1, 0.1, 0.12);
 const MUTED = rgb(0.35, 0.35, 0.4);
 
-const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
-/** A date as Indonesians write it, in Jakarta time: 24 November 2026. */
-function tanggal(iso: string): string {
-  const d = new Date(Date.parse(iso) + 7 * 3600_000);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-}
 
 /** The standard fonts speak WinAnsi only: anything else becomes '?', never an exception mid-print. */
 const printable = (text: string) => text.normalize('NFC').replace(/[^\x20-\x7e\u00a0-\u00ff]/g, '?');
@@ -59,6 +54,8 @@ export async function renderSuketPdf(ctx: OfficeContext, serial: string): Promis
   const doc = await PDFDocument.create();
   doc.setTitle(`Surat Keterangan Pengganti KTP-el ${suket.serial}`);
   doc.setAuthor(ctx.office.name);
+  // A date as Indonesians write it, in the office's zone: 24 November 2026.
+  const tanggal = (iso: string) => formatZonedDate(iso, ctx.office.timeZone, 'id');
   doc.setCreator('Tangguh');
   doc.setProducer('Tangguh');
   doc.setCreationDate(new Date(suket.issuedAt));

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCredential, encodeCredential, extractCredentialFromPdf, generateSigningKey, openRevocationList, type VerificationResult } from '@tangguh/credential';
 import { qrVersion, readQrFromImage, renderQrPng } from '@tangguh/credential/node';
 import { syntheticResidents } from '@tangguh/capture';
+import { zonedDayKey } from '@tangguh/domain';
 import { buildCentralApp } from '@tangguh/central';
 import { openCentral } from '@tangguh/central/provision';
 import type { CentralContext } from '@tangguh/central/context';
@@ -138,7 +139,7 @@ describe('Suket at the office, with no centre running at all', () => {
     recordId = await recordOne();
     first = await issued(recordId);
     const { suket } = first;
-    const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const day = zonedDayKey(office.now(), office.office.timeZone);
     expect(suket.serial).toBe(`SKT-3509-${day}-000001`);
     expect(suket.status).toBe('ACTIVE');
     const months = (Date.parse(suket.expiresAt) - Date.parse(suket.issuedAt)) / (30.44 * 86_400_000);

@@ -1,9 +1,10 @@
 import { encodeCredential } from '@tangguh/credential';
-import { DomainError, STATUS_LABELS, isRecordStatus, type Biodata, type RecordStatus } from '@tangguh/domain';
+import { DomainError, STATUS_LABELS, isRecordStatus, zonedDayKey, type Biodata, type RecordStatus } from '@tangguh/domain';
 import type { RevocationReason, SuketIssuedPayload, SuketRevokedPayload } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
 import { withSuketTables, type SuketTables } from '../db/migrations-suket.ts';
+import { nextDailySerial } from '../repositories/counters.ts';
 import { enqueueOfficeEvent } from '../repositories/outbox.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { currentSigningKey } from './document-keys.ts';
@@ -68,19 +69,12 @@ function refusal(status: string): DomainError {
   );
 }
 
-/** Jakarta's calendar day (UTC+7, no daylight saving): the serial counter restarts each day. */
-const jakartaDay = (at: Date) => new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 const unix = (at: Date) => Math.floor(at.getTime() / 1000);
 
-async function nextSerial(trx: OfficeDbOrTx, officeId: string, at: Date): Promise<string> {
-  const day = jakartaDay(at);
-  const counter = await trx
-    .insertInto('counters')
-    .values({ name: `suket:${day}`, value: 1 })
-    .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return `SKT-${officeId}-${day}-${String(counter.value).padStart(6, '0')}`;
+/** SKT-<office>-<YYYYMMDD>-<n>: the day is the office's calendar day, and the number restarts with it. */
+async function nextSerial(trx: OfficeDbOrTx, office: OfficeContext['office'], at: Date): Promise<string> {
+  const day = zonedDayKey(at, office.timeZone);
+  return `SKT-${office.id}-${day}-${String(await nextDailySerial(trx, 'suket', day)).padStart(6, '0')}`;
 }
 
 /** Revokes Sukets in the caller's transaction and queues a `suket.revoked` event for each. */
@@ -126,7 +120,7 @@ export async function issueSuket(ctx: OfficeContext, { recordId, operator }: Iss
     const now = ctx.now();
     const at = now.toISOString();
     const expires = addMonths(now, months);
-    const serial = await nextSerial(trx, ctx.office.id, now);
+    const serial = await nextSerial(trx, ctx.office, now);
     const subject = suketSubject(JSON.parse(record.biodata) as Biodata, ctx.regions);
     const qrText = encodeCredential({ typ: 'SUKET', ser: serial, iss: ctx.office.id, iat: unix(now), exp: unix(expires), sub: subject }, key);
 

@@ -3,6 +3,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { api } from '../api.ts';
 import type { SessionResponse, SessionUser } from '../api-types.ts';
 import { AREAS, loginUrl, type Area } from '../areas.ts';
+import { setDisplayTimeZone } from '../format.ts';
 import { usePolling } from '../hooks.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { AppHeader } from './AppHeader.tsx';
@@ -46,6 +47,8 @@ export function RequireSession({ area, children }: { area: Area; children: React
   if (expired) return <Navigate to={loginUrl(area, here, true)} replace />;
   if (me.error?.status === 401) return <Navigate to={loginUrl(area, here)} replace />;
   if (me.data) {
+    // Before the children render: every time they show is in the office's zone.
+    setDisplayTimeZone(me.data.user.timeZone);
     return (
       <SessionContext.Provider value={{ area, user: me.data.user, logout, expire }}>{children}</SessionContext.Provider>
     );

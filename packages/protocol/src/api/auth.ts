@@ -13,6 +13,8 @@ export const sessionUserSchema = z.object({
   siteId: z.string().nullable().optional(),
   siteName: z.string().nullable().optional(),
   officeName: z.string().nullable().optional(),
+  /** IANA zone of the office (Asia/Jakarta, Asia/Makassar, Asia/Jayapura): the web shows every time in it. */
+  timeZone: z.string().nullable().optional(),
 });
 export type SessionUserView = z.infer<typeof sessionUserSchema>;
 

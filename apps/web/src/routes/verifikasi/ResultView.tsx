@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { VerificationResult } from '@tangguh/credential';
+import { DEFAULT_TIME_ZONE, formatZonedDate, timeZoneOfProvince } from '@tangguh/domain';
 import { formatDateTime } from '../../format.ts';
 import { isMessageKey, useI18n, type Lang } from '../../i18n/index.tsx';
 import { claimRows, imageMime } from '../../verifier/claims.ts';
@@ -7,13 +8,10 @@ import { VerdictIcon, verdictTone } from './VerdictIcon.tsx';
 
 /** Verdicts whose claims were signed by a known key: worth showing, to say which document it is. */
 const SIGNED_VERDICTS = new Set(['VALID', 'EXPIRED', 'REVOKED', 'SUPERSEDED']);
-const TIME_ZONE = 'Asia/Jakarta';
-
-function formatUnixDate(seconds: number | undefined, lang: Lang): string {
+/** A document's dates as its paper prints them: in the issuing office's zone (its province's, from the office code). */
+function formatUnixDate(seconds: number | undefined, lang: Lang, issuer: string): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '—';
-  return new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' }).format(
-    new Date(seconds * 1000),
-  );
+  return formatZonedDate(new Date(seconds * 1000), timeZoneOfProvince(issuer) ?? DEFAULT_TIME_ZONE, lang);
 }
 
 function fromUnix(value: number | string | undefined): Date | undefined {
@@ -114,11 +112,11 @@ export function ResultView({ result, onAgain }: Props) {
                 </div>
                 <div className="verifier-fields__row">
                   <dt>{t('verify.issuedAt')}</dt>
-                  <dd>{formatUnixDate(claims.iat, lang)}</dd>
+                  <dd>{formatUnixDate(claims.iat, lang, claims.iss)}</dd>
                 </div>
                 <div className="verifier-fields__row">
                   <dt>{t('verify.expiresAt')}</dt>
-                  <dd>{claims.exp === undefined ? t('verify.noExpiry') : formatUnixDate(claims.exp, lang)}</dd>
+                  <dd>{claims.exp === undefined ? t('verify.noExpiry') : formatUnixDate(claims.exp, lang, claims.iss)}</dd>
                 </div>
               </dl>
             </div>
