@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SyntheticCaptureDevice, syntheticResidents } from '@tangguh/capture';
 import { formatRegistrationNumber, packSet, type Biodata, type BiometricSet } from '@tangguh/domain';
-import { SYNC_HEADERS, type PushBatch, type RecordingEntryWire, type RecordingPacket } from '@tangguh/protocol';
-import { generateSigningKeyPair, seal, signRequest, type KeyPairPem } from '@tangguh/protocol/node';
+import { type PushBatch, type RecordingEntryWire, type RecordingPacket } from '@tangguh/protocol';
+import { generateSigningKeyPair, officeRequestHeaders, seal, type KeyPairPem } from '@tangguh/protocol/node';
 import { loadRegionDirectory } from '@tangguh/regions';
 import type { CentralContext } from '@tangguh/central/context';
 import { registerOffice } from '@tangguh/central/provision';
@@ -75,8 +75,8 @@ export function buildBatch(officeId: string, startSeq: number, packets: Recordin
 }
 
 /**
- * Headers of a request signed as the office signs it: over method, path with query, timestamp and the
- * exact body bytes.
+ * Headers of a request signed as the office signs it, in the current protocol version: over the version,
+ * office, method, path with query, timestamp and the exact body bytes.
  */
 export function signedHeaders(
   signer: { officeId: string; privateKey: string },
@@ -85,10 +85,5 @@ export function signedHeaders(
   body: string,
   timestamp = new Date().toISOString(),
 ): Record<string, string> {
-  return {
-    [SYNC_HEADERS.office]: signer.officeId,
-    [SYNC_HEADERS.timestamp]: timestamp,
-    [SYNC_HEADERS.signature]: signRequest(signer.privateKey, method, pathWithQuery, timestamp, body),
-    ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
-  };
+  return officeRequestHeaders(signer, method, pathWithQuery, body, timestamp);
 }

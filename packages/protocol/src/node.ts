@@ -3,3 +3,4 @@
  * The browser imports `@tangguh/protocol` (schemas and types only) and never this entry.
  */
 export * from './crypto.ts';
+export * from './office-request.ts';

@@ -2,12 +2,28 @@ import { z } from 'zod';
 import { RECORD_STATUSES } from '@tangguh/domain';
 import { biodataSchema, biometricExceptionSchema, positionSchema } from './recording.ts';
 
-/** Headers that authenticate an office's request to the centre. */
+/**
+ * Headers of an office's request to the centre: who signs, when, the signature, and the wire protocol
+ * version the office speaks (absent on requests of offices from before versioning: those are version 1).
+ */
 export const SYNC_HEADERS = {
   office: 'x-tangguh-office',
   timestamp: 'x-tangguh-timestamp',
   signature: 'x-tangguh-signature',
+  protocol: 'x-tangguh-protocol',
 } as const;
+
+/**
+ * The office↔centre wire protocol this code speaks. The centre serves this version and the one before
+ * (514 offices never upgrade on the same day); an office that is two releases behind is told so.
+ *
+ * v1: no version header; the signature covers method, path, timestamp and body; change notes are one
+ *     "Indonesian / English" string.
+ * v2: the signature also covers the office id and the version (stripping the header to downgrade breaks
+ *     it); change notes arrive as `{ id, en }`, so the office can show each reader their own language.
+ */
+export const PROTOCOL_VERSION = 2;
+export const MIN_PROTOCOL_VERSION = PROTOCOL_VERSION - 1;
 
 /** How far an office clock may drift before its signed requests are refused (replay window). */
 export const SIGNATURE_MAX_SKEW_MS = 10 * 60_000;
@@ -68,18 +84,32 @@ export const pushResultSchema = z.object({
 });
 export type PushResult = z.infer<typeof pushResultSchema>;
 
+/** Why the centre moved a record, in both languages (protocol v2). */
+export const changeNoteSchema = z.object({ id: z.string(), en: z.string() });
+export type ChangeNote = z.infer<typeof changeNoteSchema>;
+
 export const statusChangeSchema = z.object({
   cursor: z.number().int().positive(),
   recordId: z.string(),
   status: z.enum(RECORD_STATUSES),
   at: z.string(),
-  note: z.string().nullable(),
+  note: changeNoteSchema.nullable(),
 });
 export type StatusChange = z.infer<typeof statusChangeSchema>;
 
+/** GET /sync/changes as protocol v2 answers it. */
 export const changesResponseSchema = z.object({
   changes: z.array(statusChangeSchema),
   nextCursor: z.number().int().nonnegative(),
   hasMore: z.boolean(),
 });
 export type ChangesResponse = z.infer<typeof changesResponseSchema>;
+
+/** GET /sync/changes for a v1 office: the same page with each note flattened to "Indonesian / English". */
+export const changesResponseV1Schema = changesResponseSchema.extend({
+  changes: z.array(statusChangeSchema.extend({ note: z.string().nullable() })),
+});
+export type ChangesResponseV1 = z.infer<typeof changesResponseV1Schema>;
+
+/** The one-string form of a note, as v1 carried it and as the office's timeline stores it. */
+export const flattenNote = (note: ChangeNote | null): string | null => (note ? (note.id === note.en ? note.id : `${note.id} / ${note.en}`) : null);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, changesResponseSchema, pushResultSchema, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
+import { PROTOCOL_VERSION, SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, changesResponseSchema, changesResponseV1Schema, pushResultSchema, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
+import { signRequest } from '@tangguh/protocol/node';
 import type { Db } from '@tangguh/platform';
 import { buildBatch, buildPacket, registerTestOffice, signedHeaders, testResidents, type TestOffice } from '../../../../test/builders.ts';
 import type { CentralContext } from '../context.ts';
@@ -11,6 +12,7 @@ import type { CentralDb } from '../db/schema.ts';
 import { buildCentralApp } from '../app.ts';
 import { openCentral } from '../services/provision.ts';
 import { findOffice } from '../repositories/offices.ts';
+import { recordStatusChanges } from '../repositories/changes.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; messages: { id: string; en: string } };
@@ -69,13 +71,17 @@ describe('HTTP sync protocol', () => {
     it('an unsigned push with 401 SIGNATURE_MISSING', async () => {
       const body = JSON.stringify(buildBatch(office.officeId, 1, packets.slice(0, 1)));
       expectError(await push(body, { 'content-type': 'application/json' }), 401, 'SIGNATURE_MISSING');
-      // Any one of the three headers missing is the same.
+      // Any one of the three signing headers missing is the same.
       const full = signedHeaders(signer(office), 'POST', '/sync/push', body);
-      for (const name of Object.values(SYNC_HEADERS)) {
+      for (const name of [SYNC_HEADERS.office, SYNC_HEADERS.timestamp, SYNC_HEADERS.signature]) {
         const headers = { ...full };
         delete headers[name];
         expectError(await push(body, headers), 401, 'SIGNATURE_MISSING');
       }
+      // Without its version header a v2 request reads as v1, whose signature input differs: no downgrade.
+      const downgraded: Record<string, string> = { ...full };
+      delete downgraded[SYNC_HEADERS.protocol];
+      expectError(await push(body, downgraded), 401, 'SIGNATURE_INVALID');
       expect(await appliedSeq(office)).toBe(0);
     });
 
@@ -229,6 +235,48 @@ describe('HTTP sync protocol', () => {
       expectError(await app.inject({ method: 'GET', url: '/sync/changes?after=0&limit=2' }), 401, 'SIGNATURE_MISSING');
       expectError(await signedGet(office, '/sync/changes?after=-1'), 400, 'INVALID_INPUT');
       expectError(await signedGet(office, '/sync/changes?after=0&limit=5000'), 400, 'INVALID_INPUT');
+    });
+  });
+
+  describe('protocol versions', () => {
+    it('reports the versions it serves on /sync/version: the current one and the one before', async () => {
+      const response = await app.inject({ method: 'GET', url: '/sync/version' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ current: PROTOCOL_VERSION, supported: { min: PROTOCOL_VERSION - 1, max: PROTOCOL_VERSION } });
+    });
+
+    it('refuses a version it does not serve with 400 PROTOCOL_VERSION_UNSUPPORTED naming the range it serves', async () => {
+      const body = JSON.stringify(buildBatch(office.officeId, 6, packets.slice(5, 6)));
+      for (const version of [String(PROTOCOL_VERSION + 1), '0', 'dua']) {
+        const headers = { ...signedHeaders(signer(office), 'POST', '/sync/push', body), [SYNC_HEADERS.protocol]: version };
+        const error = expectError(await push(body, headers), 400, 'PROTOCOL_VERSION_UNSUPPORTED');
+        expect(error.messages.id).toContain(`${PROTOCOL_VERSION - 1}–${PROTOCOL_VERSION}`);
+        expect(error.messages.en).toContain(`${PROTOCOL_VERSION - 1}–${PROTOCOL_VERSION}`);
+        // Public /sync routes too: an office that is too old hears it on its first call.
+        expectError(await app.inject({ method: 'GET', url: '/sync/tte/health', headers: { [SYNC_HEADERS.protocol]: version } }), 400, 'PROTOCOL_VERSION_UNSUPPORTED');
+      }
+      expect(await appliedSeq(office)).toBe(5);
+    });
+
+    it('sends a v2 office each note in both languages apart, and a v1 office the same note as one string', async () => {
+      const third = await registerTestOffice(ctx);
+      expect((await signedPush(third, buildBatch(third.officeId, 1, packets.slice(6, 7)))).statusCode).toBe(200);
+      const note = 'Templat biometrik tidak dapat dibuka / biometric templates could not be opened';
+      await ctx.db.transaction().execute((trx) =>
+        recordStatusChanges(trx, [{ officeId: third.officeId, recordId: packets[6]!.recordId, status: 'ENROLL_FAILURE_AT_CENTRAL', at: new Date().toISOString(), note }]),
+      );
+      const v2 = changesResponseSchema.parse((await signedGet(third, '/sync/changes?after=0')).json());
+      expect(v2.changes.map((c) => c.note)).toEqual([null, { id: 'Templat biometrik tidak dapat dibuka', en: 'biometric templates could not be opened' }]);
+
+      // A v1 office signs as v1 did (no version header) and reads notes as strings.
+      const url = '/sync/changes?after=0';
+      const timestamp = new Date().toISOString();
+      const v1Headers = { [SYNC_HEADERS.office]: third.officeId, [SYNC_HEADERS.timestamp]: timestamp, [SYNC_HEADERS.signature]: signRequest(third.keys.privateKey, 'GET', url, timestamp, '') };
+      const v1 = changesResponseV1Schema.parse((await app.inject({ method: 'GET', url, headers: v1Headers })).json());
+      expect(v1.changes.map((c) => c.note)).toEqual([null, note]);
+      expect(v1.changes.map((c) => [c.cursor, c.status])).toEqual(v2.changes.map((c) => [c.cursor, c.status]));
+      // What v1 would have made of a v2 page: a note that is not a string, so the whole page refused.
+      expect(changesResponseV1Schema.safeParse(v2).success).toBe(false);
     });
   });
 });

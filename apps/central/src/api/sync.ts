@@ -1,81 +1,65 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { DomainError } from '@tangguh/domain';
-import { SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, pushBatchSchema } from '@tangguh/protocol';
-import { verifyRequest } from '@tangguh/protocol/node';
+import type { FastifyInstance } from 'fastify';
+import { DomainError, type RecordStatus } from '@tangguh/domain';
+import { typed } from '@tangguh/platform';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, centralSyncRoutes, flattenNote, type ChangeNote, type ChangesResponse, type ChangesResponseV1 } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import { findOffice } from '../repositories/offices.ts';
 import { applyPushBatch } from '../services/inbox.ts';
 import { listChanges } from '../repositories/changes.ts';
+import { keepRawJsonBody, signedByOffice, signerOf } from './office-auth.ts';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    rawBody?: Buffer;
-  }
+/**
+ * The centre writes every feed note as "Indonesian / English" (services/dedup.ts, adjudication.ts);
+ * protocol v2 carries the two halves apart. A note without the separator is the same in both.
+ */
+export function noteOf(stored: string | null): ChangeNote | null {
+  if (stored === null) return null;
+  const at = stored.indexOf(' / ');
+  return at < 0 ? { id: stored, en: stored } : { id: stored.slice(0, at), en: stored.slice(at + 3) };
 }
 
-const unauthenticated = (code: string, id: string, en: string) => new DomainError(code, { id, en }, 'unauthenticated');
-
-/** Checks the office's signature over method, path, timestamp and body; returns the office id. */
-export async function authenticateOffice(ctx: CentralContext, request: FastifyRequest): Promise<string> {
-  const officeId = request.headers[SYNC_HEADERS.office];
-  const timestamp = request.headers[SYNC_HEADERS.timestamp];
-  const signature = request.headers[SYNC_HEADERS.signature];
-  if (typeof officeId !== 'string' || typeof timestamp !== 'string' || typeof signature !== 'string') {
-    throw unauthenticated('SIGNATURE_MISSING', 'Permintaan tidak ditandatangani kantor.', 'The request is not signed by an office.');
-  }
-  const skew = Math.abs(Date.now() - Date.parse(timestamp));
-  if (!Number.isFinite(skew) || skew > SIGNATURE_MAX_SKEW_MS) {
-    throw unauthenticated('SIGNATURE_EXPIRED', 'Waktu tanda tangan di luar batas; periksa jam kantor.', 'Signature timestamp out of range; check the office clock.');
-  }
-  const office = await findOffice(ctx.db, officeId);
-  const body = request.rawBody ?? Buffer.alloc(0);
-  if (!office || !verifyRequest(office.public_key, request.method, request.url, timestamp, body, signature)) {
-    throw unauthenticated('SIGNATURE_INVALID', 'Tanda tangan kantor tidak sah.', 'The office signature is not valid.');
-  }
-  return officeId;
+/** Shapes a page of the feed for the caller's protocol version: a v1 office reads notes as one string. */
+function presentChanges(page: ChangesResponse, version: number): ChangesResponse | ChangesResponseV1 {
+  if (version >= 2) return page;
+  return { ...page, changes: page.changes.map((change) => ({ ...change, note: flattenNote(change.note) })) };
 }
-
-const changesQuery = z.object({ after: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(1000).default(500) });
 
 /** The office↔centre protocol: signed pushes of the outbox, signed pulls of the change feed. */
-export async function syncRoutes(app: FastifyInstance, ctx: CentralContext): Promise<void> {
-  // The signature covers the exact bytes sent, so keep them before parsing.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    try {
-      done(null, JSON.parse((body as Buffer).toString('utf8')));
-    } catch {
-      done(new DomainError('BODY_INVALID', { id: 'Isi permintaan bukan JSON yang sah.', en: 'The request body is not valid JSON.' }), undefined);
+export async function syncRoutes(scope: FastifyInstance, ctx: CentralContext): Promise<void> {
+  keepRawJsonBody(scope, 64 * 1024 * 1024);
+  const app = typed(scope);
+  const signed = { preValidation: signedByOffice(ctx) };
+
+  app.get('/sync/version', { schema: centralSyncRoutes.version }, async () => ({
+    current: PROTOCOL_VERSION,
+    supported: { min: MIN_PROTOCOL_VERSION, max: PROTOCOL_VERSION },
+  }));
+
+  app.get('/sync/keys', { schema: centralSyncRoutes.keys }, async () => ({ sealingPublicKey: ctx.sealingPublicKey }));
+
+  app.post('/sync/push', { ...signed, schema: centralSyncRoutes.push }, async (request) => {
+    const officeId = signerOf(request);
+    if (request.body.officeId !== officeId) {
+      throw new DomainError('OFFICE_MISMATCH', { id: 'Kode kantor pada paket tidak sesuai penanda tangan.', en: 'The batch office does not match the signer.' }, 'unauthenticated');
     }
+    return applyPushBatch(ctx, officeId, request.body);
   });
 
-  app.get('/sync/keys', async () => ({ sealingPublicKey: ctx.sealingPublicKey }));
-
-  app.post('/sync/push', async (request) => {
-    const officeId = await authenticateOffice(ctx, request);
-    const batch = pushBatchSchema.parse(request.body);
-    if (batch.officeId !== officeId) {
-      throw unauthenticated('OFFICE_MISMATCH', 'Kode kantor pada paket tidak sesuai penanda tangan.', 'The batch office does not match the signer.');
-    }
-    return applyPushBatch(ctx, officeId, batch);
-  });
-
-  app.get('/sync/state', async (request) => {
-    const officeId = await authenticateOffice(ctx, request);
-    const office = await findOffice(ctx.db, officeId);
+  app.get('/sync/state', { ...signed, schema: centralSyncRoutes.state }, async (request) => {
+    const office = await findOffice(ctx.db, signerOf(request));
     return { appliedSeq: Number(office?.applied_seq ?? 0), changeSeq: Number(office?.change_seq ?? 0) };
   });
 
-  app.get('/sync/changes', async (request) => {
-    const officeId = await authenticateOffice(ctx, request);
-    const query = changesQuery.parse(request.query);
-    const rows = await listChanges(ctx.db, officeId, query.after, query.limit + 1);
-    const page = rows.slice(0, query.limit);
-    return {
-      changes: page.map((r) => ({ cursor: Number(r.cursor), recordId: r.record_id, status: r.status, at: r.at, note: r.note })),
-      nextCursor: page.length > 0 ? Number(page[page.length - 1]!.cursor) : query.after,
-      hasMore: rows.length > query.limit,
+  app.get('/sync/changes', { ...signed, schema: centralSyncRoutes.changes }, async (request) => {
+    const { after, limit } = request.query;
+    const rows = await listChanges(ctx.db, signerOf(request), after, limit + 1);
+    const page = rows.slice(0, limit);
+    // The column holds only statuses the lifecycle knows; the response schema checks each on the way out.
+    const changes: ChangesResponse = {
+      changes: page.map((r) => ({ cursor: Number(r.cursor), recordId: r.record_id, status: r.status as RecordStatus, at: r.at, note: noteOf(r.note) })),
+      nextCursor: page.length > 0 ? Number(page[page.length - 1]!.cursor) : after,
+      hasMore: rows.length > limit,
     };
+    return presentChanges(changes, request.protocolVersion ?? 1);
   });
 }

@@ -1,5 +1,5 @@
-import { SYNC_HEADERS, changesResponseSchema, pushResultSchema, type ChangesResponse, type PushBatch, type PushResult } from '@tangguh/protocol';
-import { signRequest } from '@tangguh/protocol/node';
+import { changesResponseSchema, pushResultSchema, syncStateResponseSchema, type ChangesResponse, type PushBatch, type PushResult } from '@tangguh/protocol';
+import { officeRequestHeaders } from '@tangguh/protocol/node';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 
 /** A failure talking to the centre, with what the operator should read. */
@@ -34,8 +34,7 @@ export class CentralClient {
   }
 
   async appliedSeq(): Promise<number> {
-    const body = (await this.call('GET', '/sync/state', '')) as { appliedSeq: number };
-    return Number(body.appliedSeq);
+    return syncStateResponseSchema.parse(await this.call('GET', '/sync/state', '')).appliedSeq;
   }
 
   /** Whether the centre's e-signature (TTE) service is up. */
@@ -49,13 +48,8 @@ export class CentralClient {
   }
 
   private async call(method: 'GET' | 'POST', path: string, body: string): Promise<unknown> {
-    const timestamp = new Date().toISOString();
-    const headers: Record<string, string> = {
-      [SYNC_HEADERS.office]: this.options.officeId,
-      [SYNC_HEADERS.timestamp]: timestamp,
-      [SYNC_HEADERS.signature]: signRequest(this.options.signingPrivateKey, method, path, timestamp, body),
-    };
-    if (method === 'POST') headers['content-type'] = 'application/json';
+    // Signed in the current protocol version, which the request names in a header.
+    const headers = officeRequestHeaders({ officeId: this.options.officeId, privateKey: this.options.signingPrivateKey }, method, path, body);
     let response: Response;
     try {
       response = await fetch(new URL(path, this.options.baseUrl), {

@@ -1,4 +1,4 @@
-import { isRecordingEntry, type OutboxEntryWire, type RecordingPacket } from '@tangguh/protocol';
+import { flattenNote, isRecordingEntry, type OutboxEntryWire, type RecordingPacket } from '@tangguh/protocol';
 import type { Biodata } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
@@ -89,7 +89,7 @@ export async function pullOnce(ctx: OfficeContext, client: CentralClient, pageSi
     const known = new Set((await trx.selectFrom('records').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
     const changes = page.changes.filter((c) => known.has(c.recordId));
     if (changes.length > 0) {
-      await trx.insertInto('status_events').values(changes.map((c) => ({ record_id: c.recordId, status: c.status, at: c.at, source: 'central', note: c.note }))).execute();
+      await trx.insertInto('status_events').values(changes.map((c) => ({ record_id: c.recordId, status: c.status, at: c.at, source: 'central', note: flattenNote(c.note) }))).execute();
       // The centre's feed is in order per record, so its latest change is the record's status.
       const latest = new Map(changes.map((c) => [c.recordId, c]));
       for (const change of latest.values()) {

@@ -1,5 +1,5 @@
-import { SYNC_HEADERS, documentKeyResponseSchema, signedListResponseSchema, type DocumentKeyRequest } from '@tangguh/protocol';
-import { signRequest } from '@tangguh/protocol/node';
+import { PROTOCOL_VERSION, SYNC_HEADERS, documentKeyResponseSchema, signedListResponseSchema, type DocumentKeyRequest } from '@tangguh/protocol';
+import { officeRequestHeaders } from '@tangguh/protocol/node';
 import type { TrustedKey } from '@tangguh/credential';
 import type { OfficeContext } from '../context.ts';
 import type { TrustListName } from '../db/migrations-suket.ts';
@@ -45,7 +45,8 @@ async function failure(response: Response): Promise<Error> {
  */
 export async function refreshList(ctx: Pick<OfficeContext, 'db' | 'now'>, options: TrustSyncOptions, name: TrustListName): Promise<boolean> {
   const held = await cachedList(ctx.db, name);
-  const response = await request(options, LISTS[name], { headers: held ? { 'if-none-match': `"${held.sequence}"` } : {} });
+  const version = { [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) };
+  const response = await request(options, LISTS[name], { headers: held ? { ...version, 'if-none-match': `"${held.sequence}"` } : version });
   const fetchedAt = ctx.now().toISOString();
   if (response.status === 304 && held) {
     await confirmListFresh(ctx.db, name, fetchedAt);
@@ -66,15 +67,9 @@ export async function refreshList(ctx: Pick<OfficeContext, 'db' | 'now'>, option
 export async function requestCertificate(ctx: Pick<OfficeContext, 'office' | 'signingPrivateKey'>, options: TrustSyncOptions, body: DocumentKeyRequest): Promise<TrustedKey> {
   const path = '/sync/document-keys';
   const text = JSON.stringify(body);
-  const timestamp = new Date().toISOString();
   const response = await request(options, path, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [SYNC_HEADERS.office]: ctx.office.id,
-      [SYNC_HEADERS.timestamp]: timestamp,
-      [SYNC_HEADERS.signature]: signRequest(ctx.signingPrivateKey, 'POST', path, timestamp, text),
-    },
+    headers: officeRequestHeaders({ officeId: ctx.office.id, privateKey: ctx.signingPrivateKey }, 'POST', path, text),
     body: text,
   });
   if (!response.ok) throw await failure(response);

@@ -15,6 +15,7 @@ export type AdjudicationDecisionRequest = z.infer<typeof adjudicationDecisionReq
 
 export const caseParamsSchema = z.object({ caseId: z.uuid() });
 export const enrollmentParamsSchema = z.object({ recordId: z.uuid() });
+export type EnrollmentParams = z.infer<typeof enrollmentParamsSchema>;
 
 const adjudicationPersonSchema = z.object({
   fullName: z.string(),
