@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 
 export interface ContractOptions {
@@ -31,6 +31,8 @@ export async function installContract(app: FastifyInstance, options: ContractOpt
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'tangguh_session' } } },
     },
     transform: jsonSchemaTransform,
+    // Schemas named with .meta({ id }) (Error, Suket, Document …) become components, referenced by $ref.
+    transformObject: jsonSchemaTransformObject,
     // Only the documented API; the web app's pages and static files are not part of the contract.
     hideUntagged: false,
   });

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { DomainError } from '@tangguh/domain';
-import { installVerificationRoutes, requireRole } from '@tangguh/platform';
+import { installVerificationRoutes, requireRole, typed } from '@tangguh/platform';
+import { trustRoutes as routes } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { TrustListName } from '../db/migrations-suket.ts';
 import { listDocumentKeys, requestKeyRotation } from '../services/document-keys.ts';
 import { cachedList, pinnedTrustRoot, verifyAtOffice } from '../services/trust-store.ts';
-
-const rotateBody = z.object({ purpose: z.enum(['SUKET']).default('SUKET') }).default({ purpose: 'SUKET' });
 
 const neverFetched = (what: { id: string; en: string }) =>
   new DomainError(
@@ -23,30 +21,31 @@ const neverFetched = (what: { id: string; en: string }) =>
  * What verifiers need from this office, with no login and no network beyond it: the pinned root, the
  * signed lists as last fetched from the centre (with their age), and the verification API itself.
  */
-export async function trustRoutes(app: FastifyInstance, ctx: OfficeContext): Promise<void> {
-  app.get('/api/trust/root', async (_request, reply) => {
+export async function trustRoutes(plain: FastifyInstance, ctx: OfficeContext): Promise<void> {
+  const app = typed(plain);
+  app.get('/api/trust/root', { schema: routes.root }, async (_request, reply) => {
     const root = await pinnedTrustRoot(ctx.db);
     if (!root) throw new DomainError('TRUST_ROOT_MISSING', { id: 'Kantor ini belum disiapkan dengan kunci akar pusat.', en: 'This office has not been provisioned with the centre’s root key.' }, 'not_found');
     return reply.header('cache-control', 'public, max-age=3600').send(root);
   });
 
   const serveList = (path: string, name: TrustListName, what: { id: string; en: string }) =>
-    app.get(path, async (request, reply) => {
+    app.get(path, { schema: name === 'TRUST_LIST' ? routes.trustList : routes.revocations }, async (request, reply) => {
       const list = await cachedList(ctx.db, name);
       if (!list) throw neverFetched(what);
       const etag = `"${list.sequence}"`;
       reply.header('cache-control', 'public, max-age=30').header('etag', etag);
-      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send(undefined);
       return reply.send({ signed: list.signed, fetchedAt: list.fetchedAt, sequence: list.sequence, issuedAt: list.issuedAt });
     });
   serveList('/api/trust/list', 'TRUST_LIST', { id: 'daftar kunci tepercaya', en: 'trust list' });
   serveList('/api/trust/revocations', 'REVOCATION_LIST', { id: 'daftar pencabutan', en: 'revocation list' });
 
-  app.get('/api/trust/document-keys', { preHandler: requireRole('supervisor', 'admin') }, async () => ({ items: await listDocumentKeys(ctx.db) }));
+  app.get('/api/trust/document-keys', { schema: routes.documentKeys, preValidation: requireRole('supervisor', 'admin') }, async () => ({ items: await listDocumentKeys(ctx.db) }));
 
   // The new key is certified by the sync worker when the centre is reachable; until then the current key signs.
-  app.post('/api/trust/document-keys/rotate', { preHandler: requireRole('admin') }, async (request, reply) => {
-    const { purpose } = rotateBody.parse(request.body ?? undefined);
+  app.post('/api/trust/document-keys/rotate', { schema: routes.rotate, preValidation: requireRole('admin') }, async (request, reply) => {
+    const { purpose } = request.body;
     const key = await requestKeyRotation(ctx, purpose);
     request.log.info({ by: request.sessionUser?.username, kid: key.kid }, 'document key rotation requested');
     return reply.status(202).send({ key });

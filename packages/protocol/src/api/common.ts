@@ -45,10 +45,13 @@ export type UuidParams = z.infer<typeof uuidParamsSchema>;
 /** ISO 8601 timestamp as the server stores it. */
 export const isoTimestamp = z.string().meta({ format: 'date-time' });
 
+/** Bytes sent as they are (Fastify never serializes a Buffer); shown in OpenAPI as a binary string. */
+const binaryBody = z.custom<Uint8Array>((value) => value instanceof Uint8Array).meta({ type: 'string', format: 'binary' });
+
 /** Binary answers (photos, PDFs) are documented by content type; there is no JSON to parse. */
 export const binary = (contentTypes: string[], description: string) => ({
   description,
-  content: Object.fromEntries(contentTypes.map((type) => [type, { schema: z.string().meta({ format: 'binary' }) }])),
+  content: Object.fromEntries(contentTypes.map((type) => [type, { schema: binaryBody }])),
 });
 
 export const okSchema = z.object({ ok: z.literal(true) });

@@ -30,12 +30,13 @@ export type DocumentKeyInfo = z.infer<typeof documentKeyInfoSchema>;
 export const rotateKeyRequestSchema = z.object({ purpose: z.enum(['SUKET']).default('SUKET') }).default({ purpose: 'SUKET' });
 
 const tags = ['trust'];
+const notModified = z.undefined().meta({ description: 'Not modified: the list the client has is current.' });
 const listNote = 'Public. Answers 304 to a matching If-None-Match (the list sequence).';
 
 export const trustRoutes = {
   root: { tags, summary: 'The pinned root key of the centre', response: { 200: trustRootSchema, ...errors(404) } },
-  trustList: { tags, summary: 'The signed trust list, as last fetched from the centre', description: listNote, response: { 200: cachedSignedListSchema, ...errors(404) } },
-  revocations: { tags, summary: 'The signed revocation list, as last fetched from the centre', description: listNote, response: { 200: cachedSignedListSchema, ...errors(404) } },
+  trustList: { tags, summary: 'The signed trust list, as last fetched from the centre', description: listNote, response: { 200: cachedSignedListSchema, 304: notModified, ...errors(404) } },
+  revocations: { tags, summary: 'The signed revocation list, as last fetched from the centre', description: listNote, response: { 200: cachedSignedListSchema, 304: notModified, ...errors(404) } },
   documentKeys: { tags, summary: 'This office’s document-signing keys (supervisor, admin)', response: { 200: z.object({ items: z.array(documentKeyInfoSchema) }), ...sessionErrors } },
   rotate: { tags, summary: 'Make a new document-signing key; the sync worker has it certified (admin)', body: rotateKeyRequestSchema, response: { 202: z.object({ key: documentKeyInfoSchema }), ...sessionErrors } },
 };
