@@ -14,6 +14,8 @@ export interface DemoOptions {
   centralPort: number;
   officePort: number;
   controlPort: number;
+  /** The office's IANA zone when its data is first made (Asia/Jakarta by default, Jember's). */
+  timeZone?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface DemoOptions {
 export async function runDemo(options: DemoOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
-  const paths = await provisionStack(dataDir);
+  const paths = await provisionStack(dataDir, { timeZone: options.timeZone });
 
   const { ctx, handle } = await openOffice(paths.officeDb);
   const existing = await ctx.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -4,6 +4,7 @@ import { runVerifyCli } from './verify-cli.ts';
 
 const USAGE = `tangguh — perintah / commands:
   demo [--data DIR] [--fresh] [--residents N]   centre + Jember office + web UI with demo data
+       [--time-zone Asia/Jayapura]              the office's zone on first run (default: its province's, WIB)
   pusat stop|start|status                       simulate a central outage in the running demo
   verify <png|jpg|pdf|TGH1:…> [--from URL | --lists DIR] [--root KEY] [--json]
                                                 check a Suket or signed document (exit 0 only when ASLI)
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
           residents: { type: 'string', default: '300' },
           'central-port': { type: 'string', default: '7100' },
           'office-port': { type: 'string', default: '7200' },
+          'time-zone': { type: 'string' },
         },
       });
       await runDemo({
@@ -37,6 +39,7 @@ async function main(): Promise<number> {
         centralPort: Number(values['central-port']),
         officePort: Number(values['office-port']),
         controlPort: 7400,
+        timeZone: values['time-zone'],
       });
       return -1;
     }

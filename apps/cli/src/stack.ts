@@ -41,15 +41,16 @@ export interface StackPaths {
 /**
  * Prepares a centre and one office that trust each other: the centre's sealing key in the office, the
  * office's signing key registered at the centre, sites and demo users. Safe to run again on existing data.
+ * `timeZone` sets the office's IANA zone on first provisioning (by default its province's: Asia/Jakarta for Jember).
  */
-export async function provisionStack(dataDir: string, options: { centralDb?: string; users?: boolean } = {}): Promise<StackPaths> {
+export async function provisionStack(dataDir: string, options: { centralDb?: string; users?: boolean; timeZone?: string } = {}): Promise<StackPaths> {
   mkdirSync(join(dataDir, 'central'), { recursive: true });
   mkdirSync(join(dataDir, 'office'), { recursive: true });
   const paths = { centralDb: options.centralDb ?? join(dataDir, 'central', 'central.db'), officeDb: join(dataDir, 'office', 'office.db') };
   const regions = await loadRegionDirectory();
   const central = await openCentral(paths.centralDb);
   try {
-    const { publicKey } = await provisionOffice(paths.officeDb, { ...JEMBER, centralSealingPublicKey: central.ctx.sealingPublicKey }, regions);
+    const { publicKey } = await provisionOffice(paths.officeDb, { ...JEMBER, timeZone: options.timeZone, centralSealingPublicKey: central.ctx.sealingPublicKey }, regions);
     await registerOffice(central.ctx, { officeId: JEMBER.id, name: JEMBER.name, regencyCode: JEMBER.regencyCode, publicKey });
     await provisionOfficeTrust(central.ctx, paths.officeDb, JEMBER.id);
     if (options.users ?? true) {
