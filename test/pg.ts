@@ -94,3 +94,17 @@ export function setupOrFail(setup: () => Promise<void>): void {
     if (failure) throw failure.error;
   });
 }
+
+/** Both databases a node runs on, for `describe.each`: SQLite (the offices' default) and PostgreSQL. */
+export const DIALECTS = ['sqlite', 'postgres'] as const;
+
+/**
+ * Where a test's database lives: `<dir>/<name>.db` for SQLite, a throwaway database for PostgreSQL. Pass
+ * `location` to openOffice / openCentral / provisionStack; `drop()` removes a PostgreSQL one (the caller
+ * removes `dir`).
+ */
+export async function freshLocation(dialect: (typeof DIALECTS)[number], dir: string, name: string): Promise<{ location: string; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') return { location: `${dir}/${name}.db`, drop: async () => {} };
+  const db = await freshPgDatabase();
+  return { location: db.url, drop: () => db.drop() };
+}

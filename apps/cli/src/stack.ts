@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRegionDirectory } from '@tangguh/regions';
 import { addCentralUser, openCentral, registerOffice } from '@tangguh/central/provision';
 import { addOfficeUser, provisionOffice } from '@tangguh/office/provision';
-import { openSqlite } from '@tangguh/platform';
+import { openDatabase } from '@tangguh/platform';
 import type { OfficeDb } from '@tangguh/office/schema';
 import { provisionOfficeTrust } from './trust-provision.ts';
 
@@ -43,10 +43,10 @@ export interface StackPaths {
  * office's signing key registered at the centre, sites and demo users. Safe to run again on existing data.
  * `timeZone` sets the office's IANA zone on first provisioning (by default its province's: Asia/Jakarta for Jember).
  */
-export async function provisionStack(dataDir: string, options: { centralDb?: string; users?: boolean; timeZone?: string } = {}): Promise<StackPaths> {
+export async function provisionStack(dataDir: string, options: { centralDb?: string; officeDb?: string; users?: boolean; timeZone?: string } = {}): Promise<StackPaths> {
   mkdirSync(join(dataDir, 'central'), { recursive: true });
   mkdirSync(join(dataDir, 'office'), { recursive: true });
-  const paths = { centralDb: options.centralDb ?? join(dataDir, 'central', 'central.db'), officeDb: join(dataDir, 'office', 'office.db') };
+  const paths = { centralDb: options.centralDb ?? join(dataDir, 'central', 'central.db'), officeDb: options.officeDb ?? join(dataDir, 'office', 'office.db') };
   const regions = await loadRegionDirectory();
   const central = await openCentral(paths.centralDb);
   try {
@@ -55,7 +55,7 @@ export async function provisionStack(dataDir: string, options: { centralDb?: str
     await provisionOfficeTrust(central.ctx, paths.officeDb, JEMBER.id);
     if (options.users ?? true) {
       for (const user of DEMO_CENTRAL_USERS) await addCentralUser(central.ctx, { ...user });
-      const office = openSqlite<OfficeDb>(paths.officeDb);
+      const office = openDatabase<OfficeDb>(paths.officeDb);
       try {
         for (const user of DEMO_OFFICE_USERS) await addOfficeUser(office.db, { ...user });
       } finally {
@@ -125,4 +125,4 @@ export const startCentral = (db: string, port: number, extra: string[] = [], opt
   spawnNode(CENTRAL_MAIN, ['--db', db, ...extra], port, options);
 
 export const startOffice = (db: string, port: number, centralUrl: string, extra: string[] = [], options?: { quiet?: boolean }) =>
-  spawnNode(OFFICE_MAIN, ['--db', resolve(db), '--central', centralUrl, ...extra], port, options);
+  spawnNode(OFFICE_MAIN, ['--db', /^postgres(ql)?:\/\//.test(db) ? db : resolve(db), '--central', centralUrl, ...extra], port, options);

@@ -1,7 +1,7 @@
 import { generateSigningKey } from '@tangguh/credential';
 import type { CentralContext } from '@tangguh/central/context';
 import { certifyDocumentKey, currentRevocationList, currentTrustList, trustRootInfo } from '@tangguh/central/services/trust';
-import { openSqlite } from '@tangguh/platform';
+import { openDatabase } from '@tangguh/platform';
 import type { OfficeDb } from '@tangguh/office/schema';
 import { installCertifiedKey, listDocumentKeys } from '@tangguh/office/services/document-keys';
 import { cachedList, pinTrustRoot, storeSignedList } from '@tangguh/office/services/trust-store';
@@ -13,7 +13,7 @@ import { cachedList, pinTrustRoot, storeSignedList } from '@tangguh/office/servi
  * office can issue and verify Suket from its first minute, centre or no centre. Safe to run again.
  */
 export async function provisionOfficeTrust(central: CentralContext, officeDbPath: string, officeId: string): Promise<void> {
-  const office = openSqlite<OfficeDb>(officeDbPath);
+  const office = openDatabase<OfficeDb>(officeDbPath);
   try {
     await pinTrustRoot(office.db, await trustRootInfo(central));
     const keys = await listDocumentKeys(office.db);
