@@ -4,14 +4,12 @@ import { centralSyncRoutes, centralTteRoutes } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import { keepRawJsonBody, signedByOffice, signerOf } from './office-auth.ts';
 import { getTteAvailability, setTteAvailability, signDocuments } from '../services/tte.ts';
-import { registerDocumentEventHandlers } from '../services/document-events.ts';
 
 /**
  * The e-signature (TTE) service: offices ask it, with a signed request, to sign their heads' documents;
  * anyone may ask whether it is up; the centre's admin can switch it off to simulate an outage.
  */
 export async function tteRoutes(scope: FastifyInstance, ctx: CentralContext): Promise<void> {
-  registerDocumentEventHandlers();
   keepRawJsonBody(scope, 8 * 1024 * 1024);
   const app = typed(scope);
 

@@ -3,7 +3,6 @@ import type { Transaction } from 'kysely';
 import type { OfficeEventEntryWire } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import type { CentralDb } from '../db/schema.ts';
-import { registerOfficeEventHandler } from './office-events.ts';
 import { revokeSerial } from './trust.ts';
 
 const supersededPayload = z.object({ ser: z.string().min(1).max(64), supersededBy: z.string().min(1).max(64) });
@@ -26,13 +25,4 @@ export async function applyDocumentSuperseded(trx: Transaction<CentralDb>, ctx: 
   }
   const { ser, supersededBy } = parsed.data;
   await revokeSerial(trx, ctx, { officeId, serial: ser, reason: 'SUPERSEDED', supersededBy, at: event.occurredAt });
-}
-
-let registered = false;
-
-/** Registers the document event handlers once per process (the TTE routes do it when the app is built). */
-export function registerDocumentEventHandlers(): void {
-  if (registered) return;
-  registered = true;
-  registerOfficeEventHandler('document.superseded', applyDocumentSuperseded);
 }

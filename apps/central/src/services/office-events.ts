@@ -8,7 +8,7 @@ export type OfficeEventHandler = (trx: Transaction<CentralDb>, ctx: CentralConte
 
 const handlers = new Map<string, OfficeEventHandler>();
 
-/** Each capability registers the events it understands; unknown kinds are still logged, never lost. */
+/** event-wiring.ts registers the kinds the centre projects, at start-up; unknown kinds are still logged, never lost. */
 export function registerOfficeEventHandler(kind: string, handler: OfficeEventHandler): void {
   handlers.set(kind, handler);
 }

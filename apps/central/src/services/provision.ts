@@ -6,6 +6,7 @@ import { migrateCentral } from '../db/migrate.ts';
 import type { CentralContext } from '../context.ts';
 import { upsertOffice } from '../repositories/offices.ts';
 import { upsertCentralUser, type CentralUser } from '../repositories/users.ts';
+import { wireOfficeEventHandlers } from './event-wiring.ts';
 import { setUpTrust } from './trust-setup.ts';
 
 async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | undefined> {
@@ -23,6 +24,7 @@ export async function openCentral(location: string): Promise<{ handle: Db<Centra
     throw error;
   }
   await setUpTrust(handle.db);
+  wireOfficeEventHandlers();
   let privateKey = await setting(handle.db, 'sealing_private_key');
   let publicKey = await setting(handle.db, 'sealing_public_key');
   if (!privateKey || !publicKey) {

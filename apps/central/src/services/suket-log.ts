@@ -4,7 +4,6 @@ import { SUKET_SERIAL_PATTERN, suketIssuedPayloadSchema, suketRevokedPayloadSche
 import type { CentralContext } from '../context.ts';
 import type { CentralDb } from '../db/schema.ts';
 import { trustDb } from '../db/migrations-trust.ts';
-import { registerOfficeEventHandler } from './office-events.ts';
 import { revokeSerial } from './trust.ts';
 
 /**
@@ -55,14 +54,4 @@ export async function logSuketRevoked(trx: Transaction<CentralDb>, ctx: CentralC
     .where('serial', '=', payload.serial)
     .where('revoked_at', 'is', null)
     .execute();
-}
-
-let registered = false;
-
-/** Registers the Suket event handlers once per process (openCentral calls it). */
-export function registerSuketEventHandlers(): void {
-  if (registered) return;
-  registered = true;
-  registerOfficeEventHandler('suket.issued', logSuketIssued);
-  registerOfficeEventHandler('suket.revoked', logSuketRevoked);
 }
