@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { pipelineSummarySchema } from '@tangguh/protocol';
 import { launchChromium } from './browser.ts';
 import { TestStack, login, residentRequests, waitFor } from '../test/helpers.ts';
 
@@ -97,6 +98,11 @@ describe('operator in the browser', () => {
     await page.getByRole('button', { name: 'Masuk' }).click();
     const card = page.getByRole('article').filter({ hasText: second!.biodata.nik });
     await card.waitFor({ timeout: 15_000 });
+    // The gallery size the centre reports, on the page (it once read a field the centre never sent, and showed "—").
+    const centre = await login(stack.centralUrl, 'adjudikator', 'adjudikator-pusat');
+    const { gallerySize } = pipelineSummarySchema.parse((await centre.get('/api/pipeline/summary')).body);
+    expect(gallerySize).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('gallery-size').textContent(), { timeout: 10_000 }).toBe(new Intl.NumberFormat('id-ID').format(gallerySize));
     await card.getByRole('button', { name: 'Orang berbeda' }).click();
     await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
     await waitFor(async () => (await office.get<{ record: { status: string } }>(`/api/recordings/${created.body.record.id}`)).body.record.status === 'PRINT_READY_RECORD', { timeoutMs: 60_000 });

@@ -169,39 +169,4 @@ export interface RecordDetailResponse {
   timeline: TimelineEntry[];
 }
 
-export interface PersonView {
-  fullName: string;
-  nik: string;
-  birthDate: string;
-  sex: string;
-  photoUrl: string;
-}
-
-export interface AdjudicationCase {
-  caseId: string;
-  recordId: string;
-  registrationNumber: string;
-  officeId: string;
-  score: number;
-  openedAt: string;
-  probe: PersonView;
-  candidate: PersonView & { recordId: string; registrationNumber: string };
-}
-
-export interface AdjudicationList {
-  items: AdjudicationCase[];
-}
-
-export type Decision = 'SAME_PERSON' | 'DIFFERENT_PERSON';
-
-export interface DecisionResult {
-  caseId: string;
-  decision: Decision;
-  resultingStatus: string;
-}
-
-export interface PipelineSummary {
-  byStatus: Record<string, number>;
-  galleryS: number;
-  [extra: string]: unknown;
-}
+// The centre's adjudication types come from `@tangguh/protocol` (api/central-adjudications.ts).

@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { ApiErrorBody, ApiIssue, Bilingual } from './api-types.ts';
 import { dictionaries, interpolate } from './i18n/index.tsx';
 
@@ -106,3 +107,20 @@ export function withQuery(path: string, params: Record<string, string | number |
   const query = search.toString();
   return query === '' ? path : `${path}?${query}`;
 }
+
+/**
+ * A call whose answer is parsed with the contract's response schema (from `@tangguh/protocol`): a reply
+ * that does not match (a renamed field, a server of another release) fails here, visibly, instead of
+ * showing up as a silent "—" somewhere on the page.
+ */
+function parsedWith<T>(schema: ZodType<T>, status: number, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new ApiError(status, 'BAD_RESPONSE', bilingual('error.badResponse', status));
+  return result.data;
+}
+
+export const contractApi = {
+  get: async <T>(schema: ZodType<T>, path: string, signal?: AbortSignal) => parsedWith(schema, 200, await request<unknown>('GET', path, undefined, signal)),
+  post: async <T>(schema: ZodType<T>, path: string, body?: unknown, signal?: AbortSignal) =>
+    parsedWith(schema, 200, await request<unknown>('POST', path, body ?? {}, signal)),
+};

@@ -1,20 +1,26 @@
 import { useState } from 'react';
-import { api, ApiError, toApiError } from '../api.ts';
-import type { AdjudicationCase, Decision, DecisionResult, PersonView } from '../api-types.ts';
+import {
+  adjudicationDecisionResponseSchema,
+  type AdjudicationCase,
+  type AdjudicationDecision,
+  type AdjudicationDecisionResponse,
+  type AdjudicationPerson,
+} from '@tangguh/protocol';
+import { contractApi, ApiError, toApiError } from '../api.ts';
 import { formatDate, formatDateTime, formatPercent, toRatio } from '../format.ts';
 import { isMessageKey, useI18n } from '../i18n/index.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 
 interface Props {
   item: AdjudicationCase;
-  onDecided: (item: AdjudicationCase, result: DecisionResult) => void;
+  onDecided: (item: AdjudicationCase, result: AdjudicationDecisionResponse) => void;
 }
 
 interface PersonProps {
   title: string;
-  person: PersonView;
+  person: AdjudicationPerson;
   /** The other side of the comparison: differing fields are highlighted. */
-  other: PersonView;
+  other: AdjudicationPerson;
   regno: string;
 }
 
@@ -62,12 +68,12 @@ export function CaseCard({ item, onDecided }: Props) {
   const noteId = `case-${item.caseId}-note`;
   const ratio = toRatio(item.score);
 
-  async function decide(decision: Decision) {
+  async function decide(decision: AdjudicationDecision) {
     setBusy(true);
     setError(undefined);
     try {
       const trimmed = note.trim();
-      const result = await api.post<DecisionResult>(`/api/adjudications/${encodeURIComponent(item.caseId)}/decision`, {
+      const result = await contractApi.post(adjudicationDecisionResponseSchema, `/api/adjudications/${encodeURIComponent(item.caseId)}/decision`, {
         decision,
         ...(trimmed === '' ? {} : { note: trimmed }),
       });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api } from '../../api.ts';
-import type { AdjudicationCase, AdjudicationList, DecisionResult, PipelineSummary } from '../../api-types.ts';
+import { adjudicationListSchema, pipelineSummarySchema, type AdjudicationCase, type AdjudicationDecisionResponse } from '@tangguh/protocol';
+import { contractApi } from '../../api.ts';
 import { CaseCard } from '../../components/CaseCard.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
@@ -15,15 +15,16 @@ const REFRESH_MS = 3000;
 export default function Adjudications() {
   const { lang, t } = useI18n();
   const { expire } = useSession();
-  const pipeline = usePolling((signal) => api.get<PipelineSummary>('/api/pipeline/summary', signal), [], REFRESH_MS);
-  const cases = usePolling((signal) => api.get<AdjudicationList>('/api/adjudications', signal), [], REFRESH_MS);
+  // Parsed with the centre's own response schemas, so a renamed field fails loudly instead of showing "—".
+  const pipeline = usePolling((signal) => contractApi.get(pipelineSummarySchema, '/api/pipeline/summary', signal), [], REFRESH_MS);
+  const cases = usePolling((signal) => contractApi.get(adjudicationListSchema, '/api/adjudications', signal), [], REFRESH_MS);
   const [decided, setDecided] = useState<{ ids: Set<string>; last?: string }>({ ids: new Set() });
 
   useEffect(() => {
     if (cases.error?.status === 401 || pipeline.error?.status === 401) expire();
   }, [cases.error, pipeline.error, expire]);
 
-  function onDecided(item: AdjudicationCase, result: DecisionResult) {
+  function onDecided(item: AdjudicationCase, result: AdjudicationDecisionResponse) {
     const decision = t(result.decision === 'SAME_PERSON' ? 'pusat.same' : 'pusat.different');
     const status = `${statusText(t, result.resultingStatus)} (${result.resultingStatus})`;
     setDecided((current) => ({
@@ -50,9 +51,9 @@ export default function Adjudications() {
         {pipeline.data && (
           <>
             <p>
-              {t('pusat.gallery')}: <strong>{typeof pipeline.data.galleryS === 'number' ? formatNumber(pipeline.data.galleryS, lang) : '—'}</strong>
+              {t('pusat.gallery')}: <strong data-testid="gallery-size">{formatNumber(pipeline.data.gallerySize, lang)}</strong>
             </p>
-            {byStatus && typeof byStatus === 'object' && <StatusBars byStatus={byStatus} hideEmpty />}
+            {byStatus && <StatusBars byStatus={byStatus} hideEmpty />}
           </>
         )}
       </section>
