@@ -10,6 +10,18 @@ export interface ContractOptions {
   version?: string;
 }
 
+/** A route as registered, with the schema it declared: what a contract test walks. */
+export interface ContractRoute {
+  method: string;
+  url: string;
+  schema?: { body?: unknown; querystring?: unknown; params?: unknown; response?: Record<string, unknown>; tags?: string[]; summary?: string };
+}
+
+const ROUTES = new WeakMap<FastifyInstance, ContractRoute[]>();
+
+/** Every route registered on `app` (and its plugins) after installContract. */
+export const contractRoutes = (app: FastifyInstance): readonly ContractRoute[] => ROUTES.get(app) ?? [];
+
 /**
  * Routes declare their request and response schemas (from `@tangguh/protocol`) in Fastify's `schema`
  * option; this validates requests with them, serializes responses through them (a field not in the
@@ -19,6 +31,11 @@ export interface ContractOptions {
  * into field issues written for people.
  */
 export async function installContract(app: FastifyInstance, options: ContractOptions): Promise<void> {
+  const routes: ContractRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema as ContractRoute['schema'] });
+  });
   app.setValidatorCompiler<ZodType>(({ schema }) => (data) => {
     const result = schema.safeParse(data);
     return result.success ? { value: result.data } : { error: result.error };

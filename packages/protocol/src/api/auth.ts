@@ -28,6 +28,6 @@ export const authRoutes = {
     body: loginRequestSchema,
     response: { 200: sessionResponseSchema, ...errors(400, 401, 429) },
   },
-  logout: { tags: ['auth'], summary: 'Log out (ends the session, if any)', response: { 200: okSchema } },
+  logout: { tags: ['auth'], summary: 'Log out (ends the session, if any)', response: { 200: okSchema, ...errors(400) } },
   me: { tags: ['auth'], summary: 'The logged-in person', response: { 200: sessionResponseSchema, ...errors(401) } },
 };
