@@ -41,6 +41,25 @@ const FIELD_LABELS: Record<string, Bilingual> = {
   status: { id: 'Status', en: 'Status' },
   limit: { id: 'Jumlah', en: 'Limit' },
   id: { id: 'ID', en: 'ID' },
+  biodata: { id: 'Biodata', en: 'Personal data' },
+  subjectKey: { id: 'Kunci subjek alat rekam', en: 'Capture subject key' },
+  noise: { id: 'Derau alat rekam', en: 'Capture noise' },
+  attempt: { id: 'Percobaan ke', en: 'Attempt number' },
+  district: { id: 'Kecamatan', en: 'District' },
+  type: { id: 'Jenis dokumen', en: 'Document type' },
+  code: { id: 'Kode jenis dokumen', en: 'Document type code' },
+  name: { id: 'Nama', en: 'Name' },
+  nomor: { id: 'Nomor dokumen', en: 'Document number' },
+  fields: { id: 'Kolom isian dokumen', en: 'Document fields' },
+  key: { id: 'Kode kolom', en: 'Field key' },
+  label: { id: 'Nama kolom', en: 'Field label' },
+  ids: { id: 'Daftar dokumen', en: 'Document list' },
+  enabled: { id: 'Status kebijakan', en: 'Policy switch' },
+  note: { id: 'Catatan', en: 'Note' },
+  purpose: { id: 'Kegunaan kunci', en: 'Key purpose' },
+  serial: { id: 'Nomor Suket', en: 'Suket serial' },
+  mime: { id: 'Jenis berkas', en: 'File type' },
+  data: { id: 'Isi berkas', en: 'File contents' },
 };
 
 /** What the person should do when a whole part of the form is missing, where there is a clear next step. */
@@ -54,6 +73,12 @@ const MISSING_HINTS: Record<string, Bilingual> = {
 const SHAPE_WORDS: Record<string, Bilingual> = {
   '16 digits': { id: '16 angka', en: '16 digits' },
   '1–3 digits': { id: '1–3 angka', en: '1–3 digits' },
+  'YYYY-MM-DD': { id: 'TTTT-BB-HH', en: 'YYYY-MM-DD' },
+  'PP.KK.CC': { id: 'kode kecamatan PP.KK.CC', en: 'district code PP.KK.CC' },
+  'PP.KK.CC.DDDD': { id: 'kode kelurahan/desa PP.KK.CC.DDDD', en: 'village code PP.KK.CC.DDDD' },
+  'a-z, 0-9, _': { id: 'huruf kecil, angka atau _', en: 'lower-case letters, digits or _' },
+  'A-Z, 0-9, _': { id: 'huruf besar, angka atau _', en: 'capital letters, digits or _' },
+  'SKT-<office>-<YYYYMMDD>-<NNNNNN>': { id: 'SKT-<kantor>-<TTTTBBHH>-<NNNNNN>', en: 'SKT-<office>-<YYYYMMDD>-<NNNNNN>' },
 };
 
 type Issue = z.core.$ZodIssue;
@@ -61,7 +86,8 @@ type Issue = z.core.$ZodIssue;
 export function fieldLabel(path: readonly PropertyKey[]): Bilingual {
   const named = [...path].reverse().find((segment) => typeof segment === 'string' && FIELD_LABELS[segment]);
   if (typeof named === 'string' && FIELD_LABELS[named]) return FIELD_LABELS[named];
-  const shown = path.map(String).join('.') || 'data';
+  if (path.length === 0) return { id: 'Data yang dikirim', en: 'The data sent' };
+  const shown = path.map(String).join('.');
   return { id: `Isian ${shown}`, en: `Field ${shown}` };
 }
 
@@ -74,7 +100,8 @@ function sizeWords(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>, bou
         : { id: `maksimal ${n} karakter`, en: `must be at most ${n} characters` };
     case 'array':
     case 'set':
-      return bound === 'min' ? { id: `minimal ${n} butir`, en: `needs at least ${n} items` } : { id: `maksimal ${n} butir`, en: `allows at most ${n} items` };
+      if (bound === 'min') return n === '1' ? { id: 'wajib diisi', en: 'needs at least one item' } : { id: `minimal ${n} butir`, en: `needs at least ${n} items` };
+      return { id: `maksimal ${n} butir`, en: `allows at most ${n} items` };
     default:
       return bound === 'min' ? { id: `minimal ${n}`, en: `must be at least ${n}` } : { id: `maksimal ${n}`, en: `must be at most ${n}` };
   }
@@ -121,5 +148,9 @@ export function describeIssue(issue: Issue): Bilingual {
 
 /** Every issue of a failed parse, keyed by its dotted path, in the shape the error body carries. */
 export function describeZodError(error: { issues: readonly Issue[] }): FieldIssue[] {
-  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', code: 'FIELD_INVALID', messages: describeIssue(issue) }));
+  // A value of the wrong type also fails the size checks zod runs on it ('at most 120 items' for a name
+  // sent as a list): one message per field, the one that says what is wrong.
+  const key = (issue: Issue) => issue.path.map(String).join('.');
+  const wrongType = new Set(error.issues.filter((issue) => issue.code === 'invalid_type').map(key));
+  return error.issues.filter((issue) => issue.code === 'invalid_type' || !wrongType.has(key(issue))).map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', code: 'FIELD_INVALID', messages: describeIssue(issue) }));
 }
