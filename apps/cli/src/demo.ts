@@ -16,6 +16,9 @@ export interface DemoOptions {
   controlPort: number;
   /** The office's IANA zone when its data is first made (Asia/Jakarta by default, Jember's). */
   timeZone?: string;
+  /** A postgres:// URL to keep the office's (or the centre's) data in instead of SQLite under dataDir. */
+  officeDb?: string;
+  centralDb?: string;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface DemoOptions {
 export async function runDemo(options: DemoOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
-  const paths = await provisionStack(dataDir, { timeZone: options.timeZone });
+  const paths = await provisionStack(dataDir, { timeZone: options.timeZone, officeDb: options.officeDb, centralDb: options.centralDb });
 
   const { ctx, handle } = await openOffice(paths.officeDb);
   const existing = await ctx.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

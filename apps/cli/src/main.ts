@@ -5,6 +5,7 @@ import { runVerifyCli } from './verify-cli.ts';
 const USAGE = `tangguh — perintah / commands:
   demo [--data DIR] [--fresh] [--residents N]   centre + Jember office + web UI with demo data
        [--time-zone Asia/Jayapura]              the office's zone on first run (default: its province's, WIB)
+       [--office-db URL] [--central-db URL]     a node on PostgreSQL (postgres://…) instead of SQLite under DIR
   pusat stop|start|status                       simulate a central outage in the running demo
   verify <png|jpg|pdf|TGH1:…> [--from URL | --lists DIR] [--root KEY] [--json]
                                                 check a Suket or signed document (exit 0 only when ASLI)
@@ -30,6 +31,8 @@ async function main(): Promise<number> {
           'central-port': { type: 'string', default: '7100' },
           'office-port': { type: 'string', default: '7200' },
           'time-zone': { type: 'string' },
+          'office-db': { type: 'string' },
+          'central-db': { type: 'string' },
         },
       });
       await runDemo({
@@ -40,6 +43,8 @@ async function main(): Promise<number> {
         officePort: Number(values['office-port']),
         controlPort: 7400,
         timeZone: values['time-zone'],
+        officeDb: values['office-db'],
+        centralDb: values['central-db'],
       });
       return -1;
     }
