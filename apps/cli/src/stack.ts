@@ -126,3 +126,18 @@ export const startCentral = (db: string, port: number, extra: string[] = [], opt
 
 export const startOffice = (db: string, port: number, centralUrl: string, extra: string[] = [], options?: { quiet?: boolean }) =>
   spawnNode(OFFICE_MAIN, ['--db', /^postgres(ql)?:\/\//.test(db) ? db : resolve(db), '--central', centralUrl, ...extra], port, options);
+
+/**
+ * One role of a node as its own process (`--services=api` or `--services=worker`), for running a node split
+ * the way a centre behind a load balancer runs: processes that share only the database (for SQLite, the same
+ * file in WAL mode). A worker answers /health on `port` (its --health-port) so the caller knows it is ready.
+ */
+function serviceArgs(services: 'api' | 'worker', port: number): string[] {
+  return services === 'worker' ? ['--services=worker', '--health-port', String(port)] : ['--services=api'];
+}
+
+export const startCentralService = (services: 'api' | 'worker', db: string, port: number, extra: string[] = [], options?: { quiet?: boolean }) =>
+  spawnNode(CENTRAL_MAIN, ['--db', db, ...serviceArgs(services, port), ...extra], port, options);
+
+export const startOfficeService = (services: 'api' | 'worker', db: string, port: number, centralUrl: string, extra: string[] = [], options?: { quiet?: boolean }) =>
+  spawnNode(OFFICE_MAIN, ['--db', resolve(db), '--central', centralUrl, ...serviceArgs(services, port), ...extra], port, options);

@@ -1,10 +1,14 @@
-import { stopOnSignals } from '@tangguh/platform';
+import { installProcessHealth, parseServices, stopOnSignals, workerHealthApp } from '@tangguh/platform';
 import { parseArgs } from 'node:util';
 import { buildOfficeApp } from './app.ts';
 import { openOffice } from './runtime.ts';
 import { startSyncWorker } from './workers/sync-worker.ts';
 
-/** The office node: `--services=api,worker` chooses what runs in this process (both by default). */
+/**
+ * The office node: `--services=api,worker` chooses what runs in this process (both by default). Split, the
+ * processes share only the database: the worker stores what it learns of the centre there, the API reads it.
+ * A worker-only process answers /health on `--health-port` if given.
+ */
 const { values } = parseArgs({
   options: {
     db: { type: 'string', default: process.env.TANGGUH_OFFICE_DB ?? 'data/office/office.db' },
@@ -15,14 +19,16 @@ const { values } = parseArgs({
     'backoff-cap-ms': { type: 'string', default: '30000' },
     'idle-ms': { type: 'string', default: '1000' },
     'batch-size': { type: 'string', default: '200' },
+    'health-port': { type: 'string' },
     log: { type: 'boolean', default: false },
   },
 });
 
-const services = new Set(values.services.split(','));
+const services = parseServices(values.services);
 const { ctx, handle } = await openOffice(values.db);
 
-const app = await buildOfficeApp(ctx, { logger: values.log, centralUrl: values.central });
+const app = services.has('api') ? await buildOfficeApp(ctx, { logger: values.log, centralUrl: values.central }) : workerHealthApp('office', values.log);
+installProcessHealth(app, () => ({ node: 'office', office: ctx.office.id, services: [...services] }));
 const worker = services.has('worker')
   ? startSyncWorker(ctx, {
       centralUrl: values.central,
@@ -34,6 +40,9 @@ const worker = services.has('worker')
 if (services.has('api')) {
   await app.listen({ port: Number(values.port), host: values.host });
   console.log(`[kantor ${ctx.office.id}] listening on http://${values.host}:${values.port}`);
+} else {
+  if (values['health-port']) await app.listen({ port: Number(values['health-port']), host: values.host });
+  console.log(`[kantor ${ctx.office.id}] sync worker running`);
 }
 
 stopOnSignals([() => app.close(), () => worker?.stop(), () => handle.close()]);
