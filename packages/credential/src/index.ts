@@ -25,5 +25,6 @@ export {
   type RevocationList,
   type RevocationReason,
 } from './lists.ts';
+export { OFFICE_REVOCATION_LIST_CONTENT_TYPE, signOfficeRevocationList, openOfficeRevocationList, openOfficeRevocationLists } from './office-lists.ts';
 export { VERDICT_LABELS, verifyCredential, type Verdict, type VerificationResult, type VerificationLists, type Bilingual } from './verify.ts';
 export { embedCredentialInPdf, extractCredentialFromPdf } from './pdf.ts';

@@ -144,7 +144,7 @@ function checkTrustList(source: unknown): TrustList {
   return { issuer: top.issuer as string, issuedAt: top.issuedAt as number, sequence: top.sequence as number, keys: checked };
 }
 
-function checkRevocationList(source: unknown): RevocationList {
+export function checkRevocationList(source: unknown): RevocationList {
   const top = record(source, LIST_FIELDS, 'revocation list', ['entries']);
   const entries: unknown = top.entries;
   if (!Array.isArray(entries)) throw new CredentialFormatError('revocation list: entries must be an array');
@@ -166,7 +166,7 @@ function toCbor(value: unknown): unknown {
   return value;
 }
 
-function signList(list: unknown, root: SigningKey, contentType: string): string {
+export function signList(list: unknown, root: SigningKey, contentType: string): string {
   return toBase64Url(sign1(cborEncode(toCbor(list)), root, contentType));
 }
 

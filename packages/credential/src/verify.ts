@@ -14,8 +14,9 @@
 //      compromised key the centre sets it back to when the compromise may have begun, at the
 //      latest notBefore, since a thief can backdate iat. A document serial revoked with reason
 //      KEY_COMPROMISE is REVOKED like any other.)
-//   9. serial in the revocation list: reason SUPERSEDED → SUPERSEDED, any other reason → REVOKED
-//      (every entry counts, whatever its revokedAt, so a slightly fast list or slow clock errs safe)
+//   9. serial in the revocation list, or in a revocation list the issuing office signed itself (an entry
+//      there counts only for documents of that office): reason SUPERSEDED → SUPERSEDED, any other reason
+//      → REVOKED (every entry counts, whatever its revokedAt, so a slightly fast list or slow clock errs safe)
 //  10. exp < now                                                             → EXPIRED
 //  11. otherwise                                                             → VALID
 // claims and issuer are returned only for VALID, EXPIRED, REVOKED and SUPERSEDED, so a clerk is never
@@ -59,8 +60,25 @@ export interface VerificationResult {
 export interface VerificationLists {
   trust: TrustList;
   revocations: RevocationList;
+  /**
+   * Revocation lists signed by offices with their certified keys, already opened against `trust`
+   * (openOfficeRevocationList): what an office revoked while the centre could not hear of it.
+   */
+  officeRevocations?: readonly RevocationList[];
   /** Unix seconds. */
   now: number;
+}
+
+/** The centre's entry for a serial, else the entry of the issuing office's own list. */
+function revocationOf(lists: VerificationLists, officeId: string, ser: string): RevocationEntry | undefined {
+  const central = lists.revocations.entries.find((e) => e.ser === ser);
+  if (central) return central;
+  for (const list of lists.officeRevocations ?? []) {
+    if (list.issuer !== officeId) continue;
+    const entry = list.entries.find((e) => e.ser === ser);
+    if (entry) return entry;
+  }
+  return undefined;
 }
 
 /**
@@ -201,7 +219,7 @@ function judge(text: string, lists: VerificationLists): VerificationResult {
     );
   }
   const vouched = { claims, issuer: { officeId: key.officeId, officeName: key.officeName, kid } };
-  const entry: RevocationEntry | undefined = lists.revocations.entries.find((e) => e.ser === claims.ser);
+  const entry = revocationOf(lists, key.officeId, claims.ser);
   if (entry?.reason === 'SUPERSEDED') {
     const by = entry.supersededBy;
     return result(
