@@ -1,65 +1,33 @@
 /**
- * Shapes of the office and centre HTTP API as the web UI uses them.
- * Self-contained for now; to be replaced by imports from @tangguh/protocol once it exists.
+ * The office API's shapes come from `@tangguh/protocol`, the schemas the server validates and serializes
+ * with; the web parses every answer with them (see `contractApi` in api.ts). What stays here is the web's
+ * own: the recording form's draft, which is allowed to be incomplete until the operator saves.
  */
-
-export interface Bilingual {
-  id: string;
-  en: string;
-}
-
-export interface ApiIssue {
-  field: string;
-  code: string;
-  messages: Bilingual;
-}
-
-export interface ApiErrorBody {
-  error: { code: string; message: string; messages: Bilingual; issues?: ApiIssue[] };
-}
+export type {
+  ApiErrorBody,
+  ApiIssue,
+  BilingualText as Bilingual,
+  CaptureResult,
+  EncodedFile,
+  Receipt,
+  RecordDetail,
+  RecordDetailResponse,
+  RecordingCreated,
+  RecordingList as RecordingsList,
+  RecordingsSummary,
+  RecordSummary,
+  Region,
+  RegionList,
+  SampleResident,
+  SessionResponse,
+  SessionUserView as SessionUser,
+  SyncStatus,
+  TimelineEntry,
+} from '@tangguh/protocol';
+import type { EncodedFile } from '@tangguh/protocol';
 
 export type OfficeRole = 'operator' | 'supervisor' | 'head' | 'admin';
 export type CentreRole = 'adjudicator' | 'admin';
-
-export interface SessionUser {
-  username: string;
-  fullName: string;
-  role: OfficeRole | CentreRole | (string & {});
-  siteId?: string | null;
-  siteName?: string | null;
-  officeName?: string | null;
-  /** The office's IANA zone; times are shown in it. */
-  timeZone?: string | null;
-}
-
-export interface SessionResponse {
-  user: SessionUser;
-}
-
-export interface SyncStatus {
-  central: {
-    /** null: no attempt yet since the office node started. */
-    reachable: boolean | null;
-    lastSuccessAt: string | null;
-    lastAttemptAt: string | null;
-    lastError: string | null;
-    nextAttemptAt: string | null;
-  };
-  outbox: { pending: number; oldestPendingAt: string | null };
-  lastPushAt: string | null;
-  lastPullAt: string | null;
-}
-
-export interface RecordSummary {
-  id: string;
-  registrationNumber: string;
-  nik: string;
-  fullName: string;
-  status: string;
-  recordedAt: string;
-  updatedAt: string;
-  siteName: string;
-}
 
 export interface Address {
   street: string;
@@ -68,6 +36,7 @@ export interface Address {
   villageCode: string;
 }
 
+/** Biodata as the form holds it: choices may still be empty; the server names what is missing. */
 export interface Biodata {
   nik: string;
   kkNumber: string;
@@ -84,89 +53,20 @@ export interface Biodata {
   address: Address;
 }
 
-export interface RecordingsSummary {
-  byStatus: Record<string, number>;
-  total: number;
-}
-
-export interface RecordingsList {
-  items: RecordSummary[];
-}
-
-export interface Region {
-  code: string;
-  name: string;
-}
-
-export interface RegionList {
-  items: Region[];
-}
-
-export interface SampleResident {
-  biodata: Biodata;
-}
-
-export interface EncodedFile {
-  mime: string;
-  /** base64 */
-  data: string;
-}
-
-export interface CapturedBiometric {
-  position: string;
-  /** base64 */
-  template: string;
-  quality: number;
-}
-
-export interface CaptureResult {
-  device: string;
-  photo: EncodedFile;
-  signature: EncodedFile;
-  biometrics: CapturedBiometric[];
-}
-
 export interface BiometricSubmission {
   position: string;
   template?: string;
   exception?: string;
 }
 
+/** What the form sends; possibly incomplete (no scan yet), so the server's field messages say what to do. */
 export interface NewRecording {
+  /** One per filled-in form, kept across retries: a retry after a lost answer returns the first receipt. */
+  clientRequestId: string;
   biodata: Biodata;
   photo?: EncodedFile;
   signature?: EncodedFile;
   biometrics: BiometricSubmission[];
-}
-
-export interface Receipt {
-  registrationNumber: string;
-  recordedAt: string;
-  siteName: string;
-  officeName: string;
-}
-
-export interface RecordingCreated {
-  record: RecordSummary;
-  receipt: Receipt;
-}
-
-export interface TimelineEntry {
-  status: string;
-  at: string;
-  source: 'office' | 'central';
-  note: string | null;
-}
-
-export interface RecordDetail extends RecordSummary {
-  biodata: Biodata;
-  villageName?: string | null;
-  districtName?: string | null;
-}
-
-export interface RecordDetailResponse {
-  record: RecordDetail;
-  timeline: TimelineEntry[];
 }
 
 // The centre's adjudication types come from `@tangguh/protocol` (api/central-adjudications.ts).

@@ -123,4 +123,5 @@ export const contractApi = {
   get: async <T>(schema: ZodType<T>, path: string, signal?: AbortSignal) => parsedWith(schema, 200, await request<unknown>('GET', path, undefined, signal)),
   post: async <T>(schema: ZodType<T>, path: string, body?: unknown, signal?: AbortSignal) =>
     parsedWith(schema, 200, await request<unknown>('POST', path, body ?? {}, signal)),
+  put: async <T>(schema: ZodType<T>, path: string, body: unknown, signal?: AbortSignal) => parsedWith(schema, 200, await request<unknown>('PUT', path, body, signal)),
 };

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api, ApiError, toApiError } from '../api.ts';
-import type { SessionResponse } from '../api-types.ts';
+import { contractApi, ApiError, toApiError } from '../api.ts';
+import { sessionResponseSchema } from '@tangguh/protocol';
 import { AREAS, safeNext, type Area } from '../areas.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { AppHeader } from './AppHeader.tsx';
@@ -24,7 +24,7 @@ export function LoginPage({ area }: { area: Area }) {
   // Someone already signed in goes straight on.
   useEffect(() => {
     const controller = new AbortController();
-    api.get<SessionResponse>('/api/auth/me', controller.signal).then(
+    contractApi.get(sessionResponseSchema, '/api/auth/me', controller.signal).then(
       () => navigate(next, { replace: true }),
       () => undefined,
     );
@@ -36,7 +36,7 @@ export function LoginPage({ area }: { area: Area }) {
     setBusy(true);
     setError(undefined);
     try {
-      await api.post<SessionResponse>('/api/auth/login', { username: username.trim(), password });
+      await contractApi.post(sessionResponseSchema, '/api/auth/login', { username: username.trim(), password });
       navigate(next, { replace: true });
     } catch (caught) {
       setError(toApiError(caught));

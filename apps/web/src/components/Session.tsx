@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { api } from '../api.ts';
-import type { SessionResponse, SessionUser } from '../api-types.ts';
+import { contractApi } from '../api.ts';
+import { okSchema, sessionResponseSchema } from '@tangguh/protocol';
+import type { SessionUser } from '../api-types.ts';
 import { AREAS, loginUrl, type Area } from '../areas.ts';
 import { setDisplayTimeZone } from '../format.ts';
 import { usePolling } from '../hooks.ts';
@@ -31,13 +32,13 @@ export function RequireSession({ area, children }: { area: Area; children: React
   const location = useLocation();
   const navigate = useNavigate();
   const [expired, setExpired] = useState(false);
-  const me = usePolling((signal) => api.get<SessionResponse>('/api/auth/me', signal), []);
+  const me = usePolling((signal) => contractApi.get(sessionResponseSchema, '/api/auth/me', signal), []);
   const here = `${location.pathname}${location.search}`;
 
   const expire = useCallback(() => setExpired(true), []);
   const logout = useCallback(async () => {
     try {
-      await api.post('/api/auth/logout');
+      await contractApi.post(okSchema, '/api/auth/logout');
     } catch {
       // Signing out locally is still right when the server cannot be told.
     }

@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import type { ApiError } from '../api.ts';
-import { api } from '../api.ts';
+import { contractApi } from '../api.ts';
+import { syncStatusSchema } from '@tangguh/protocol';
 import type { SyncStatus } from '../api-types.ts';
 import { formatNumber, formatRelative } from '../format.ts';
 import { usePolling } from '../hooks.ts';
@@ -29,7 +30,7 @@ function syncState(status: SyncStatus | undefined, error: ApiError | undefined):
 /** One poll of GET /api/sync/status for the whole office layout (header badge and dashboard panel). */
 export function SyncProvider({ children }: { children: ReactNode }) {
   const { expire } = useSession();
-  const poll = usePolling((signal) => api.get<SyncStatus>('/api/sync/status', signal), [], POLL_MS);
+  const poll = usePolling((signal) => contractApi.get(syncStatusSchema, '/api/sync/status', signal), [], POLL_MS);
   const expired = poll.error?.status === 401;
   useEffect(() => {
     if (expired) expire();

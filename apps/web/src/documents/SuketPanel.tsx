@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '../api.ts';
+import { contractApi, toApiError, type ApiError } from '../api.ts';
+import { suketIssuedSchema, suketListSchema } from '@tangguh/protocol';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useSession } from '../components/Session.tsx';
 import { formatDateTime } from '../format.ts';
@@ -21,7 +22,7 @@ export function SuketPanel({ recordId, recordStatus }: { recordId: string; recor
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const [issued, setIssued] = useState<SuketView>();
-  const list = usePolling((signal) => api.get<{ items: SuketView[] }>(`/api/recordings/${encodeURIComponent(recordId)}/sukets`, signal), [recordId, recordStatus]);
+  const list = usePolling((signal) => contractApi.get(suketListSchema, `/api/recordings/${encodeURIComponent(recordId)}/sukets`, signal), [recordId, recordStatus]);
   const allowed = !NO_SUKET.has(recordStatus);
   const items = list.data?.items ?? [];
   if (!allowed && items.length === 0) return null;
@@ -30,7 +31,7 @@ export function SuketPanel({ recordId, recordStatus }: { recordId: string; recor
     setBusy(true);
     setError(undefined);
     try {
-      const response = await api.post<{ suket: SuketView }>(`/api/recordings/${encodeURIComponent(recordId)}/suket`);
+      const response = await contractApi.post(suketIssuedSchema, `/api/recordings/${encodeURIComponent(recordId)}/suket`);
       setIssued(response.suket);
       list.reload();
     } catch (caught) {

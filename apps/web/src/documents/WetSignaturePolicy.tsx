@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, toApiError, type ApiError } from '../api.ts';
+import { contractApi, toApiError, type ApiError } from '../api.ts';
+import { policyResponseSchema } from '@tangguh/protocol';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Field } from '../components/Field.tsx';
 import { formatDateTime } from '../format.ts';
@@ -25,7 +26,7 @@ export function WetSignaturePolicyCard({ data, role, onChanged }: { data: Policy
     setBusy(true);
     setError(undefined);
     try {
-      onChanged(await api.put<PolicyResponse>('/api/policies/wet-signature', { enabled: !enabled, reason: reason.trim() }));
+      onChanged(await contractApi.put(policyResponseSchema, '/api/policies/wet-signature', { enabled: !enabled, reason: reason.trim() }));
       setReason('');
     } catch (caught) {
       setError(toApiError(caught));

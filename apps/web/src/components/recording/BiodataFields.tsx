@@ -1,4 +1,5 @@
-import { api } from '../../api.ts';
+import { contractApi } from '../../api.ts';
+import { regionListSchema } from '@tangguh/protocol';
 import type { Address, Biodata, RegionList } from '../../api-types.ts';
 import { usePolling } from '../../hooks.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
@@ -23,12 +24,12 @@ const NO_REGIONS: RegionList = { items: [] };
 /** Section 1 of the recording form. Input ids are `bio-<field>`; labels are stable for tests. */
 export function BiodataFields({ biodata, districtCode, issues, onBiodata, onAddress, onDistrict }: Props) {
   const { t } = useI18n();
-  const districts = usePolling((signal) => api.get<RegionList>('/api/regions/districts', signal), []);
+  const districts = usePolling((signal) => contractApi.get(regionListSchema, '/api/regions/districts', signal), []);
   const villages = usePolling(
     (signal) =>
       districtCode === ''
         ? Promise.resolve(NO_REGIONS)
-        : api.get<RegionList>(`/api/regions/villages?district=${encodeURIComponent(districtCode)}`, signal),
+        : contractApi.get(regionListSchema, `/api/regions/villages?district=${encodeURIComponent(districtCode)}`, signal),
     [districtCode],
   );
   const at = (field: string) => issues.get(field);

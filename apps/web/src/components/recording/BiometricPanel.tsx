@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api, ApiError, toApiError } from '../../api.ts';
+import { contractApi, ApiError, toApiError } from '../../api.ts';
+import { captureResultSchema } from '@tangguh/protocol';
 import type { ApiIssue, CaptureResult } from '../../api-types.ts';
 import { formatPercent, toRatio } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -41,7 +42,7 @@ export function BiometricPanel(props: Props) {
     setScanning(true);
     setError(undefined);
     try {
-      const result = await api.post<CaptureResult>('/api/capture/synthetic', { subjectKey: subjectKey.trim(), noise: QUALITY_NOISE[quality] });
+      const result = await contractApi.post(captureResultSchema, '/api/capture/synthetic', { subjectKey: subjectKey.trim(), noise: QUALITY_NOISE[quality] });
       props.onCaptured(result);
     } catch (caught) {
       setError(toApiError(caught));

@@ -13,6 +13,12 @@ export const QUALITY_NOISE = { good: 0.04, poor: 0.2 } as const;
 export type CaptureQuality = keyof typeof QUALITY_NOISE;
 
 export interface RecordingDraft {
+  /**
+   * Sent as clientRequestId: chosen once per filled-in form and kept (with the draft, across reloads) until
+   * a save succeeds or the form is cleared, so a retry after a lost answer gets the first receipt back
+   * instead of NIK_ALREADY_RECORDED.
+   */
+  requestId: string;
   biodata: Biodata;
   /** Kecamatan chosen in the form; the API only needs the village code. */
   districtCode: string;
@@ -40,8 +46,18 @@ export function emptyBiodata(): Biodata {
   };
 }
 
+/** A version-4 UUID. crypto.randomUUID exists only in secure contexts; an office LAN address over plain HTTP is not one. */
+export function newRequestId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function emptyDraft(): RecordingDraft {
-  return { biodata: emptyBiodata(), districtCode: '', subjectKey: null, quality: 'good', capture: null, exceptions: {} };
+  return { requestId: newRequestId(), biodata: emptyBiodata(), districtCode: '', subjectKey: null, quality: 'good', capture: null, exceptions: {} };
 }
 
 /** '35.09.01' from '35.09.01.2001'. */
@@ -60,6 +76,7 @@ export function buildPayload(draft: RecordingDraft): NewRecording {
   }
   const { biodata } = draft;
   return {
+    clientRequestId: draft.requestId,
     biodata: {
       ...biodata,
       nik: biodata.nik.trim(),
@@ -169,5 +186,5 @@ export function clearDraft(): void {
 
 export function isDraftEmpty(draft: RecordingDraft): boolean {
   const empty = emptyDraft();
-  return JSON.stringify({ ...draft, quality: empty.quality }) === JSON.stringify(empty);
+  return JSON.stringify({ ...draft, quality: empty.quality, requestId: empty.requestId }) === JSON.stringify(empty);
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, withQuery } from '../../api.ts';
-import type { RecordingsList, RecordingsSummary } from '../../api-types.ts';
+import { contractApi, withQuery } from '../../api.ts';
+import { recordingListSchema, recordingsSummarySchema } from '@tangguh/protocol';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { RecordTable } from '../../components/RecordTable.tsx';
 import { StatusBars } from '../../components/StatusBars.tsx';
@@ -21,9 +21,9 @@ export default function Dashboard() {
   const [submitted, setSubmitted] = useState<string | null>(null);
   const q = submitted ?? settledQuery;
 
-  const summary = usePolling((signal) => api.get<RecordingsSummary>('/api/recordings/summary', signal), [], REFRESH_MS);
+  const summary = usePolling((signal) => contractApi.get(recordingsSummarySchema, '/api/recordings/summary', signal), [], REFRESH_MS);
   const list = usePolling(
-    (signal) => api.get<RecordingsList>(withQuery('/api/recordings', { limit: 20, q, status }), signal),
+    (signal) => contractApi.get(recordingListSchema, withQuery('/api/recordings', { limit: 20, q, status }), signal),
     [q, status],
     REFRESH_MS,
   );

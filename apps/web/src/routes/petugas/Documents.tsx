@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api, toApiError, withQuery, type ApiError } from '../../api.ts';
+import { contractApi, toApiError, withQuery, type ApiError } from '../../api.ts';
+import { documentResponseSchema, documentsListSchema, documentTypeListSchema } from '@tangguh/protocol';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { DocumentStatusLabel, TteStatusLine } from '../../documents/parts.tsx';
-import { DOCUMENT_STATUSES, type DocumentType, type DocumentView, type DocumentsList } from '../../documents/types.ts';
+import { DOCUMENT_STATUSES, type DocumentType, type DocumentView } from '../../documents/types.ts';
 import { formatDateTime } from '../../format.ts';
 import { useNow, usePolling } from '../../hooks.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
@@ -38,7 +39,7 @@ function NewDocumentForm({ types, onCreated }: { types: DocumentType[]; onCreate
     setError(undefined);
     try {
       const fields = Object.fromEntries(Object.entries(draft.fields).filter(([key, value]) => value.trim() !== '' && type?.fields.some((f) => f.key === key)));
-      const response = await api.post<{ document: DocumentView }>('/api/documents', { ...draft, fields });
+      const response = await contractApi.post(documentResponseSchema, '/api/documents', { ...draft, fields });
       onCreated(response.document);
       setDraft({ ...EMPTY, type: draft.type });
     } catch (caught) {
@@ -133,8 +134,8 @@ export default function DocumentsPage() {
   const now = useNow(30_000);
   const [status, setStatus] = useState('');
   const [created, setCreated] = useState<DocumentView>();
-  const types = usePolling((signal) => api.get<{ items: DocumentType[] }>('/api/document-types', signal), []);
-  const list = usePolling((signal) => api.get<DocumentsList>(withQuery('/api/documents', { status: status || undefined, limit: 100 }), signal), [status, created?.id], REFRESH_MS);
+  const types = usePolling((signal) => contractApi.get(documentTypeListSchema, '/api/document-types', signal), []);
+  const list = usePolling((signal) => contractApi.get(documentsListSchema, withQuery('/api/documents', { status: status || undefined, limit: 100 }), signal), [status, created?.id], REFRESH_MS);
   useEffect(() => {
     if (list.error?.status === 401) expire();
   }, [list.error, expire]);

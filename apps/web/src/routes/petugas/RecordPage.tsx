@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
-import type { RecordDetailResponse } from '../../api-types.ts';
+import { contractApi } from '../../api.ts';
+import { recordDetailResponseSchema } from '@tangguh/protocol';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { isFinalStatus, StatusLabel } from '../../components/StatusLabel.tsx';
@@ -20,7 +20,7 @@ export default function RecordPage() {
   const [final, setFinal] = useState(false);
   const now = useNow(5000);
   const detail = usePolling(
-    (signal) => api.get<RecordDetailResponse>(`/api/recordings/${encodeURIComponent(id)}`, signal),
+    (signal) => contractApi.get(recordDetailResponseSchema, `/api/recordings/${encodeURIComponent(id)}`, signal),
     [id],
     final ? undefined : POLL_MS,
   );
@@ -59,7 +59,7 @@ export default function RecordPage() {
     [t('field.kkNumber'), b.kkNumber],
     [t('record.birth'), `${b.birthPlace}, ${formatDate(b.birthDate, lang)}`],
     [t('field.sex'), coded('sex', b.sex)],
-    [t('field.bloodType'), b.bloodType],
+    [t('field.bloodType'), b.bloodType ?? '-'],
     [t('field.religion'), coded('religion', b.religion)],
     [t('field.maritalStatus'), coded('marital', b.maritalStatus)],
     [t('field.occupation'), b.occupation],

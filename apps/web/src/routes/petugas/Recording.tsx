@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { api, ApiError, toApiError } from '../../api.ts';
-import type { Address, Biodata, BiometricSubmission, RecordingCreated, SampleResident } from '../../api-types.ts';
+import { contractApi, ApiError, toApiError } from '../../api.ts';
+import { recordingCreatedSchema, sampleResidentSchema } from '@tangguh/protocol';
+import type { Address, Biodata, BiometricSubmission, RecordingCreated } from '../../api-types.ts';
 import { loginUrl } from '../../areas.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { BiodataFields } from '../../components/recording/BiodataFields.tsx';
@@ -80,7 +81,8 @@ function RecordingForm({ onCreated }: { onCreated: (created: RecordingCreated) =
     setFillingSample(true);
     setSampleError(undefined);
     try {
-      const { biodata } = await api.get<SampleResident>('/api/demo/sample-resident');
+      const sample = await contractApi.get(sampleResidentSchema, '/api/demo/sample-resident');
+      const biodata: Biodata = { ...sample.biodata, bloodType: sample.biodata.bloodType ?? '' };
       markEdited(...Object.keys(biodata), 'address.street', 'address.rt', 'address.rw', 'address.villageCode');
       setDraft((current) => ({ ...current, biodata, districtCode: districtOf(biodata.address.villageCode) }));
     } catch (caught) {
@@ -97,7 +99,7 @@ function RecordingForm({ onCreated }: { onCreated: (created: RecordingCreated) =
     setSaving(true);
     setEdited(new Set());
     try {
-      const result = await api.post<RecordingCreated>('/api/recordings', payload);
+      const result = await contractApi.post(recordingCreatedSchema, '/api/recordings', payload);
       setDone(true);
       clearDraft();
       onCreated(result);

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, api, toApiError, withQuery } from '../../api.ts';
+import { ApiError, contractApi, toApiError, withQuery } from '../../api.ts';
+import { documentResponseSchema, documentsListSchema, policyResponseSchema, signResultSchema, tteStatusResponseSchema } from '@tangguh/protocol';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { formatNumber } from '../../format.ts';
@@ -7,7 +8,7 @@ import { useNow, usePolling } from '../../hooks.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { TteStatusLine } from '../../documents/parts.tsx';
 import { SignatureAuditLog, WetSignaturePolicyCard } from '../../documents/WetSignaturePolicy.tsx';
-import type { DocumentView, DocumentsList, PolicyResponse, SignResult, TteStatusResponse } from '../../documents/types.ts';
+import type { DocumentView, PolicyResponse, SignResult } from '../../documents/types.ts';
 import { DocumentItem } from '../petugas/Documents.tsx';
 import '../../documents/documents.css';
 
@@ -19,14 +20,14 @@ const CHUNK = 50;
 async function signEverything(onProgress: (done: number) => void): Promise<{ signed: number; error?: ApiError }> {
   let signed = 0;
   for (;;) {
-    const page = await api.get<DocumentsList>(withQuery('/api/documents', { status: 'AWAITING_SIGNATURE', limit: 500 }));
+    const page = await contractApi.get(documentsListSchema, withQuery('/api/documents', { status: 'AWAITING_SIGNATURE', limit: 500 }));
     if (page.items.length === 0) return { signed };
     let signedThisRound = 0;
     for (let start = 0; start < page.items.length; start += CHUNK) {
       const ids = page.items.slice(start, start + CHUNK).map((d) => d.id);
       let result: SignResult;
       try {
-        result = await api.post<SignResult>('/api/documents/sign-all', { ids });
+        result = await contractApi.post(signResultSchema, '/api/documents/sign-all', { ids });
       } catch (caught) {
         return { signed, error: toApiError(caught) };
       }
@@ -60,7 +61,7 @@ function WetSignForm({ document, onDone }: { document: DocumentView; onDone: () 
     setBusy(true);
     setError(undefined);
     try {
-      await api.post(`/api/documents/${encodeURIComponent(document.id)}/wet-sign`, { reason: reason.trim() });
+      await contractApi.post(documentResponseSchema, `/api/documents/${encodeURIComponent(document.id)}/wet-sign`, { reason: reason.trim() });
       onDone();
     } catch (caught) {
       setError(toApiError(caught));
@@ -97,9 +98,9 @@ export default function SigningPage() {
   const now = useNow(15_000);
   const [progress, setProgress] = useState<{ done: number; total: number }>();
   const [outcome, setOutcome] = useState<{ signed: number; error?: ApiError }>();
-  const status = usePolling((signal) => api.get<TteStatusResponse>('/api/tte/status', signal), [], REFRESH_MS);
-  const waiting = usePolling((signal) => api.get<DocumentsList>(withQuery('/api/documents', { status: 'AWAITING_SIGNATURE', limit: 200 }), signal), [], REFRESH_MS);
-  const policy = usePolling((signal) => api.get<PolicyResponse>('/api/policies/wet-signature', signal), [], REFRESH_MS * 5);
+  const status = usePolling((signal) => contractApi.get(tteStatusResponseSchema, '/api/tte/status', signal), [], REFRESH_MS);
+  const waiting = usePolling((signal) => contractApi.get(documentsListSchema, withQuery('/api/documents', { status: 'AWAITING_SIGNATURE', limit: 200 }), signal), [], REFRESH_MS);
+  const policy = usePolling((signal) => contractApi.get(policyResponseSchema, '/api/policies/wet-signature', signal), [], REFRESH_MS * 5);
   const [policyData, setPolicyData] = useState<PolicyResponse>();
   useEffect(() => {
     if (policy.data) setPolicyData(policy.data);
