@@ -16,6 +16,7 @@ import {
   type TrustedKey,
 } from '@tangguh/credential';
 import { DomainError } from '@tangguh/domain';
+import type { KeyRevocationReason } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import type { CentralDb } from '../db/schema.ts';
 import { findOffice } from '../repositories/offices.ts';
@@ -150,8 +151,6 @@ export async function certifyDocumentKey(ctx: CentralContext, props: CertifyDocu
   return trx ? work(trx) : ctx.db.transaction().execute(work);
 }
 
-export const KEY_REVOCATION_REASONS = ['KEY_COMPROMISE', 'OFFICE_CLOSED', 'SUPERSEDED', 'OTHER'] as const;
-export type KeyRevocationReason = (typeof KEY_REVOCATION_REASONS)[number];
 
 export interface RevokeDocumentKeyProps {
   kid: string;
