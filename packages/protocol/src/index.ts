@@ -16,3 +16,4 @@ export * from './api/central-sync.ts';
 export * from './api/central-adjudications.ts';
 export * from './api/central-trust.ts';
 export * from './api/central-tte.ts';
+export * from './api/api-keys.ts';

@@ -60,6 +60,9 @@ const FIELD_LABELS: Record<string, Bilingual> = {
   serial: { id: 'Nomor Suket', en: 'Suket serial' },
   mime: { id: 'Jenis berkas', en: 'File type' },
   data: { id: 'Isi berkas', en: 'File contents' },
+  institution: { id: 'Nama lembaga', en: 'Institution' },
+  perMinute: { id: 'Kuota per menit', en: 'Quota per minute' },
+  perDay: { id: 'Kuota per hari', en: 'Quota per day' },
 };
 
 /** What the person should do when a whole part of the form is missing, where there is a clear next step. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { describeZodError } from '../messages.ts';
+import { apiKeyRoutes } from './api-keys.ts';
 import { authRoutes } from './auth.ts';
 import { documentRoutes } from './documents.ts';
 import { recordingRoutes } from './recordings.ts';
@@ -10,7 +11,7 @@ import { trustRoutes } from './trust.ts';
 import { verificationRoutes } from './verification.ts';
 
 /** Every request schema of the office API, by route. */
-const OFFICE_ROUTES = { authRoutes, verificationRoutes, recordingRoutes, suketRoutes, trustRoutes, supportRoutes, documentRoutes };
+const OFFICE_ROUTES = { apiKeyRoutes, authRoutes, verificationRoutes, recordingRoutes, suketRoutes, trustRoutes, supportRoutes, documentRoutes };
 
 type Part = 'body' | 'querystring' | 'params';
 const requestSchemas: [string, z.ZodType][] = Object.entries(OFFICE_ROUTES).flatMap(([group, routes]) =>
