@@ -1,10 +1,11 @@
+import { tteHealthSchema, type TteHealth } from '@tangguh/protocol';
 import { DEMO_CENTRAL_USERS } from './stack.ts';
 
 /**
  * Switches the centre's e-signature (TTE) service on or off through its admin API, logged in as the demo's
  * centre admin: the outage simulation behind `tangguh tte stop|start`.
  */
-export async function switchCentreTte(centralUrl: string, available: boolean): Promise<{ available: boolean; since: string | null }> {
+export async function switchCentreTte(centralUrl: string, available: boolean): Promise<TteHealth> {
   const admin = DEMO_CENTRAL_USERS.find((u) => u.role === 'admin')!;
   const login = await fetch(new URL('/api/auth/login', centralUrl), {
     method: 'POST',
@@ -19,5 +20,5 @@ export async function switchCentreTte(centralUrl: string, available: boolean): P
     body: JSON.stringify({ available }),
   });
   if (!response.ok) throw new Error(`switching TTE failed: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as { available: boolean; since: string | null };
+  return tteHealthSchema.parse(await response.json());
 }
