@@ -108,6 +108,12 @@ describe("the centre's OpenAPI document", () => {
     expect(problems).toEqual([]);
   });
 
+  it('is served as a readable page at /api/docs as well', async () => {
+    const page = await app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+  });
+
   it('documents the signed sync routes’ headers, the protocol version among them', () => {
     for (const path of ['/sync/push', '/sync/changes', '/sync/state', '/sync/document-keys', '/sync/tte/sign']) {
       const operation = Object.values(doc.paths[path]!)[0]!;
