@@ -7,6 +7,7 @@ import { supportRoutes } from './api/support.ts';
 import { suketRoutes } from './api/sukets.ts';
 import { trustRoutes } from './api/trust.ts';
 import { documentRoutes } from './api/documents.ts';
+import { accessLogRoutes } from './api/access-log.ts';
 import { CentralClient } from './services/central-client.ts';
 
 export interface OfficeAppOptions {
@@ -30,6 +31,7 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => supportRoutes(scope, ctx));
   await app.register(async (scope) => suketRoutes(scope, ctx));
   await app.register(async (scope) => trustRoutes(scope, ctx));
+  await app.register(async (scope) => accessLogRoutes(scope, ctx));
   const signer = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey }) : undefined;
   await app.register(async (scope) => documentRoutes(scope, ctx, { signer }));
   if (options.serveWeb ?? true) await serveWebApp(app);

@@ -3,6 +3,7 @@ export * from './lifecycle.ts';
 export * from './dates.ts';
 export * from './time-zones.ts';
 export * from './nik.ts';
+export * from './nik-region.ts';
 export * from './kk.ts';
 export * from './region.ts';
 export * from './biometrics.ts';

@@ -2,6 +2,7 @@ import { invalidInput, isDomainError, type Bilingual, type FieldIssue } from './
 import { ageOn, parseIsoDate, toIsoDate } from './dates.ts';
 import { zonedDate } from './time-zones.ts';
 import { checkNikMatches, type Sex } from './nik.ts';
+import { nikRegionIssues } from './nik-region.ts';
 import { parseKk } from './kk.ts';
 import { REGION_CODE_PATTERNS, type RegionDirectory } from './region.ts';
 import { KTP_MIN_AGE, type BloodType, type MaritalStatus, type Nationality, type Religion } from './civil.ts';
@@ -77,24 +78,8 @@ function checkIdentity(biodata: Biodata, regions: RegionDirectory, today: Date, 
     (found) => birthDateValid || found.code !== 'NIK_BIRTHDATE_MISMATCH',
   );
   issues.push(...nikIssues);
-  // The NIK keeps the codes of the kecamatan where it was first issued. Kabupaten and kecamatan
-  // have been split and renumbered since (DOMAIN.md), so a valid old NIK can name a regency or
-  // district the current list no longer has; only the province is stable enough to require.
-  if (/^\d{16}$/.test(biodata.nik)) {
-    const province = biodata.nik.slice(0, 2);
-    const regency = biodata.nik.slice(2, 4);
-    const district = biodata.nik.slice(4, 6);
-    if (!regions.province(province) || regency === '00' || district === '00') {
-      issues.push(
-        issue(
-          'nik',
-          'NIK_REGION_UNKNOWN',
-          `Kode wilayah di NIK (${province}.${regency}.${district}) tidak dikenal.`,
-          `The region code in the NIK (${province}.${regency}.${district}) is unknown.`,
-        ),
-      );
-    }
-  }
+  // One rule for the NIK's region wherever a NIK is accepted (nik-region.ts).
+  issues.push(...nikRegionIssues(biodata.nik, regions));
   try {
     parseKk(biodata.kkNumber, today, timeZone);
   } catch (error) {

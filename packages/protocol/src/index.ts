@@ -12,6 +12,7 @@ export * from './api/sukets.ts';
 export * from './api/trust.ts';
 export * from './api/support.ts';
 export * from './api/documents.ts';
+export * from './api/access-log.ts';
 export * from './api/central-sync.ts';
 export * from './api/central-adjudications.ts';
 export * from './api/central-trust.ts';

@@ -63,6 +63,7 @@ const FIELD_LABELS: Record<string, Bilingual> = {
   institution: { id: 'Nama lembaga', en: 'Institution' },
   perMinute: { id: 'Kuota per menit', en: 'Quota per minute' },
   perDay: { id: 'Kuota per hari', en: 'Quota per day' },
+  day: { id: 'Tanggal', en: 'Day' },
 };
 
 /** What the person should do when a whole part of the form is missing, where there is a clear next step. */

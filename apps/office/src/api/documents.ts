@@ -3,8 +3,10 @@ import { requireRole, typed } from '@tangguh/platform';
 import { documentRoutes as routes } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
-import { countDocumentsByStatus, listDocuments, listDocumentTypes } from '../repositories/documents.ts';
-import { addDocumentType, createDocument, presentDocument, signWaitingDocuments, viewOf, type TteSigner } from '../services/documents.ts';
+import { countDocumentsByStatus, findDocument, listDocuments, listDocumentTypes } from '../repositories/documents.ts';
+import { visibilityOf } from '../repositories/visibility.ts';
+import { logRead } from './access-log.ts';
+import { addDocumentType, createDocument, documentNotFound, presentDocument, signWaitingDocuments, viewOf, type TteSigner } from '../services/documents.ts';
 import { renderDocumentPdf } from '../services/document-pdf.ts';
 import { currentTteState } from '../services/tte-status.ts';
 import { setWetSignaturePolicy, signatureAudit, wetSignDocument, wetSignaturePolicy } from '../services/wet-signature.ts';
@@ -20,6 +22,13 @@ export async function documentRoutes(plain: FastifyInstance, ctx: OfficeContext,
   const clerks = { preValidation: requireRole('operator', 'supervisor', 'admin') };
   const head = { preValidation: requireRole('head') };
   const user = (request: { sessionUser?: unknown }) => request.sessionUser as OfficeUser;
+
+  /** A document outside the person's view (repositories/visibility.ts) is not found, as if it did not exist. */
+  async function visibleDocument(request: { sessionUser?: unknown }, id: string) {
+    const row = await findDocument(ctx.db, id, await visibilityOf(ctx.db, user(request)));
+    if (!row) throw documentNotFound();
+    return row;
+  }
 
   app.get('/api/document-types', { ...anyStaff, schema: routes.types }, async () => ({ items: await listDocumentTypes(ctx.db) }));
 
@@ -39,7 +48,9 @@ export async function documentRoutes(plain: FastifyInstance, ctx: OfficeContext,
     const query = request.query;
     const tte = await currentTteState(ctx);
     const now = ctx.now();
-    const rows = await listDocuments(ctx.db, { status: query.status, limit: query.limit, oldestFirst: query.status === 'AWAITING_SIGNATURE' });
+    const visibility = await visibilityOf(ctx.db, user(request));
+    const rows = await listDocuments(ctx.db, { status: query.status, limit: query.limit, oldestFirst: query.status === 'AWAITING_SIGNATURE', visibility });
+    await logRead(ctx, request, { action: 'document.list', subject: query.status ?? null });
     return { items: rows.map((row) => presentDocument(row, tte, now, ctx.office.timeZone)), counts: await countDocumentsByStatus(ctx.db), tte };
   });
 
@@ -50,11 +61,15 @@ export async function documentRoutes(plain: FastifyInstance, ctx: OfficeContext,
 
   app.get('/api/documents/:id', { ...anyStaff, schema: routes.detail }, async (request) => {
     const { id } = request.params;
+    const row = await visibleDocument(request, id);
+    await logRead(ctx, request, { action: 'document.view', nik: row.nik, subject: id });
     return { document: await viewOf(ctx, id) };
   });
 
   app.get('/api/documents/:id/pdf', { ...anyStaff, schema: routes.pdf }, async (request, reply) => {
     const { id } = request.params;
+    const row = await visibleDocument(request, id);
+    await logRead(ctx, request, { action: 'document.pdf', nik: row.nik, subject: id });
     const pdf = await renderDocumentPdf(ctx, id);
     return reply.type('application/pdf').header('content-disposition', `inline; filename="${pdf.filename}"`).header('cache-control', 'private, no-store').send(Buffer.from(pdf.bytes));
   });

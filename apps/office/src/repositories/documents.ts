@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DocumentStatus, DocumentTables, DocumentsDb } from '../db/migrations-documents.ts';
 import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
+import { documentVisible, type Visibility } from './visibility.ts';
 
 export type DocumentRow = Selectable<DocumentTables['documents']> & { type_name: string };
 export type AuditRow = Selectable<DocumentTables['signature_audit']> & { document_serial: string | null };
@@ -33,12 +34,18 @@ function documentQuery(db: OfficeDbOrTx) {
   return docs(db).selectFrom('documents').innerJoin('document_types', 'document_types.code', 'documents.type').selectAll('documents').select('document_types.name as type_name');
 }
 
-export function findDocument(db: OfficeDbOrTx, id: string): Promise<DocumentRow | undefined> {
-  return documentQuery(db).where('documents.id', '=', id).executeTakeFirst();
+/** `visibility`, when given, hides what that person may not see (repositories/visibility.ts). */
+export function findDocument(db: OfficeDbOrTx, id: string, visibility: Visibility = { scope: 'all' }): Promise<DocumentRow | undefined> {
+  return documentQuery(db).where('documents.id', '=', id).where((eb) => documentVisible(eb, visibility)).executeTakeFirst();
 }
 
-export function listDocuments(db: OfficeDbOrTx, query: { status?: DocumentStatus; ids?: string[]; limit: number; oldestFirst?: boolean }): Promise<DocumentRow[]> {
+export function listDocuments(
+  db: OfficeDbOrTx,
+  query: { status?: DocumentStatus; ids?: string[]; limit: number; oldestFirst?: boolean; visibility?: Visibility },
+): Promise<DocumentRow[]> {
   let q = documentQuery(db);
+  const { visibility } = query;
+  if (visibility && visibility.scope !== 'all') q = q.where((eb) => documentVisible(eb, visibility));
   if (query.status) q = q.where('documents.status', '=', query.status);
   if (query.ids) q = q.where('documents.id', 'in', query.ids.length > 0 ? query.ids : ['']);
   const direction = query.oldestFirst ? 'asc' : 'desc';

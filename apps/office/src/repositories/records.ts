@@ -1,4 +1,5 @@
 import type { OfficeDbOrTx } from '../db/schema.ts';
+import { recordVisible, type Visibility } from './visibility.ts';
 
 export interface RecordSummary {
   id: string;
@@ -31,13 +32,15 @@ export const toSummary = (r: SummaryRow): RecordSummary => ({
   siteName: r.site_name,
 });
 
-export async function findSummary(db: OfficeDbOrTx, id: string): Promise<RecordSummary | undefined> {
-  const row = await summaryQuery(db).where('records.id', '=', id).executeTakeFirst();
+/** `visibility`, when given, hides what that person may not see (repositories/visibility.ts). */
+export async function findSummary(db: OfficeDbOrTx, id: string, visibility: Visibility = { scope: 'all' }): Promise<RecordSummary | undefined> {
+  const row = await summaryQuery(db).where('records.id', '=', id).where((eb) => recordVisible(eb, visibility)).executeTakeFirst();
   return row && toSummary(row);
 }
 
-export async function searchRecords(db: OfficeDbOrTx, filter: { q?: string; status?: string; limit: number }): Promise<RecordSummary[]> {
+export async function searchRecords(db: OfficeDbOrTx, filter: { q?: string; status?: string; limit: number }, visibility: Visibility = { scope: 'all' }): Promise<RecordSummary[]> {
   let query = summaryQuery(db).orderBy('records.recorded_at', 'desc').orderBy('records.id').limit(filter.limit);
+  if (visibility.scope !== 'all') query = query.where((eb) => recordVisible(eb, visibility));
   if (filter.status) query = query.where('records.status', '=', filter.status);
   const q = filter.q?.trim();
   if (q) {
@@ -53,8 +56,13 @@ export async function countRecordsByStatus(db: OfficeDbOrTx): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
-export function findRecordRow(db: OfficeDbOrTx, id: string) {
-  return db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
+export function findRecordRow(db: OfficeDbOrTx, id: string, visibility: Visibility = { scope: 'all' }) {
+  return db.selectFrom('records').selectAll().where('id', '=', id).where((eb) => recordVisible(eb, visibility)).executeTakeFirst();
+}
+
+/** Just who a record is about (no photo or biodata), when `visibility` may see it. */
+export function findRecordRef(db: OfficeDbOrTx, id: string, visibility: Visibility) {
+  return db.selectFrom('records').select(['id', 'nik']).where('id', '=', id).where((eb) => recordVisible(eb, visibility)).executeTakeFirst();
 }
 
 export function timelineOf(db: OfficeDbOrTx, recordId: string) {

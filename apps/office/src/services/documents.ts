@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, formatZoned, parseNik, zonedDayKey, type Bilingual } from '@tangguh/domain';
+import { DomainError, acceptNik, formatZoned, zonedDayKey, type Bilingual } from '@tangguh/domain';
 import { TTE_BATCH_MAX, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
@@ -108,7 +108,8 @@ export async function createDocument(ctx: OfficeContext, props: CreateDocumentPr
     ]);
   }
   const now = ctx.now();
-  parseNik(props.nik, now, ctx.office.timeZone);
+  // The same NIK rules as everywhere a NIK is accepted: shape, birth date, serial and a real province.
+  acceptNik(props.nik, ctx.regions, now, ctx.office.timeZone);
   const at = now.toISOString();
   const id = randomUUID();
   await ctx.db.transaction().execute(async (trx) => {
