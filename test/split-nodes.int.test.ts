@@ -15,6 +15,7 @@ const IN_FLIGHT = ['BIO_CAPTURED', 'SENT_FOR_ENROLLMENT', 'RECEIVED_AT_CENTRAL',
 
 interface ProcessHealth {
   services: string[];
+  rssBytes?: number;
   matcher?: { loaded: boolean; size?: number; cursor?: number };
 }
 interface OpenCase {
@@ -102,6 +103,8 @@ describe.each(['sqlite', 'postgres'] as const)('a centre (on %s) and an office, 
     expect(await gallerySize()).toBe(4);
     expect((await health('officeApi')).services).toEqual(['api']);
     expect((await health('officeWorker')).services).toEqual(['worker']);
+    const mb = (h: ProcessHealth) => `${((h.rssBytes ?? 0) / 2 ** 20).toFixed(0)} MB`;
+    console.log(`[split ${centralDb}] resident memory: centre API ${mb(api)} (matcher not loaded), dedup worker ${mb(worker)} (gallery ${worker.matcher?.size})`);
   });
 
   it('lets "different person", decided in the centre’s API process, reach the dedup worker: the same capture again is its duplicate', async () => {
