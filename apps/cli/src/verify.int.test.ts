@@ -80,6 +80,30 @@ describe('tangguh verify, against a running office with the centre down', () => 
     expect(run.stdout).toContain('PALSU');
   });
 
+  it('a Suket superseded while the centre is down reads DIGANTI at once: through the office’s API, the CLI, and lists saved by trust-fetch', async () => {
+    const [resident] = await residentRequests(1, 9102);
+    const recorded = (await (await call('/api/recordings', { method: 'POST', body: JSON.stringify(resident!.request) })).json()) as { record: { id: string } };
+    const issue = async () => ((await (await call(`/api/recordings/${recorded.record.id}/suket`, { method: 'POST' })).json()) as { suket: { serial: string; qrText: string } }).suket;
+    const first = await issue();
+    expect((await tangguh('verify', first.qrText, '--from', stack.officeUrl, '--root', rootKey)).code).toBe(0);
+    const second = await issue();
+
+    const api = (await (await call('/api/verifikasi', { method: 'POST', body: JSON.stringify({ text: first.qrText }) })).json()) as { verdict: string };
+    expect(api.verdict).toBe('SUPERSEDED');
+    const online = await tangguh('verify', first.qrText, '--from', stack.officeUrl, '--root', rootKey);
+    expect(online.code, online.stderr).toBe(1);
+    expect(online.stdout).toContain('DIGANTI');
+    expect(online.stdout).toContain(second.serial);
+
+    const saved = join(dir, 'lists-after-supersede');
+    const fetched = await tangguh('trust-fetch', '--from', stack.officeUrl, '--out', saved, '--root', rootKey);
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(fetched.stdout).toMatch(/dicabut kantor\/revoked by the office 3509/);
+    const offline = await tangguh('verify', first.qrText, '--lists', saved, '--root', rootKey);
+    expect(offline.stdout).toContain('DIGANTI');
+    expect((await tangguh('verify', second.qrText, '--lists', saved, '--root', rootKey)).code).toBe(0);
+  });
+
   it('works offline from lists saved by trust-fetch, and refuses lists that the pinned root did not sign', async () => {
     const lists = join(dir, 'lists');
     const fetched = await tangguh('trust-fetch', '--from', stack.officeUrl, '--out', lists, '--root', rootKey);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -6,6 +6,7 @@ import {
   extractCredentialFromPdf,
   fromBase64Url,
   keyId,
+  openOfficeRevocationLists,
   openRevocationList,
   openTrustList,
   verifyCredential,
@@ -31,6 +32,8 @@ interface FetchedLists {
   root: Root;
   list: { signed: string; fetchedAt?: string };
   revocations: { signed: string; fetchedAt?: string };
+  /** The office's own signed revocations (an office serves them, the centre does not). */
+  officeRevocations?: { signed: string; officeId?: string; issuedAt?: string };
 }
 
 async function getJson(base: string, paths: string[]): Promise<unknown> {
@@ -53,10 +56,22 @@ export async function fetchLists(from: string): Promise<FetchedLists> {
   const root = (await getJson(from, ['/api/trust/root', '/trust/root'])) as Root;
   const list = (await getJson(from, ['/api/trust/list', '/trust/list'])) as FetchedLists['list'];
   const revocations = (await getJson(from, ['/api/trust/revocations', '/trust/revocations'])) as FetchedLists['revocations'];
-  return { root, list, revocations };
+  return { root, list, revocations, officeRevocations: await fetchOfficeRevocations(from) };
 }
 
-const FILES = { root: 'root.json', list: 'list.json', revocations: 'revocations.json' } as const;
+/** An office's own revocations; absent (the centre, or an older office) is not an error. */
+async function fetchOfficeRevocations(from: string): Promise<FetchedLists['officeRevocations']> {
+  try {
+    const response = await fetch(new URL('/api/trust/office-revocations', from), { signal: AbortSignal.timeout(15_000) });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as FetchedLists['officeRevocations'];
+    return typeof body?.signed === 'string' ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const FILES = { root: 'root.json', list: 'list.json', revocations: 'revocations.json', officeRevocations: 'office-revocations.json' } as const;
 
 async function readLists(dir: string): Promise<FetchedLists> {
   const read = async (name: string) => {
@@ -66,11 +81,15 @@ async function readLists(dir: string): Promise<FetchedLists> {
       throw new CliUsageError(`Tidak dapat membaca ${join(dir, name)} / cannot read it (${(error as Error).message}); simpan dengan / save with: tangguh trust-fetch --out ${dir}`);
     }
   };
-  return { root: (await read(FILES.root)) as Root, list: (await read(FILES.list)) as FetchedLists['list'], revocations: (await read(FILES.revocations)) as FetchedLists['revocations'] };
+  const lists: FetchedLists = { root: (await read(FILES.root)) as Root, list: (await read(FILES.list)) as FetchedLists['list'], revocations: (await read(FILES.revocations)) as FetchedLists['revocations'] };
+  // Saved from an office only; a folder saved from the centre (or by an older version) has none.
+  const office = await readFile(join(dir, FILES.officeRevocations), 'utf8').catch(() => undefined);
+  if (office !== undefined) lists.officeRevocations = JSON.parse(office) as FetchedLists['officeRevocations'];
+  return lists;
 }
 
 /** Opens both lists with the root: the pinned one when given (refusing another), else the server's own, with a warning. */
-function openLists(lists: FetchedLists, pinned: string | undefined, warn: (line: string) => void): { trust: TrustList; revocations: RevocationList } {
+function openLists(lists: FetchedLists, pinned: string | undefined, warn: (line: string) => void): { trust: TrustList; revocations: RevocationList; officeRevocations: RevocationList[] } {
   let rootKey: Uint8Array;
   if (pinned) {
     rootKey = fromBase64Url(pinned);
@@ -83,11 +102,18 @@ function openLists(lists: FetchedLists, pinned: string | undefined, warn: (line:
     warn(`PERINGATAN: kunci akar ${lists.root.kid} diambil dari sumber yang sama, tidak dipin. Pin dengan --root <base64url>.`);
     warn(`WARNING: root key ${lists.root.kid} was taken from the same source, not pinned. Pin it with --root <base64url>.`);
   }
+  let opened: { trust: TrustList; revocations: RevocationList };
   try {
-    return { trust: openTrustList(lists.list.signed, rootKey), revocations: openRevocationList(lists.revocations.signed, rootKey) };
+    opened = { trust: openTrustList(lists.list.signed, rootKey), revocations: openRevocationList(lists.revocations.signed, rootKey) };
   } catch (error) {
     throw new CliUsageError(`Daftar tidak sah untuk kunci akar ini / the lists do not verify with this root: ${(error as Error).message}`);
   }
+  const officeRevocations = lists.officeRevocations ? openOfficeRevocationLists([lists.officeRevocations.signed], opened.trust) : [];
+  if (lists.officeRevocations && officeRevocations.length === 0) {
+    warn('PERINGATAN: daftar pencabutan kantor tidak sah untuk daftar kunci ini dan diabaikan.');
+    warn('WARNING: the office’s own revocation list does not verify against the trust list and is ignored.');
+  }
+  return { ...opened, officeRevocations };
 }
 
 /** The credential text from the argument: the text itself, a PDF, a PNG/JPEG photo, or a text file. */
@@ -145,7 +171,7 @@ export async function verifyCommand(args: string[], out = (s: string) => process
   const lists = values.lists ? await readLists(values.lists) : await fetchLists(values.from ?? DEFAULT_FROM);
   const opened = openLists(lists, values.root, err);
   const result: VerificationResult = text
-    ? verifyCredential(text, { trust: opened.trust, revocations: opened.revocations, now: Math.floor(Date.now() / 1000) })
+    ? verifyCredential(text, { trust: opened.trust, revocations: opened.revocations, officeRevocations: opened.officeRevocations, now: Math.floor(Date.now() / 1000) })
     : {
         verdict: 'UNREADABLE',
         label: { id: 'TIDAK TERBACA', en: 'Unreadable' },
@@ -168,6 +194,9 @@ export async function trustFetchCommand(args: string[], out = (s: string) => pro
   await writeFile(join(values.out, FILES.root), JSON.stringify(values.root ? { kid: keyId(fromBase64Url(values.root)), publicKey: values.root } : lists.root, null, 2));
   await writeFile(join(values.out, FILES.list), JSON.stringify({ fetchedAt: new Date().toISOString(), ...lists.list }, null, 2));
   await writeFile(join(values.out, FILES.revocations), JSON.stringify({ fetchedAt: new Date().toISOString(), ...lists.revocations }, null, 2));
-  out(`Disimpan / saved in ${values.out}: ${opened.trust.keys.length} kunci/keys (urutan/sequence ${opened.trust.sequence}), ${opened.revocations.entries.length} dicabut/revoked (urutan/sequence ${opened.revocations.sequence}).`);
+  const own = opened.officeRevocations[0];
+  if (own) await writeFile(join(values.out, FILES.officeRevocations), JSON.stringify(lists.officeRevocations, null, 2));
+  else await rm(join(values.out, FILES.officeRevocations), { force: true });
+  out(`Disimpan / saved in ${values.out}: ${opened.trust.keys.length} kunci/keys (urutan/sequence ${opened.trust.sequence}), ${opened.revocations.entries.length} dicabut/revoked (urutan/sequence ${opened.revocations.sequence})${own ? `, ${own.entries.length} dicabut kantor/revoked by the office ${own.issuer}` : ''}.`);
   return 0;
 }

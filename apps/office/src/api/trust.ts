@@ -3,9 +3,11 @@ import { DomainError } from '@tangguh/domain';
 import { installVerificationRoutes, requireRole, typed } from '@tangguh/platform';
 import { trustRoutes as routes } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
+import { chargeApiKey } from '../services/api-keys.ts';
 import type { TrustListName } from '../db/migrations-suket.ts';
 import { listDocumentKeys, requestKeyRotation } from '../services/document-keys.ts';
 import { cachedList, pinnedTrustRoot, verifyAtOffice } from '../services/trust-store.ts';
+import { signedOfficeRevocations } from '../services/office-revocations.ts';
 
 const neverFetched = (what: { id: string; en: string }) =>
   new DomainError(
@@ -19,7 +21,8 @@ const neverFetched = (what: { id: string; en: string }) =>
 
 /**
  * What verifiers need from this office, with no login and no network beyond it: the pinned root, the
- * signed lists as last fetched from the centre (with their age), and the verification API itself.
+ * signed lists as last fetched from the centre (with their age), the office's own signed revocations,
+ * and the verification API itself.
  */
 export async function trustRoutes(plain: FastifyInstance, ctx: OfficeContext): Promise<void> {
   const app = typed(plain);
@@ -41,6 +44,15 @@ export async function trustRoutes(plain: FastifyInstance, ctx: OfficeContext): P
   serveList('/api/trust/list', 'TRUST_LIST', { id: 'daftar kunci tepercaya', en: 'trust list' });
   serveList('/api/trust/revocations', 'REVOCATION_LIST', { id: 'daftar pencabutan', en: 'revocation list' });
 
+  // Signed here and now, so a Suket this office revoked reads so at every verifier while the centre is down.
+  app.get('/api/trust/office-revocations', { schema: routes.officeRevocations }, async (request, reply) => {
+    const list = await signedOfficeRevocations(ctx);
+    const etag = `"${list.sequence}-${list.issuedAt}"`;
+    reply.header('cache-control', 'no-cache').header('etag', etag);
+    if (request.headers['if-none-match'] === etag) return reply.status(304).send(undefined);
+    return reply.send(list);
+  });
+
   app.get('/api/trust/document-keys', { schema: routes.documentKeys, preValidation: requireRole('supervisor', 'admin') }, async () => ({ items: await listDocumentKeys(ctx.db) }));
 
   // The new key is certified by the sync worker when the centre is reachable; until then the current key signs.
@@ -51,5 +63,5 @@ export async function trustRoutes(plain: FastifyInstance, ctx: OfficeContext): P
     return reply.status(202).send({ key });
   });
 
-  await installVerificationRoutes(app, (text) => verifyAtOffice(ctx, text));
+  await installVerificationRoutes(app, (text) => verifyAtOffice(ctx, text), { apiKeys: (key) => chargeApiKey(ctx, key) });
 }

@@ -12,6 +12,7 @@ import { DomainError } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
 import { withSuketTables, type TrustListName } from '../db/migrations-suket.ts';
+import { docs } from '../repositories/documents.ts';
 
 const ROOT_KID = 'trust_root_kid';
 const ROOT_PUBLIC_KEY = 'trust_root_public_key';
@@ -107,6 +108,11 @@ export async function cachedTrustList(db: OfficeDbOrTx): Promise<TrustList | und
   return (await openCached(db, 'TRUST_LIST'))?.list as TrustList | undefined;
 }
 
+/** The centre's revocation list as last fetched, without this office's own additions. */
+export async function cachedRevocationList(db: OfficeDbOrTx): Promise<RevocationList | undefined> {
+  return (await openCached(db, 'REVOCATION_LIST'))?.list as RevocationList | undefined;
+}
+
 export interface OfficeLists {
   trust: TrustList;
   /** The centre's list with this office's own revocations the centre has not listed yet. */
@@ -116,25 +122,33 @@ export interface OfficeLists {
 
 const toUnix = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
+/**
+ * Every serial this office itself withdrew: its revoked and superseded Sukets, and its signed documents
+ * a newer version superseded. Revocations are final, so the list only grows.
+ */
+export async function ownRevocations(db: OfficeDbOrTx): Promise<RevocationEntry[]> {
+  const [sukets, documents] = await Promise.all([
+    withSuketTables(db).selectFrom('sukets').select(['serial', 'revoked_at', 'revoke_reason', 'superseded_by']).where('status', '=', 'REVOKED').orderBy('serial').execute(),
+    docs(db).selectFrom('documents').select(['serial', 'status_at', 'superseded_by']).where('status', '=', 'SUPERSEDED').where('qr_text', 'is not', null).orderBy('serial').execute(),
+  ]);
+  return [
+    ...sukets.map((s) => ({
+      ser: s.serial,
+      revokedAt: toUnix(s.revoked_at!),
+      reason: (s.revoke_reason ?? 'OTHER') as RevocationEntry['reason'],
+      ...(s.superseded_by ? { supersededBy: s.superseded_by } : {}),
+    })),
+    ...documents.map((d) => ({ ser: d.serial, revokedAt: toUnix(d.status_at), reason: 'SUPERSEDED' as const, ...(d.superseded_by ? { supersededBy: d.superseded_by } : {}) })),
+  ];
+}
+
 /** The lists the office verifies against; undefined when the office has never held them. */
 export async function officeLists(db: OfficeDbOrTx): Promise<OfficeLists | undefined> {
   const [trust, revocations] = await Promise.all([openCached(db, 'TRUST_LIST'), openCached(db, 'REVOCATION_LIST')]);
   if (!trust || !revocations) return undefined;
   const central = revocations.list as RevocationList;
   const listed = new Set(central.entries.map((e) => e.ser));
-  const local = await withSuketTables(db)
-    .selectFrom('sukets')
-    .select(['serial', 'revoked_at', 'revoke_reason', 'superseded_by'])
-    .where('status', '=', 'REVOKED')
-    .execute();
-  const extra: RevocationEntry[] = local
-    .filter((s) => !listed.has(s.serial))
-    .map((s) => ({
-      ser: s.serial,
-      revokedAt: toUnix(s.revoked_at!),
-      reason: (s.revoke_reason ?? 'OTHER') as RevocationEntry['reason'],
-      ...(s.superseded_by ? { supersededBy: s.superseded_by } : {}),
-    }));
+  const extra = (await ownRevocations(db)).filter((e) => !listed.has(e.ser));
   return {
     trust: trust.list as TrustList,
     revocations: extra.length === 0 ? central : { ...central, entries: [...central.entries, ...extra] },

@@ -1,8 +1,9 @@
-import { PROTOCOL_VERSION, SYNC_HEADERS, documentKeyResponseSchema, signedListResponseSchema, type DocumentKeyRequest } from '@tangguh/protocol';
+import { PROTOCOL_VERSION, SYNC_HEADERS, documentKeyResponseSchema, signedListResponseSchema, type DocumentKeyRequest, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 import { officeRequestHeaders } from '@tangguh/protocol/node';
-import type { TrustedKey } from '@tangguh/credential';
+import { decodeCredential, type TrustedKey } from '@tangguh/credential';
 import type { OfficeContext } from '../context.ts';
 import type { TrustListName } from '../db/migrations-suket.ts';
+import type { TteSigner } from './documents.ts';
 import { CentralUnavailable } from './central-client.ts';
 import { markCertified, needsRotation, pendingKeys, promoteListedKeys, requestKeyRotation } from './document-keys.ts';
 import { cachedList, cachedTrustList, confirmListFresh, pinnedTrustRoot, storeSignedList } from './trust-store.ts';
@@ -74,6 +75,36 @@ export async function requestCertificate(ctx: Pick<OfficeContext, 'office' | 'si
   });
   if (!response.ok) throw await failure(response);
   return documentKeyResponseSchema.parse(await response.json()).key;
+}
+
+/**
+ * The head's TTE signer, followed by a trust-list refresh when a signed document carries a key the
+ * office's list does not have yet (the centre certifies a head's new TTE key while signing): the new
+ * key is in what the office serves before the documents are shown as signed, instead of at the next
+ * sync pass, so no verifier reads a fresh document as "unknown issuer". A failed refresh leaves the
+ * signatures as they are; the sync worker tries again.
+ */
+export function refreshingTrustOnNewKeys<S extends TteSigner>(ctx: Pick<OfficeContext, 'db' | 'now' | 'office'>, signer: S, options: TrustSyncOptions): S {
+  // The signer's other methods stay as they are (inherited); only tteSign is followed by the check.
+  return Object.assign(Object.create(signer) as S, {
+    async tteSign(request: TteSignRequest): Promise<TteSignResponse> {
+      const response = await signer.tteSign(request);
+      try {
+        const listed = new Set((await cachedTrustList(ctx.db))?.keys.map((k) => k.kid));
+        const unlisted = response.signed.some((item) => {
+          try {
+            return !listed.has(decodeCredential(item.qrText).kid);
+          } catch {
+            return false;
+          }
+        });
+        if (unlisted) await refreshList(ctx, options, 'TRUST_LIST');
+      } catch (error) {
+        console.error(`[kantor ${ctx.office.id}] daftar kunci belum diperbarui / trust list not refreshed after signing: ${(error as Error).message}`);
+      }
+      return response;
+    },
+  });
 }
 
 /**

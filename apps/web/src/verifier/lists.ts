@@ -5,7 +5,7 @@
  * Trust on first use: the first root key the office gives is pinned. A later, different root is
  * refused (never silently adopted), because a swapped root would make forged documents look genuine.
  */
-import { fromBase64Url, openRevocationList, openTrustList, type RevocationList, type TrustList } from '@tangguh/credential';
+import { fromBase64Url, openOfficeRevocationList, openOfficeRevocationLists, openRevocationList, openTrustList, type RevocationList, type TrustList } from '@tangguh/credential';
 import { kvGet, kvSet } from './kv.ts';
 
 export interface PinnedRoot {
@@ -27,11 +27,18 @@ export interface VerifierState {
   root?: PinnedRoot;
   trust?: ListCopy;
   revocations?: ListCopy;
+  /**
+   * The office's own signed revocations (fetchedAt = when the office signed it): what it revoked or
+   * superseded that the centre's list does not carry yet, e.g. while the centre is down.
+   */
+  officeRevocations?: ListCopy;
 }
 
 export interface OpenedLists {
   trust: TrustList;
   revocations: RevocationList;
+  /** Opened against `trust`; empty when there is none or it does not verify. */
+  officeRevocations: RevocationList[];
 }
 
 export type RefreshOutcome =
@@ -59,7 +66,9 @@ export function openLists(state: VerifierState): OpenedLists | null {
   if (!state.root || !state.trust || !state.revocations) return null;
   try {
     const rootKey = fromBase64Url(state.root.publicKey);
-    return { trust: openTrustList(state.trust.signed, rootKey), revocations: openRevocationList(state.revocations.signed, rootKey) };
+    const trust = openTrustList(state.trust.signed, rootKey);
+    const officeRevocations = state.officeRevocations ? openOfficeRevocationLists([state.officeRevocations.signed], trust) : [];
+    return { trust, revocations: openRevocationList(state.revocations.signed, rootKey), officeRevocations };
   } catch {
     return null;
   }
@@ -136,6 +145,25 @@ function sequenceOf(copy: ListCopy | undefined, open: (signed: string) => { sequ
 }
 
 /**
+ * The office's own revocation list: the offered one when it verifies against the trust list kept and is
+ * at least as new as the stored one, else the stored one. An office that serves none (an older
+ * version) or cannot sign one now is not an error: the centre's list still applies.
+ */
+async function officeRevocationsOf(stored: ListCopy | undefined, trust: TrustList, storedAt: string): Promise<ListCopy | undefined> {
+  const open = (signed: string) => openOfficeRevocationList(signed, trust);
+  let offered: ListCopy;
+  let offeredSequence: number;
+  try {
+    const answer = await getJson('/api/trust/office-revocations');
+    offered = { signed: stringField(answer.body, 'signed'), fetchedAt: toIsoTime(field(answer.body, 'issuedAt')), storedAt };
+    offeredSequence = open(offered.signed).sequence;
+  } catch {
+    return stored;
+  }
+  return fresher(stored, sequenceOf(stored, open), offered, offeredSequence);
+}
+
+/**
  * Asks the office for its root key and both lists. Lists are kept only when they open with the
  * pinned root, and replace the stored ones only when at least as new.
  */
@@ -171,6 +199,8 @@ export async function refreshLists(state: VerifierState): Promise<{ state: Verif
       trust: fresher(state.trust, sequenceOf(state.trust, openTrust), trust, offeredSequences[0]),
       revocations: fresher(state.revocations, sequenceOf(state.revocations, openRevocations), revocations, offeredSequences[1]),
     };
+    const officeRevocations = await officeRevocationsOf(state.officeRevocations, openTrust(next.trust!.signed), storedAt);
+    if (officeRevocations) next.officeRevocations = officeRevocations;
     await kvSet(STATE_KEY, next);
     const fromCache = rootAnswer.fromCache || listAnswer.fromCache || revocationAnswer.fromCache;
     return { state: next, outcome: fromCache ? { kind: 'offline' } : { kind: 'updated' } };

@@ -13,6 +13,17 @@ export const cachedSignedListSchema = z.object({
 });
 export type CachedSignedList = z.infer<typeof cachedSignedListSchema>;
 
+export const officeRevocationsSchema = z
+  .object({
+    officeId: z.string(),
+    /** Signed by the office's certified Suket key; verify it against the trust list (not the root). */
+    signed: z.string(),
+    sequence: z.number(),
+    issuedAt: isoTimestamp,
+  })
+  .meta({ id: 'OfficeRevocations', description: 'What this office revoked or superseded that the centre’s list does not carry yet.' });
+export type OfficeRevocations = z.infer<typeof officeRevocationsSchema>;
+
 export const DOCUMENT_KEY_STATES = ['PENDING', 'CERTIFIED', 'CURRENT', 'RETIRED'] as const;
 
 export const documentKeyInfoSchema = z.object({
@@ -37,6 +48,12 @@ export const trustRoutes = {
   root: { tags, summary: 'The pinned root key of the centre', response: { 200: trustRootSchema, ...errors(404) } },
   trustList: { tags, summary: 'The signed trust list, as last fetched from the centre', description: listNote, response: { 200: cachedSignedListSchema, 304: notModified, ...errors(404) } },
   revocations: { tags, summary: 'The signed revocation list, as last fetched from the centre', description: listNote, response: { 200: cachedSignedListSchema, 304: notModified, ...errors(404) } },
+  officeRevocations: {
+    tags,
+    summary: 'This office’s own signed revocation list, applied beside the centre’s',
+    description: 'Public. Signed at once by the office, so revocations count while the centre is down. Answers 304 to a matching If-None-Match.',
+    response: { 200: officeRevocationsSchema, 304: notModified, ...errors(400, 503) },
+  },
   documentKeys: { tags, summary: 'This office’s document-signing keys (supervisor, admin)', response: { 200: z.object({ items: z.array(documentKeyInfoSchema) }), ...sessionErrors } },
   rotate: { tags, summary: 'Make a new document-signing key; the sync worker has it certified (admin)', body: rotateKeyRequestSchema, response: { 202: z.object({ key: documentKeyInfoSchema }), ...sessionErrors } },
 };

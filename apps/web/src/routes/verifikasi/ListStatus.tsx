@@ -29,6 +29,7 @@ export function ListStatus({ view }: { view: TrustLists }) {
         <ul className="verifier-lists__ages" data-testid="lists-age">
           <li>{t('verify.lists.trust', { when: formatRelative(state.trust.fetchedAt, lang) })}</li>
           <li>{t('verify.lists.revocations', { when: formatRelative(state.revocations.fetchedAt, lang) })}</li>
+          {state.officeRevocations && <li>{t('verify.lists.officeRevocations', { when: formatRelative(state.officeRevocations.fetchedAt, lang) })}</li>}
         </ul>
       )}
       {stale && (

@@ -29,6 +29,7 @@ export default function VerifierPage() {
       verifyCredential(text.trim(), {
         trust: trust.lists.trust,
         revocations: trust.lists.revocations,
+        officeRevocations: trust.lists.officeRevocations,
         now: Math.floor(Date.now() / 1000),
       }),
     );
