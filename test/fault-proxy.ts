@@ -2,9 +2,9 @@
  * A TCP proxy that breaks the office ↔ centre link on purpose (ARCHITECTURE.md principle 7). It sits
  * between the office's sync worker and the centre and, while a fault is switched on:
  *   - latency: holds every chunk for `latencyMs` (± `jitterMs`) in each direction, keeping byte order;
- *   - resets: a connection, with probability `resetRate`, is reset (RST) after a random number of bytes,
+ *   - resets: an exchange, with probability `resetRate`, has its connection reset (RST) after a random number of bytes,
  *     in the middle of a request or of a response;
- *   - truncation: a connection, with probability `truncateRate`, has its response cut after a random
+ *   - truncation: an exchange, with probability `truncateRate`, has its response cut after a random
  *     number of bytes and then closed cleanly (FIN), so the client reads a short body;
  *   - partition 'refuse': the port stops listening (ECONNREFUSED) and open connections are reset;
  *   - partition 'blackhole': connections stay open but nothing moves either way until the partition
@@ -18,9 +18,9 @@ import { seededRandom } from './helpers.ts';
 export interface FaultSettings {
   latencyMs?: number;
   jitterMs?: number;
-  /** Probability that a new connection is reset after a random number of bytes. */
+  /** Probability that an exchange (request and answer) is reset after a random number of bytes. */
   resetRate?: number;
-  /** Probability that a new connection's response is cut short (then FIN) after a random number of bytes. */
+  /** Probability that an exchange's answer is cut short (then FIN) after a random number of bytes. */
   truncateRate?: number;
   partition?: 'refuse' | 'blackhole';
 }
@@ -30,7 +30,8 @@ export interface FaultStats {
   resets: number;
   truncations: number;
   refusedPeriods: number;
-  blackholedConnections: number;
+  /** Chunks held by a blackhole (either direction). */
+  blackholedChunks: number;
   delayedChunks: number;
 }
 
@@ -50,18 +51,23 @@ interface Link {
   held: { request: Buffer[]; response: Buffer[] };
   /** When the previous chunk of each direction is delivered: latency must not reorder bytes. */
   lastDue: { request: number; response: number };
+  /** Which side spoke last: a request after an answer starts a new exchange. */
+  lastDirection?: 'request' | 'response';
   closed: boolean;
 }
 
-/** Largest byte offset at which a doomed connection is cut: requests and answers of the sync are a few KB. */
-const MAX_CUT_BYTES = 6_000;
+/**
+ * Where an exchange is cut: log-uniform from 1 byte to 8 KiB, so short answers (a push's acknowledgement is
+ * a few hundred bytes with its headers) are cut as often as long ones, inside the headers or the body.
+ */
+const cutOffset = (random: ReturnType<typeof seededRandom>) => random.int(1, 2 ** random.int(1, 13));
 
 export class FaultProxy {
   private settings: FaultSettings = {};
   private readonly links = new Set<Link>();
   private server: Server;
   private listening = Promise.resolve();
-  readonly stats: FaultStats = { connections: 0, resets: 0, truncations: 0, refusedPeriods: 0, blackholedConnections: 0, delayedChunks: 0 };
+  readonly stats: FaultStats = { connections: 0, resets: 0, truncations: 0, refusedPeriods: 0, blackholedChunks: 0, delayedChunks: 0 };
   private readonly random: ReturnType<typeof seededRandom>;
 
   private constructor(
@@ -145,19 +151,11 @@ export class FaultProxy {
     this.stats.connections += 1;
     const link: Link = { client, bytes: { request: 0, response: 0 }, held: { request: [], response: [] }, lastDue: { request: 0, response: 0 }, closed: false };
     this.links.add(link);
-    const { resetRate = 0, truncateRate = 0 } = this.settings;
-    const draw = this.random.next();
-    if (draw < resetRate) {
-      link.doom = { kind: 'reset', direction: this.random.next() < 0.5 ? 'request' : 'response', afterBytes: this.random.int(1, MAX_CUT_BYTES) };
-    } else if (draw < resetRate + truncateRate) {
-      link.doom = { kind: 'truncate', direction: 'response', afterBytes: this.random.int(1, MAX_CUT_BYTES) };
-    }
     client.on('data', (chunk: Buffer) => this.carry(link, 'request', chunk));
     client.on('error', () => this.kill(link, 'reset'));
     client.on('close', () => this.kill(link, 'reset'));
     if (this.settings.partition === 'blackhole') {
       // Accepted, then silence: the client's request waits like one sent into a dead route.
-      this.stats.blackholedConnections += 1;
       return;
     }
     this.openUpstream(link);
@@ -174,9 +172,29 @@ export class FaultProxy {
     upstream.on('close', () => this.whenDrained(link, 'response', () => this.kill(link, 'end')));
   }
 
+  /**
+   * Connections are kept alive across many requests, so the fate of each exchange (a request and its
+   * answer) is drawn when it starts — when the client speaks after the centre did — under the settings of
+   * that moment, not once per connection.
+   */
+  private startExchange(link: Link): void {
+    link.bytes = { request: 0, response: 0 };
+    link.doom = undefined;
+    const { resetRate = 0, truncateRate = 0 } = this.settings;
+    const draw = this.random.next();
+    if (draw < resetRate) {
+      link.doom = { kind: 'reset', direction: this.random.next() < 0.5 ? 'request' : 'response', afterBytes: cutOffset(this.random) };
+    } else if (draw < resetRate + truncateRate) {
+      link.doom = { kind: 'truncate', direction: 'response', afterBytes: cutOffset(this.random) };
+    }
+  }
+
   /** Queues a chunk for its direction, applying the doom (cut) and latency of this moment. */
   private carry(link: Link, direction: 'request' | 'response', chunk: Buffer): void {
     if (link.closed) return;
+    if (direction === 'request' && link.lastDirection !== 'request') this.startExchange(link);
+    link.lastDirection = direction;
+    if (this.settings.partition === 'blackhole') this.stats.blackholedChunks += 1;
     let data = chunk;
     const doom = link.doom?.direction === direction ? link.doom : undefined;
     if (doom) {

@@ -249,6 +249,9 @@ export class TestStack {
     return `http://127.0.0.1:${this.centralPort}`;
   }
 
+  /** Where the office's sync worker finds the centre, if not directly (a fault proxy in between). */
+  officeCentralUrl?: string;
+
   get officeUrl(): string {
     return `http://127.0.0.1:${this.officePort}`;
   }
@@ -262,7 +265,7 @@ export class TestStack {
 
   async startOffice(extra: string[] = this.options.officeArgs ?? []): Promise<NodeProcess> {
     if (this.office && this.office.child.exitCode === null && this.office.child.signalCode === null) throw new Error('office already running');
-    this.office = await startOffice(this.paths.officeDb, this.officePort, this.centralUrl, extra, { quiet: !this.options.verbose });
+    this.office = await startOffice(this.paths.officeDb, this.officePort, this.officeCentralUrl ?? this.centralUrl, extra, { quiet: !this.options.verbose });
     return this.office;
   }
 
