@@ -101,6 +101,13 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** Request ids of signed office requests within the signature window: a second use is a replay. */
+export interface OfficeRequestIdsTable {
+  office_id: string;
+  request_id: string;
+  expires_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -118,6 +125,7 @@ export interface CentralDb {
   sessions: SessionsTable;
   settings: SettingsTable;
   counters: CountersTable;
+  office_request_ids: OfficeRequestIdsTable;
 }
 
 export type CentralDbOrTx = Kysely<CentralDb> | Transaction<CentralDb>;

@@ -1,6 +1,7 @@
 import type { NodeMigration } from '@tangguh/platform';
 import * as m0001 from './0001_baseline.ts';
 import * as m0002 from './0002_gallery_cursor.ts';
+import * as m0003 from './0003_office_request_ids.ts';
 
 /**
  * Every migration of the centre, applied in name order by Kysely's Migrator (db/migrate.ts).
@@ -13,4 +14,5 @@ import * as m0002 from './0002_gallery_cursor.ts';
 export const CENTRAL_MIGRATIONS: Record<string, NodeMigration> = {
   '0001_baseline': m0001,
   '0002_gallery_cursor': m0002,
+  '0003_office_request_ids': m0003,
 };
