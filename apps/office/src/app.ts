@@ -6,6 +6,7 @@ import { recordingRoutes } from './api/recordings.ts';
 import { supportRoutes } from './api/support.ts';
 import { suketRoutes } from './api/sukets.ts';
 import { trustRoutes } from './api/trust.ts';
+import { apiKeyRoutes } from './api/api-keys.ts';
 import { documentRoutes } from './api/documents.ts';
 import { accessLogRoutes } from './api/access-log.ts';
 import { CentralClient } from './services/central-client.ts';
@@ -32,6 +33,7 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => supportRoutes(scope, ctx));
   await app.register(async (scope) => suketRoutes(scope, ctx));
   await app.register(async (scope) => trustRoutes(scope, ctx));
+  await app.register(async (scope) => apiKeyRoutes(scope, ctx));
   await app.register(async (scope) => accessLogRoutes(scope, ctx));
   const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey }) : undefined;
   const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl! });

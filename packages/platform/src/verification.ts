@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { extractCredentialFromPdf, type VerificationResult } from '@tangguh/credential';
 import { readQrFromImage } from '@tangguh/credential/node';
-import { DomainError } from '@tangguh/domain';
-import { CREDENTIAL_TEXT_MAX, verificationRoutes, type VerificationResponse, type VerifyRequest } from '@tangguh/protocol';
+import { DomainError, type Bilingual } from '@tangguh/domain';
+import { API_KEY_HEADER, CREDENTIAL_TEXT_MAX, verificationRoutes, type VerificationResponse, type VerifyRequest } from '@tangguh/protocol';
 import { typed } from './contract.ts';
 import { sendError } from './http-errors.ts';
 
@@ -54,14 +54,43 @@ export function presentVerification(result: NodeVerification): VerificationRespo
   return { ...rest, claims: img ? { ...fields, img: Buffer.from(img).toString('base64') } : fields };
 }
 
+/** A node's answer to a request that carries an API key: go on, or refuse with this status and message. */
+export type ApiKeyVerdict = { ok: true } | { ok: false; status: 401 | 429; code: string; messages: Bilingual; retryAfterSeconds?: number };
+
+export interface VerificationOptions {
+  /** Checks and counts an institution's API key; without it (the centre), a key is ignored and the address limit applies. */
+  apiKeys?: (key: string) => Promise<ApiKeyVerdict>;
+}
+
+/** The key of a request, from `Authorization: Bearer <key>` or `x-api-key: <key>`. */
+export function presentedApiKey(request: FastifyRequest): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const header = request.headers[API_KEY_HEADER];
+  const key = bearer ?? (typeof header === 'string' ? header.trim() : undefined);
+  return key ? key : undefined;
+}
+
 /**
  * The public verification API shared by the office and the centre: POST /api/verifikasi { text } and
  * POST /api/verifikasi/gambar (a raw PNG, JPEG or PDF body). `verify` answers with the node's verdict
  * and the age of the lists it used; it must never throw for a bad credential, only for a broken node.
  */
-export async function installVerificationRoutes(app: FastifyInstance, verify: (text: string) => Promise<NodeVerification>): Promise<void> {
+export async function installVerificationRoutes(app: FastifyInstance, verify: (text: string) => Promise<NodeVerification>, options: VerificationOptions = {}): Promise<void> {
+  const { apiKeys } = options;
+  // A request with a key is limited by that key's own quota (checked below), not by its address.
+  const perAddress = (max: number) => ({ max, timeWindow: '1 minute', allowList: (request: FastifyRequest) => apiKeys !== undefined && presentedApiKey(request) !== undefined });
   await app.register(async (plain) => {
     const scope = typed(plain);
+    if (apiKeys) {
+      scope.addHook('onRequest', async (request, reply) => {
+        const key = presentedApiKey(request);
+        if (key === undefined) return;
+        const verdict = await apiKeys(key);
+        if (verdict.ok) return;
+        if (verdict.retryAfterSeconds !== undefined) reply.header('retry-after', String(verdict.retryAfterSeconds));
+        return sendError(reply, request, verdict.status, verdict.code, verdict.messages);
+      });
+    }
     // Too many checks from one address (a scraper, a loop): say so in both languages; anything else goes
     // on to the node's own error handler.
     scope.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
@@ -76,11 +105,11 @@ export async function installVerificationRoutes(app: FastifyInstance, verify: (t
       scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: VERIFY_UPLOAD_MAX_BYTES }, (_request, body, done) => done(null, body));
     }
 
-    scope.post('/api/verifikasi', { schema: verificationRoutes.text, bodyLimit: 64 * 1024, config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (request) => {
+    scope.post('/api/verifikasi', { schema: verificationRoutes.text, bodyLimit: 64 * 1024, config: { rateLimit: perAddress(120) } }, async (request) => {
       return presentVerification(await verify(credentialText(request.body)));
     });
 
-    scope.post('/api/verifikasi/gambar', { schema: verificationRoutes.image, bodyLimit: VERIFY_UPLOAD_MAX_BYTES, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    scope.post('/api/verifikasi/gambar', { schema: verificationRoutes.image, bodyLimit: VERIFY_UPLOAD_MAX_BYTES, config: { rateLimit: perAddress(30) } }, async (request, reply) => {
       if (!(request.body instanceof Buffer) || request.body.length === 0) {
         throw badText('UPLOAD_MISSING', 'Kirim berkas foto (PNG/JPEG) atau PDF sebagai isi permintaan.', 'Send the photo (PNG/JPEG) or PDF file as the request body.');
       }

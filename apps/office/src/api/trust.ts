@@ -3,6 +3,7 @@ import { DomainError } from '@tangguh/domain';
 import { installVerificationRoutes, requireRole, typed } from '@tangguh/platform';
 import { trustRoutes as routes } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
+import { chargeApiKey } from '../services/api-keys.ts';
 import type { TrustListName } from '../db/migrations-suket.ts';
 import { listDocumentKeys, requestKeyRotation } from '../services/document-keys.ts';
 import { cachedList, pinnedTrustRoot, verifyAtOffice } from '../services/trust-store.ts';
@@ -62,5 +63,5 @@ export async function trustRoutes(plain: FastifyInstance, ctx: OfficeContext): P
     return reply.status(202).send({ key });
   });
 
-  await installVerificationRoutes(app, (text) => verifyAtOffice(ctx, text));
+  await installVerificationRoutes(app, (text) => verifyAtOffice(ctx, text), { apiKeys: (key) => chargeApiKey(ctx, key) });
 }

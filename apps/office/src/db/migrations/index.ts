@@ -2,6 +2,7 @@ import type { NodeMigration } from '@tangguh/platform';
 import * as m0001 from './0001_baseline.ts';
 import * as m0002 from './0002_outbox_seq_counter.ts';
 import * as m0003 from './0003_access_log.ts';
+import * as m0004 from './0004_api_keys.ts';
 
 /**
  * Every migration of the office, applied in name order by Kysely's Migrator (db/migrate.ts).
@@ -15,4 +16,5 @@ export const OFFICE_MIGRATIONS: Record<string, NodeMigration> = {
   '0001_baseline': m0001,
   '0002_outbox_seq_counter': m0002,
   '0003_access_log': m0003,
+  '0004_api_keys': m0004,
 };
