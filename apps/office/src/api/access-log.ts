@@ -5,6 +5,7 @@ import { requireRole, typed } from '@tangguh/platform';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { appendAccess, listAccess } from '../repositories/access-log.ts';
+import { refusingWhenFull } from '../services/storage-errors.ts';
 
 /** The header the web app sets to the path of the page a read comes from (apps/web/src/api.ts). */
 export const SCREEN_HEADER = 'x-tangguh-screen';
@@ -69,7 +70,7 @@ export async function logRead(ctx: OfficeContext, request: FastifyRequest, read:
   let recentlyLogged = logged.get(ctx);
   if (!recentlyLogged) logged.set(ctx, (recentlyLogged = new Map()));
   if (seenRecently(recentlyLogged, key, now.getTime())) return;
-  await appendAccess(ctx.db, { ...read, at: now.toISOString(), username: user.username, role: user.role, siteId: user.siteId, screen });
+  await refusingWhenFull(() => appendAccess(ctx.db, { ...read, at: now.toISOString(), username: user.username, role: user.role, siteId: user.siteId, screen }));
   // Only once written: a failed write is tried again on the next read.
   recentlyLogged.set(key, now.getTime());
 }

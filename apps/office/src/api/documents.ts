@@ -8,6 +8,7 @@ import { visibilityOf } from '../repositories/visibility.ts';
 import { logRead } from './access-log.ts';
 import { addDocumentType, createDocument, documentNotFound, presentDocument, signWaitingDocuments, viewOf, type TteSigner } from '../services/documents.ts';
 import { renderDocumentPdf } from '../services/document-pdf.ts';
+import { refusingWhenFull } from '../services/storage-errors.ts';
 import { currentTteState } from '../services/tte-status.ts';
 import { setWetSignaturePolicy, signatureAudit, wetSignDocument, wetSignaturePolicy } from '../services/wet-signature.ts';
 
@@ -40,7 +41,7 @@ export async function documentRoutes(plain: FastifyInstance, ctx: OfficeContext,
 
   app.post('/api/documents', { ...clerks, schema: routes.create }, async (request, reply) => {
     const body = request.body;
-    const document = await createDocument(ctx, { ...body, operator: user(request) });
+    const document = await refusingWhenFull(() => createDocument(ctx, { ...body, operator: user(request) }));
     return reply.status(201).send({ document });
   });
 

@@ -7,6 +7,7 @@ import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { countRecordsByStatus, findRecordRow, findSummary, searchRecords, timelineOf } from '../repositories/records.ts';
 import { recordResident } from '../services/recording.ts';
+import { refusingWhenFull } from '../services/storage-errors.ts';
 import { visibilityOf } from '../repositories/visibility.ts';
 import { logRead } from './access-log.ts';
 import { presentRecordDetail } from './presenters/records.ts';
@@ -27,7 +28,7 @@ export async function recordingRoutes(plain: FastifyInstance, ctx: OfficeContext
     { schema: routes.create, preValidation: requireRole('operator', 'supervisor', 'admin'), attachValidation: true, bodyLimit: 2 * 1024 * 1024 },
     async (request, reply) => {
       if (request.validationError) throw formIssues(request.validationError);
-      const result = await recordResident(ctx, { request: request.body, operator: request.sessionUser as OfficeUser });
+      const result = await refusingWhenFull(() => recordResident(ctx, { request: request.body, operator: request.sessionUser as OfficeUser }));
       return reply.status(result.replayed ? 200 : 201).send({ record: result.record, receipt: result.receipt });
     },
   );

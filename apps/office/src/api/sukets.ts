@@ -8,6 +8,7 @@ import { findRecordRef } from '../repositories/records.ts';
 import { visibilityOf } from '../repositories/visibility.ts';
 import { logRead } from './access-log.ts';
 import { renderSuketPdf } from '../services/suket-pdf.ts';
+import { refusingWhenFull } from '../services/storage-errors.ts';
 import { findSuket, issueSuket, recordNotFound, revokeSuket, suketNotFound, suketsOfRecord } from '../services/suket.ts';
 import { SUKET_FIELD_LABELS } from '../services/suket-subject.ts';
 
@@ -38,7 +39,7 @@ export async function suketRoutes(plain: FastifyInstance, ctx: OfficeContext): P
     const { id } = request.params;
     const user = request.sessionUser as OfficeUser;
     await visibleRecord(request, id);
-    const issued = await issueSuket(ctx, { recordId: id, operator: user });
+    const issued = await refusingWhenFull(() => issueSuket(ctx, { recordId: id, operator: user }));
     request.log.info({ serial: issued.suket.serial, recordId: id, by: user.username, superseded: issued.superseded }, 'suket issued');
     return reply.status(201).send({ suket: issued.suket, fields: issued.subject, superseded: issued.superseded });
   });

@@ -112,7 +112,7 @@ const notFound = errors(404);
 export const documentRoutes = {
   types: { tags, summary: 'Document types and their fields', response: { 200: documentTypeListSchema, ...sessionErrors } },
   addType: { tags, summary: 'Add a document type (admin)', body: documentTypeSchema, response: { 201: z.object({ type: documentTypeSchema }), ...sessionErrors, ...errors(409) } },
-  create: { tags, summary: 'Register a document; it waits for the head’s e-signature', body: documentRequestSchema, response: { 201: documentResponseSchema, ...sessionErrors, ...errors(404, 409) } },
+  create: { tags, summary: 'Register a document; it waits for the head’s e-signature', body: documentRequestSchema, response: { 201: documentResponseSchema, ...sessionErrors, ...errors(404, 409, 503) } },
   list: { tags, summary: 'Documents, newest first (waiting ones oldest first)', querystring: documentListQuerySchema, response: { 200: documentsListSchema, ...sessionErrors } },
   tteStatus: { tags, summary: 'The centre’s TTE service as last seen, and how many documents wait', response: { 200: tteStatusResponseSchema, ...sessionErrors } },
   detail: { tags, summary: 'One document with its honest pickup estimate', params: uuidParamsSchema, response: { 200: documentResponseSchema, ...sessionErrors, ...notFound } },

@@ -58,7 +58,7 @@ export const recordingRoutes = {
     tags,
     summary: 'Record a resident (perekaman); send the same clientRequestId on a retry to get the first receipt',
     body: recordingRequestSchema,
-    response: { 200: recordingCreatedSchema, 201: recordingCreatedSchema, ...sessionErrors, ...errors(409, 413) },
+    response: { 200: recordingCreatedSchema, 201: recordingCreatedSchema, ...sessionErrors, ...errors(409, 413, 503) },
   },
   list: { tags, summary: 'Search records by NIK, registration number or name', querystring: recordingListQuerySchema, response: { 200: recordingListSchema, ...sessionErrors } },
   summary: { tags, summary: 'Number of records in each status', response: { 200: recordingsSummarySchema, ...sessionErrors } },
