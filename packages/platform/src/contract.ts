@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
+import { declaredAccess, type DeclaredAccess } from './access.ts';
 
 export interface ContractOptions {
   title: string;
@@ -15,6 +16,8 @@ export interface ContractRoute {
   method: string;
   url: string;
   schema?: { body?: unknown; querystring?: unknown; params?: unknown; response?: Record<string, unknown>; tags?: string[]; summary?: string };
+  /** Who may call it, as its requireRole hook declares. */
+  access: DeclaredAccess;
 }
 
 const ROUTES = new WeakMap<FastifyInstance, ContractRoute[]>();
@@ -34,7 +37,8 @@ export async function installContract(app: FastifyInstance, options: ContractOpt
   const routes: ContractRoute[] = [];
   ROUTES.set(app, routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema as ContractRoute['schema'] });
+    const access = declaredAccess(route);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema as ContractRoute['schema'], access });
   });
   app.setValidatorCompiler<ZodType>(({ schema }) => (data) => {
     const result = schema.safeParse(data);
@@ -45,7 +49,14 @@ export async function installContract(app: FastifyInstance, options: ContractOpt
     openapi: {
       openapi: '3.1.0',
       info: { title: options.title, description: options.description, version: options.version ?? '1' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'tangguh_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'tangguh_session' },
+          // Institutions' keys for the verification API (the office issues them; see /api/api-keys).
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
     // Schemas named with .meta({ id }) (Error, Suket, Document …) become components, referenced by $ref.

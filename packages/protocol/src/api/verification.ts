@@ -46,6 +46,8 @@ export type VerificationResponse = z.infer<typeof verificationResponseSchema>;
 export const API_KEY_HEADER = 'x-api-key';
 
 const verifyTags = ['verification'];
+/** Anyone may verify; an institution's key (either way of sending it) gets its own quota. */
+const security: Record<string, string[]>[] = [{}, { apiKey: [] }, { bearer: [] }];
 const keyNote =
   'Public, limited per address. Institutions that verify in bulk send their API key as `Authorization: Bearer <key>` or `x-api-key: <key>` and are limited by that key’s own quota instead.';
 
@@ -54,12 +56,14 @@ export const verificationRoutes = {
     tags: verifyTags,
     summary: 'Verify a Suket or e-signed document from its QR text',
     description: keyNote,
+    security,
     body: verifyRequestSchema,
     response: { 200: verificationResponseSchema, ...errors(400, 401, 413, 429, 503) },
   },
   image: {
     tags: verifyTags,
     summary: 'Verify from a photo (PNG/JPEG) of the QR or the document PDF, sent as the raw request body',
+    security,
     description: `${keyNote} The body is the file itself (image/png, image/jpeg or application/pdf); its leading bytes decide the kind.`,
     response: { 200: verificationResponseSchema, ...errors(400, 401, 413, 422, 429, 503) },
   },
