@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { baseTemplate } from '@tangguh/capture';
 import { BIOMETRIC_POSITIONS, packSet, type BiometricSet } from '@tangguh/domain';
-import { migrateToLatest, openDatabase, type Db } from '@tangguh/platform';
+import { DataKey, migrateToLatest, openDatabase, type Db } from '@tangguh/platform';
 import type { CentralDb } from '../apps/central/src/db/schema.ts';
 import { migrateCentral } from '../apps/central/src/db/migrate.ts';
 import * as baseline from '../apps/central/src/db/migrations/0001_baseline.ts';
@@ -18,6 +18,8 @@ import { addToGallery, gallerySize, lockGallery } from '../apps/central/src/repo
 import { GalleryMirror } from '../apps/central/src/matcher/gallery-mirror.ts';
 import { freshPgDatabase, setupOrFail } from './pg.ts';
 
+// Rows the released code left are plain; everything written now is sealed with the gallery's data key.
+const galleryKey = DataKey.generate();
 const setOf = (subject: string): BiometricSet => Object.fromEntries(BIOMETRIC_POSITIONS.map((p) => [p, baseTemplate(subject, p)]));
 
 describe.each(['sqlite', 'postgres'] as const)('the gallery cursor on %s', (dialect) => {
@@ -65,7 +67,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gallery cursor on %s', (dial
   });
 
   it('lets a matcher follow the table: entries written through another connection reach it at its next catch-up', async () => {
-    const mirror = new GalleryMirror();
+    const mirror = new GalleryMirror(galleryKey);
     expect(await mirror.catchUp(worker.db)).toBe(3);
     expect(mirror.cursor).toBe(3);
     expect(mirror.search(setOf(released[1]!.recordId), { minScore: 0.9, limit: 1 })).toEqual([{ recordId: released[1]!.recordId, score: 1 }]);
@@ -74,7 +76,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gallery cursor on %s', (dial
     const decided = randomUUID();
     await api.db.transaction().execute(async (trx) => {
       await lockGallery(trx);
-      await addToGallery(trx, [{ recordId: decided, set: setOf(decided), at: new Date().toISOString() }]);
+      await addToGallery(trx, [{ recordId: decided, set: setOf(decided), at: new Date().toISOString() }], galleryKey);
     });
     const newcomer = randomUUID();
     await api.db.transaction().execute(async (trx) => {
@@ -82,7 +84,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gallery cursor on %s', (dial
       await addToGallery(trx, [
         { recordId: released[0]!.recordId, set: setOf('someone else'), at: new Date().toISOString() },
         { recordId: newcomer, set: setOf(newcomer), at: new Date().toISOString() },
-      ]);
+      ], galleryKey);
     });
     expect(mirror.size).toBe(3);
     expect(await mirror.catchUp(worker.db)).toBe(2);
@@ -105,7 +107,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gallery cursor on %s', (dial
       ids.map((id, i) =>
         writer(i).db.transaction().execute(async (trx) => {
           await lockGallery(trx);
-          await addToGallery(trx, [{ recordId: id, set: setOf(id), at: new Date().toISOString() }]);
+          await addToGallery(trx, [{ recordId: id, set: setOf(id), at: new Date().toISOString() }], galleryKey);
         }),
       ),
     );

@@ -11,11 +11,18 @@ import { centralSessionStore } from './repositories/users.ts';
 export interface CentralAppOptions {
   logger?: boolean;
   serveWeb?: boolean;
+  /** PEM certificate and key: serve HTTPS, as the link to offices must be confidential (UU PDP 27/2022). */
+  https?: { cert: string; key: string };
 }
 
 /** The centre's HTTP API: office sync, adjudication, and (optionally) the web UI for /pusat. */
 export async function buildCentralApp(ctx: CentralContext, options: CentralAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 });
+  // Fastify types an HTTPS instance apart from an HTTP one; routes and hooks are the same, so both are typed as one.
+  const app = (
+    options.https
+      ? Fastify({ https: options.https, logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 })
+      : Fastify({ logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 })
+  ) as FastifyInstance;
   installErrorHandler(app);
   await installContract(app, { title: 'Tangguh — central node API', description: 'The national centre: office sync (signed), deduplication and adjudication, trust lists, e-signature (TTE).' });
   await installAuth(app, centralSessionStore(ctx.db), (user) => user);

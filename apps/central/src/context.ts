@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MatchPolicy } from '@tangguh/domain';
-import type { DialectName } from '@tangguh/platform';
+import type { DataKey, DialectName } from '@tangguh/platform';
 import type { CentralDb } from './db/schema.ts';
 import type { GalleryMirror } from './matcher/gallery-mirror.ts';
 
@@ -17,5 +17,7 @@ export interface CentralContext {
   /** Private key that opens the biometric templates offices seal to the centre. */
   sealingPrivateKey: string;
   sealingPublicKey: string;
+  /** Seals the gallery's templates at rest; opened once at start (services/secrets-at-rest.ts), never per record. */
+  galleryKey: DataKey;
   now: () => Date;
 }

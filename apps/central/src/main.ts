@@ -1,4 +1,5 @@
-import { installProcessHealth, parseServices, stopOnSignals, workerHealthApp } from '@tangguh/platform';
+import { MasterKeyError, configureMasterKey, installProcessHealth, parseServices, stopOnSignals, workerHealthApp } from '@tangguh/platform';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildCentralApp } from './app.ts';
 import { openCentral } from './services/provision.ts';
@@ -17,14 +18,36 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     services: { type: 'string', default: 'api,worker' },
     'health-port': { type: 'string' },
+    /** The master key that opens the private keys sealed in the database: a file outside the data folder (or TANGGUH_MASTER_KEY). */
+    'key-file': { type: 'string', default: process.env.TANGGUH_MASTER_KEY_FILE },
+    /** PEM certificate and key: the API serves HTTPS (offices pin this certificate or its CA at provisioning). */
+    'tls-cert': { type: 'string', default: process.env.TANGGUH_CENTRAL_TLS_CERT },
+    'tls-key': { type: 'string', default: process.env.TANGGUH_CENTRAL_TLS_KEY },
     log: { type: 'boolean', default: false },
   },
 });
 
+// Everything this process writes (databases, WAL, backups) is the owner's alone.
+process.umask(0o077);
 const services = parseServices(values.services);
-const { handle, ctx } = await openCentral(values.db);
+if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+  console.error('[pusat] --tls-cert dan --tls-key diberikan bersama / --tls-cert and --tls-key go together');
+  process.exit(2);
+}
+const https = values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') } : undefined;
+const opened = await (async () => {
+  try {
+    configureMasterKey({ keyFile: values['key-file'], dataLocation: values.db });
+    return await openCentral(values.db);
+  } catch (error) {
+    if (!(error instanceof MasterKeyError)) throw error;
+    console.error(`[pusat] ${error.message}`);
+    process.exit(1);
+  }
+})();
+const { handle, ctx } = opened;
 
-const app = services.has('api') ? await buildCentralApp(ctx, { logger: values.log }) : workerHealthApp('central', values.log);
+const app = services.has('api') ? await buildCentralApp(ctx, { logger: values.log, https }) : workerHealthApp('central', values.log);
 installProcessHealth(app, () => ({
   node: 'central',
   services: [...services],
@@ -36,7 +59,7 @@ const worker = services.has('worker') ? startDedupWorker(ctx, app.log) : undefin
 const gallery = ctx.matcher ? ` (gallery ${ctx.matcher.size})` : ' (matcher not loaded: deduplication runs elsewhere)';
 if (services.has('api')) {
   await app.listen({ port: Number(values.port), host: values.host });
-  console.log(`[pusat] listening on http://${values.host}:${values.port}${gallery}`);
+  console.log(`[pusat] listening on ${https ? 'https' : 'http'}://${values.host}:${values.port}${gallery}`);
 } else {
   if (values['health-port']) await app.listen({ port: Number(values['health-port']), host: values.host });
   console.log(`[pusat] dedup worker running${gallery}`);

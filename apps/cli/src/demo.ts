@@ -3,9 +3,10 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openOffice } from '@tangguh/office/runtime';
 import { officeSessionStore } from '@tangguh/office/repositories/users';
-import { DEMO_CENTRAL_USERS, DEMO_OFFICE_USERS, provisionStack, startCentral, startOffice, type NodeProcess } from './stack.ts';
+import { DEMO_CENTRAL_USERS, DEMO_OFFICE_USERS, centralTlsFiles, provisionStack, startCentral, startOffice, type NodeProcess } from './stack.ts';
 import { seedResidents } from './seed.ts';
 import { switchCentreTte } from './tte-switch.ts';
+import { useDemoMasterKey } from './master-key.ts';
 
 export interface DemoOptions {
   dataDir: string;
@@ -19,6 +20,10 @@ export interface DemoOptions {
   /** A postgres:// URL to keep the office's (or the centre's) data in instead of SQLite under dataDir. */
   officeDb?: string;
   centralDb?: string;
+  /** The master key that seals the private keys at rest; by default the demo's own key file beside the data folder. */
+  keyFile?: string;
+  /** Serve the centre over TLS with this certificate and key (PEM files); the office pins `centralCa` (or the certificate itself). */
+  centralTls?: { cert: string; key: string; ca?: string };
 }
 
 /**
@@ -28,7 +33,9 @@ export interface DemoOptions {
 export async function runDemo(options: DemoOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
-  const paths = await provisionStack(dataDir, { timeZone: options.timeZone, officeDb: options.officeDb, centralDb: options.centralDb });
+  const keyFile = useDemoMasterKey(dataDir, options.keyFile);
+  const tls = options.centralTls ? centralTlsFiles(options.centralTls) : undefined;
+  const paths = await provisionStack(dataDir, { timeZone: options.timeZone, officeDb: options.officeDb, centralDb: options.centralDb, centralTlsCa: tls?.pin });
 
   const { ctx, handle } = await openOffice(paths.officeDb);
   const existing = await ctx.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -40,8 +47,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
   await handle.close();
 
-  const centralUrl = `http://127.0.0.1:${options.centralPort}`;
-  let central: NodeProcess | undefined = await startCentral(paths.centralDb, options.centralPort);
+  const centralUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${options.centralPort}`;
+  const startTheCentre = () => startCentral(paths.centralDb, options.centralPort, tls?.args ?? [], tls ? { ca: tls.pin } : undefined);
+  let central: NodeProcess | undefined = await startTheCentre();
   const office = await startOffice(paths.officeDb, options.officePort, centralUrl, ['--backoff-cap-ms', '5000']);
 
   const control = createServer(async (request, response) => {
@@ -56,7 +64,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         return reply(200, { central: 'stopped' });
       }
       if (request.method === 'POST' && request.url === '/central/start') {
-        central ??= await startCentral(paths.centralDb, options.centralPort);
+        central ??= await startTheCentre();
         return reply(200, { central: 'running' });
       }
       if (request.method === 'POST' && (request.url === '/tte/stop' || request.url === '/tte/start')) {
@@ -78,6 +86,7 @@ Tangguh berjalan / is running
   Verifikasi (publik) ${office.url}/verifikasi
   Pusat (adjudikasi) ${centralUrl}/pusat/adjudikasi
   Data              ${dataDir}
+  Kunci induk / master key  ${keyFile ?? '(TANGGUH_MASTER_KEY)'}
 
 Akun demo kantor / office demo logins:
 ${DEMO_OFFICE_USERS.map((u) => `  ${pad(u.username)} ${pad(u.password)} ${u.role}`).join('\n')}

@@ -6,6 +6,8 @@ const USAGE = `tangguh — perintah / commands:
   demo [--data DIR] [--fresh] [--residents N]   centre + Jember office + web UI with demo data
        [--time-zone Asia/Jayapura]              the office's zone on first run (default: its province's, WIB)
        [--office-db URL] [--central-db URL]     a node on PostgreSQL (postgres://…) instead of SQLite under DIR
+       [--key-file FILE]                        master key sealing the private keys (default: .tangguh-demo-master.key beside DIR)
+       [--central-tls-cert PEM --central-tls-key PEM [--central-ca PEM]]   the centre serves HTTPS; the office pins the CA (or the cert)
   pusat stop|start|status                       simulate a central outage in the running demo
   verify <png|jpg|pdf|TGH1:…> [--from URL | --lists DIR] [--root KEY] [--json]
                                                 check a Suket or signed document (exit 0 only when ASLI)
@@ -33,6 +35,10 @@ async function main(): Promise<number> {
           'time-zone': { type: 'string' },
           'office-db': { type: 'string' },
           'central-db': { type: 'string' },
+          'key-file': { type: 'string' },
+          'central-tls-cert': { type: 'string' },
+          'central-tls-key': { type: 'string' },
+          'central-ca': { type: 'string' },
         },
       });
       await runDemo({
@@ -45,6 +51,9 @@ async function main(): Promise<number> {
         timeZone: values['time-zone'],
         officeDb: values['office-db'],
         centralDb: values['central-db'],
+        keyFile: values['key-file'],
+        centralTls:
+          values['central-tls-cert'] && values['central-tls-key'] ? { cert: values['central-tls-cert'], key: values['central-tls-key'], ca: values['central-ca'] } : undefined,
       });
       return -1;
     }

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRegionDirectory } from '@tangguh/regions';
 import { addCentralUser, openCentral, registerOffice } from '@tangguh/central/provision';
 import { addOfficeUser, provisionOffice } from '@tangguh/office/provision';
-import { openDatabase } from '@tangguh/platform';
+import { openDatabase, restrictFolder } from '@tangguh/platform';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { OfficeDb } from '@tangguh/office/schema';
 import { provisionOfficeTrust } from './trust-provision.ts';
 
@@ -43,14 +44,17 @@ export interface StackPaths {
  * office's signing key registered at the centre, sites and demo users. Safe to run again on existing data.
  * `timeZone` sets the office's IANA zone on first provisioning (by default its province's: Asia/Jakarta for Jember).
  */
-export async function provisionStack(dataDir: string, options: { centralDb?: string; officeDb?: string; users?: boolean; timeZone?: string } = {}): Promise<StackPaths> {
-  mkdirSync(join(dataDir, 'central'), { recursive: true });
-  mkdirSync(join(dataDir, 'office'), { recursive: true });
+export async function provisionStack(
+  dataDir: string,
+  options: { centralDb?: string; officeDb?: string; users?: boolean; timeZone?: string; /** PEM the office pins for the centre's TLS. */ centralTlsCa?: string } = {},
+): Promise<StackPaths> {
+  // Owner-only folders: they hold biodata, photos and the (sealed) keys.
+  for (const dir of [dataDir, join(dataDir, 'central'), join(dataDir, 'office')]) restrictFolder(dir);
   const paths = { centralDb: options.centralDb ?? join(dataDir, 'central', 'central.db'), officeDb: options.officeDb ?? join(dataDir, 'office', 'office.db') };
   const regions = await loadRegionDirectory();
   const central = await openCentral(paths.centralDb);
   try {
-    const { publicKey } = await provisionOffice(paths.officeDb, { ...JEMBER, timeZone: options.timeZone, centralSealingPublicKey: central.ctx.sealingPublicKey }, regions);
+    const { publicKey } = await provisionOffice(paths.officeDb, { ...JEMBER, timeZone: options.timeZone, centralSealingPublicKey: central.ctx.sealingPublicKey, centralTlsCa: options.centralTlsCa }, regions);
     await registerOffice(central.ctx, { officeId: JEMBER.id, name: JEMBER.name, regencyCode: JEMBER.regencyCode, publicKey });
     await provisionOfficeTrust(central.ctx, paths.officeDb, JEMBER.id);
     if (options.users ?? true) {
@@ -86,21 +90,36 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * The centre's TLS files for `--tls-cert/--tls-key`, and the PEM the office pins: the CA when given, else the
+ * centre's own (self-signed) certificate.
+ */
+export function centralTlsFiles(tls: { cert: string; key: string; ca?: string }): { args: string[]; pin: string } {
+  return { args: ['--tls-cert', resolve(tls.cert), '--tls-key', resolve(tls.key)], pin: readFileSync(tls.ca ?? tls.cert, 'utf8') };
+}
+
+export interface SpawnOptions {
+  quiet?: boolean;
+  /** The node serves HTTPS with a certificate that chains to this PEM: its health is checked over TLS against it. */
+  ca?: string;
+}
+
 /** Starts a node (central or office) as its own OS process and waits until it answers /health. */
-export async function spawnNode(main: string, args: string[], port: number, options: { quiet?: boolean } = {}): Promise<NodeProcess> {
+export async function spawnNode(main: string, args: string[], port: number, options: SpawnOptions = {}): Promise<NodeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', String(port), ...args], {
     cwd: ROOT,
     stdio: options.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.ca ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const dispatcher = options.ca ? new Agent({ connect: { ca: options.ca } }) : undefined;
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${main} exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
     try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      const response = dispatcher ? await undiciFetch(`${url}/health`, { dispatcher, signal: AbortSignal.timeout(1000) }) : await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
       if (response.ok) break;
     } catch {
       // not listening yet
@@ -121,7 +140,7 @@ export async function spawnNode(main: string, args: string[], port: number, opti
   };
 }
 
-export const startCentral = (db: string, port: number, extra: string[] = [], options?: { quiet?: boolean }) =>
+export const startCentral = (db: string, port: number, extra: string[] = [], options?: SpawnOptions) =>
   spawnNode(CENTRAL_MAIN, ['--db', db, ...extra], port, options);
 
 export const startOffice = (db: string, port: number, centralUrl: string, extra: string[] = [], options?: { quiet?: boolean }) =>

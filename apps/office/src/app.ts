@@ -35,8 +35,8 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => trustRoutes(scope, ctx));
   await app.register(async (scope) => apiKeyRoutes(scope, ctx));
   await app.register(async (scope) => accessLogRoutes(scope, ctx));
-  const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey }) : undefined;
-  const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl! });
+  const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey, centralTlsCa: ctx.centralTlsCa }) : undefined;
+  const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl!, centralTlsCa: ctx.centralTlsCa });
   await app.register(async (scope) => documentRoutes(scope, ctx, { signer }));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;

@@ -21,6 +21,8 @@ export interface OfficeContext {
   signingPrivateKey: string;
   signingPublicKey: string;
   centralSealingPublicKey: string;
+  /** PEM pinned at provisioning that the centre's TLS certificate must chain to (see services/central-tls.ts). */
+  centralTlsCa?: string;
   regions: RegionDirectory;
   device: CaptureDevice;
   now: () => Date;

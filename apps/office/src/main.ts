@@ -1,8 +1,9 @@
-import { installProcessHealth, parseServices, stopOnSignals, workerHealthApp } from '@tangguh/platform';
+import { MasterKeyError, configureMasterKey, installProcessHealth, parseServices, stopOnSignals, workerHealthApp } from '@tangguh/platform';
 import { parseArgs } from 'node:util';
 import { buildOfficeApp } from './app.ts';
 import { openOffice } from './runtime.ts';
 import { startSyncWorker } from './workers/sync-worker.ts';
+import { centralLinkProblem } from './services/central-tls.ts';
 
 /**
  * The office node: `--services=api,worker` chooses what runs in this process (both by default). Split, the
@@ -20,12 +21,31 @@ const { values } = parseArgs({
     'idle-ms': { type: 'string', default: '1000' },
     'batch-size': { type: 'string', default: '200' },
     'health-port': { type: 'string' },
+    /** The master key that opens the private keys sealed in the database: a file outside the data folder (or TANGGUH_MASTER_KEY). */
+    'key-file': { type: 'string', default: process.env.TANGGUH_MASTER_KEY_FILE },
     log: { type: 'boolean', default: false },
   },
 });
 
+// Everything this process writes (databases, WAL, backups) is the owner's alone.
+process.umask(0o077);
 const services = parseServices(values.services);
-const { ctx, handle } = await openOffice(values.db);
+const opened = await (async () => {
+  try {
+    configureMasterKey({ keyFile: values['key-file'], dataLocation: values.db });
+    return await openOffice(values.db);
+  } catch (error) {
+    if (!(error instanceof MasterKeyError)) throw error;
+    console.error(`[kantor] ${error.message}`);
+    process.exit(1);
+  }
+})();
+const { ctx, handle } = opened;
+const linkProblem = centralLinkProblem(values.central, ctx.centralTlsCa);
+if (linkProblem) {
+  console.error(`[kantor ${ctx.office.id}] ${linkProblem.message}`);
+  process.exit(1);
+}
 
 const app = services.has('api') ? await buildOfficeApp(ctx, { logger: values.log, centralUrl: values.central }) : workerHealthApp('office', values.log);
 installProcessHealth(app, () => ({ node: 'office', office: ctx.office.id, services: [...services] }));

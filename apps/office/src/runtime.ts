@@ -4,6 +4,7 @@ import { SyntheticCaptureDevice } from '@tangguh/capture';
 import type { OfficeDb } from './db/schema.ts';
 import { migrateOffice } from './db/migrate.ts';
 import { loadOfficeIdentity } from './services/provision.ts';
+import { sealOfficeSecrets } from './services/secrets-at-rest.ts';
 import type { OfficeContext } from './context.ts';
 
 /**
@@ -14,6 +15,7 @@ export async function openOffice(location: string): Promise<{ ctx: OfficeContext
   const handle = openDatabase<OfficeDb>(location);
   try {
     await migrateOffice(handle);
+    await sealOfficeSecrets(handle.db);
   } catch (error) {
     await handle.close();
     throw error;

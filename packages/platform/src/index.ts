@@ -8,3 +8,4 @@ export * from './shutdown.ts';
 export * from './contract.ts';
 export * from './migrations.ts';
 export * from './process-health.ts';
+export * from './secrets.ts';

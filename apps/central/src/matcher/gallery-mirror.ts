@@ -1,4 +1,5 @@
 import { unpackSet, type BiometricSet } from '@tangguh/domain';
+import type { DataKey } from '@tangguh/platform';
 import type { CentralDbOrTx } from '../db/schema.ts';
 import { readGalleryAfter } from '../repositories/gallery.ts';
 import { BruteForceMatcher } from './brute-force.ts';
@@ -13,7 +14,11 @@ import type { MatchCandidate, Matcher } from './matcher.ts';
 export class GalleryMirror implements Matcher {
   private readUpTo = 0;
 
-  constructor(private readonly matcher: Matcher = new BruteForceMatcher()) {}
+  constructor(
+    /** Opens the sealed templates; the one key of the gallery, unwrapped once at start. */
+    private readonly galleryKey: DataKey,
+    private readonly matcher: Matcher = new BruteForceMatcher(),
+  ) {}
 
   get size(): number {
     return this.matcher.size;
@@ -40,7 +45,7 @@ export class GalleryMirror implements Matcher {
   /** Reads the entries committed since the cursor; returns how many were new to this matcher. */
   async catchUp(db: CentralDbOrTx): Promise<number> {
     let added = 0;
-    for await (const entry of readGalleryAfter(db, this.readUpTo)) {
+    for await (const entry of readGalleryAfter(db, this.readUpTo, this.galleryKey)) {
       if (!this.matcher.has(entry.recordId)) {
         this.matcher.add(entry.recordId, unpackSet(entry.templates));
         added += 1;

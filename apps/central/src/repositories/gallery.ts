@@ -1,4 +1,5 @@
 import { packSet, type BiometricSet } from '@tangguh/domain';
+import type { DataKey } from '@tangguh/platform';
 import type { CentralDbOrTx } from '../db/schema.ts';
 import { GALLERY_SEQ_COUNTER } from '../db/migrations/0002_gallery_cursor.ts';
 
@@ -25,7 +26,7 @@ export async function lockGallery(trx: CentralDbOrTx): Promise<number> {
  * under its row lock, so seqs follow commit order). A record already admitted is left as it was; the seq it
  * would have had is skipped, which a cursor does not mind.
  */
-export async function addToGallery(trx: CentralDbOrTx, rows: { recordId: string; set: BiometricSet; at: string }[]): Promise<void> {
+export async function addToGallery(trx: CentralDbOrTx, rows: { recordId: string; set: BiometricSet; at: string }[], key: DataKey): Promise<void> {
   if (rows.length === 0) return;
   const counter = await trx
     .updateTable('counters')
@@ -37,24 +38,24 @@ export async function addToGallery(trx: CentralDbOrTx, rows: { recordId: string;
   const first = Number(counter.value) - rows.length + 1;
   await trx
     .insertInto('gallery')
-    .values(rows.map((r, i) => ({ record_id: r.recordId, templates: packSet(r.set), added_at: r.at, seq: first + i })))
+    .values(rows.map((r, i) => ({ record_id: r.recordId, templates: key.seal(packSet(r.set)), added_at: r.at, seq: first + i })))
     .onConflict((oc) => oc.column('record_id').doNothing())
     .execute();
 }
 
-/** A gallery entry as stored: the packed templates are unpacked only by a reader that needs them. */
+/** A gallery entry, opened: the packed templates are unpacked only by a reader that needs them. */
 export interface StoredGalleryEntry {
   seq: number;
   recordId: string;
   templates: Uint8Array;
 }
 
-/** Streams the gallery entries after `cursor` (a seq), in seq order, in pages. */
-export async function* readGalleryAfter(db: CentralDbOrTx, cursor: number, pageSize = 5000): AsyncGenerator<StoredGalleryEntry> {
+/** Streams the gallery entries after `cursor` (a seq), in seq order, in pages, opened with the gallery's data key. */
+export async function* readGalleryAfter(db: CentralDbOrTx, cursor: number, key: DataKey, pageSize = 5000): AsyncGenerator<StoredGalleryEntry> {
   let after = cursor;
   for (;;) {
     const page = await db.selectFrom('gallery').select(['seq', 'record_id', 'templates']).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
-    for (const row of page) yield { seq: Number(row.seq), recordId: row.record_id, templates: new Uint8Array(row.templates) };
+    for (const row of page) yield { seq: Number(row.seq), recordId: row.record_id, templates: key.open(new Uint8Array(row.templates)) };
     if (page.length < pageSize) return;
     after = Number(page[page.length - 1]!.seq);
   }

@@ -61,7 +61,7 @@ export async function decideCase(ctx: CentralContext, props: { caseId: string; d
       return 'DUPLICATE_RECORD' as const;
     }
     const set = unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(enrollment.sealed_biometrics)));
-    await addToGallery(trx, [{ recordId: found.record_id, set, at: now }]);
+    await addToGallery(trx, [{ recordId: found.record_id, set, at: now }], ctx.galleryKey);
     await recordStatusChanges(trx, [{ ...base, status: 'PRINT_READY_RECORD', note: `Adjudikasi: orang berbeda / adjudicated: different person (${props.decidedBy})` }]);
     return 'PRINT_READY_RECORD' as const;
   });

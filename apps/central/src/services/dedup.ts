@@ -14,7 +14,7 @@ import type { Matcher } from '../matcher/matcher.ts';
  * gallery entry committed since its cursor, by whichever process (this one, another worker, adjudication).
  */
 export async function loadMatcher(ctx: CentralContext): Promise<GalleryMirror> {
-  ctx.matcher ??= new GalleryMirror();
+  ctx.matcher ??= new GalleryMirror(ctx.galleryKey);
   await ctx.matcher.catchUp(ctx.db);
   return ctx.matcher;
 }
@@ -56,7 +56,7 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
       // Under the gallery lock, first: an entry committed elsewhere (an adjudication in the API process,
       // another worker) since the catch-up was not searched against; search again rather than miss it.
       if ((await lockGallery(trx)) > gallery.cursor) return false;
-      await addToGallery(trx, decisions.flatMap((d) => (d.galleryEntry ? [d.galleryEntry] : [])));
+      await addToGallery(trx, decisions.flatMap((d) => (d.galleryEntry ? [d.galleryEntry] : [])), ctx.galleryKey);
       for (const d of decisions) {
         if (!d.adjudication) continue;
         await trx

@@ -1,6 +1,6 @@
 import { DEFAULT_MATCH_POLICY } from '@tangguh/domain';
 import { generateSealingKeyPair } from '@tangguh/protocol/node';
-import { hashPassword, openDatabase, type Db } from '@tangguh/platform';
+import { hashPassword, openDatabase, openSecretText, sealSecret, type DataKey, type Db } from '@tangguh/platform';
 import type { CentralDb } from '../db/schema.ts';
 import { migrateCentral } from '../db/migrate.ts';
 import type { CentralContext } from '../context.ts';
@@ -8,6 +8,7 @@ import { upsertOffice } from '../repositories/offices.ts';
 import { upsertCentralUser, type CentralUser } from '../repositories/users.ts';
 import { wireOfficeEventHandlers } from './event-wiring.ts';
 import { setUpTrust } from './trust-setup.ts';
+import { sealCentralSecrets } from './secrets-at-rest.ts';
 
 async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | undefined> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -17,8 +18,11 @@ async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | u
 /** Opens (and on first use creates) the centre's database and its sealing key pair. */
 export async function openCentral(location: string): Promise<{ handle: Db<CentralDb>; ctx: CentralContext }> {
   const handle = openDatabase<CentralDb>(location);
+  let galleryKey: DataKey;
   try {
     await migrateCentral(handle);
+    // Before anything reads or makes a key: a wrong master key is refused with nothing written.
+    galleryKey = await sealCentralSecrets(handle.db);
   } catch (error) {
     await handle.close();
     throw error;
@@ -32,7 +36,7 @@ export async function openCentral(location: string): Promise<{ handle: Db<Centra
     await handle.db
       .insertInto('settings')
       .values([
-        { key: 'sealing_private_key', value: pair.privateKey },
+        { key: 'sealing_private_key', value: sealSecret(pair.privateKey) },
         { key: 'sealing_public_key', value: pair.publicKey },
       ])
       .onConflict((oc) => oc.column('key').doNothing())
@@ -44,8 +48,9 @@ export async function openCentral(location: string): Promise<{ handle: Db<Centra
     db: handle.db,
     dialect: handle.dialect,
     policy: DEFAULT_MATCH_POLICY,
-    sealingPrivateKey: privateKey,
+    sealingPrivateKey: openSecretText(privateKey),
     sealingPublicKey: publicKey,
+    galleryKey,
     now: () => new Date(),
   };
   return { handle, ctx };

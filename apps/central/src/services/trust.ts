@@ -16,6 +16,7 @@ import {
   type TrustedKey,
 } from '@tangguh/credential';
 import { DomainError } from '@tangguh/domain';
+import { openSecretText, sealSecret } from '@tangguh/platform';
 import type { KeyRevocationReason } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import type { CentralDb } from '../db/schema.ts';
@@ -55,10 +56,10 @@ export async function ensureTrustRoot(db: Kysely<CentralDb>): Promise<SigningKey
   if (!stored) {
     const fresh = generateSigningKey();
     // Two processes starting at once: the first insert wins and both read it back.
-    await db.insertInto('settings').values({ key: ROOT_SETTING, value: toBase64Url(fresh.privateKey) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await db.insertInto('settings').values({ key: ROOT_SETTING, value: sealSecret(toBase64Url(fresh.privateKey)) }).onConflict((oc) => oc.column('key').doNothing()).execute();
     stored = (await readRoot(db))!;
   }
-  const root = signingKeyFromPrivate(fromBase64Url(stored));
+  const root = signingKeyFromPrivate(fromBase64Url(openSecretText(stored)));
   roots.set(db, root);
   return root;
 }

@@ -2,9 +2,11 @@ import { DomainError } from '@tangguh/domain';
 import type { TteHealth, TteSignRequest, TteSignResponse } from '@tangguh/protocol';
 import { encodeCredential, fromBase64Url, generateSigningKey, signingKeyFromPrivate, toBase64Url, type CredentialClaims, type SigningKey } from '@tangguh/credential';
 import type { CentralContext } from '../context.ts';
+import { openSecretText, sealSecret } from '@tangguh/platform';
 import { tteDb } from '../db/migrations-tte.ts';
 import { findDocumentKey } from '../repositories/trust.ts';
 import { certifyDocumentKey } from './trust.ts';
+import { authoriseSigner } from './tte-heads.ts';
 
 export type TteAvailability = TteHealth;
 
@@ -62,7 +64,7 @@ async function signerKey(ctx: CentralContext, officeId: string, signer: TteSignR
   const find = () => db.selectFrom('tte_signers').selectAll().where('office_id', '=', officeId).where('username', '=', signer.username).executeTakeFirst();
   const fresh = () => {
     const key = generateSigningKey();
-    return { kid: key.kid, private_key: toBase64Url(key.privateKey), public_key: toBase64Url(key.publicKey), created_at: ctx.now().toISOString(), certified_at: null };
+    return { kid: key.kid, private_key: sealSecret(toBase64Url(key.privateKey)), public_key: toBase64Url(key.publicKey), created_at: ctx.now().toISOString(), certified_at: null };
   };
   let row = await find();
   if (!row) {
@@ -85,7 +87,7 @@ async function signerKey(ctx: CentralContext, officeId: string, signer: TteSignR
   if (row.full_name !== signer.fullName) {
     await db.updateTable('tte_signers').set({ full_name: signer.fullName }).where('kid', '=', row.kid).execute();
   }
-  const key = signingKeyFromPrivate(fromBase64Url(row.private_key));
+  const key = signingKeyFromPrivate(fromBase64Url(openSecretText(row.private_key)));
   if (!row.certified_at) {
     const certify = () => certifyDocumentKey(ctx, { officeId, purpose: 'TTE', publicKey: key.publicKey, holder: `${signer.fullName} (${signer.username})` });
     // Two first requests for one head certify the same key at once; the loser finds it certified on a second try.
@@ -106,8 +108,9 @@ function encodeOrRefuse(documentId: string, claims: CredentialClaims, key: Signi
 }
 
 /**
- * Signs a batch of an office's documents with its head's TTE key. A document signed before (a retry
- * after a lost answer) gets its first signature back, so the office never holds two QR texts for one.
+ * Signs a batch of an office's documents with its head's TTE key, only on the head's own proof over this
+ * batch (services/tte-heads.ts), never on the office's word. A document signed before (a retry after a
+ * lost answer) gets its first signature back, so the office never holds two QR texts for one.
  */
 export async function signDocuments(ctx: CentralContext, officeId: string, request: TteSignRequest): Promise<TteSignResponse> {
   const availability = await getTteAvailability(ctx);
@@ -125,23 +128,25 @@ export async function signDocuments(ctx: CentralContext, officeId: string, reque
     throw new DomainError('DOCUMENT_REPEATED', { id: 'Satu dokumen dikirim dua kali dalam satu permintaan.', en: 'A document appears twice in one request.' });
   }
 
+  // The name on the documents is the one the centre holds for the head, whatever the office sent.
+  const head = await authoriseSigner(ctx, officeId, request);
   const db = tteDb(ctx.db);
   const done = new Set((await db.selectFrom('tte_signatures').select('document_id').where('office_id', '=', officeId).where('document_id', 'in', ids).execute()).map((r) => r.document_id));
   const fresh = request.documents.filter((d) => !done.has(d.documentId));
   if (fresh.length > 0) {
-    const key = await signerKey(ctx, officeId, request.signer);
+    const key = await signerKey(ctx, officeId, head);
     const signedAt = ctx.now();
     const iat = Math.floor(signedAt.getTime() / 1000);
     const rows = [];
     for (const document of fresh) {
-      const claims: CredentialClaims = { ...document.claims, iss: officeId, iat, sub: { ...document.claims.sub, ttd: request.signer.fullName } };
+      const claims: CredentialClaims = { ...document.claims, iss: officeId, iat, sub: { ...document.claims.sub, ttd: head.fullName } };
       rows.push({
         office_id: officeId,
         document_id: document.documentId,
         serial: document.claims.ser,
         typ: document.claims.typ,
         kid: key.kid,
-        signer_username: request.signer.username,
+        signer_username: head.username,
         qr_text: encodeOrRefuse(document.documentId, claims, key),
         signed_at: signedAt.toISOString(),
       });

@@ -1,5 +1,6 @@
 import { changesResponseSchema, pushResultSchema, syncStateResponseSchema, type ChangesResponse, type PushBatch, type PushResult } from '@tangguh/protocol';
 import { officeRequestHeaders } from '@tangguh/protocol/node';
+import { centralFetch, describeFetchFailure, type CentralFetch } from './central-tls.ts';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 
 /** A failure talking to the centre, with what the operator should read. */
@@ -19,11 +20,17 @@ export interface CentralClientOptions {
   officeId: string;
   signingPrivateKey: string;
   timeoutMs?: number;
+  /** The centre's TLS certificate (or CA) pinned at provisioning; required for an https baseUrl. */
+  centralTlsCa?: string;
 }
 
 /** Signed HTTP calls from this office to the centre. */
 export class CentralClient {
-  constructor(private readonly options: CentralClientOptions) {}
+  private readonly fetch: CentralFetch;
+
+  constructor(private readonly options: CentralClientOptions) {
+    this.fetch = centralFetch(options.baseUrl, options.centralTlsCa);
+  }
 
   async push(batch: PushBatch): Promise<PushResult> {
     return pushResultSchema.parse(await this.call('POST', '/sync/push', JSON.stringify(batch)));
@@ -52,15 +59,14 @@ export class CentralClient {
     const headers = officeRequestHeaders({ officeId: this.options.officeId, privateKey: this.options.signingPrivateKey }, method, path, body);
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.options.baseUrl), {
+      response = await this.fetch(new URL(path, this.options.baseUrl), {
         method,
         headers,
         body: method === 'POST' ? body : undefined,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new CentralUnavailable(`pusat tidak terjangkau / centre unreachable (${cause})`);
+      throw new CentralUnavailable(describeFetchFailure(error));
     }
     const text = await response.text();
     if (!response.ok) {

@@ -1,5 +1,6 @@
 import { fromBase64Url, generateSigningKey, signingKeyFromPrivate, toBase64Url, type SigningKey, type TrustList, type TrustedKey } from '@tangguh/credential';
 import { DomainError } from '@tangguh/domain';
+import { openSecretText, sealSecret } from '@tangguh/platform';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
 import { withSuketTables as keys, type SuketTables } from '../db/migrations-suket.ts';
@@ -53,7 +54,7 @@ export async function installCertifiedKey(db: OfficeDbOrTx, key: SigningKey, ent
     .values({
       kid: key.kid,
       purpose: entry.purpose,
-      private_key: toBase64Url(key.privateKey),
+      private_key: sealSecret(toBase64Url(key.privateKey)),
       public_key: toBase64Url(key.publicKey),
       state: 'CURRENT',
       not_before: fromUnix(entry.notBefore),
@@ -90,7 +91,7 @@ export async function currentSigningKey(ctx: Pick<OfficeContext, 'db' | 'now'>, 
       'unavailable',
     );
   }
-  return signingKeyFromPrivate(fromBase64Url(row.private_key));
+  return signingKeyFromPrivate(fromBase64Url(openSecretText(row.private_key)));
 }
 
 /**
@@ -106,7 +107,7 @@ export async function requestKeyRotation(ctx: Pick<OfficeContext, 'db' | 'now'>,
     const row: KeyRow = {
       kid: key.kid,
       purpose,
-      private_key: toBase64Url(key.privateKey),
+      private_key: sealSecret(toBase64Url(key.privateKey)),
       public_key: toBase64Url(key.publicKey),
       state: 'PENDING',
       not_before: null,

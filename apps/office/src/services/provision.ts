@@ -1,16 +1,21 @@
 import { generateSigningKeyPair } from '@tangguh/protocol/node';
-import { hashPassword, openDatabase, type Db } from '@tangguh/platform';
+import { hashPassword, openDatabase, openSecretText, sealSecret, type Db } from '@tangguh/platform';
 import { DEFAULT_TIME_ZONE, isValidTimeZone, timeZoneOfProvince, type RegionDirectory } from '@tangguh/domain';
 import type { OfficeDb } from '../db/schema.ts';
 import { migrateOffice } from '../db/migrate.ts';
 import type { OfficeIdentity } from '../context.ts';
 import type { OfficeRole } from '../repositories/users.ts';
+import { sealOfficeSecrets } from './secrets-at-rest.ts';
 
 export interface OfficeSetup extends Omit<OfficeIdentity, 'timeZone'> {
   centralSealingPublicKey: string;
   /** IANA zone of the office; by default the zone of its province. */
   timeZone?: string;
+  /** PEM of the centre's TLS certificate (or its CA), pinned now: the office then talks to the centre over TLS only with it. */
+  centralTlsCa?: string;
 }
+
+export const CENTRAL_TLS_CA_SETTING = 'central_tls_ca';
 
 export const TIME_ZONE_SETTING = 'time_zone';
 
@@ -26,6 +31,8 @@ export interface OfficeKeys {
   signingPrivateKey: string;
   signingPublicKey: string;
   centralSealingPublicKey: string;
+  /** The pinned PEM the centre's TLS certificate must chain to; absent when the office was provisioned for plain HTTP. */
+  centralTlsCa?: string;
 }
 
 async function readSettings(db: Db<OfficeDb>['db']): Promise<Map<string, string>> {
@@ -41,9 +48,13 @@ export async function provisionOffice(location: string, setup: OfficeSetup, regi
   const handle = openDatabase<OfficeDb>(location);
   try {
     await migrateOffice(handle);
+    await sealOfficeSecrets(handle.db);
     const settings = await readSettings(handle.db);
     const existing = settings.get('signing_public_key');
-    if (existing) return { publicKey: existing };
+    if (existing) {
+      if (setup.centralTlsCa) await pinCentralCertificate(handle.db, setup.centralTlsCa);
+      return { publicKey: existing };
+    }
     const timeZone = officeTimeZone(setup.timeZone, setup.regencyCode);
     if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone ${timeZone}; use an IANA name such as Asia/Jayapura`);
     const pair = generateSigningKeyPair();
@@ -55,9 +66,10 @@ export async function provisionOffice(location: string, setup: OfficeSetup, regi
           { key: 'office_name', value: setup.name },
           { key: 'regency_code', value: setup.regencyCode },
           { key: TIME_ZONE_SETTING, value: timeZone },
-          { key: 'signing_private_key', value: pair.privateKey },
+          { key: 'signing_private_key', value: sealSecret(pair.privateKey) },
           { key: 'signing_public_key', value: pair.publicKey },
           { key: 'central_sealing_public_key', value: setup.centralSealingPublicKey },
+          ...(setup.centralTlsCa ? [{ key: CENTRAL_TLS_CA_SETTING, value: setup.centralTlsCa }] : []),
         ])
         .execute();
       const districts = regions.districtsOf(setup.regencyCode);
@@ -84,8 +96,22 @@ export async function loadOfficeIdentity(db: Db<OfficeDb>['db']): Promise<{ offi
   };
   return {
     office: { id: get('office_id'), name: get('office_name'), regencyCode: get('regency_code'), timeZone: officeTimeZone(s.get(TIME_ZONE_SETTING), get('regency_code')) },
-    keys: { signingPrivateKey: get('signing_private_key'), signingPublicKey: get('signing_public_key'), centralSealingPublicKey: get('central_sealing_public_key') },
+    keys: {
+      signingPrivateKey: openSecretText(get('signing_private_key')),
+      signingPublicKey: get('signing_public_key'),
+      centralSealingPublicKey: get('central_sealing_public_key'),
+      ...(s.get(CENTRAL_TLS_CA_SETTING) ? { centralTlsCa: s.get(CENTRAL_TLS_CA_SETTING) } : {}),
+    },
   };
+}
+
+/**
+ * Pins (or re-pins, when the centre's certificate is replaced at a visit by its operators) the certificate the
+ * centre's TLS must chain to. Only an operator with the database does this; nothing fetched over the network does.
+ */
+export async function pinCentralCertificate(db: Db<OfficeDb>['db'], pem: string): Promise<void> {
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new TypeError('the centre TLS pin must be a PEM certificate');
+  await db.insertInto('settings').values({ key: CENTRAL_TLS_CA_SETTING, value: pem }).onConflict((oc) => oc.column('key').doUpdateSet({ value: pem })).execute();
 }
 
 export async function addOfficeUser(db: Db<OfficeDb>['db'], user: { username: string; fullName: string; role: OfficeRole; siteId: string; password: string }): Promise<void> {

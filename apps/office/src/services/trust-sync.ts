@@ -5,6 +5,7 @@ import type { OfficeContext } from '../context.ts';
 import type { TrustListName } from '../db/migrations-suket.ts';
 import type { TteSigner } from './documents.ts';
 import { CentralUnavailable } from './central-client.ts';
+import { centralFetch, describeFetchFailure } from './central-tls.ts';
 import { markCertified, needsRotation, pendingKeys, promoteListedKeys, requestKeyRotation } from './document-keys.ts';
 import { cachedList, cachedTrustList, confirmListFresh, pinnedTrustRoot, storeSignedList } from './trust-store.ts';
 import { suketValidityMonths } from './suket-settings.ts';
@@ -14,16 +15,17 @@ export interface TrustSyncOptions {
   timeoutMs?: number;
   /** Least time between two list checks (each is a conditional GET, a 304 when nothing changed). */
   refreshEveryMs?: number;
+  /** The centre's TLS certificate (or CA) pinned at provisioning; required for an https centralUrl. */
+  centralTlsCa?: string;
 }
 
 const LISTS: Record<TrustListName, string> = { TRUST_LIST: '/trust/list', REVOCATION_LIST: '/trust/revocations' };
 
 async function request(options: TrustSyncOptions, path: string, init: RequestInit): Promise<Response> {
   try {
-    return await fetch(new URL(path, options.centralUrl), { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
+    return await centralFetch(options.centralUrl, options.centralTlsCa)(new URL(path, options.centralUrl), { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new CentralUnavailable(`pusat tidak terjangkau / centre unreachable (${cause})`);
+    throw new CentralUnavailable(describeFetchFailure(error));
   }
 }
 

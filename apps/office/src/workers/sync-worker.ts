@@ -25,9 +25,10 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
     officeId: ctx.office.id,
     signingPrivateKey: ctx.signingPrivateKey,
     timeoutMs: options.requestTimeoutMs,
+    centralTlsCa: ctx.centralTlsCa,
   });
   const batchSize = options.batchSize ?? 200;
-  const trust = trustSyncer(ctx, { centralUrl: options.centralUrl, timeoutMs: options.requestTimeoutMs });
+  const trust = trustSyncer(ctx, { centralUrl: options.centralUrl, timeoutMs: options.requestTimeoutMs, centralTlsCa: ctx.centralTlsCa });
   const idleMs = options.idleMs ?? 1000;
   const backoff = options.backoff ?? { baseMs: 500, capMs: 30_000 };
   let running = true;
