@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
 import { runVerifyCli } from './verify-cli.ts';
+import { runBackupCli } from './backup-cli.ts';
 
 const USAGE = `tangguh — perintah / commands:
   demo [--data DIR] [--fresh] [--residents N]   centre + Jember office + web UI with demo data
@@ -13,6 +14,8 @@ const USAGE = `tangguh — perintah / commands:
                                                 check a Suket or signed document (exit 0 only when ASLI)
   trust-fetch --out DIR [--from URL] [--root KEY]   save the root and signed lists for verify --lists DIR
   tte stop|start                                simulate an outage of the centre's e-signature (TTE) service
+  backup --out FILE [--db PATH]                 consistent copy of a running office (SQLite; PostgreSQL: pg_dump)
+  restore --from FILE [--db PATH] [--central URL]   office stopped: put a backup back; continues after the centre
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -23,6 +26,9 @@ async function main(): Promise<number> {
     case 'verify':
     case 'trust-fetch':
       return runVerifyCli(command, rest);
+    case 'backup':
+    case 'restore':
+      return runBackupCli(command, rest);
     case 'demo': {
       const { values } = parseArgs({
         args: rest,

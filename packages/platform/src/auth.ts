@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import { DomainError } from '@tangguh/domain';
 import { authRoutes, type SessionUserView } from '@tangguh/protocol';
 import { typed } from './contract.ts';
+import { markRoles } from './access.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 export interface SessionUser {
@@ -79,11 +80,12 @@ export async function installAuth<U extends SessionUser>(
 
 /** A preHandler that lets only logged-in users with one of the roles through (any role when none given). */
 export function requireRole(...roles: string[]): preHandlerAsyncHookHandler {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
+  // Marked with its roles so the route table can say who may call each route (see access.ts).
+  return markRoles(async (request: FastifyRequest, _reply: FastifyReply) => {
     const user = request.sessionUser;
     if (!user) throw notLoggedIn();
     if (roles.length > 0 && !roles.includes(user.role)) {
       throw new DomainError('FORBIDDEN', { id: 'Peran Anda tidak diizinkan melakukan ini.', en: 'Your role is not allowed to do this.' }, 'forbidden');
     }
-  };
+  }, roles);
 }

@@ -6,6 +6,7 @@ export * from './static.ts';
 export * from './verification.ts';
 export * from './shutdown.ts';
 export * from './contract.ts';
+export * from './access.ts';
 export * from './migrations.ts';
 export * from './process-health.ts';
 export * from './secrets.ts';

@@ -9,7 +9,7 @@ import { gallerySize } from '../repositories/gallery.ts';
 
 export async function adjudicationRoutes(scope: FastifyInstance, ctx: CentralContext): Promise<void> {
   const app = typed(scope);
-  const adjudicator = { preHandler: requireRole('adjudicator', 'admin') };
+  const adjudicator = { preValidation: requireRole('adjudicator', 'admin') };
 
   app.get('/api/adjudications', { ...adjudicator, schema: centralAdjudicationRoutes.list }, async () => ({ items: await listOpenCases(ctx) }));
 

@@ -36,7 +36,7 @@ export async function trustRoutes(scope: FastifyInstance, ctx: CentralContext): 
     return reply.status(201).send({ key });
   });
 
-  const admin = { preHandler: requireRole('admin') };
+  const admin = { preValidation: requireRole('admin') };
   app.get('/api/trust/keys', { ...admin, schema: centralTrustRoutes.keys }, async (request) => ({ items: await listDocumentKeys(ctx, request.query) }));
   app.post('/api/trust/keys/:kid/revoke', { ...admin, schema: centralTrustRoutes.revokeKey }, async (request) => {
     const { kid } = request.params;

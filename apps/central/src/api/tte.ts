@@ -16,7 +16,7 @@ export async function tteRoutes(scope: FastifyInstance, ctx: CentralContext): Pr
   app.post('/sync/tte/sign', { preValidation: signedByOffice(ctx), schema: centralSyncRoutes.tteSign }, async (request) => signDocuments(ctx, signerOf(request), request.body));
   app.get('/sync/tte/health', { schema: centralSyncRoutes.tteHealth }, async () => getTteAvailability(ctx));
 
-  const admin = { preHandler: requireRole('admin') };
+  const admin = { preValidation: requireRole('admin') };
   app.get('/api/admin/tte', { ...admin, schema: centralTteRoutes.availability }, async () => getTteAvailability(ctx));
   app.post('/api/admin/tte', { ...admin, schema: centralTteRoutes.setAvailability }, async (request) => {
     const { available } = request.body;

@@ -10,8 +10,8 @@ const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 /** The operator's supporting endpoints: link status, region lists, the capture device, sample data. */
 export async function supportRoutes(plain: FastifyInstance, ctx: OfficeContext): Promise<void> {
   const app = typed(plain);
-  const anyStaff = { preHandler: requireRole() };
-  const recorders = { preHandler: requireRole('operator', 'supervisor', 'admin') };
+  const anyStaff = { preValidation: requireRole() };
+  const recorders = { preValidation: requireRole('operator', 'supervisor', 'admin') };
 
   app.get('/api/sync/status', { ...anyStaff, schema: routes.syncStatus }, async () => syncStatus(ctx.db, ctx.now()));
 

@@ -1,0 +1,176 @@
+// Every route of both nodes × every role × no session, generated from the route table: the table below
+// is who may call what, written by hand from the routes' declared roles. A route added later fails this
+// test until someone decides who may call it and writes it here.
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, SYNC_HEADERS } from '@tangguh/protocol';
+import { ACCOUNTS, fillPath, openRouteNodes, routeName, sessionCookie, type NodeName, type RouteNodes } from './route-nodes.ts';
+import { setupOrFail } from './pg.ts';
+
+/**
+ * - 'public': anyone, no session needed;
+ * - 'staff': any logged-in user of the node;
+ * - a list: only these roles;
+ * - 'nobody': a session is needed, and then every role is refused (the access log is append-only);
+ * - 'office': an office's signed request; a session authorizes nothing there.
+ */
+type Expected = 'public' | 'staff' | 'nobody' | 'office' | readonly string[];
+
+const RECORDERS = ['operator', 'supervisor', 'admin'];
+const ADJUDICATORS = ['adjudicator', 'admin'];
+
+const EXPECTED: Record<NodeName, Record<string, Expected>> = {
+  office: {
+    'GET /api/docs': 'public',
+    'GET /api/docs/json': 'public',
+    'GET /api/docs/yaml': 'public',
+    'POST /api/auth/login': 'public',
+    'POST /api/auth/logout': 'public',
+    'GET /api/auth/me': 'staff',
+    'GET /health': 'public',
+    'POST /api/recordings': RECORDERS,
+    'GET /api/recordings': 'staff',
+    'GET /api/recordings/summary': 'staff',
+    'GET /api/recordings/:id': 'staff',
+    'GET /api/recordings/:id/photo': 'staff',
+    'GET /api/sync/status': 'staff',
+    'GET /api/regions/districts': 'staff',
+    'GET /api/regions/villages': 'staff',
+    'GET /api/sites': 'staff',
+    'POST /api/capture/synthetic': RECORDERS,
+    'GET /api/demo/sample-resident': RECORDERS,
+    'POST /api/recordings/:id/suket': RECORDERS,
+    'GET /api/recordings/:id/sukets': 'staff',
+    'GET /api/sukets/fields': 'staff',
+    'GET /api/sukets/:serial': 'staff',
+    'GET /api/sukets/:serial/pdf': 'staff',
+    'GET /api/sukets/:serial/qr.png': 'staff',
+    'POST /api/sukets/:serial/revoke': ['supervisor', 'admin'],
+    'GET /api/trust/root': 'public',
+    'GET /api/trust/list': 'public',
+    'GET /api/trust/revocations': 'public',
+    'GET /api/trust/office-revocations': 'public',
+    'GET /api/trust/document-keys': ['supervisor', 'admin'],
+    'POST /api/trust/document-keys/rotate': ['admin'],
+    'POST /api/verifikasi': 'public',
+    'POST /api/verifikasi/gambar': 'public',
+    'POST /api/api-keys': ['admin'],
+    'GET /api/api-keys': ['admin'],
+    'POST /api/api-keys/:id/revoke': ['admin'],
+    'GET /api/access-log': ['head', 'admin'],
+    'DELETE /api/access-log': 'nobody',
+    'GET /api/document-types': 'staff',
+    'POST /api/document-types': ['admin'],
+    'POST /api/documents': RECORDERS,
+    'GET /api/documents': 'staff',
+    'GET /api/tte/status': 'staff',
+    'GET /api/documents/:id': 'staff',
+    'GET /api/documents/:id/pdf': 'staff',
+    'POST /api/documents/sign-all': ['head'],
+    'POST /api/documents/:id/wet-sign': ['head'],
+    'GET /api/policies/wet-signature': 'staff',
+    'PUT /api/policies/wet-signature': ['head', 'admin'],
+  },
+  central: {
+    'GET /api/docs': 'public',
+    'GET /api/docs/json': 'public',
+    'GET /api/docs/yaml': 'public',
+    'POST /api/auth/login': 'public',
+    'POST /api/auth/logout': 'public',
+    'GET /api/auth/me': 'staff',
+    'GET /health': 'public',
+    'GET /sync/version': 'public',
+    'GET /sync/keys': 'public',
+    'POST /sync/push': 'office',
+    'GET /sync/state': 'office',
+    'GET /sync/changes': 'office',
+    'GET /api/adjudications': ADJUDICATORS,
+    'POST /api/adjudications/:caseId/decision': ADJUDICATORS,
+    'GET /api/enrollments/:recordId/photo': ADJUDICATORS,
+    'GET /api/pipeline/summary': ADJUDICATORS,
+    'GET /trust/root': 'public',
+    'GET /trust/list': 'public',
+    'GET /trust/revocations': 'public',
+    'POST /sync/document-keys': 'office',
+    'GET /api/trust/keys': ['admin'],
+    'POST /api/trust/keys/:kid/revoke': ['admin'],
+    'POST /api/verifikasi': 'public',
+    'POST /api/verifikasi/gambar': 'public',
+    'POST /sync/tte/sign': 'office',
+    'POST /sync/tte/enrolments': 'office',
+    'GET /sync/tte/enrolments': 'office',
+    'GET /sync/tte/health': 'public',
+    'GET /api/admin/tte': ['admin'],
+    'POST /api/admin/tte': ['admin'],
+    'GET /api/admin/tte/enrolments': ['admin'],
+    'POST /api/admin/tte/enrolments/:id/decision': ['admin'],
+    'PUT /api/admin/tte/heads/:officeId': ['admin'],
+  },
+};
+
+/** Path parameters that name nothing: the answer to an allowed caller is a 404 or 400, never a 401/403. */
+const PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', caseId: '00000000-0000-4000-8000-000000000000', recordId: '00000000-0000-4000-8000-000000000000', serial: 'SKT-3509-20260101-000001', kid: 'AAAAAAAAAAA', officeId: '9999' };
+
+let world: RouteNodes;
+const cookies: Record<NodeName, Record<string, string>> = { office: {}, central: {} };
+
+setupOrFail(async () => {
+  world = await openRouteNodes();
+  for (const node of ['office', 'central'] as const) {
+    for (const [role, account] of Object.entries(ACCOUNTS[node])) cookies[node][role] = await sessionCookie(world.nodes[node].app, account);
+  }
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe.each(['office', 'central'] as const)('who may call each route of the %s', (node) => {
+  it('has every route in the expected-access table, and nothing in the table that is not a route', () => {
+    const names = world.nodes[node].routes.map(routeName);
+    expect(names.filter((n) => !(n in EXPECTED[node])), 'routes with no decision on who may call them').toEqual([]);
+    expect(Object.keys(EXPECTED[node]).filter((n) => !names.includes(n)), 'table entries for routes that no longer exist').toEqual([]);
+  });
+
+  it('declares in each route’s hooks exactly the roles the table expects', () => {
+    const mismatched = world.nodes[node].routes
+      .map((route) => {
+        const expected = EXPECTED[node][routeName(route)];
+        const declared = route.access.kind === 'roles' ? [...route.access.roles].sort().join(',') : route.access.kind;
+        const wanted = Array.isArray(expected) ? [...expected].sort().join(',') : expected === 'nobody' ? 'staff' : expected === 'office' ? 'public' : expected;
+        return declared === wanted ? undefined : `${routeName(route)}: declares ${declared}, table says ${wanted}`;
+      })
+      .filter(Boolean);
+    expect(mismatched).toEqual([]);
+  });
+
+  it('answers 401 without a session, 403 to a role not allowed, and neither to an allowed role', async () => {
+    const { app, routes } = world.nodes[node];
+    const roles = Object.keys(ACCOUNTS[node]);
+    // Logging out ends the session it is sent with: last, so every other call still has its session.
+    const ordered = [...routes].sort((a, b) => Number(a.url === '/api/auth/logout') - Number(b.url === '/api/auth/logout'));
+    const wrong: string[] = [];
+    let calls = 0;
+    for (const route of ordered) {
+      const expected = EXPECTED[node][routeName(route)]!;
+      const url = fillPath(route.url, (name) => PARAMS[name] ?? 'index.html');
+      const payload = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method) ? {} : undefined;
+      for (const role of [undefined, ...roles]) {
+        // Office routes get the current protocol version, so what is judged is the caller, not the version.
+        const headers = { ...(role ? { cookie: cookies[node][role]! } : {}), ...(expected === 'office' ? { [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) } : {}) };
+        const response = await app.inject({ method: route.method as 'GET', url, headers, ...(payload ? { payload } : {}) });
+        calls += 1;
+        const status = response.statusCode;
+        const want =
+          expected === 'public' ? 'neither' : expected === 'office' ? 401 : role === undefined ? 401 : expected === 'nobody' ? 403 : expected === 'staff' || expected.includes(role) ? 'neither' : 403;
+        const ok = want === 'neither' ? status !== 401 && status !== 403 : status === want;
+        if (!ok) wrong.push(`${routeName(route)} as ${role ?? 'no session'}: ${status}, expected ${want === 'neither' ? 'neither 401 nor 403' : want} (${response.body.slice(0, 120)})`);
+        if (status === 401 || status === 403) {
+          const body = response.json() as { error?: { code?: string; messages?: { id?: string; en?: string } } };
+          if (!body.error?.code || !body.error.messages?.id || !body.error.messages.en) wrong.push(`${routeName(route)} as ${role ?? 'no session'}: ${status} without a code and id/en messages`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(calls).toBe(routes.length * (roles.length + 1));
+  });
+});
