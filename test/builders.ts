@@ -76,7 +76,8 @@ export function buildBatch(officeId: string, startSeq: number, packets: Recordin
 
 /**
  * Headers of a request signed as the office signs it, in the current protocol version: over the version,
- * office, method, path with query, timestamp and the exact body bytes.
+ * office, method, path with query, timestamp, request id (a fresh one unless given) and the body's hash.
+ * Each call is a new request: sending the same headers twice is a replay, refused with 409.
  */
 export function signedHeaders(
   signer: { officeId: string; privateKey: string },
@@ -84,6 +85,7 @@ export function signedHeaders(
   pathWithQuery: string,
   body: string,
   timestamp = new Date().toISOString(),
+  requestId?: string,
 ): Record<string, string> {
-  return officeRequestHeaders(signer, method, pathWithQuery, body, timestamp);
+  return officeRequestHeaders(signer, method, pathWithQuery, body, timestamp, requestId);
 }

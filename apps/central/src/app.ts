@@ -5,7 +5,7 @@ import { syncRoutes } from './api/sync.ts';
 import { adjudicationRoutes } from './api/adjudications.ts';
 import { trustRoutes } from './api/trust.ts';
 import { tteRoutes } from './api/tte.ts';
-import { installProtocolVersion } from './api/office-auth.ts';
+import { installOfficeAuth, installProtocolVersion } from './api/office-auth.ts';
 import { centralSessionStore } from './repositories/users.ts';
 
 export interface CentralAppOptions {
@@ -27,6 +27,7 @@ export async function buildCentralApp(ctx: CentralContext, options: CentralAppOp
   await installContract(app, { title: 'Tangguh — central node API', description: 'The national centre: office sync (signed), deduplication and adjudication, trust lists, e-signature (TTE).' });
   await installAuth(app, centralSessionStore(ctx.db), (user) => user);
   installProtocolVersion(app);
+  installOfficeAuth(app);
   app.get('/health', async () => ({ ok: true, node: 'central', time: new Date().toISOString() }));
   await app.register(async (scope) => syncRoutes(scope, ctx));
   await app.register(async (scope) => adjudicationRoutes(scope, ctx));

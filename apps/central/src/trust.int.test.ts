@@ -16,7 +16,7 @@ import {
 } from '@tangguh/credential';
 import { DomainError } from '@tangguh/domain';
 import type { Db, DialectName } from '@tangguh/platform';
-import type { OfficeEventEntryWire } from '@tangguh/protocol';
+import { PROTOCOL_VERSION, SYNC_HEADERS, type OfficeEventEntryWire } from '@tangguh/protocol';
 import { registerTestOffice, signedHeaders, type TestOffice } from '../../../test/builders.ts';
 import { freshPgDatabase, setupOrFail } from '../../../test/pg.ts';
 import { buildCentralApp } from './app.ts';
@@ -181,7 +181,7 @@ describe.each(['sqlite', 'postgres'] as const)('root of trust on %s', (dialect) 
     expect((await verify(suketText(serialOf(office.officeId)))).verdict).toBe('VALID');
 
     // Unsigned, or signed by a key the centre does not know: refused.
-    expectError(await app.inject({ method: 'POST', url: '/sync/document-keys', headers: { 'content-type': 'application/json' }, payload: body }), 401, 'SIGNATURE_MISSING');
+    expectError(await app.inject({ method: 'POST', url: '/sync/document-keys', headers: { 'content-type': 'application/json', [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) }, payload: body }), 401, 'SIGNATURE_MISSING');
     const forged = signedHeaders({ officeId: office.officeId, privateKey: other.keys.privateKey }, 'POST', '/sync/document-keys', body);
     expectError(await app.inject({ method: 'POST', url: '/sync/document-keys', headers: forged, payload: body }), 401, 'SIGNATURE_INVALID');
   });

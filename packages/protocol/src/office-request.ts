@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomUUID, sign, verify } from 'node:crypto';
 import { PROTOCOL_VERSION, SYNC_HEADERS } from './sync.ts';
 import { sha256Hex, signRequest, verifyRequest } from './crypto.ts';
 
@@ -10,6 +10,13 @@ export interface OfficeRequest {
   path: string;
   timestamp: string;
   body: Uint8Array | string;
+  /** Version 3: the request's own random id, which the centre remembers to refuse a replay. */
+  requestId?: string;
+  /**
+   * Version 3: the body's SHA-256 (hex) as the request's header claims it. The centre verifies the signature
+   * over this claim before it reads the body, then checks the body against it.
+   */
+  bodyHash?: string;
 }
 
 /**
@@ -21,34 +28,60 @@ export function signingInputV2(request: OfficeRequest, version: number): Buffer 
   return Buffer.from(`tangguh-sync/${version}\n${request.officeId}\n${request.method.toUpperCase()}\n${request.path}\n${request.timestamp}\n${sha256Hex(request.body)}`);
 }
 
+/**
+ * What a version-3 signature covers: all of version 2 and the request id. The body enters as the hash the
+ * request claims in its header, so the signature can be checked before the body is read.
+ */
+export function signingInputV3(request: OfficeRequest, version: number): Buffer {
+  const bodyHash = request.bodyHash ?? sha256Hex(request.body);
+  return Buffer.from(`tangguh-sync/${version}\n${request.officeId}\n${request.method.toUpperCase()}\n${request.path}\n${request.timestamp}\n${request.requestId ?? ''}\n${bodyHash}`);
+}
+
+const signingInputOf = (request: OfficeRequest, version: number) => (version >= 3 ? signingInputV3(request, version) : signingInputV2(request, version));
+
 /** Signs as the given protocol version does (version 1: `signRequest`, frozen as released). */
 export function signOfficeRequest(privateKeyPem: string, request: OfficeRequest, version = PROTOCOL_VERSION): string {
   if (version === 1) return signRequest(privateKeyPem, request.method, request.path, request.timestamp, request.body);
-  return sign(null, signingInputV2(request, version), createPrivateKey(privateKeyPem)).toString('base64');
+  return sign(null, signingInputOf(request, version), createPrivateKey(privateKeyPem)).toString('base64');
 }
 
 export function verifyOfficeRequest(publicKeyPem: string, request: OfficeRequest, signature: string, version: number): boolean {
   if (version === 1) return verifyRequest(publicKeyPem, request.method, request.path, request.timestamp, request.body, signature);
   try {
-    return verify(null, signingInputV2(request, version), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64'));
+    return verify(null, signingInputOf(request, version), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64'));
   } catch {
     return false;
   }
 }
 
-/** The headers of a signed request in the current protocol version (and content-type for a body). */
+/**
+ * What identifies a request that carries no id of its own (version 2): the hash of its signing input.
+ * Signatures are deterministic, so a replay has the same input, and any change to it breaks the signature.
+ */
+export function replayKeyV2(request: OfficeRequest, version: number): string {
+  return `v${version}:${sha256Hex(signingInputV2(request, version))}`;
+}
+
+/**
+ * The headers of a signed request in the current protocol version (and content-type for a body). Every
+ * call makes a new request id, so an office's retry is a new request, never a replay.
+ */
 export function officeRequestHeaders(
   signer: { officeId: string; privateKey: string },
   method: 'GET' | 'POST',
   path: string,
   body: string,
   timestamp = new Date().toISOString(),
+  requestId: string = randomUUID(),
 ): Record<string, string> {
-  const request: OfficeRequest = { officeId: signer.officeId, method, path, timestamp, body };
+  const bodyHash = sha256Hex(body);
+  const request: OfficeRequest = { officeId: signer.officeId, method, path, timestamp, body, requestId, bodyHash };
   return {
     [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION),
     [SYNC_HEADERS.office]: signer.officeId,
     [SYNC_HEADERS.timestamp]: timestamp,
+    [SYNC_HEADERS.requestId]: requestId,
+    [SYNC_HEADERS.contentHash]: bodyHash,
     [SYNC_HEADERS.signature]: signOfficeRequest(signer.privateKey, request),
     ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
   };

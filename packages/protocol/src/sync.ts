@@ -5,27 +5,40 @@ import { biodataSchema, biometricExceptionSchema, positionSchema } from './recor
 /**
  * Headers of an office's request to the centre: who signs, when, the signature, and the wire protocol
  * version the office speaks (absent on requests of offices from before versioning: those are version 1).
+ * From version 3 a request also names its own random id (so the centre can refuse a replay) and the
+ * SHA-256 of its body (so the centre checks the signature from the headers alone, before reading a body).
  */
 export const SYNC_HEADERS = {
   office: 'x-tangguh-office',
   timestamp: 'x-tangguh-timestamp',
   signature: 'x-tangguh-signature',
   protocol: 'x-tangguh-protocol',
+  requestId: 'x-tangguh-request-id',
+  contentHash: 'x-tangguh-content-sha256',
 } as const;
+
+/** A request id as version 3 carries it: 16–128 URL-safe characters (the office sends a random UUID). */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 /**
  * The office↔centre wire protocol this code speaks. The centre serves this version and the one before
  * (514 offices never upgrade on the same day); an office that is two releases behind is told so.
  *
  * v1: no version header; the signature covers method, path, timestamp and body; change notes are one
- *     "Indonesian / English" string.
+ *     "Indonesian / English" string. No longer served since v3.
  * v2: the signature also covers the office id and the version (stripping the header to downgrade breaks
  *     it); change notes arrive as `{ id, en }`, so the office can show each reader their own language.
+ * v3: the signature also covers a random request id and the body's hash, both sent as headers. The centre
+ *     verifies it before reading the body (an unsigned upload is refused after its headers) and refuses a
+ *     request id it has seen (409 REQUEST_REPLAYED). A v2 request, which has neither, is checked from its
+ *     headers (known office, fresh timestamp) before its body is read, verified after, and refused as a
+ *     replay when its signing input was seen before: Ed25519 signatures are deterministic, so a replay has
+ *     the same input, while an office's own retry is signed at a new timestamp.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const MIN_PROTOCOL_VERSION = PROTOCOL_VERSION - 1;
 
-/** How far an office clock may drift before its signed requests are refused (replay window). */
+/** How far an office clock may drift before its signed requests are refused; request ids are kept this long. */
 export const SIGNATURE_MAX_SKEW_MS = 10 * 60_000;
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');

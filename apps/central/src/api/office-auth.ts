@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { DomainError } from '@tangguh/domain';
-import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS } from '@tangguh/protocol';
-import { verifyOfficeRequest } from '@tangguh/protocol/node';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, REQUEST_ID_PATTERN, SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS } from '@tangguh/protocol';
+import { replayKeyV2, sha256Hex, verifyOfficeRequest } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
 import { findOffice } from '../repositories/offices.ts';
+import { forgetExpiredRequestIds, rememberRequestId } from '../repositories/request-ids.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,6 +14,8 @@ declare module 'fastify' {
     protocolVersion?: number;
     /** The office whose signature this request carries, once verified. */
     officeId?: string;
+    /** The office's claim, checked from the headers before the body was read (see `checkOfficeHeaders`). */
+    officeClaim?: OfficeClaim;
   }
 }
 
@@ -21,15 +24,19 @@ declare module 'fastify' {
  * new) for this centre is told so plainly instead of failing in some later, stranger way.
  */
 export function installProtocolVersion(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/sync/')) return;
+  app.addHook('onRequest', async (request, reply) => {
+    // /sync/version says which versions are served: it answers whatever version asks.
+    if (!request.url.startsWith('/sync/') || request.url.split('?')[0] === '/sync/version') return;
     const header = request.headers[SYNC_HEADERS.protocol];
     // Offices released before versioning send no header: they speak version 1.
     const version = header === undefined ? 1 : Number(header);
     if (!Number.isInteger(version) || version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+      const named = header === undefined ? '1' : String(header);
+      // Refused before its body is read: close rather than drain whatever upload follows.
+      reply.header('connection', 'close');
       throw new DomainError('PROTOCOL_VERSION_UNSUPPORTED', {
-        id: `Versi protokol ${String(header)} tidak didukung; pusat melayani versi ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}. Perbarui perangkat lunak kantor.`,
-        en: `Protocol version ${String(header)} is not supported; the centre serves versions ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}. Update the office software.`,
+        id: `Versi protokol ${named} tidak didukung; pusat melayani versi ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}. Perbarui perangkat lunak kantor.`,
+        en: `Protocol version ${named} is not supported; the centre serves versions ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}. Update the office software.`,
       });
     }
     request.protocolVersion = version;
@@ -49,34 +56,134 @@ export function keepRawJsonBody(app: FastifyInstance, bodyLimit: number): void {
 }
 
 const unauthenticated = (code: string, id: string, en: string) => new DomainError(code, { id, en }, 'unauthenticated');
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+};
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** Checks the office's signature (as its protocol version signs) and returns the office id. */
-export async function authenticateOffice(ctx: CentralContext, request: FastifyRequest): Promise<string> {
-  const officeId = request.headers[SYNC_HEADERS.office];
-  const timestamp = request.headers[SYNC_HEADERS.timestamp];
-  const signature = request.headers[SYNC_HEADERS.signature];
-  if (typeof officeId !== 'string' || typeof timestamp !== 'string' || typeof signature !== 'string') {
+/** What the headers of a signed request claim, once checked as far as they can be without the body. */
+interface OfficeClaim {
+  officeId: string;
+  publicKey: string;
+  version: number;
+  timestamp: string;
+  signature: string;
+  /** Version 3: the request id and body hash, both covered by the signature, which is already verified. */
+  requestId?: string;
+  bodyHash?: string;
+}
+
+/**
+ * Remembers a request id for the signature window, in the database so every API process sees it, and
+ * refuses one seen before. Expired ids are purged at most once a minute per process.
+ */
+const lastPurge = new WeakMap<object, number>();
+async function refuseReplay(ctx: CentralContext, claim: OfficeClaim, requestId: string): Promise<void> {
+  const expiresAt = new Date(Date.parse(claim.timestamp) + SIGNATURE_MAX_SKEW_MS).toISOString();
+  if (!(await rememberRequestId(ctx.db, claim.officeId, requestId, expiresAt))) {
+    throw new DomainError(
+      'REQUEST_REPLAYED',
+      { id: 'Permintaan ini sudah pernah diterima; kirim ulang sebagai permintaan baru.', en: 'This request was received before; send it again as a new request.' },
+      'conflict',
+    );
+  }
+  const now = Date.now();
+  if (now - (lastPurge.get(ctx.db) ?? 0) > 60_000) {
+    lastPurge.set(ctx.db, now);
+    await forgetExpiredRequestIds(ctx.db, new Date(now).toISOString());
+  }
+}
+
+/**
+ * Everything that needs no body: the signing headers are there, the timestamp is within the window, the
+ * office is registered, and — from version 3, whose signature covers the body's hash as a header — the
+ * signature itself and the request id. Runs before the body is read, so a stranger's upload costs the
+ * centre its headers only.
+ */
+export async function checkOfficeHeaders(ctx: CentralContext, request: FastifyRequest): Promise<OfficeClaim> {
+  const version = request.protocolVersion ?? 1;
+  const officeId = header(request, SYNC_HEADERS.office);
+  const timestamp = header(request, SYNC_HEADERS.timestamp);
+  const signature = header(request, SYNC_HEADERS.signature);
+  const requestId = header(request, SYNC_HEADERS.requestId);
+  const bodyHash = header(request, SYNC_HEADERS.contentHash);
+  if (!officeId || !timestamp || !signature || (version >= 3 && (!requestId || !bodyHash))) {
     throw unauthenticated('SIGNATURE_MISSING', 'Permintaan tidak ditandatangani kantor.', 'The request is not signed by an office.');
   }
   const skew = Math.abs(Date.now() - Date.parse(timestamp));
   if (!Number.isFinite(skew) || skew > SIGNATURE_MAX_SKEW_MS) {
     throw unauthenticated('SIGNATURE_EXPIRED', 'Waktu tanda tangan di luar batas; periksa jam kantor.', 'Signature timestamp out of range; check the office clock.');
   }
-  const office = await findOffice(ctx.db, officeId);
-  const signed = { officeId, method: request.method, path: request.url, timestamp, body: request.rawBody ?? Buffer.alloc(0) };
-  if (!office || !verifyOfficeRequest(office.public_key, signed, signature, request.protocolVersion ?? 1)) {
-    throw unauthenticated('SIGNATURE_INVALID', 'Tanda tangan kantor tidak sah.', 'The office signature is not valid.');
+  if (version >= 3 && (!REQUEST_ID_PATTERN.test(requestId ?? '') || !SHA256_HEX.test(bodyHash ?? ''))) {
+    throw unauthenticated('REQUEST_ID_INVALID', 'Nomor permintaan atau sidik isi tidak sah.', 'The request id or body hash is malformed.');
   }
-  return officeId;
+  const office = await findOffice(ctx.db, officeId);
+  const invalid = () => unauthenticated('SIGNATURE_INVALID', 'Tanda tangan kantor tidak sah.', 'The office signature is not valid.');
+  if (!office) throw invalid();
+  const claim: OfficeClaim = { officeId, publicKey: office.public_key, version, timestamp, signature, requestId, bodyHash };
+  if (version >= 3) {
+    const signed = { officeId, method: request.method, path: request.url, timestamp, body: '', requestId, bodyHash };
+    if (!verifyOfficeRequest(office.public_key, signed, signature, version)) throw invalid();
+    await refuseReplay(ctx, claim, requestId!);
+  }
+  return claim;
 }
 
+/** Finishes what the headers could not: the body against the signed hash (v3), or the whole signature (v2). */
+export async function authenticateOffice(ctx: CentralContext, request: FastifyRequest): Promise<string> {
+  const claim = request.officeClaim ?? (await checkOfficeHeaders(ctx, request));
+  const body = request.rawBody ?? Buffer.alloc(0);
+  if (claim.version >= 3) {
+    if (sha256Hex(body) !== claim.bodyHash) throw unauthenticated('SIGNATURE_INVALID', 'Isi permintaan tidak sesuai tanda tangan kantor.', 'The request body does not match the office signature.');
+    return claim.officeId;
+  }
+  const signed = { officeId: claim.officeId, method: request.method, path: request.url, timestamp: claim.timestamp, body };
+  if (!verifyOfficeRequest(claim.publicKey, signed, claim.signature, claim.version)) {
+    throw unauthenticated('SIGNATURE_INVALID', 'Tanda tangan kantor tidak sah.', 'The office signature is not valid.');
+  }
+  // A v2 request names no id: its signing input identifies it (see PROTOCOL_VERSION in @tangguh/protocol).
+  await refuseReplay(ctx, claim, replayKeyV2(signed, claim.version));
+  return claim.officeId;
+}
+
+const SIGNED_BY_OFFICE = Symbol('signedByOffice');
+type SignedHook = ((request: FastifyRequest) => Promise<void>) & { [SIGNED_BY_OFFICE]?: CentralContext };
+
 /**
- * A preValidation hook: the signature is checked over the raw bytes after they are read and before the
- * body is validated against its schema, so an unsigned request is refused as unsigned, not as malformed.
+ * A preValidation hook: the signature is complete once the raw bytes are read and before the body is
+ * validated against its schema, so an unsigned request is refused as unsigned, not as malformed. A route
+ * that uses it also gets `checkOfficeHeaders` as an onRequest hook (see `installOfficeAuth`).
  */
-export const signedByOffice = (ctx: CentralContext) => async (request: FastifyRequest) => {
-  request.officeId = await authenticateOffice(ctx, request);
-};
+export const signedByOffice = (ctx: CentralContext): SignedHook =>
+  Object.assign(
+    async (request: FastifyRequest) => {
+      request.officeId = await authenticateOffice(ctx, request);
+    },
+    { [SIGNED_BY_OFFICE]: ctx },
+  );
+
+/**
+ * Gives every route whose preValidation is `signedByOffice` an onRequest check of its headers, so no signed
+ * route can forget to authenticate before reading its body. A refusal there also closes the connection:
+ * the client's unread upload is dropped with the socket instead of drained.
+ */
+export function installOfficeAuth(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const hooks = [route.preValidation ?? []].flat() as SignedHook[];
+    const ctx = hooks.find((hook) => hook[SIGNED_BY_OFFICE])?.[SIGNED_BY_OFFICE];
+    if (!ctx) return;
+    const checkHeaders: onRequestHookHandler = async (request, reply) => {
+      try {
+        request.officeClaim = await checkOfficeHeaders(ctx, request);
+      } catch (error) {
+        reply.header('connection', 'close');
+        throw error;
+      }
+    };
+    route.onRequest = [...[route.onRequest ?? []].flat(), checkHeaders];
+  });
+}
 
 /** The verified signer of a request behind `signedByOffice`. */
 export function signerOf(request: FastifyRequest): string {

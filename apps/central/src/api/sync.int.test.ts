@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, changesResponseSchema, changesResponseV1Schema, pushResultSchema, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
-import { signRequest } from '@tangguh/protocol/node';
+import { PROTOCOL_VERSION, SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, changesResponseSchema, pushResultSchema, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
+import { signOfficeRequest, signRequest } from '@tangguh/protocol/node';
 import type { Db } from '@tangguh/platform';
 import { buildBatch, buildPacket, registerTestOffice, signedHeaders, testResidents, type TestOffice } from '../../../../test/builders.ts';
 import type { CentralContext } from '../context.ts';
@@ -70,18 +70,20 @@ describe('HTTP sync protocol', () => {
   describe('refuses', () => {
     it('an unsigned push with 401 SIGNATURE_MISSING', async () => {
       const body = JSON.stringify(buildBatch(office.officeId, 1, packets.slice(0, 1)));
-      expectError(await push(body, { 'content-type': 'application/json' }), 401, 'SIGNATURE_MISSING');
-      // Any one of the three signing headers missing is the same.
-      const full = signedHeaders(signer(office), 'POST', '/sync/push', body);
-      for (const name of [SYNC_HEADERS.office, SYNC_HEADERS.timestamp, SYNC_HEADERS.signature]) {
-        const headers = { ...full };
+      expectError(await push(body, { 'content-type': 'application/json', [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) }), 401, 'SIGNATURE_MISSING');
+      // Any one of the signing headers missing is the same.
+      for (const name of [SYNC_HEADERS.office, SYNC_HEADERS.timestamp, SYNC_HEADERS.signature, SYNC_HEADERS.requestId, SYNC_HEADERS.contentHash]) {
+        const headers = signedHeaders(signer(office), 'POST', '/sync/push', body);
         delete headers[name];
         expectError(await push(body, headers), 401, 'SIGNATURE_MISSING');
       }
-      // Without its version header a v2 request reads as v1, whose signature input differs: no downgrade.
-      const downgraded: Record<string, string> = { ...full };
-      delete downgraded[SYNC_HEADERS.protocol];
+      // Posing as the version before, whose signature input differs, breaks the signature: no downgrade.
+      const downgraded = { ...signedHeaders(signer(office), 'POST', '/sync/push', body), [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION - 1) };
       expectError(await push(body, downgraded), 401, 'SIGNATURE_INVALID');
+      // Without a version header it is a v1 request, which this centre no longer serves.
+      const unversioned = signedHeaders(signer(office), 'POST', '/sync/push', body);
+      delete unversioned[SYNC_HEADERS.protocol];
+      expectError(await push(body, unversioned), 400, 'PROTOCOL_VERSION_UNSUPPORTED');
       expect(await appliedSeq(office)).toBe(0);
     });
 
@@ -95,11 +97,11 @@ describe('HTTP sync protocol', () => {
     it('a body altered after signing with 401 SIGNATURE_INVALID', async () => {
       const batch = buildBatch(office.officeId, 1, packets.slice(0, 1));
       const body = JSON.stringify(batch);
-      const headers = signedHeaders(signer(office), 'POST', '/sync/push', body);
+      const headers = () => signedHeaders(signer(office), 'POST', '/sync/push', body);
       const altered = JSON.stringify({ ...batch, entries: [{ ...batch.entries[0]!, packet: { ...batch.entries[0]!.packet, biodata: { ...batch.entries[0]!.packet.biodata, fullName: 'ORANG LAIN' } } }] });
-      expectError(await push(altered, headers), 401, 'SIGNATURE_INVALID');
+      expectError(await push(altered, headers()), 401, 'SIGNATURE_INVALID');
       // The same JSON with one more space is other bytes, and so not what was signed either.
-      expectError(await push(`${body} `, headers), 401, 'SIGNATURE_INVALID');
+      expectError(await push(`${body} `, headers()), 401, 'SIGNATURE_INVALID');
       expect(await appliedSeq(office)).toBe(0);
     });
 
@@ -147,7 +149,7 @@ describe('HTTP sync protocol', () => {
 
     it('answers in English when the client prefers it', async () => {
       const body = JSON.stringify(buildBatch(office.officeId, 1, packets.slice(0, 1)));
-      const response = await app.inject({ method: 'POST', url: '/sync/push', headers: { 'content-type': 'application/json', 'accept-language': 'en-GB,en;q=0.9' }, payload: body });
+      const response = await app.inject({ method: 'POST', url: '/sync/push', headers: { 'content-type': 'application/json', 'accept-language': 'en-GB,en;q=0.9', [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) }, payload: body });
       expect(response.statusCode).toBe(401);
       const { error } = response.json<ErrorBody>();
       expect(error.message).toBe(error.messages.en);
@@ -186,7 +188,7 @@ describe('HTTP sync protocol', () => {
       const response = await signedGet(office, '/sync/state');
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ appliedSeq: 5, changeSeq: 5 });
-      expectError(await app.inject({ method: 'GET', url: '/sync/state' }), 401, 'SIGNATURE_MISSING');
+      expectError(await app.inject({ method: 'GET', url: '/sync/state', headers: { [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) } }), 401, 'SIGNATURE_MISSING');
     });
   });
 
@@ -232,7 +234,7 @@ describe('HTTP sync protocol', () => {
     it('refuses a query altered after signing, and a bad cursor', async () => {
       const headers = signedHeaders(signer(office), 'GET', '/sync/changes?after=0&limit=2', '');
       expectError(await app.inject({ method: 'GET', url: '/sync/changes?after=3&limit=2', headers }), 401, 'SIGNATURE_INVALID');
-      expectError(await app.inject({ method: 'GET', url: '/sync/changes?after=0&limit=2' }), 401, 'SIGNATURE_MISSING');
+      expectError(await app.inject({ method: 'GET', url: '/sync/changes?after=0&limit=2', headers: { [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) } }), 401, 'SIGNATURE_MISSING');
       expectError(await signedGet(office, '/sync/changes?after=-1'), 400, 'INVALID_INPUT');
       expectError(await signedGet(office, '/sync/changes?after=0&limit=5000'), 400, 'INVALID_INPUT');
     });
@@ -258,25 +260,27 @@ describe('HTTP sync protocol', () => {
       expect(await appliedSeq(office)).toBe(5);
     });
 
-    it('sends a v2 office each note in both languages apart, and a v1 office the same note as one string', async () => {
+    it('serves a v2 office (signed as v2 signs, with no request id) the same page as a current office, and refuses a v1 office', async () => {
       const third = await registerTestOffice(ctx);
       expect((await signedPush(third, buildBatch(third.officeId, 1, packets.slice(6, 7)))).statusCode).toBe(200);
       const note = 'Templat biometrik tidak dapat dibuka / biometric templates could not be opened';
       await ctx.db.transaction().execute((trx) =>
         recordStatusChanges(trx, [{ officeId: third.officeId, recordId: packets[6]!.recordId, status: 'ENROLL_FAILURE_AT_CENTRAL', at: new Date().toISOString(), note }]),
       );
-      const v2 = changesResponseSchema.parse((await signedGet(third, '/sync/changes?after=0')).json());
-      expect(v2.changes.map((c) => c.note)).toEqual([null, { id: 'Templat biometrik tidak dapat dibuka', en: 'biometric templates could not be opened' }]);
+      const current = changesResponseSchema.parse((await signedGet(third, '/sync/changes?after=0')).json());
+      expect(current.changes.map((c) => c.note)).toEqual([null, { id: 'Templat biometrik tidak dapat dibuka', en: 'biometric templates could not be opened' }]);
 
-      // A v1 office signs as v1 did (no version header) and reads notes as strings.
       const url = '/sync/changes?after=0';
       const timestamp = new Date().toISOString();
+      const request = { officeId: third.officeId, method: 'GET', path: url, timestamp, body: '' };
+      const v2Headers = { [SYNC_HEADERS.protocol]: '2', [SYNC_HEADERS.office]: third.officeId, [SYNC_HEADERS.timestamp]: timestamp, [SYNC_HEADERS.signature]: signOfficeRequest(third.keys.privateKey, request, 2) };
+      const v2 = await app.inject({ method: 'GET', url, headers: v2Headers });
+      expect(v2.statusCode, v2.body).toBe(200);
+      expect(changesResponseSchema.parse(v2.json())).toEqual(current);
+
+      // A v1 office (no version header, as released before versioning) is told to update, whatever it signs.
       const v1Headers = { [SYNC_HEADERS.office]: third.officeId, [SYNC_HEADERS.timestamp]: timestamp, [SYNC_HEADERS.signature]: signRequest(third.keys.privateKey, 'GET', url, timestamp, '') };
-      const v1 = changesResponseV1Schema.parse((await app.inject({ method: 'GET', url, headers: v1Headers })).json());
-      expect(v1.changes.map((c) => c.note)).toEqual([null, note]);
-      expect(v1.changes.map((c) => [c.cursor, c.status])).toEqual(v2.changes.map((c) => [c.cursor, c.status]));
-      // What v1 would have made of a v2 page: a note that is not a string, so the whole page refused.
-      expect(changesResponseV1Schema.safeParse(v2).success).toBe(false);
+      expectError(await app.inject({ method: 'GET', url, headers: v1Headers }), 400, 'PROTOCOL_VERSION_UNSUPPORTED');
     });
   });
 });

@@ -16,6 +16,8 @@ export const signedRequestHeadersSchema = z.looseObject({
   [SYNC_HEADERS.timestamp]: z.string().meta({ description: 'ISO time of signing; at most 10 minutes from the centre clock.' }),
   [SYNC_HEADERS.signature]: z.string().meta({ description: 'Ed25519 signature, base64, over the signing input of the protocol version.' }),
   [SYNC_HEADERS.protocol]: z.string().optional().meta({ description: `Wire protocol version; absent means 1. The centre serves ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}.` }),
+  [SYNC_HEADERS.requestId]: z.string().optional().meta({ description: 'Version 3 and later: a random id of this request (16–128 URL-safe characters), signed; a second use is 409 REQUEST_REPLAYED.' }),
+  [SYNC_HEADERS.contentHash]: z.string().optional().meta({ description: 'Version 3 and later: SHA-256 (hex) of the body, signed, so the signature is checked before the body is read.' }),
 });
 
 /** GET /sync/version: which wire protocol versions this centre serves. */
@@ -34,8 +36,8 @@ export const changesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
-/** A refused signature (401), an unsupported protocol version or a bad body (400). */
-const signedErrors = errors(400, 401);
+/** A refused signature (401), an unsupported protocol version or a bad body (400), a replayed request (409). */
+const signedErrors = errors(400, 401, 409);
 
 export const centralSyncRoutes = {
   version: {
