@@ -35,14 +35,14 @@ export class SplitStack {
 
   /** The centre: its API process first (it answers the offices), then its dedup worker. */
   async startCentral(): Promise<void> {
-    this.running.set('centralApi', await startCentralService('api', this.paths.centralDb, this.ports.centralApi, [], { quiet: true }));
-    this.running.set('centralWorker', await startCentralService('worker', this.paths.centralDb, this.ports.centralWorker, [], { quiet: true }));
+    this.running.set('centralApi', await startCentralService('api', this.paths.centralDb, this.ports.centralApi, [], { quiet: !process.env.VERBOSE_NODES }));
+    this.running.set('centralWorker', await startCentralService('worker', this.paths.centralDb, this.ports.centralWorker, [], { quiet: !process.env.VERBOSE_NODES }));
   }
 
   async startOffice(): Promise<void> {
     const central = this.url('centralApi');
-    this.running.set('officeApi', await startOfficeService('api', this.paths.officeDb, this.ports.officeApi, central, [], { quiet: true }));
-    this.running.set('officeWorker', await startOfficeService('worker', this.paths.officeDb, this.ports.officeWorker, central, this.officeWorkerArgs, { quiet: true }));
+    this.running.set('officeApi', await startOfficeService('api', this.paths.officeDb, this.ports.officeApi, central, [], { quiet: !process.env.VERBOSE_NODES }));
+    this.running.set('officeWorker', await startOfficeService('worker', this.paths.officeDb, this.ports.officeWorker, central, this.officeWorkerArgs, { quiet: !process.env.VERBOSE_NODES }));
   }
 
   async stop(role: Role, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
