@@ -11,6 +11,7 @@ import DocumentsPage from './routes/petugas/Documents.tsx';
 import HeadLayout from './routes/pimpinan/Layout.tsx';
 import HeadLogin from './routes/pimpinan/Login.tsx';
 import SigningPage from './routes/pimpinan/Signing.tsx';
+import AccessLogPage from './routes/pimpinan/AccessLog.tsx';
 import Adjudications from './routes/pusat/Adjudications.tsx';
 import CentreLayout from './routes/pusat/Layout.tsx';
 import CentreLogin from './routes/pusat/Login.tsx';
@@ -32,6 +33,7 @@ export function AppRoutes() {
       <Route path="/pimpinan/masuk" element={<HeadLogin />} />
       <Route path="/pimpinan" element={<HeadLayout />}>
         <Route index element={<SigningPage />} />
+        <Route path="akses" element={<AccessLogPage />} />
       </Route>
       <Route path="/pusat/masuk" element={<CentreLogin />} />
       <Route path="/pusat" element={<CentreLayout />}>

@@ -39,13 +39,16 @@ function bilingual(key: 'error.network' | 'error.badResponse', status = 0): Bili
   };
 }
 
+/** The page a call is made from: the office writes it in its access log (who read whose data, from which screen). */
+const SCREEN_HEADER = 'x-tangguh-screen';
+
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), [SCREEN_HEADER]: location.pathname },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });

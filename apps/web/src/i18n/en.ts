@@ -1,6 +1,7 @@
 import type { Dictionary } from './id.ts';
 import { verifierEn } from '../verifier/messages.ts';
 import { documentsEn } from '../documents/messages.ts';
+import { accessLogEn } from '../routes/pimpinan/access-log-messages.ts';
 
 /** English: the second language. The type forces exactly the same keys as the Indonesian dictionary. */
 export const en: Dictionary = {
@@ -251,4 +252,5 @@ export const en: Dictionary = {
 
   ...verifierEn,
   ...documentsEn,
+  ...accessLogEn,
 };

@@ -1,5 +1,6 @@
 import { verifierId } from '../verifier/messages.ts';
 import { documentsId } from '../documents/messages.ts';
+import { accessLogId } from '../routes/pimpinan/access-log-messages.ts';
 
 /** Bahasa Indonesia: the default language and the source of the message keys. */
 export const id = {
@@ -250,6 +251,7 @@ export const id = {
 
   ...verifierId,
   ...documentsId,
+  ...accessLogId,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof id;

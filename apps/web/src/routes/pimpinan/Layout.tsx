@@ -16,6 +16,7 @@ function HeadFrame() {
           <NavLink to="/pimpinan" end>
             {t('nav.signing')}
           </NavLink>
+          <NavLink to="/pimpinan/akses">{t('nav.accessLog')}</NavLink>
           <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
           <NavLink to="/petugas" end>
             {t('nav.toOffice')}
