@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { regionListSchema, syncStatusSchema } from '@tangguh/protocol';
 import { ApiError, contractApi } from './api.ts';
 
@@ -8,6 +8,11 @@ const answering = (body: unknown) => `data:application/json,${encodeURIComponent
 const ZOD_TEXT = /Invalid input|expected|received|Too small|Too big|Invalid string/i;
 
 describe('the web parses every answer with the contract', () => {
+  // The page a call is made from goes with it (x-tangguh-screen); here, as in the browser, from `location`.
+  beforeAll(() => {
+    vi.stubGlobal('location', new URL('http://127.0.0.1:7200/petugas/rekam'));
+  });
+
   it('returns the parsed answer, without fields the contract does not know', async () => {
     const answer = await contractApi.get(regionListSchema, answering({ items: [{ code: '35.09.01', name: 'Jombang', extra: 1 }] }));
     expect(answer).toEqual({ items: [{ code: '35.09.01', name: 'Jombang' }] });
