@@ -63,6 +63,10 @@ const FIELD_LABELS: Record<string, Bilingual> = {
   institution: { id: 'Nama lembaga', en: 'Institution' },
   perMinute: { id: 'Kuota per menit', en: 'Quota per minute' },
   perDay: { id: 'Kuota per hari', en: 'Quota per day' },
+  documentIds: { id: 'Daftar dokumen', en: 'Document list' },
+  nonce: { id: 'Kode sekali pakai', en: 'One-time code' },
+  issuedAt: { id: 'Waktu dibuat', en: 'Time issued' },
+  publicKey: { id: 'Kunci publik', en: 'Public key' },
   day: { id: 'Tanggal', en: 'Day' },
 };
 
