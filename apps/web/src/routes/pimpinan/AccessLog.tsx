@@ -46,7 +46,7 @@ export default function AccessLogPage() {
         <h1>{t('access.title')}</h1>
       </div>
       <p className="muted">{t('access.intro')}</p>
-      <section className="card" aria-labelledby="access-list-title">
+      <section className="card">
         <form className="filters" role="search" onSubmit={apply}>
           {field('nik', 'access.nik', 'search', { inputMode: 'numeric', maxLength: 16 })}
           {field('username', 'access.username', 'search', { maxLength: 64 })}
@@ -65,9 +65,6 @@ export default function AccessLogPage() {
             {t('access.clear')}
           </button>
         </form>
-        <h2 id="access-list-title" className="visually-hidden">
-          {t('access.title')}
-        </h2>
         {log.error && <ErrorNotice error={log.error} onRetry={log.reload} />}
         {!log.data && !log.error && <p className="muted">{t('app.loading')}</p>}
         {log.data && log.data.items.length === 0 && <p className="empty">{t('access.empty')}</p>}
