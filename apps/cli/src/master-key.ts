@@ -23,6 +23,7 @@ export function useDemoMasterKey(dataDir: string, keyFile?: string): string | un
     }
     process.env[MASTER_KEY_FILE_ENV] = file;
   }
-  configureMasterKey({ dataLocation: resolve(dataDir, 'office', 'office.db') });
+  // A file named in the data folder itself: the key must lie outside all of it, not just outside a node's folder.
+  configureMasterKey({ dataLocation: resolve(dataDir, 'office.db') });
   return process.env[MASTER_KEY_FILE_ENV];
 }

@@ -4,7 +4,7 @@ import { SyntheticCaptureDevice } from '@tangguh/capture';
 import type { OfficeDb } from './db/schema.ts';
 import { migrateOffice } from './db/migrate.ts';
 import { loadOfficeIdentity } from './services/provision.ts';
-import { sealOfficeSecrets } from './services/secrets-at-rest.ts';
+import { refuseWrongMasterKey, sealOfficeSecrets } from './services/secrets-at-rest.ts';
 import type { OfficeContext } from './context.ts';
 
 /**
@@ -14,6 +14,7 @@ import type { OfficeContext } from './context.ts';
 export async function openOffice(location: string): Promise<{ ctx: OfficeContext; handle: Db<OfficeDb> }> {
   const handle = openDatabase<OfficeDb>(location);
   try {
+    await refuseWrongMasterKey(handle.db);
     await migrateOffice(handle);
     await sealOfficeSecrets(handle.db);
   } catch (error) {

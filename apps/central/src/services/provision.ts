@@ -8,7 +8,7 @@ import { upsertOffice } from '../repositories/offices.ts';
 import { upsertCentralUser, type CentralUser } from '../repositories/users.ts';
 import { wireOfficeEventHandlers } from './event-wiring.ts';
 import { setUpTrust } from './trust-setup.ts';
-import { sealCentralSecrets } from './secrets-at-rest.ts';
+import { refuseWrongMasterKey, sealCentralSecrets } from './secrets-at-rest.ts';
 
 async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | undefined> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -20,6 +20,7 @@ export async function openCentral(location: string): Promise<{ handle: Db<Centra
   const handle = openDatabase<CentralDb>(location);
   let galleryKey: DataKey;
   try {
+    await refuseWrongMasterKey(handle.db);
     await migrateCentral(handle);
     // Before anything reads or makes a key: a wrong master key is refused with nothing written.
     galleryKey = await sealCentralSecrets(handle.db);

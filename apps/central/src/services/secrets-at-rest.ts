@@ -1,9 +1,24 @@
-import { DataKey, isSealedSecret, masterKeyCheck, sealSecret } from '@tangguh/platform';
+import { DataKey, isSealedSecret, masterKey, masterKeyCheck, sealSecret } from '@tangguh/platform';
 import type { Kysely } from 'kysely';
 import type { CentralDb } from '../db/schema.ts';
 import { tteDb } from '../db/migrations-tte.ts';
 
 export const MASTER_KEY_CHECK_SETTING = 'master_key_check';
+
+/**
+ * Run before the migrations: a missing or wrong master key is refused before anything in the database changes,
+ * not even its schema. A new database has no settings table yet, and nothing to refuse.
+ */
+export async function refuseWrongMasterKey(db: Kysely<CentralDb>): Promise<void> {
+  masterKey();
+  let stored: string | undefined;
+  try {
+    stored = (await db.selectFrom('settings').select('value').where('key', '=', MASTER_KEY_CHECK_SETTING).executeTakeFirst())?.value;
+  } catch {
+    return;
+  }
+  if (stored !== undefined) masterKeyCheck(stored);
+}
 const GALLERY_KEY_SETTING = 'gallery_data_key';
 /** Set once every gallery row is sealed, so a start does not scan a million rows to find none plain. */
 const GALLERY_SEALED_SETTING = 'gallery_sealed';

@@ -3,6 +3,7 @@ import { supportRoutes as routes } from '@tangguh/protocol';
 import { SyntheticCaptureDevice, syntheticResidents } from '@tangguh/capture';
 import { requireRole, typed } from '@tangguh/platform';
 import type { OfficeContext } from '../context.ts';
+import { listSites } from '../repositories/sites.ts';
 import { syncStatus } from '../services/sync-monitor.ts';
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -22,7 +23,7 @@ export async function supportRoutes(plain: FastifyInstance, ctx: OfficeContext):
     return { items: ctx.regions.villagesOf(district) };
   });
 
-  app.get('/api/sites', { ...anyStaff, schema: routes.sites }, async () => ({ items: await ctx.db.selectFrom('sites').select(['id', 'name', 'kind']).orderBy('id').execute() }));
+  app.get('/api/sites', { ...anyStaff, schema: routes.sites }, async () => ({ items: await listSites(ctx.db) }));
 
   // The capture device sits beside the operator's workstation; this endpoint is where its SDK would be
   // reached. The synthetic device gives repeatable templates for the demo and the tests.

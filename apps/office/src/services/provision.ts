@@ -5,7 +5,7 @@ import type { OfficeDb } from '../db/schema.ts';
 import { migrateOffice } from '../db/migrate.ts';
 import type { OfficeIdentity } from '../context.ts';
 import type { OfficeRole } from '../repositories/users.ts';
-import { sealOfficeSecrets } from './secrets-at-rest.ts';
+import { refuseWrongMasterKey, sealOfficeSecrets } from './secrets-at-rest.ts';
 
 export interface OfficeSetup extends Omit<OfficeIdentity, 'timeZone'> {
   centralSealingPublicKey: string;
@@ -47,6 +47,7 @@ async function readSettings(db: Db<OfficeDb>['db']): Promise<Map<string, string>
 export async function provisionOffice(location: string, setup: OfficeSetup, regions: RegionDirectory): Promise<{ publicKey: string }> {
   const handle = openDatabase<OfficeDb>(location);
   try {
+    await refuseWrongMasterKey(handle.db);
     await migrateOffice(handle);
     await sealOfficeSecrets(handle.db);
     const settings = await readSettings(handle.db);

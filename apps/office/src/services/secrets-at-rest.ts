@@ -1,9 +1,24 @@
-import { isSealedSecret, masterKeyCheck, sealSecret } from '@tangguh/platform';
+import { isSealedSecret, masterKey, masterKeyCheck, sealSecret } from '@tangguh/platform';
 import type { Kysely } from 'kysely';
 import type { OfficeDb } from '../db/schema.ts';
 import { withSuketTables as keys } from '../db/migrations-suket.ts';
 
 export const MASTER_KEY_CHECK_SETTING = 'master_key_check';
+
+/**
+ * Run before the migrations: a missing or wrong master key is refused before anything in the database changes,
+ * not even its schema. A new database has no settings table yet, and nothing to refuse.
+ */
+export async function refuseWrongMasterKey(db: Kysely<OfficeDb>): Promise<void> {
+  masterKey();
+  let stored: string | undefined;
+  try {
+    stored = (await db.selectFrom('settings').select('value').where('key', '=', MASTER_KEY_CHECK_SETTING).executeTakeFirst())?.value;
+  } catch {
+    return;
+  }
+  if (stored !== undefined) masterKeyCheck(stored);
+}
 const PRIVATE_SETTINGS = ['signing_private_key'];
 
 /**
