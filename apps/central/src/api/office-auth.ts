@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { DomainError } from '@tangguh/domain';
 import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, REQUEST_ID_PATTERN, SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS } from '@tangguh/protocol';
 import { replayKeyV2, sha256Hex, verifyOfficeRequest } from '@tangguh/protocol/node';
@@ -19,6 +19,25 @@ declare module 'fastify' {
   }
 }
 
+/** How long a refused upload is still read (and dropped) after the answer, before the connection is closed. */
+const LINGER_MS = 500;
+
+/**
+ * For a request refused before its body is read: the connection closes after the answer, so a stranger's
+ * upload is not read to its end. Node closes such a socket as soon as the answer is flushed, and with upload
+ * bytes still arriving that close is a reset, which can reach the client before it has read the answer (an
+ * office with a wrong clock would see "connection reset", not "check the office clock"). So: half-close, drop
+ * what still comes for a moment — a lingering close — then close.
+ */
+function closeAfterAnswer(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('connection', 'close');
+  const socket = request.raw.socket;
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+}
+
 /**
  * Reads the office's protocol version before anything else, so a request from an office too old (or too
  * new) for this centre is told so plainly instead of failing in some later, stranger way.
@@ -32,8 +51,7 @@ export function installProtocolVersion(app: FastifyInstance): void {
     const version = header === undefined ? 1 : Number(header);
     if (!Number.isInteger(version) || version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
       const named = header === undefined ? '1' : String(header);
-      // Refused before its body is read: close rather than drain whatever upload follows.
-      reply.header('connection', 'close');
+      closeAfterAnswer(request, reply);
       throw new DomainError('PROTOCOL_VERSION_UNSUPPORTED', {
         id: `Versi protokol ${named} tidak didukung; pusat melayani versi ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}. Perbarui perangkat lunak kantor.`,
         en: `Protocol version ${named} is not supported; the centre serves versions ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}. Update the office software.`,
@@ -165,8 +183,8 @@ export const signedByOffice = (ctx: CentralContext): SignedHook =>
 
 /**
  * Gives every route whose preValidation is `signedByOffice` an onRequest check of its headers, so no signed
- * route can forget to authenticate before reading its body. A refusal there also closes the connection:
- * the client's unread upload is dropped with the socket instead of drained.
+ * route can forget to authenticate before reading its body. A refusal there also closes the connection
+ * (see `closeAfterAnswer`): the client's unread upload is dropped with the socket, not read to its end.
  */
 export function installOfficeAuth(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
@@ -177,7 +195,7 @@ export function installOfficeAuth(app: FastifyInstance): void {
       try {
         request.officeClaim = await checkOfficeHeaders(ctx, request);
       } catch (error) {
-        reply.header('connection', 'close');
+        closeAfterAnswer(request, reply);
         throw error;
       }
     };
