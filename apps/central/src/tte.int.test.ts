@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { decodeCredential, fromBase64Url, verifyCredential } from '@tangguh/credential';
 import type { DialectName } from '@tangguh/platform';
-import type { TteClaims, TteSignResponse } from '@tangguh/protocol';
+import { PROTOCOL_VERSION, SYNC_HEADERS, type TteClaims, type TteSignResponse } from '@tangguh/protocol';
 import { registerTestOffice, signedHeaders, type TestOffice } from '../../../test/builders.ts';
 import { freshPgDatabase, setupOrFail } from '../../../test/pg.ts';
 import { buildCentralApp } from './app.ts';
@@ -15,6 +15,8 @@ import { tteDb } from './db/migrations-tte.ts';
 import { addCentralUser, openCentral } from './services/provision.ts';
 import { applyPushBatch } from './services/inbox.ts';
 import { currentRevocationList, currentTrustList, revokeDocumentKey } from './services/trust.ts';
+import { decideEnrolment, enrolHeadKey, setOfficeHead } from './services/tte-heads.ts';
+import { makeHeadKey, proofFor, type HeadKey } from '../../../test/tte-head.ts';
 
 interface Store {
   location: string;
@@ -82,12 +84,35 @@ describe.each(['sqlite', 'postgres'] as const)('the TTE service on %s', (dialect
   }
 
   async function health(): Promise<{ available: boolean; since: string | null }> {
-    return (await app.inject({ method: 'GET', url: '/sync/tte/health' })).json();
+    return (await app.inject({ method: 'GET', url: '/sync/tte/health', headers: { [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) } })).json();
   }
 
-  /** POST /sync/tte/sign signed with the office's key, as an office sends it. */
+  /** Makes `signer` the office's head at the centre, with an approved personal key (made once per person). */
+  const headKeys = new Map<string, Promise<HeadKey>>();
+  async function asHead(from: TestOffice, signer: typeof HEAD_A): Promise<HeadKey> {
+    const person = `${from.officeId}/${signer.username}`;
+    // Requests sent together for one new head share one enrolment.
+    if (!headKeys.has(person)) {
+      headKeys.set(
+        person,
+        (async () => {
+          const key = makeHeadKey();
+          await setOfficeHead(ctx, { officeId: from.officeId, ...signer, by: 'test' });
+          const enrolment = await enrolHeadKey(ctx, from.officeId, { ...signer, publicKey: key.publicKey });
+          await decideEnrolment(ctx, { id: enrolment.id, approve: true, by: 'admin' });
+          return key;
+        })(),
+      );
+    }
+    const key = await headKeys.get(person)!;
+    await setOfficeHead(ctx, { officeId: from.officeId, ...signer, by: 'test' });
+    return key;
+  }
+
+  /** POST /sync/tte/sign signed with the office's key, as an office sends it, with the head's proof over the batch. */
   async function sign<T = TteSignResponse>(from: TestOffice, documents: { documentId: string; claims: TteClaims }[], signer = HEAD_A): Promise<Reply<T>> {
-    const body = JSON.stringify({ documents, signer });
+    const proof = proofFor(await asHead(from, signer), from.officeId, signer.username, documents);
+    const body = JSON.stringify({ documents, signer, proof });
     const response = await app.inject({ method: 'POST', url: '/sync/tte/sign', payload: body, headers: signedHeaders({ officeId: from.officeId, privateKey: from.keys.privateKey }, 'POST', '/sync/tte/sign', body) });
     return { status: response.statusCode, body: response.json() };
   }
@@ -172,7 +197,7 @@ describe.each(['sqlite', 'postgres'] as const)('the TTE service on %s', (dialect
   });
 
   it('refuses unsigned requests, another office’s documents and Suket claims', async () => {
-    const unsigned = await app.inject({ method: 'POST', url: '/sync/tte/sign', payload: { documents: [documentFor(office)], signer: HEAD_A } });
+    const unsigned = await app.inject({ method: 'POST', url: '/sync/tte/sign', payload: { documents: [documentFor(office)], signer: HEAD_A }, headers: { [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) } });
     expect(unsigned.statusCode).toBe(401);
     const foreign = await sign<ErrorReply>(office, [documentFor(other)]);
     expect(foreign.status).toBe(403);

@@ -98,6 +98,8 @@ Simulasi gangguan pusat / simulate a central outage:
   npm run tangguh -- pusat start     (antrean terkirim otomatis / the backlog drains by itself)
   npm run tangguh -- tte stop|start  (layanan TTE pusat / the centre's e-signature service)
 Kepala dinas / head of office: ${office.url}/pimpinan
+  Pertama kali: "Daftarkan kunci TTE" di /pimpinan, lalu admin pusat menyetujuinya di ${centralUrl}/pusat/tte (admin / admin-pusat).
+  First time: "Register TTE key" at /pimpinan, then the centre's admin approves it at ${centralUrl}/pusat/tte (admin / admin-pusat).
 Ctrl+C untuk berhenti / to stop.`);
 
   const shutdown = async () => {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRegionDirectory } from '@tangguh/regions';
 import { addCentralUser, openCentral, registerOffice } from '@tangguh/central/provision';
+import { setOfficeHead } from '@tangguh/central/services/tte-heads';
 import { addOfficeUser, provisionOffice } from '@tangguh/office/provision';
 import { openDatabase, restrictFolder } from '@tangguh/platform';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -59,6 +60,9 @@ export async function provisionStack(
     await provisionOfficeTrust(central.ctx, paths.officeDb, JEMBER.id);
     if (options.users ?? true) {
       for (const user of DEMO_CENTRAL_USERS) await addCentralUser(central.ctx, { ...user });
+      // The centre, not the office, says who heads the office: only that person's enrolled key gets documents signed.
+      const head = DEMO_OFFICE_USERS.find((u) => u.role === 'head')!;
+      await setOfficeHead(central.ctx, { officeId: JEMBER.id, username: head.username, fullName: head.fullName, by: 'provisioning' });
       const office = openDatabase<OfficeDb>(paths.officeDb);
       try {
         for (const user of DEMO_OFFICE_USERS) await addOfficeUser(office.db, { ...user });

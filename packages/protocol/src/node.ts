@@ -4,3 +4,4 @@
  */
 export * from './crypto.ts';
 export * from './office-request.ts';
+export * from './tte-proof.ts';

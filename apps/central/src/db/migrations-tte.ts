@@ -28,6 +28,24 @@ export type TteTables = {
     qr_text: string;
     signed_at: string;
   };
+  /** Who the head of each office is, as the centre holds it (migrations/0004_tte_heads.ts). */
+  tte_heads: { office_id: string; username: string; full_name: string; set_at: string; set_by: string };
+  /** Personal keys heads enrolled from their browsers; only an APPROVED one proves a batch. */
+  tte_head_keys: {
+    id: string;
+    office_id: string;
+    username: string;
+    full_name: string;
+    /** Raw Ed25519, base64url. */
+    public_key: string;
+    fingerprint: string;
+    status: 'PENDING' | 'APPROVED' | 'REPLACED' | 'REJECTED';
+    requested_at: string;
+    decided_at: string | null;
+    decided_by: string | null;
+  };
+  /** Nonces of the heads' proofs already used, kept while the proof could still be accepted. */
+  tte_proof_nonces: { office_id: string; nonce: string; expires_at: string };
 };
 
 export type TteDb = CentralDb & TteTables;

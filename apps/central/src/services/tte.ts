@@ -6,6 +6,7 @@ import { openSecretText, sealSecret } from '@tangguh/platform';
 import { tteDb } from '../db/migrations-tte.ts';
 import { findDocumentKey } from '../repositories/trust.ts';
 import { certifyDocumentKey } from './trust.ts';
+import { authoriseSigner } from './tte-heads.ts';
 
 export type TteAvailability = TteHealth;
 
@@ -107,8 +108,9 @@ function encodeOrRefuse(documentId: string, claims: CredentialClaims, key: Signi
 }
 
 /**
- * Signs a batch of an office's documents with its head's TTE key. A document signed before (a retry
- * after a lost answer) gets its first signature back, so the office never holds two QR texts for one.
+ * Signs a batch of an office's documents with its head's TTE key, only on the head's own proof over this
+ * batch (services/tte-heads.ts), never on the office's word. A document signed before (a retry after a
+ * lost answer) gets its first signature back, so the office never holds two QR texts for one.
  */
 export async function signDocuments(ctx: CentralContext, officeId: string, request: TteSignRequest): Promise<TteSignResponse> {
   const availability = await getTteAvailability(ctx);
@@ -126,23 +128,25 @@ export async function signDocuments(ctx: CentralContext, officeId: string, reque
     throw new DomainError('DOCUMENT_REPEATED', { id: 'Satu dokumen dikirim dua kali dalam satu permintaan.', en: 'A document appears twice in one request.' });
   }
 
+  // The name on the documents is the one the centre holds for the head, whatever the office sent.
+  const head = await authoriseSigner(ctx, officeId, request);
   const db = tteDb(ctx.db);
   const done = new Set((await db.selectFrom('tte_signatures').select('document_id').where('office_id', '=', officeId).where('document_id', 'in', ids).execute()).map((r) => r.document_id));
   const fresh = request.documents.filter((d) => !done.has(d.documentId));
   if (fresh.length > 0) {
-    const key = await signerKey(ctx, officeId, request.signer);
+    const key = await signerKey(ctx, officeId, head);
     const signedAt = ctx.now();
     const iat = Math.floor(signedAt.getTime() / 1000);
     const rows = [];
     for (const document of fresh) {
-      const claims: CredentialClaims = { ...document.claims, iss: officeId, iat, sub: { ...document.claims.sub, ttd: request.signer.fullName } };
+      const claims: CredentialClaims = { ...document.claims, iss: officeId, iat, sub: { ...document.claims.sub, ttd: head.fullName } };
       rows.push({
         office_id: officeId,
         document_id: document.documentId,
         serial: document.claims.ser,
         typ: document.claims.typ,
         kid: key.kid,
-        signer_username: request.signer.username,
+        signer_username: head.username,
         qr_text: encodeOrRefuse(document.documentId, claims, key),
         signed_at: signedAt.toISOString(),
       });

@@ -6,7 +6,8 @@ import type { OfficeUser } from '../repositories/users.ts';
 import { countDocumentsByStatus, findDocument, listDocuments, listDocumentTypes } from '../repositories/documents.ts';
 import { visibilityOf } from '../repositories/visibility.ts';
 import { logRead } from './access-log.ts';
-import { addDocumentType, createDocument, documentNotFound, presentDocument, signWaitingDocuments, viewOf, type TteSigner } from '../services/documents.ts';
+import { addDocumentType, createDocument, documentNotFound, presentDocument, viewOf, type TteSigner } from '../services/documents.ts';
+import { enrolHeadKey, headEnrolmentStatus, prepareSignBatch, signPreparedBatch } from '../services/document-signing.ts';
 import { renderDocumentPdf } from '../services/document-pdf.ts';
 import { refusingWhenFull } from '../services/storage-errors.ts';
 import { currentTteState } from '../services/tte-status.ts';
@@ -75,10 +76,12 @@ export async function documentRoutes(plain: FastifyInstance, ctx: OfficeContext,
     return reply.type('application/pdf').header('content-disposition', `inline; filename="${pdf.filename}"`).header('cache-control', 'private, no-store').send(Buffer.from(pdf.bytes));
   });
 
-  app.post('/api/documents/sign-all', { ...head, schema: routes.signAll }, async (request) => {
-    const { ids } = request.body;
-    return signWaitingDocuments(ctx, options.signer, user(request), ids);
-  });
+  // Signing takes two steps: the office prepares a batch, the head's browser signs its challenge with the
+  // head's own key, and only that signature gets the batch signed at the centre (services/document-signing.ts).
+  app.post('/api/documents/sign-all/challenge', { ...head, schema: routes.signChallenge }, async (request) => prepareSignBatch(ctx, user(request), request.body.ids));
+  app.post('/api/documents/sign-all', { ...head, schema: routes.signAll }, async (request) => signPreparedBatch(ctx, options.signer, user(request), request.body));
+  app.get('/api/tte/enrolment', { ...head, schema: routes.enrolment }, async (request) => headEnrolmentStatus(options.signer, user(request)));
+  app.post('/api/tte/enrolment', { ...head, schema: routes.enrol }, async (request) => ({ enrolment: await enrolHeadKey(options.signer, user(request), request.body.publicKey) }));
 
   app.post('/api/documents/:id/wet-sign', { ...head, schema: routes.wetSign }, async (request) => {
     const { id } = request.params;

@@ -24,6 +24,32 @@ export interface CentralClientOptions {
   centralTlsCa?: string;
 }
 
+const TRUNCATED = 'jawaban pusat terpotong / truncated response from the centre';
+
+/**
+ * Reads an answer's body as JSON. The body arrives after the headers, so a link that breaks mid-answer fails
+ * here, not in fetch: undici then throws its bare "terminated", which must reach the operator as what it is.
+ */
+export async function readCentralJson(response: Response): Promise<unknown> {
+  const text = await readCentralText(response);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CentralUnavailable(TRUNCATED);
+  }
+}
+
+/** The body as text; a body cut off (or timed out) on the way is a CentralUnavailable, never undici's own error. */
+export async function readCentralText(response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    // The timeout covers the body as well: a centre that stops sending is unreachable, not truncated.
+    if ((error as Error).name === 'TimeoutError') throw new CentralUnavailable('pusat tidak terjangkau / centre unreachable (TimeoutError)');
+    throw new CentralUnavailable(TRUNCATED);
+  }
+}
+
 /** Signed HTTP calls from this office to the centre. */
 export class CentralClient {
   private readonly fetch: CentralFetch;
@@ -68,7 +94,7 @@ export class CentralClient {
     } catch (error) {
       throw new CentralUnavailable(describeFetchFailure(error));
     }
-    const text = await response.text();
+    const text = await readCentralText(response);
     if (!response.ok) {
       let code: string | undefined;
       let message = text.slice(0, 200);
@@ -84,7 +110,7 @@ export class CentralClient {
     try {
       return JSON.parse(text);
     } catch {
-      throw new CentralUnavailable('jawaban pusat terpotong / truncated response from the centre');
+      throw new CentralUnavailable(TRUNCATED);
     }
   }
 }

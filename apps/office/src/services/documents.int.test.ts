@@ -21,6 +21,8 @@ import { CentralClient } from './central-client.ts';
 import { pushOnce } from './sync.ts';
 import { probeTte } from './tte-status.ts';
 import type { DocumentView } from './documents.ts';
+import { PROTOCOL_VERSION, SYNC_HEADERS } from '@tangguh/protocol';
+import { enrolHead, signAllAsHead, type HeadKey } from '../../../../test/tte-head.ts';
 
 describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
   // A real centre and a real office (both HTTP APIs on loopback, their own SQLite files); the worker's
@@ -38,6 +40,7 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
   let centreAdmin: HttpClient;
   let officeUrl: string;
   let pdfCookie: string;
+  let headKey: HeadKey;
 
   type Created = { document: DocumentView };
 
@@ -67,6 +70,8 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
     head = await login(officeUrl, 'kepala', 'kepala-jember');
     officeAdmin = await login(officeUrl, 'admin', 'admin-jember');
     centreAdmin = await login(centralUrl, 'admin', 'admin-pusat');
+    // The head's personal key, enrolled through the office and approved at the centre, as at /pimpinan and /pusat/tte.
+    headKey = await enrolHead(head, centreAdmin);
     closeAll = async () => {
       await officeApp.close();
       await centralApp.close();
@@ -134,7 +139,7 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
     it('TTE down: documents wait as AWAITING_SIGNATURE with an honest estimate, and signing changes nothing', async () => {
       const outage = await setTte(false);
       expect(outage.available).toBe(false);
-      const health = (await (await fetch(`${centralUrl}/sync/tte/health`)).json()) as { available: boolean; since: string };
+      const health = (await (await fetch(`${centralUrl}/sync/tte/health`, { headers: { [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) } })).json()) as { available: boolean; since: string };
       expect(health).toEqual({ available: false, since: outage.since });
 
       waiting = [
@@ -157,7 +162,7 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
 
       const before = await documentRows();
       const outboxBefore = await outboxKinds();
-      const refused = await head.post<ErrorBodyShape>('/api/documents/sign-all', {});
+      const refused = await signAllAsHead<ErrorBodyShape>(head, headKey);
       expect(refused.status).toBe(503);
       expect(refused.body.error.code).toBe('TTE_UNAVAILABLE');
       expect(refused.body.error.messages.id).toContain('tidak ada yang berubah');
@@ -173,6 +178,8 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
       expect((await operator.post<ErrorBodyShape>('/api/documents/sign-all', {})).body.error.code).toBe('FORBIDDEN');
       expect((await operator.post('/api/documents/sign-all', {})).status).toBe(403);
       expect((await officeAdmin.post('/api/documents/sign-all', {})).status).toBe(403);
+      expect((await operator.post('/api/documents/sign-all/challenge', {})).status).toBe(403);
+      expect((await operator.post('/api/tte/enrolment', { publicKey: headKey.publicKey })).status).toBe(403);
       expect((await operator.post('/api/documents/' + waiting[0]!.id + '/wet-sign', { reason: 'TTE pusat mati' })).status).toBe(403);
       expect((await operator.request('PUT', '/api/policies/wet-signature', { enabled: true, reason: 'ingin coba' })).status).toBe(403);
       expect((await head.post('/api/documents', { type: 'KK', nik: NIKS[0], name: 'X', nomor: '1', fields: {} })).status).toBe(403);
@@ -195,7 +202,7 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
       expect(estimate.kind).toBe('AFTER_SIGNATURE');
       expect(estimate.messages.id).toMatch(/^Perkiraan: (hari ini|hari kerja berikutnya), setelah ditandatangani kepala dinas/);
 
-      const result = await head.post<{ signed: number; remaining: number; error: null }>('/api/documents/sign-all', {});
+      const result = await signAllAsHead(head, headKey);
       expect(result.status).toBe(200);
       expect(result.body).toEqual({ signed: 3, remaining: 0, error: null });
 
@@ -227,7 +234,7 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
 
       const signedEvents = (await outboxKinds()).filter((e) => e.kind === 'document.signed');
       expect(signedEvents.map((e) => (JSON.parse(e.payload!) as { ser: string }).ser).sort()).toEqual(waiting.map((d) => d.serial).sort());
-      expect((await head.post<{ signed: number }>('/api/documents/sign-all', {})).body.signed).toBe(0);
+      expect((await signAllAsHead(head, headKey)).body.signed).toBe(0);
       await pushAll();
       const logged = await central.db.selectFrom('office_events').select('subject_id').where('kind', '=', 'document.signed').execute();
       expect(logged.map((r) => r.subject_id).sort()).toEqual(waiting.map((d) => d.serial).sort());
@@ -241,7 +248,7 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
       expect((await getDocument(draft.id)).status).toBe('SUPERSEDED');
       expect((await getDocument(old.id)).status).toBe('SIGNED');
 
-      expect((await head.post<{ signed: number }>('/api/documents/sign-all', {})).body.signed).toBe(1);
+      expect((await signAllAsHead(head, headKey)).body.signed).toBe(1);
       const replaced = await getDocument(old.id);
       expect(replaced).toMatchObject({ status: 'SUPERSEDED', supersededBy: correction.serial });
       expect(replaced.pickup.kind).toBe('SUPERSEDED');
@@ -318,7 +325,7 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
       expect(document.pickup.kind).toBe('AFTER_TTE_RECOVERY');
       expect(document.pickup.tte.reason).toBe('CENTRE_UNREACHABLE');
       expect(document.pickup.messages.id).toContain('tidak dapat menghubungi pusat');
-      const refused = await head.post<ErrorBodyShape>('/api/documents/sign-all', {});
+      const refused = await signAllAsHead<ErrorBodyShape>(head, headKey);
       expect(refused.status).toBe(503);
       expect(refused.body.error.code).toBe('TTE_UNAVAILABLE');
       expect(refused.body.error.messages.id).toContain('Pusat tidak dapat dihubungi');

@@ -4,7 +4,7 @@ import { decodeCredential, type TrustedKey } from '@tangguh/credential';
 import type { OfficeContext } from '../context.ts';
 import type { TrustListName } from '../db/migrations-suket.ts';
 import type { TteSigner } from './documents.ts';
-import { CentralUnavailable } from './central-client.ts';
+import { CentralUnavailable, readCentralJson } from './central-client.ts';
 import { centralFetch, describeFetchFailure } from './central-tls.ts';
 import { markCertified, needsRotation, pendingKeys, promoteListedKeys, requestKeyRotation } from './document-keys.ts';
 import { cachedList, cachedTrustList, confirmListFresh, pinnedTrustRoot, storeSignedList } from './trust-store.ts';
@@ -56,13 +56,7 @@ export async function refreshList(ctx: Pick<OfficeContext, 'db' | 'now'>, option
     return false;
   }
   if (!response.ok) throw await failure(response);
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    throw new CentralUnavailable('jawaban pusat terpotong / truncated response from the centre');
-  }
-  const { signed } = signedListResponseSchema.parse(body);
+  const { signed } = signedListResponseSchema.parse(await readCentralJson(response));
   return (await storeSignedList(ctx.db, name, signed, fetchedAt)).changed;
 }
 
@@ -76,7 +70,7 @@ export async function requestCertificate(ctx: Pick<OfficeContext, 'office' | 'si
     body: text,
   });
   if (!response.ok) throw await failure(response);
-  return documentKeyResponseSchema.parse(await response.json()).key;
+  return documentKeyResponseSchema.parse(await readCentralJson(response)).key;
 }
 
 /**

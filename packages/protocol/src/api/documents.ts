@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { binary, bilingualSchema, errors, isoTimestamp, sessionErrors, uuidParamsSchema } from './common.ts';
+import { TTE_BATCH_MAX, tteEnrolmentStatusSchema, tteEnrolmentSchema, tteHeadPublicKeySchema, tteProofSchema } from '../tte.ts';
 
 /** Documents signed electronically by the head of office (KK, akta, surat pindah) and the wet-signature policy. */
 export const DOCUMENT_STATUSES = ['AWAITING_SIGNATURE', 'SIGNED', 'WET_SIGNED', 'SUPERSEDED'] as const;
@@ -28,7 +29,23 @@ export const documentListQuerySchema = z.object({
   status: z.enum(DOCUMENT_STATUSES).optional().or(z.literal('').transform(() => undefined)),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-export const signRequestSchema = z.object({ ids: z.array(z.uuid()).min(1).max(1000).optional() }).default({});
+/** Which waiting documents to prepare for the head's signature: all (oldest first) or those named. */
+export const signChallengeRequestSchema = z.object({ ids: z.array(z.uuid()).min(1).max(1000).optional() }).default({});
+/** One batch for the head's key to sign: `challenge` is the text signed, the rest comes back with the signature. */
+export const signChallengeSchema = z.object({
+  documentIds: z.array(z.string()).max(TTE_BATCH_MAX),
+  nonce: z.string(),
+  issuedAt: z.string(),
+  challenge: z.string(),
+  /** Waiting among those asked for, this batch included (more than one batch when above TTE_BATCH_MAX). */
+  waiting: z.number(),
+});
+export type SignChallenge = z.infer<typeof signChallengeSchema>;
+/** The batch as prepared, with the head's signature over its challenge. */
+export const signRequestSchema = tteProofSchema.extend({ documentIds: z.array(z.uuid()).min(1).max(TTE_BATCH_MAX) });
+export type SignRequest = z.infer<typeof signRequestSchema>;
+export const headEnrolRequestSchema = z.object({ publicKey: tteHeadPublicKeySchema });
+export const headEnrolmentResponseSchema = z.object({ enrolment: tteEnrolmentSchema });
 const reasonText = z.string().trim().min(5).max(500);
 export const wetSignRequestSchema = z.object({ reason: reasonText });
 export const policyRequestSchema = z.object({ enabled: z.boolean(), reason: reasonText });
@@ -117,7 +134,10 @@ export const documentRoutes = {
   tteStatus: { tags, summary: 'The centre’s TTE service as last seen, and how many documents wait', response: { 200: tteStatusResponseSchema, ...sessionErrors } },
   detail: { tags, summary: 'One document with its honest pickup estimate', params: uuidParamsSchema, response: { 200: documentResponseSchema, ...sessionErrors, ...notFound } },
   pdf: { tags, summary: 'The document as PDF', params: uuidParamsSchema, response: { 200: binary(['application/pdf'], 'The document with its QR'), ...sessionErrors, ...notFound } },
-  signAll: { tags, summary: 'Sign the waiting documents (or those named) through the centre’s TTE (head)', body: signRequestSchema, response: { 200: signResultSchema, ...sessionErrors, ...errors(503) } },
+  signChallenge: { tags, summary: 'Prepare the next batch of waiting documents for the head’s key to sign (head)', body: signChallengeRequestSchema, response: { 200: signChallengeSchema, ...sessionErrors } },
+  signAll: { tags, summary: 'Sign one prepared batch through the centre’s TTE, with the head’s signature over it (head)', body: signRequestSchema, response: { 200: signResultSchema, ...sessionErrors, ...errors(409, 503) } },
+  enrolment: { tags, summary: 'Whether the centre holds this head’s personal TTE key, and its state (head)', response: { 200: tteEnrolmentStatusSchema, ...sessionErrors, ...errors(503) } },
+  enrol: { tags, summary: 'Send the key made in the head’s browser to the centre for approval (head)', body: headEnrolRequestSchema, response: { 200: headEnrolmentResponseSchema, ...sessionErrors, ...errors(503) } },
   wetSign: { tags, summary: 'Sign one document by hand, when the audited fallback policy is on (head)', params: uuidParamsSchema, body: wetSignRequestSchema, response: { 200: documentResponseSchema, ...sessionErrors, ...notFound, ...errors(409) } },
   policy: { tags, summary: 'The wet-signature fallback policy and its audit trail', response: { 200: policyResponseSchema, ...sessionErrors } },
   setPolicy: { tags, summary: 'Switch the wet-signature fallback on or off, with a reason (head, admin)', body: policyRequestSchema, response: { 200: policyResponseSchema, ...sessionErrors } },

@@ -2,6 +2,7 @@ import type { NodeMigration } from '@tangguh/platform';
 import * as m0001 from './0001_baseline.ts';
 import * as m0002 from './0002_gallery_cursor.ts';
 import * as m0003 from './0003_office_request_ids.ts';
+import * as m0004 from './0004_tte_heads.ts';
 
 /**
  * Every migration of the centre, applied in name order by Kysely's Migrator (db/migrate.ts).
@@ -15,4 +16,5 @@ export const CENTRAL_MIGRATIONS: Record<string, NodeMigration> = {
   '0001_baseline': m0001,
   '0002_gallery_cursor': m0002,
   '0003_office_request_ids': m0003,
+  '0004_tte_heads': m0004,
 };
