@@ -13,12 +13,14 @@ import { buildOfficeApp } from '../apps/office/src/app.ts';
 import { openOffice } from '../apps/office/src/runtime.ts';
 import { freePort, provisionStack } from '../apps/cli/src/stack.ts';
 import { login, type HttpClient } from './helpers.ts';
+import { enrolHead, signAllAsHead, type HeadKey } from './tte-head.ts';
 import { setupOrFail } from './pg.ts';
 
 let dir: string;
 let officeUrl: string;
 let operator: HttpClient;
 let head: HttpClient;
+let headKey: HeadKey;
 let closeAll: () => Promise<void> = async () => {};
 
 setupOrFail(async () => {
@@ -35,6 +37,7 @@ setupOrFail(async () => {
   officeUrl = `http://127.0.0.1:${officePort}`;
   operator = await login(officeUrl, 'operator', 'operator-jember');
   head = await login(officeUrl, 'kepala', 'kepala-jember');
+  headKey = await enrolHead(head, await login(`http://127.0.0.1:${centralPort}`, 'admin', 'admin-pusat'));
   closeAll = async () => {
     await officeApp.close();
     await centralApp.close();
@@ -55,7 +58,7 @@ it('a document signed with a brand-new TTE key verifies ASLI at the office, and 
 
   const created = await operator.post<{ document: { id: string } }>('/api/documents', { type: 'KK', nik: '3509124507900003', name: 'Siti Rahayu', nomor: '3509120101230001', fields: { kepala_keluarga: 'Siti Rahayu', alamat: 'Jl. Kenanga 5' } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const signed = await head.post<{ signed: number }>('/api/documents/sign-all', {});
+  const signed = await signAllAsHead(head, headKey);
   expect(signed.status, JSON.stringify(signed.body)).toBe(200);
   expect(signed.body.signed).toBe(1);
   const { document } = (await operator.get<{ document: { qrText: string } }>(`/api/documents/${created.body.document.id}`)).body;
