@@ -18,6 +18,8 @@ export interface FaultRunOptions {
   concurrency?: number;
   /** Shortest and longest spell of one network condition. */
   spellMs?: [number, number];
+  /** Keep the faults coming after the operators are done until this many spells ran (default: one of each). */
+  minSpells?: number;
   onLog?: (line: string) => void;
 }
 
@@ -57,14 +59,15 @@ export interface FaultRunResult {
 }
 
 /** The conditions a spell can have; 'clean' is a good link. Partitions stay short of the client's 30 s timeout. */
-const CONDITIONS: { kind: string; weight: number; settings: (r: ReturnType<typeof seededRandom>) => FaultSettings }[] = [
+const CONDITIONS: { kind: string; weight: number; minMs?: number; settings: (r: ReturnType<typeof seededRandom>) => FaultSettings }[] = [
   { kind: 'clean', weight: 3, settings: () => ({}) },
   { kind: 'latency', weight: 2, settings: (r) => ({ latencyMs: r.int(20, 250), jitterMs: r.int(0, 150) }) },
   { kind: 'resets', weight: 2, settings: (r) => ({ resetRate: r.int(20, 80) / 100 }) },
   { kind: 'truncated', weight: 2, settings: (r) => ({ truncateRate: r.int(20, 80) / 100 }) },
   { kind: 'mixed', weight: 2, settings: (r) => ({ latencyMs: r.int(10, 200), jitterMs: r.int(0, 100), resetRate: 0.25, truncateRate: 0.25 }) },
-  { kind: 'refuse', weight: 1, settings: () => ({ partition: 'refuse' }) },
-  { kind: 'blackhole', weight: 1, settings: () => ({ partition: 'blackhole' }) },
+  // Partitions last longer than the worker's longest backoff (1 s here), so the worker meets each one.
+  { kind: 'refuse', weight: 1, minMs: 1500, settings: () => ({ partition: 'refuse' }) },
+  { kind: 'blackhole', weight: 1, minMs: 1500, settings: () => ({ partition: 'blackhole' }) },
 ];
 
 /**
@@ -141,19 +144,23 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultRunResul
     const client = await loginOperator(stack.officeUrl);
     await pool.topUp(Math.min(operations, 200));
 
-    // The network's schedule: one spell after another until the operators are done.
+    // The network's schedule: one spell after another until the operators are done — and, on a machine fast
+    // enough that they finish before every kind of fault came up, on into the drain until it has.
     const windows: FaultWindow[] = [];
     const spells: Record<string, number> = {};
     let recording = true;
     const nextCondition = conditionDeck(random);
+    const minSpells = options.minSpells ?? CONDITIONS.reduce((sum, c) => sum + c.weight, 0);
+    let spellCount = 0;
     const network = (async () => {
-      while (recording) {
+      while (recording || spellCount < minSpells) {
+        spellCount += 1;
         const condition = nextCondition();
         const spellStart = Date.now();
         await proxy.set(condition.settings(random));
         spells[condition.kind] = (spells[condition.kind] ?? 0) + 1;
-        const length = random.int(spellMin, spellMax);
-        while (recording && Date.now() - spellStart < length) await sleep(Math.min(100, length));
+        const length = Math.max(condition.minMs ?? 0, random.int(spellMin, spellMax));
+        while ((recording || spellCount < minSpells) && Date.now() - spellStart < length) await sleep(Math.min(100, length));
         if (condition.kind !== 'clean') windows.push({ kind: condition.kind, start: spellStart, end: Date.now() });
       }
     })();
