@@ -60,7 +60,8 @@ describe.each(['sqlite', 'postgres'] as const)('the gallery cursor on %s', (dial
   });
 
   it('numbers the gallery of an upgraded centre in the order its entries were admitted', async () => {
-    expect(await migrateCentral(worker)).toEqual(['0002_gallery_cursor']);
+    // 0002 first; later migrations, whatever they add, come after it.
+    expect((await migrateCentral(worker))[0]).toBe('0002_gallery_cursor');
     const rows = await worker.db.selectFrom('gallery').select(['record_id', 'seq']).orderBy('seq').execute();
     expect(rows).toEqual(released.map((r, i) => ({ record_id: r.recordId, seq: i + 1 })));
     expect(await worker.db.transaction().execute((trx) => lockGallery(trx))).toBe(3);
