@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, SYNC_HEADERS } from '@tangguh/protocol';
 import { generateSigningKeyPair, officeRequestHeaders } from '@tangguh/protocol/node';
 import { JEMBER } from '../apps/cli/src/stack.ts';
+import { openCentral } from '@tangguh/central/provision';
+import { buildBatch, buildPacket, registerTestOffice, testResidents } from './builders.ts';
 import { TestStack } from './helpers.ts';
 
 /*
@@ -138,6 +140,25 @@ describe('the centre refuses an upload from a stranger before reading it', () =>
     expect(offer.code).toBe(code);
     expect(offer.ms).toBeLessThan(2000);
     expect(peak - before).toBeLessThan(20 * MiB);
+  });
+
+  it('still reads a big batch once its signature checks out (the limit after authentication stays 64 MiB)', async () => {
+    const { handle, ctx } = await openCentral(stack.paths.centralDb);
+    let body: string;
+    let signer: { officeId: string; privateKey: string };
+    try {
+      const office = await registerTestOffice(ctx);
+      signer = { officeId: office.officeId, privateKey: office.keys.privateKey };
+      const [person] = await testResidents(1, 6060);
+      const batch = buildBatch(office.officeId, 1, [await buildPacket(ctx, person!, { subjectKey: person!.nik })]);
+      // 12 MB of JSON whitespace around one real entry: six times the default limit, signed like any batch.
+      body = JSON.stringify(batch) + ' '.repeat(12 * MiB);
+    } finally {
+      await handle.close();
+    }
+    const response = await fetch(`${stack.centralUrl}/sync/push`, { method: 'POST', headers: officeRequestHeaders(signer, 'POST', '/sync/push', body), body });
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(await response.json()).toEqual({ appliedThrough: 1, applied: 1, replayed: 0 });
   });
 
   it('still answers the office afterwards', async () => {
