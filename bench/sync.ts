@@ -19,6 +19,10 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import Database from 'better-sqlite3';
 import type { RecordingRequest } from '@tangguh/protocol';
 
+// The nodes seal their private keys under a master key the operator supplies; a benchmark brings a throwaway
+// one unless one is given, and the nodes and workers it starts inherit it.
+if (!process.env.TANGGUH_MASTER_KEY_FILE) process.env.TANGGUH_MASTER_KEY ??= 'tangguh-bench-master-key-not-for-production';
+
 const N = Number(process.env.BENCH_N ?? 70000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 200);
 const DEDUP_N = Number(process.env.BENCH_DEDUP_N ?? 2000);
