@@ -44,6 +44,45 @@ async function signIn(page: Page, path: string, username: string, password: stri
   await page.getByRole('button', { name: 'Masuk' }).click();
 }
 
+/**
+ * The head registers a TTE key at /pimpinan (Chromium's WebCrypto makes it, non-extractable, in IndexedDB),
+ * reads out its fingerprint, and the centre's admin approves the key with that fingerprint at /pusat/tte.
+ */
+async function enrolAndApproveHeadKey(head: Page): Promise<void> {
+  await head.getByRole('button', { name: 'Daftarkan kunci TTE' }).click();
+  await expect.poll(() => head.getByTestId('tte-key-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('PENDING');
+  const fingerprint = (await head.getByTestId('tte-key-fingerprint').textContent())!;
+  expect(fingerprint).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){9}$/);
+  const privateKey = await head.evaluate(
+    () =>
+      new Promise<{ type: string; extractable: boolean; algorithm: string }>((resolve, reject) => {
+        const open = indexedDB.open('tangguh-tte', 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('head-keys').objectStore('head-keys').get('kepala');
+          get.onsuccess = () => {
+            const pair = get.result as CryptoKeyPair;
+            resolve({ type: pair.privateKey.type, extractable: pair.privateKey.extractable, algorithm: pair.privateKey.algorithm.name });
+          };
+        };
+      }),
+  );
+  expect(privateKey).toEqual({ type: 'private', extractable: false, algorithm: 'Ed25519' });
+
+  const centre = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await centre.goto(`${stack.centralUrl}/pusat/masuk`);
+  await centre.getByLabel('Nama pengguna').fill('admin');
+  await centre.getByLabel('Kata sandi').fill('admin-pusat');
+  await centre.getByRole('button', { name: 'Masuk' }).click();
+  await centre.waitForURL(/\/pusat\//);
+  await centre.goto(`${stack.centralUrl}/pusat/tte`);
+  const row = centre.locator(`[data-testid="tte-enrolment"][data-fingerprint="${fingerprint}"]`);
+  await row.getByRole('button', { name: 'Setujui (sidik cocok)' }).click();
+  await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('APPROVED');
+  await centre.close();
+  await expect.poll(() => head.getByTestId('tte-key-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('APPROVED');
+}
+
 /** No sideways scrolling: the page fits the phone's width. */
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
@@ -83,6 +122,10 @@ describe('e-signed documents in the browser', () => {
     expect(await page.getByTestId('document').count()).toBe(3);
     const signAll = page.getByRole('button', { name: 'Tandatangani semua (3)' });
     await expect.poll(() => signAll.isVisible()).toBe(true);
+    // No approved key in this browser yet: nothing can be signed until the centre approves one.
+    expect(await signAll.isDisabled()).toBe(true);
+    await enrolAndApproveHeadKey(page);
+    await expect.poll(() => signAll.isEnabled(), { timeout: 15_000 }).toBe(true);
     expect(await fitsWidth(page)).toBe(true);
     // The wet-signature fallback is off and says why to be careful with it.
     expect(await page.getByTestId('wet-policy').getAttribute('data-enabled')).toBe('false');
@@ -105,7 +148,10 @@ describe('e-signed documents in the browser', () => {
     expect(signed.body.items).toHaveLength(3);
     for (const document of signed.body.items) {
       expect(document.pickup.kind).toBe('READY');
-      expect(decodeCredential(document.qrText!).claims.ser).toBe(document.serial);
+      const claims = decodeCredential(document.qrText!).claims;
+      expect(claims.ser).toBe(document.serial);
+      // The name the centre holds for the head of office 3509, on the head's own proof.
+      expect(claims.sub.ttd).toBe('Drs. Hadi Santoso');
     }
   });
 

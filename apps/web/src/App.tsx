@@ -15,6 +15,7 @@ import AccessLogPage from './routes/pimpinan/AccessLog.tsx';
 import Adjudications from './routes/pusat/Adjudications.tsx';
 import CentreLayout from './routes/pusat/Layout.tsx';
 import CentreLogin from './routes/pusat/Login.tsx';
+import TteKeysPage from './routes/pusat/TteKeys.tsx';
 
 // The public verifier carries the QR reader and the credential codec: loaded only when opened.
 const VerifierPage = lazy(() => import('./routes/verifikasi/VerifierPage.tsx'));
@@ -39,6 +40,7 @@ export function AppRoutes() {
       <Route path="/pusat" element={<CentreLayout />}>
         <Route index element={<Navigate to="/pusat/adjudikasi" replace />} />
         <Route path="adjudikasi" element={<Adjudications />} />
+        <Route path="tte" element={<TteKeysPage />} />
       </Route>
       <Route
         path="/verifikasi"

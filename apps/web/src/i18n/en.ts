@@ -2,6 +2,7 @@ import type { Dictionary } from './id.ts';
 import { verifierEn } from '../verifier/messages.ts';
 import { documentsEn } from '../documents/messages.ts';
 import { accessLogEn } from '../routes/pimpinan/access-log-messages.ts';
+import { tteKeyEn, pusatTteEn } from '../routes/pimpinan/tte-key-messages.ts';
 
 /** English: the second language. The type forces exactly the same keys as the Indonesian dictionary. */
 export const en: Dictionary = {
@@ -253,4 +254,6 @@ export const en: Dictionary = {
   ...verifierEn,
   ...documentsEn,
   ...accessLogEn,
+  ...tteKeyEn,
+  ...pusatTteEn,
 };

@@ -1,6 +1,7 @@
 import { verifierId } from '../verifier/messages.ts';
 import { documentsId } from '../documents/messages.ts';
 import { accessLogId } from '../routes/pimpinan/access-log-messages.ts';
+import { tteKeyId, pusatTteId } from '../routes/pimpinan/tte-key-messages.ts';
 
 /** Bahasa Indonesia: the default language and the source of the message keys. */
 export const id = {
@@ -252,6 +253,8 @@ export const id = {
   ...verifierId,
   ...documentsId,
   ...accessLogId,
+  ...tteKeyId,
+  ...pusatTteId,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof id;

@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, contractApi, toApiError, withQuery } from '../../api.ts';
-import { documentResponseSchema, documentsListSchema, policyResponseSchema, signResultSchema, tteStatusResponseSchema } from '@tangguh/protocol';
+import { documentResponseSchema, documentsListSchema, policyResponseSchema, signChallengeSchema, signResultSchema, tteStatusResponseSchema } from '@tangguh/protocol';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { formatNumber } from '../../format.ts';
@@ -11,13 +11,19 @@ import { SignatureAuditLog, WetSignaturePolicyCard } from '../../documents/WetSi
 import type { DocumentView, PolicyResponse, SignResult } from '../../documents/types.ts';
 import { DocumentItem } from '../petugas/Documents.tsx';
 import '../../documents/documents.css';
+import type { HeadKey } from './head-key.ts';
+import { HeadKeyCard, keyFailure } from './HeadKeyCard.tsx';
 
 const REFRESH_MS = 3000;
 /** Documents per request: small enough that the progress bar moves, large enough to be quick. */
 const CHUNK = 50;
 
-/** Signs every waiting document, page by page, reporting progress; stops at the first refusal. */
-async function signEverything(onProgress: (done: number) => void): Promise<{ signed: number; error?: ApiError }> {
+/**
+ * Signs every waiting document, page by page, reporting progress; stops at the first refusal. Each chunk
+ * takes two steps: the office prepares the batch and its challenge, this browser signs the challenge with
+ * the head's key, and the office has the centre sign the batch on that signature.
+ */
+async function signEverything(key: HeadKey, onProgress: (done: number) => void): Promise<{ signed: number; error?: ApiError }> {
   let signed = 0;
   for (;;) {
     const page = await contractApi.get(documentsListSchema, withQuery('/api/documents', { status: 'AWAITING_SIGNATURE', limit: 500 }));
@@ -27,7 +33,12 @@ async function signEverything(onProgress: (done: number) => void): Promise<{ sig
       const ids = page.items.slice(start, start + CHUNK).map((d) => d.id);
       let result: SignResult;
       try {
-        result = await contractApi.post(signResultSchema, '/api/documents/sign-all', { ids });
+        const batch = await contractApi.post(signChallengeSchema, '/api/documents/sign-all/challenge', { ids });
+        if (batch.documentIds.length === 0) continue;
+        const signature = await key.sign(batch.challenge).catch((caught: unknown) => {
+          throw keyFailure(caught);
+        });
+        result = await contractApi.post(signResultSchema, '/api/documents/sign-all', { documentIds: batch.documentIds, nonce: batch.nonce, issuedAt: batch.issuedAt, signature });
       } catch (caught) {
         return { signed, error: toApiError(caught) };
       }
@@ -98,6 +109,8 @@ export default function SigningPage() {
   const now = useNow(15_000);
   const [progress, setProgress] = useState<{ done: number; total: number }>();
   const [outcome, setOutcome] = useState<{ signed: number; error?: ApiError }>();
+  const [headKey, setHeadKey] = useState<HeadKey>();
+  const onKeyReady = useCallback((key: HeadKey | undefined) => setHeadKey(key), []);
   const status = usePolling((signal) => contractApi.get(tteStatusResponseSchema, '/api/tte/status', signal), [], REFRESH_MS);
   const waiting = usePolling((signal) => contractApi.get(documentsListSchema, withQuery('/api/documents', { status: 'AWAITING_SIGNATURE', limit: 200 }), signal), [], REFRESH_MS);
   const policy = usePolling((signal) => contractApi.get(policyResponseSchema, '/api/policies/wet-signature', signal), [], REFRESH_MS * 5);
@@ -115,9 +128,10 @@ export default function SigningPage() {
   const tte = status.data?.tte;
 
   async function signAll() {
+    if (!headKey) return;
     setOutcome(undefined);
     setProgress({ done: 0, total: count });
-    const result = await signEverything((done) => setProgress({ done, total: Math.max(count, done) }));
+    const result = await signEverything(headKey, (done) => setProgress({ done, total: Math.max(count, done) }));
     setOutcome(result);
     setProgress(undefined);
     status.reload();
@@ -137,6 +151,7 @@ export default function SigningPage() {
       </div>
       {!isHead && <p className="notice notice--info">{t('head.onlyHead')}</p>}
       <TteStatusLine tte={tte} now={now} />
+      {isHead && <HeadKeyCard username={user.username} onReady={onKeyReady} />}
       {status.error && <ErrorNotice error={status.error} onRetry={status.reload} />}
 
       <section className="card stack" aria-labelledby="waiting-title">
@@ -153,7 +168,7 @@ export default function SigningPage() {
         )}
         {isHead && (
           <div className="actions">
-            <button type="button" className="button button--primary button--large" onClick={() => void signAll()} disabled={signing || count === 0}>
+            <button type="button" className="button button--primary button--large" onClick={() => void signAll()} disabled={signing || count === 0 || !headKey}>
               {signing ? t('head.signing', { done: progress.done, total: progress.total }) : t('head.signAll', { n: formatNumber(count, lang) })}
             </button>
           </div>

@@ -12,6 +12,7 @@ function CentreFrame() {
       <AppHeader homePath={AREAS.centre.homePath} place={t('app.centre')} user={user} onLogout={() => void logout()}>
         <nav className="app-nav" aria-label={t('nav.main')}>
           <NavLink to="/pusat/adjudikasi">{t('nav.adjudication')}</NavLink>
+          <NavLink to="/pusat/tte">{t('nav.tteKeys')}</NavLink>
         </nav>
       </AppHeader>
       <main className="page" id="main" tabIndex={-1}>
