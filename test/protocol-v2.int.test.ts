@@ -95,7 +95,7 @@ describe('an office one protocol version behind (v2) against the current centre'
   let baseUrl: string;
   let office: TestOffice;
   let v2: V2OfficeClient;
-  const mirror = { cursor: 0, records: new Map<string, { status: string; note: string | null }>() };
+  const mirror = { cursor: 0, records: new Map<string, { status: string; note: { id: string; en: string } | null }>() };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tangguh-v2-'));
