@@ -7,8 +7,8 @@ const DEFAULT_DB = process.env.TANGGUH_OFFICE_DB ?? 'data/office/office.db';
 const DEFAULT_CENTRAL = process.env.TANGGUH_CENTRAL_URL ?? 'http://127.0.0.1:7100';
 
 /**
- * `tangguh backup --out FILE [--db PATH]`: a consistent copy of a running office (SQLite online backup).
- * `tangguh restore --from FILE [--db PATH] [--central URL]`: with the office stopped, puts a backup in place
+ * `tangguh backup --out FILE [--db PATH|URL]`: a consistent copy of a running office (SQLite online backup, or pg_dump).
+ * `tangguh restore --from FILE [--db PATH|URL] [--central URL]`: with the office stopped, puts a backup in place
  * and makes the office continue after the centre's applied seq. Refusals exit 1 with the reason in both
  * languages, usage errors 2; never a stack trace.
  */
@@ -31,7 +31,7 @@ export async function runBackupCli(command: 'backup' | 'restore', args: string[]
 async function backup(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, db: { type: 'string', default: DEFAULT_DB } } });
   if (!values.out) {
-    process.stderr.write('tangguh backup --out FILE [--db PATH]\n');
+    process.stderr.write('tangguh backup --out FILE [--db PATH|URL]\n');
     return 2;
   }
   const summary = await backupOffice(values.db, values.out);
@@ -43,7 +43,7 @@ async function backup(args: string[]): Promise<number> {
 async function restore(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, db: { type: 'string', default: DEFAULT_DB }, central: { type: 'string', default: DEFAULT_CENTRAL } } });
   if (!values.from) {
-    process.stderr.write('tangguh restore --from FILE [--db PATH] [--central URL]   (stop the office first)\n');
+    process.stderr.write('tangguh restore --from FILE [--db PATH|URL] [--central URL]   (stop the office first)\n');
     return 2;
   }
   const central = values.central;

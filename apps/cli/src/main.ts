@@ -14,8 +14,8 @@ const USAGE = `tangguh — perintah / commands:
                                                 check a Suket or signed document (exit 0 only when ASLI)
   trust-fetch --out DIR [--from URL] [--root KEY]   save the root and signed lists for verify --lists DIR
   tte stop|start                                simulate an outage of the centre's e-signature (TTE) service
-  backup --out FILE [--db PATH]                 consistent copy of a running office (SQLite; PostgreSQL: pg_dump)
-  restore --from FILE [--db PATH] [--central URL]   office stopped: put a backup back; continues after the centre
+  backup --out FILE [--db PATH|URL]             consistent copy of a running office (SQLite online backup, or pg_dump)
+  restore --from FILE [--db PATH|URL] [--central URL]   office stopped: put a backup back; continues after the centre
 `;
 
 const [command, ...rest] = process.argv.slice(2);

@@ -4,22 +4,19 @@ import { DomainError } from '@tangguh/domain';
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
 import { OUTBOX_SEQ_COUNTER } from '../db/migrations/0002_outbox_seq_counter.ts';
 import { openOffice } from '../runtime.ts';
+import type { Kysely } from 'kysely';
 import type { OfficeContext } from '../context.ts';
+import type { OfficeDb } from '../db/schema.ts';
+import { backupPostgresOffice, restorePostgresOffice } from './backup-postgres.ts';
 
 /**
  * Backups of a SQLite office: SQLite's online backup API (through better-sqlite3) copies the database page by
  * page from its own read transaction, so the copy is one consistent moment even while operators record and
- * the sync worker writes; a plain file copy of a WAL database is not. An office on PostgreSQL is backed up
- * with pg_dump, which gives the same guarantee (README, "Backup and restore").
+ * the sync worker writes; a plain file copy of a WAL database is not. An office on PostgreSQL is dumped with
+ * pg_dump, which reads one snapshot too (backup-postgres.ts).
  */
 
 const isPostgres = (location: string) => /^postgres(ql)?:\/\//.test(location);
-
-const onPostgres = () =>
-  new DomainError('BACKUP_USE_PG_DUMP', {
-    id: 'Kantor ini memakai PostgreSQL: cadangkan dengan pg_dump --format=custom dan pulihkan dengan pg_restore (lihat README).',
-    en: 'This office runs on PostgreSQL: back it up with pg_dump --format=custom and restore with pg_restore (see the README).',
-  });
 
 const notAnOfficeBackup = (path: string, why: string) =>
   new DomainError('BACKUP_INVALID', { id: `${path} bukan cadangan kantor yang utuh (${why}).`, en: `${path} is not an intact office backup (${why}).` });
@@ -27,6 +24,7 @@ const notAnOfficeBackup = (path: string, why: string) =>
 export interface BackupSummary {
   officeId: string;
   bytes: number;
+  /** Counted in the copy (SQLite) or in the database the dump was taken from, just after (PostgreSQL). */
   records: number;
   /** The highest outbox seq the copy holds: where the restored office would continue. */
   outboxSeq: number;
@@ -54,7 +52,7 @@ export function inspectBackup(path: string): BackupSummary {
 
 /** Copies a running office's SQLite database to `out` (written beside it first, then renamed: never half a file). */
 export async function backupOffice(location: string, out: string): Promise<BackupSummary> {
-  if (isPostgres(location)) throw onPostgres();
+  if (isPostgres(location)) return backupPostgresOffice(location, out);
   const source = new Database(location, { fileMustExist: true });
   const partial = `${out}.partial`;
   try {
@@ -70,7 +68,23 @@ export async function backupOffice(location: string, out: string): Promise<Backu
   return summary;
 }
 
-const centreUnreachable = (why: string) =>
+/**
+ * Makes a restored office number its next outbox entry after `centralApplied`, the centre's applied seq for it;
+ * returns the seq it continues after. Entries of the backup the centre already has count as acknowledged.
+ */
+export function continueAfterCentre(db: Kysely<OfficeDb>, centralApplied: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const counter = await trx.selectFrom('counters').select('value').where('name', '=', OUTBOX_SEQ_COUNTER).executeTakeFirstOrThrow();
+    const highest = Number(counter.value);
+    // A centre behind the backup (itself restored) is the case the sync worker already handles (OUT_OF_ORDER).
+    if (centralApplied <= highest) return highest;
+    await trx.updateTable('counters').set({ value: centralApplied }).where('name', '=', OUTBOX_SEQ_COUNTER).execute();
+    await setSyncValue(trx, 'acked_seq', Math.max(centralApplied, await getSyncNumber(trx, 'acked_seq')));
+    return centralApplied;
+  });
+}
+
+export const centreUnreachable = (why: string) =>
   new DomainError('RESTORE_NEEDS_CENTRE', {
     id: `Pemulihan dibatalkan, basis data kantor tidak diubah: pusat tidak dapat ditanya nomor terakhir yang diterimanya (${why}). Pulihkan saat pusat dapat dihubungi.`,
     en: `Restore cancelled, the office database is unchanged: the centre could not be asked for the last seq it applied (${why}). Restore when the centre is reachable.`,
@@ -95,7 +109,7 @@ export interface RestoreResult extends BackupSummary {
  */
 export async function restoreOffice(props: { from: string; location: string; centralAppliedSeq: (restored: OfficeContext) => Promise<number> }): Promise<RestoreResult> {
   const { from, location } = props;
-  if (isPostgres(location)) throw onPostgres();
+  if (isPostgres(location)) return restorePostgresOffice({ from, url: location, centralAppliedSeq: props.centralAppliedSeq });
   const summary = inspectBackup(from);
   const staged = `${location}.restoring`;
   for (const suffix of ['', '-wal', '-shm']) rmSync(staged + suffix, { force: true });
@@ -111,15 +125,7 @@ export async function restoreOffice(props: { from: string; location: string; cen
     } catch (error) {
       throw centreUnreachable(error instanceof Error ? error.message : String(error));
     }
-    continuesAfter = await office.ctx.db.transaction().execute(async (trx) => {
-      const counter = await trx.selectFrom('counters').select('value').where('name', '=', OUTBOX_SEQ_COUNTER).executeTakeFirstOrThrow();
-      const highest = Number(counter.value);
-      // A centre behind the backup (itself restored) is the case the sync worker already handles (OUT_OF_ORDER).
-      if (centralApplied <= highest) return highest;
-      await trx.updateTable('counters').set({ value: centralApplied }).where('name', '=', OUTBOX_SEQ_COUNTER).execute();
-      await setSyncValue(trx, 'acked_seq', Math.max(centralApplied, await getSyncNumber(trx, 'acked_seq')));
-      return centralApplied;
-    });
+    continuesAfter = await continueAfterCentre(office.ctx.db, centralApplied);
     staging = false;
   } finally {
     await office.handle.close();
