@@ -94,6 +94,8 @@ export class HttpClient {
 
   async request<T = unknown>(method: string, path: string, body?: unknown, options: { timeoutMs?: number } = {}): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = {};
+    // State-changing routes read JSON only (an empty body is refused with 415), so send `{}` as the web does.
+    if (body === undefined && ['POST', 'PUT', 'PATCH'].includes(method)) body = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const started = performance.now();

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installAuth, installContract, installErrorHandler, serveWebApp } from '@tangguh/platform';
+import { bilingualServerOptions, installAuth, installContract, installErrorHandler, installSecurityHeaders, refuseWhileClosing, serveWebApp } from '@tangguh/platform';
 import type { CentralContext } from './context.ts';
 import { syncRoutes } from './api/sync.ts';
 import { adjudicationRoutes } from './api/adjudications.ts';
@@ -20,12 +20,15 @@ export async function buildCentralApp(ctx: CentralContext, options: CentralAppOp
   // Fastify types an HTTPS instance apart from an HTTP one; routes and hooks are the same, so both are typed as one.
   const app = (
     options.https
-      ? Fastify({ https: options.https, logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 })
-      : Fastify({ logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 })
+      ? Fastify({ ...bilingualServerOptions(), https: options.https, logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 })
+      : Fastify({ ...bilingualServerOptions(), logger: options.logger ?? false, bodyLimit: 2 * 1024 * 1024 })
   ) as FastifyInstance;
   installErrorHandler(app);
+  refuseWhileClosing(app);
+  await installSecurityHeaders(app);
   await installContract(app, { title: 'Tangguh — central node API', description: 'The national centre: office sync (signed), deduplication and adjudication, trust lists, e-signature (TTE).' });
-  await installAuth(app, centralSessionStore(ctx.db), (user) => user);
+  // The centre keeps Jakarta time (WIB) for the times it tells people.
+  await installAuth(app, centralSessionStore(ctx.db), (user) => user, { db: ctx.db, timeZone: 'Asia/Jakarta' });
   installProtocolVersion(app);
   installOfficeAuth(app);
   app.get('/health', async () => ({ ok: true, node: 'central', time: new Date().toISOString() }));

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installAuth, installContract, installErrorHandler, serveWebApp } from '@tangguh/platform';
+import { bilingualServerOptions, installAuth, installContract, installErrorHandler, installSecurityHeaders, refuseWhileClosing, serveWebApp } from '@tangguh/platform';
 import type { OfficeContext } from './context.ts';
 import { officeSessionStore, type OfficeUser } from './repositories/users.ts';
 import { recordingRoutes } from './api/recordings.ts';
@@ -24,10 +24,15 @@ export interface OfficeAppOptions {
  * except the head's TTE signing, which cannot happen without it.
  */
 export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ ...bilingualServerOptions(), logger: options.logger ?? false });
   installErrorHandler(app);
+  refuseWhileClosing(app);
+  await installSecurityHeaders(app);
   await installContract(app, { title: 'Tangguh — office node API', description: 'The API of a Disdukcapil office node: recording, Suket, e-signed documents, public verification.' });
-  await installAuth(app, officeSessionStore(ctx.db), (user: OfficeUser) => ({ ...user, officeName: ctx.office.name, timeZone: ctx.office.timeZone }));
+  await installAuth(app, officeSessionStore(ctx.db), (user: OfficeUser) => ({ ...user, officeName: ctx.office.name, timeZone: ctx.office.timeZone }), {
+    db: ctx.db,
+    timeZone: ctx.office.timeZone,
+  });
   app.get('/health', async () => ({ ok: true, node: 'office', officeId: ctx.office.id }));
   await app.register(async (scope) => recordingRoutes(scope, ctx));
   await app.register(async (scope) => supportRoutes(scope, ctx));

@@ -42,13 +42,49 @@ function bilingual(key: 'error.network' | 'error.badResponse', status = 0): Bili
 /** The page a call is made from: the office writes it in its access log (who read whose data, from which screen). */
 const SCREEN_HEADER = 'x-tangguh-screen';
 
+/**
+ * The node refuses a state-changing request from a browser without its CSRF token (cross-site.ts on the
+ * server). The token is asked for once, on the first such request, and kept for the page's life; it is
+ * not tied to the session, so logging in or out does not change it. A 403 CSRF_TOKEN_INVALID (its secret
+ * cookie gone, or another tab took a new one) asks once more and repeats the request.
+ */
+const CSRF_HEADER = 'x-csrf-token';
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+let csrfToken: Promise<string> | undefined;
+
+function currentCsrfToken(signal?: AbortSignal): Promise<string> {
+  csrfToken ??= send<{ token: unknown }>('GET', '/api/auth/csrf', undefined, signal, {}).then(
+    (answer) => {
+      if (typeof answer?.token !== 'string') throw new ApiError(200, 'BAD_RESPONSE', bilingual('error.badResponse', 200));
+      return answer.token;
+    },
+    (error: unknown) => {
+      csrfToken = undefined;
+      throw error;
+    },
+  );
+  return csrfToken;
+}
+
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  if (!STATE_CHANGING.has(method)) return send<T>(method, path, body, signal, {});
+  const token = await currentCsrfToken(signal);
+  try {
+    return await send<T>(method, path, body, signal, { [CSRF_HEADER]: token });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'CSRF_TOKEN_INVALID') throw error;
+    csrfToken = undefined;
+    return send<T>(method, path, body, signal, { [CSRF_HEADER]: await currentCsrfToken(signal) });
+  }
+}
+
+async function send<T>(method: string, path: string, body: unknown, signal: AbortSignal | undefined, extraHeaders: Record<string, string>): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), [SCREEN_HEADER]: location.pathname },
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), [SCREEN_HEADER]: location.pathname, ...extraHeaders },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Kysely } from 'kysely';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { DomainError } from '@tangguh/domain';
@@ -7,6 +8,9 @@ import { authRoutes, type SessionUserView } from '@tangguh/protocol';
 import { typed } from './contract.ts';
 import { markRoles } from './access.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
+import { allowedOriginsFromEnv, csrfToken, installCrossSiteGuard, SESSION_COOKIE } from './cross-site.ts';
+import { loginThrottle, tooManyAttempts } from './login-throttle.ts';
+import { sendError } from './http-errors.ts';
 
 export interface SessionUser {
   username: string;
@@ -19,6 +23,19 @@ export interface SessionStore<U extends SessionUser> {
   createSession(tokenHash: string, username: string, expiresAt: string): Promise<void>;
   userForSession(tokenHash: string, now: string): Promise<U | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Removes every session that expired at or before `now` (run at each login and periodically). */
+  deleteExpiredSessions(now: string): Promise<void>;
+}
+
+export interface AuthOptions<T> {
+  /** The node's database: login failures are counted there, shared by every API process. */
+  db: Kysely<T>;
+  /** IANA zone the "try again at HH:MM" of a throttled login is written in (the office's; the centre's is WIB). */
+  timeZone: string;
+  /** Origins besides the node's own allowed to send state-changing requests; default TANGGUH_ALLOWED_ORIGINS. */
+  allowedOrigins?: readonly string[];
+  /** Mark cookies `Secure` (the node is reached over HTTPS, directly or behind a proxy); default TANGGUH_SECURE_COOKIES=1. */
+  secureCookies?: boolean;
 }
 
 declare module 'fastify' {
@@ -27,8 +44,10 @@ declare module 'fastify' {
   }
 }
 
-const COOKIE = 'tangguh_session';
+const COOKIE = SESSION_COOKIE;
 const SESSION_HOURS = 12;
+/** Expired sessions are deleted at each login and this often besides, so an idle node does not keep them. */
+const SESSION_SWEEP_MS = 10 * 60_000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -39,13 +58,21 @@ export const notLoggedIn = () =>
   new DomainError('UNAUTHENTICATED', { id: 'Silakan masuk terlebih dahulu.', en: 'Please log in first.' }, 'unauthenticated');
 
 /** Sessions in the node's own database, an httpOnly cookie, and role checks for every route. */
-export async function installAuth<U extends SessionUser>(
+export async function installAuth<U extends SessionUser, T>(
   app: FastifyInstance,
   store: SessionStore<U>,
   present: (user: U) => SessionUserView,
+  options: AuthOptions<T>,
 ): Promise<void> {
+  const secure = options.secureCookies ?? process.env.TANGGUH_SECURE_COOKIES === '1';
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  await installCrossSiteGuard(app, { allowedOrigins: options.allowedOrigins ?? allowedOriginsFromEnv(), secureCookies: secure });
+  const throttle = loginThrottle(options.db);
+
+  const sweep = () => store.deleteExpiredSessions(new Date().toISOString()).catch((error: unknown) => app.log.warn({ err: error }, 'expired sessions not deleted'));
+  const sweeper = setInterval(sweep, SESSION_SWEEP_MS).unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
 
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[COOKIE];
@@ -54,17 +81,28 @@ export async function installAuth<U extends SessionUser>(
   });
 
   const api = typed(app);
-  api.post('/api/auth/login', { schema: authRoutes.login, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+  // Throttled per account and per address in the database (login-throttle.ts), not by @fastify/rate-limit's
+  // per-address memory count, which locked out every account behind one NAT address.
+  api.post('/api/auth/login', { schema: authRoutes.login }, async (request, reply) => {
     const body = request.body;
+    const now = new Date();
+    const waitUntil = await throttle.blockedUntil(body.username, request.ip, now);
+    if (waitUntil) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil((waitUntil.getTime() - now.getTime()) / 1000))));
+      return sendError(reply, request, 429, 'TOO_MANY_LOGIN_ATTEMPTS', tooManyAttempts(waitUntil, options.timeZone));
+    }
     const login = await store.findLogin(body.username);
     const ok = await verifyPassword(body.password, login?.passwordHash ?? (await dummyHash));
     if (!login || !ok) {
+      await throttle.recordFailure(body.username, request.ip, now);
       throw new DomainError('LOGIN_FAILED', { id: 'Nama pengguna atau kata sandi salah.', en: 'Wrong username or password.' }, 'unauthenticated');
     }
+    await throttle.recordSuccess(body.username);
+    await sweep();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000).toISOString();
     await store.createSession(hashToken(token), login.user.username, expiresAt);
-    reply.setCookie(COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', expires: new Date(expiresAt) });
+    reply.setCookie(COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, expires: new Date(expiresAt) });
     return { user: present(login.user) };
   });
 
@@ -73,6 +111,12 @@ export async function installAuth<U extends SessionUser>(
     if (token) await store.deleteSession(hashToken(token));
     reply.clearCookie(COOKIE, { path: '/' });
     return { ok: true as const };
+  });
+
+  // The web asks once on load and sends it as x-csrf-token with every state-changing request (cross-site.ts).
+  api.get('/api/auth/csrf', { schema: authRoutes.csrf }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { token: csrfToken(reply) };
   });
 
   api.get('/api/auth/me', { schema: authRoutes.me, preHandler: requireRole() }, async (request) => ({ user: present(request.sessionUser as U) }));

@@ -66,6 +66,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return sendError(reply, request, 415, 'UNSUPPORTED_MEDIA_TYPE', { id: 'Format data tidak didukung; kirim JSON.', en: 'Unsupported media type; send JSON.' });
     }
+    // @fastify/csrf-protection (cross-site.ts): no secret cookie, or a token that does not match it.
+    if (fastifyError.code === 'FST_CSRF_MISSING_SECRET' || fastifyError.code === 'FST_CSRF_INVALID_TOKEN') {
+      return sendError(reply, request, 403, 'CSRF_TOKEN_INVALID', {
+        id: 'Token keamanan halaman tidak berlaku. Muat ulang halaman lalu coba lagi.',
+        en: 'The page’s security token is not valid. Reload the page and try again.',
+      });
+    }
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return sendError(reply, request, fastifyError.statusCode, 'BAD_REQUEST', { id: 'Permintaan tidak dapat dibaca.', en: `The request could not be read: ${fastifyError.message}` });
     }

@@ -10,3 +10,7 @@ export * from './access.ts';
 export * from './migrations.ts';
 export * from './process-health.ts';
 export * from './secrets.ts';
+export * from './cross-site.ts';
+export * from './login-throttle.ts';
+export * from './server-options.ts';
+export * from './security-headers.ts';

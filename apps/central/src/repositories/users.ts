@@ -37,6 +37,9 @@ export function centralSessionStore(db: CentralDbOrTx): SessionStore<CentralUser
     async deleteSession(tokenHash) {
       await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
     },
+    async deleteExpiredSessions(now) {
+      await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    },
   };
 }
 

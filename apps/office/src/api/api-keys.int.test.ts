@@ -102,7 +102,7 @@ describe('API keys for institutions that verify in bulk', () => {
     expectRefusal(await verifyWith(bearer('tgh_bukan-kunci-yang-pernah-dibuat-xxxxxx')), 401, 'API_KEY_INVALID');
     const { id, secret } = await newKey(10, 100);
     expect((await verifyWith(bearer(secret))).status).toBe(200);
-    const revoked = await call('POST', `/api/api-keys/${id}/revoke`, { headers: { cookie: cookies.admin! } });
+    const revoked = await call('POST', `/api/api-keys/${id}/revoke`, { body: {}, headers: { cookie: cookies.admin! } });
     expect(revoked.status).toBe(200);
     expectRefusal(await verifyWith({ 'x-api-key': secret }), 401, 'API_KEY_INVALID');
   });

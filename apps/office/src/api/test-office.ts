@@ -88,7 +88,9 @@ export async function signIn(url: string, username: string, password: string) {
   if (login.status !== 200) throw new Error(`login as ${username} failed: ${login.status}`);
   const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
   return async <T = unknown>(method: string, path: string, headers: Record<string, string> = {}): Promise<Answer<T>> => {
-    const response = await fetch(`${url}${path}`, { method, headers: { cookie, ...headers } });
+    // State-changing routes read JSON only (an empty body is refused with 415): send `{}` as the web does.
+    const json = ['POST', 'PUT', 'PATCH'].includes(method) ? { body: '{}', type: { 'content-type': 'application/json' } } : undefined;
+    const response = await fetch(`${url}${path}`, { method, headers: { cookie, ...json?.type, ...headers }, body: json?.body });
     const type = response.headers.get('content-type') ?? '';
     const body = type.includes('application/json') ? await response.json() : new Uint8Array(await response.arrayBuffer());
     return { status: response.status, body: body as T };

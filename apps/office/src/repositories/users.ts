@@ -48,5 +48,8 @@ export function officeSessionStore(db: OfficeDbOrTx): SessionStore<OfficeUser> {
     async deleteSession(tokenHash) {
       await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
     },
+    async deleteExpiredSessions(now) {
+      await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    },
   };
 }

@@ -21,13 +21,21 @@ export type SessionUserView = z.infer<typeof sessionUserSchema>;
 export const sessionResponseSchema = z.object({ user: sessionUserSchema });
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 
+/** GET /api/auth/csrf: the token the web sends as `x-csrf-token` with every state-changing request. */
+export const csrfTokenResponseSchema = z.object({ token: z.string() });
+
 export const authRoutes = {
   login: {
     tags: ['auth'],
     summary: 'Log in; sets an httpOnly session cookie',
     body: loginRequestSchema,
-    response: { 200: sessionResponseSchema, ...errors(400, 401, 429) },
+    response: { 200: sessionResponseSchema, ...errors(400, 401, 403, 415, 429) },
   },
   logout: { tags: ['auth'], summary: 'Log out (ends the session, if any)', response: { 200: okSchema, ...errors(400) } },
   me: { tags: ['auth'], summary: 'The logged-in person', response: { 200: sessionResponseSchema, ...errors(401) } },
+  csrf: {
+    tags: ['auth'],
+    summary: 'A CSRF token for the x-csrf-token header of state-changing requests (sets its secret cookie once)',
+    response: { 200: csrfTokenResponseSchema },
+  },
 };

@@ -3,6 +3,7 @@ import * as m0001 from './0001_baseline.ts';
 import * as m0002 from './0002_outbox_seq_counter.ts';
 import * as m0003 from './0003_access_log.ts';
 import * as m0004 from './0004_api_keys.ts';
+import * as m0005 from './0005_login_throttle.ts';
 
 /**
  * Every migration of the office, applied in name order by Kysely's Migrator (db/migrate.ts).
@@ -17,4 +18,5 @@ export const OFFICE_MIGRATIONS: Record<string, NodeMigration> = {
   '0002_outbox_seq_counter': m0002,
   '0003_access_log': m0003,
   '0004_api_keys': m0004,
+  '0005_login_throttle': m0005,
 };
