@@ -83,7 +83,7 @@ describe('tangguh verify, against a running office with the centre down', () => 
   it('a Suket superseded while the centre is down reads DIGANTI at once: through the office’s API, the CLI, and lists saved by trust-fetch', async () => {
     const [resident] = await residentRequests(1, 9102);
     const recorded = (await (await call('/api/recordings', { method: 'POST', body: JSON.stringify(resident!.request) })).json()) as { record: { id: string } };
-    const issue = async () => ((await (await call(`/api/recordings/${recorded.record.id}/suket`, { method: 'POST' })).json()) as { suket: { serial: string; qrText: string } }).suket;
+    const issue = async () => ((await (await call(`/api/recordings/${recorded.record.id}/suket`, { method: 'POST', body: '{}' })).json()) as { suket: { serial: string; qrText: string } }).suket;
     const first = await issue();
     expect((await tangguh('verify', first.qrText, '--from', stack.officeUrl, '--root', rootKey)).code).toBe(0);
     const second = await issue();
