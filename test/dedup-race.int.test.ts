@@ -1,8 +1,9 @@
 /**
- * The one moment a split centre could still miss a decision: a gallery entry committed by another process
- * while the dedup worker is searching a batch it has already caught up for. The worker checks the gallery
- * under its lock before committing and searches the batch again. Here the other process's commit is a real
- * write through a second SQLite connection, made at that exact moment (during the search).
+ * Deduplication with more than one writer. A gallery entry committed by another process while the dedup
+ * worker searches a batch it has already caught up for: the worker checks the gallery under its lock before
+ * committing and searches the batch again (the other process's commit is a real write through a second
+ * SQLite connection, made at that exact moment). And two dedup workers on one PostgreSQL database: each
+ * record is taken by one of them and gets one verdict, and a person recorded twice is caught either way.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { openCentral } from '../apps/central/src/services/provision.ts';
 import { applyPushBatch } from '../apps/central/src/services/inbox.ts';
 import { loadMatcher, runDeduplication } from '../apps/central/src/services/dedup.ts';
 import { buildBatch, buildPacket, registerTestOffice, testResidents } from './builders.ts';
+import { freshPgDatabase } from './pg.ts';
 
 let dir: string;
 let path: string;
@@ -78,5 +80,44 @@ describe('a gallery entry committed by another process during a search', () => {
     expect(mirror.size).toBe(1);
     other.close();
     await handle.close();
+  });
+});
+
+describe('two dedup workers on one PostgreSQL database', () => {
+  it('give each record one verdict, and catch a person recorded twice whichever of them sees which recording', async () => {
+    const pg = await freshPgDatabase();
+    const a = await openCentral(pg.url);
+    const b = await openCentral(pg.url);
+    try {
+      const people = await testResidents(9, 4712);
+      const office = await registerTestOffice(a.ctx);
+      const originals = await Promise.all(people.slice(0, 6).map((p, i) => buildPacket(a.ctx, p, { subjectKey: `twice-${i}` })));
+      const again = await Promise.all(people.slice(6).map((p, i) => buildPacket(a.ctx, p, { subjectKey: `twice-${i}`, attempt: 1 })));
+      await applyPushBatch(a.ctx, office.officeId, buildBatch(office.officeId, 1, [...originals, ...again]));
+
+      // Small batches, both workers at once, until nothing is left.
+      for (let rounds = 0; rounds < 50; rounds++) {
+        const done = await Promise.all([runDeduplication(a.ctx, 3), runDeduplication(b.ctx, 3)]);
+        if (done[0] + done[1] === 0) break;
+      }
+
+      const feed = await a.ctx.db.selectFrom('status_changes').select(['record_id', 'status']).where('office_id', '=', office.officeId).orderBy('cursor').execute();
+      const statuses = (id: string) => feed.filter((c) => c.record_id === id).map((c) => c.status);
+      for (const p of [...originals, ...again]) {
+        expect(statuses(p.recordId).slice(0, 2)).toEqual(['RECEIVED_AT_CENTRAL', 'PROCESSING']);
+        expect(statuses(p.recordId)).toHaveLength(3);
+      }
+      for (let i = 0; i < 3; i++) {
+        const pair = [statuses(originals[i]!.recordId).at(-1), statuses(again[i]!.recordId).at(-1)].sort();
+        expect(pair, `person ${i} recorded twice`).toEqual(['DUPLICATE_RECORD', 'PRINT_READY_RECORD']);
+      }
+      for (let i = 3; i < 6; i++) expect(statuses(originals[i]!.recordId).at(-1)).toBe('PRINT_READY_RECORD');
+      const gallery = await a.ctx.db.selectFrom('gallery').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(gallery.n)).toBe(6);
+    } finally {
+      await a.handle.close();
+      await b.handle.close();
+      await pg.drop();
+    }
   });
 });

@@ -36,6 +36,30 @@ export async function insertEnrollments(trx: CentralDbOrTx, officeId: string, pa
   }
 }
 
+/**
+ * Takes received records for deduplication: only those still RECEIVED_AT_CENTRAL move to PROCESSING, in one
+ * statement, so of two dedup workers that read the same rows, each record goes to one of them. Returns the
+ * ids this caller took.
+ */
+export async function claimReceived(trx: CentralDbOrTx, recordIds: string[], at: string): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const rows = await trx
+    .updateTable('enrollments')
+    .set({ status: 'PROCESSING', status_at: at })
+    .where('record_id', 'in', recordIds)
+    .where('status', '=', 'RECEIVED_AT_CENTRAL')
+    .returning('record_id')
+    .execute();
+  return new Set(rows.map((r) => r.record_id));
+}
+
+/** Which of these records are in `status` now. */
+export async function recordsInStatus(db: CentralDbOrTx, recordIds: string[], status: string): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const rows = await db.selectFrom('enrollments').select('record_id').where('record_id', 'in', recordIds).where('status', '=', status).execute();
+  return new Set(rows.map((r) => r.record_id));
+}
+
 export function findEnrollment(db: CentralDbOrTx, recordId: string) {
   return db.selectFrom('enrollments').selectAll().where('record_id', '=', recordId).executeTakeFirst();
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { classifyScore, unpackSet, type BiometricSet } from '@tangguh/domain';
 import { unseal } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
-import { enrollmentsInStatus } from '../repositories/enrollments.ts';
-import { recordStatusChanges, type NewStatusChange } from '../repositories/changes.ts';
+import { claimReceived, enrollmentsInStatus, recordsInStatus } from '../repositories/enrollments.ts';
+import { appendChanges, recordStatusChanges, type NewStatusChange } from '../repositories/changes.ts';
 import { addToGallery, lockGallery } from '../repositories/gallery.ts';
 import { BruteForceMatcher } from '../matcher/brute-force.ts';
 import { GalleryMirror } from '../matcher/gallery-mirror.ts';
@@ -39,23 +39,32 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
   // PROCESSING rows left by a crash are picked up again first; the gallery insert is idempotent.
   const interrupted = await enrollmentsInStatus(ctx.db, 'PROCESSING', limit);
   const received = await enrollmentsInStatus(ctx.db, 'RECEIVED_AT_CENTRAL', limit - interrupted.length);
-  const batch = [...interrupted, ...received];
-  if (batch.length === 0) return 0;
+  if (interrupted.length + received.length === 0) return 0;
 
   const startedAt = ctx.now().toISOString();
-  if (received.length > 0) {
-    await ctx.db.transaction().execute((trx) =>
-      recordStatusChanges(trx, received.map((r) => ({ officeId: r.office_id, recordId: r.record_id, status: 'PROCESSING', at: startedAt, note: null }))),
-    );
-  }
+  const claimed =
+    received.length === 0
+      ? []
+      : await ctx.db.transaction().execute(async (trx) => {
+          // Another dedup worker may have read the same rows: each record is taken by one of us.
+          const taken = await claimReceived(trx, received.map((r) => r.record_id), startedAt);
+          const mine = received.filter((r) => taken.has(r.record_id));
+          await appendChanges(trx, mine.map((r) => ({ officeId: r.office_id, recordId: r.record_id, status: 'PROCESSING' as const, at: startedAt, note: null })));
+          return mine;
+        });
+  const batch = [...interrupted, ...claimed];
+  if (batch.length === 0) return 0;
 
   for (let round = 1; ; round++) {
     const gallery = await loadMatcher(ctx);
-    const { decisions, addedThisBatch } = searchBatch(ctx, gallery, batch);
+    let decisions = searchBatch(ctx, gallery, batch);
     const committed = await ctx.db.transaction().execute(async (trx) => {
       // Under the gallery lock, first: an entry committed elsewhere (an adjudication in the API process,
       // another worker) since the catch-up was not searched against; search again rather than miss it.
       if ((await lockGallery(trx)) > gallery.cursor) return false;
+      // A record taken up as interrupted may be another worker's, decided meanwhile: its verdict stands.
+      const open = await recordsInStatus(trx, batch.map((r) => r.record_id), 'PROCESSING');
+      decisions = decisions.filter((d) => open.has(d.change.recordId));
       await addToGallery(trx, decisions.flatMap((d) => (d.galleryEntry ? [d.galleryEntry] : [])), ctx.galleryKey);
       for (const d of decisions) {
         if (!d.adjudication) continue;
@@ -69,7 +78,7 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
     });
     if (committed) {
       // Only after the commit: the in-memory gallery never holds a record the database does not.
-      for (const added of addedThisBatch) gallery.add(added.recordId, added.set);
+      for (const d of decisions) if (d.galleryEntry) gallery.add(d.galleryEntry.recordId, d.galleryEntry.set);
       return batch.length;
     }
     // Left PROCESSING: the next run picks the batch up again.
@@ -80,9 +89,8 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
 type EnrollmentRow = Awaited<ReturnType<typeof enrollmentsInStatus>>[number];
 
 /** Decides each record of the batch against the gallery and the records before it in the batch; writes nothing. */
-function searchBatch(ctx: CentralContext, gallery: Matcher, batch: EnrollmentRow[]): { decisions: Decision[]; addedThisBatch: { recordId: string; set: BiometricSet }[] } {
+function searchBatch(ctx: CentralContext, gallery: Matcher, batch: EnrollmentRow[]): Decision[] {
   const decisions: Decision[] = [];
-  const addedThisBatch: { recordId: string; set: BiometricSet }[] = [];
   const batchGallery = new BruteForceMatcher();
   for (const row of batch) {
     const at = ctx.now().toISOString();
@@ -112,10 +120,9 @@ function searchBatch(ctx: CentralContext, gallery: Matcher, batch: EnrollmentRow
       });
     } else {
       decisions.push({ change: { ...base, status: 'PRINT_READY_RECORD', note: null }, galleryEntry: { recordId: row.record_id, set: probe, at } });
-      addedThisBatch.push({ recordId: row.record_id, set: probe });
       batchGallery.add(row.record_id, probe);
     }
   }
 
-  return { decisions, addedThisBatch };
+  return decisions;
 }
