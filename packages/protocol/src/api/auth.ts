@@ -36,6 +36,6 @@ export const authRoutes = {
   csrf: {
     tags: ['auth'],
     summary: 'A CSRF token for the x-csrf-token header of state-changing requests (sets its secret cookie once)',
-    response: { 200: csrfTokenResponseSchema },
+    response: { 200: csrfTokenResponseSchema, ...errors(400) },
   },
 };
