@@ -111,6 +111,16 @@ describe('tangguh backup and restore of an office', () => {
     expect(statSync(join(dir, 'backup.db')).mode & 0o777).toBe(0o600);
   });
 
+  it('refuses to restore over an office that is still running, and changes nothing', async () => {
+    const before = statSync(officeDb).mtimeMs;
+    const result = await tangguh('restore', '--from', join(dir, 'backup.db'), '--db', officeDb, '--central', centralUrl);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('masih dipakai kantor yang berjalan');
+    expect(result.stderr).toContain('stop the office (API and worker) first');
+    expect(statSync(officeDb).mtimeMs).toBe(before);
+    expect(await office.ctx.db.selectFrom('records').select('id').execute()).toHaveLength(recorded.length);
+  });
+
   it('refuses to restore while the centre cannot be asked, and leaves the office database untouched', async () => {
     await office.close();
     const before = statSync(officeDb).mtimeMs;

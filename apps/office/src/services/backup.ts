@@ -84,6 +84,27 @@ export function continueAfterCentre(db: Kysely<OfficeDb>, centralApplied: number
   });
 }
 
+/**
+ * A running office (API or worker) keeps its database open, even when idle; SQLite then refuses another
+ * connection the exclusive lock. Replacing the file under a running office would leave it writing to the old one.
+ */
+function refuseWhileInUse(location: string): void {
+  const probe = new Database(location, { fileMustExist: true, timeout: 500 });
+  try {
+    probe.pragma('locking_mode = EXCLUSIVE');
+    probe.exec('BEGIN EXCLUSIVE');
+    probe.exec('ROLLBACK');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    throw new DomainError('OFFICE_RUNNING', {
+      id: `Basis data ${location} masih dipakai kantor yang berjalan: hentikan kantor (API dan worker) dulu, lalu pulihkan.`,
+      en: `The database ${location} is still in use by a running office: stop the office (API and worker) first, then restore.`,
+    });
+  } finally {
+    probe.close();
+  }
+}
+
 export const centreUnreachable = (why: string) =>
   new DomainError('RESTORE_NEEDS_CENTRE', {
     id: `Pemulihan dibatalkan, basis data kantor tidak diubah: pusat tidak dapat ditanya nomor terakhir yang diterimanya (${why}). Pulihkan saat pusat dapat dihubungi.`,
@@ -111,6 +132,7 @@ export async function restoreOffice(props: { from: string; location: string; cen
   const { from, location } = props;
   if (isPostgres(location)) return restorePostgresOffice({ from, url: location, centralAppliedSeq: props.centralAppliedSeq });
   const summary = inspectBackup(from);
+  if (existsSync(location)) refuseWhileInUse(location);
   const staged = `${location}.restoring`;
   for (const suffix of ['', '-wal', '-shm']) rmSync(staged + suffix, { force: true });
   copyFileSync(from, staged);
