@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MASTER_KEY_ENV, MASTER_KEY_FILE_ENV, PRIVATE_FILE_MODE, configureMasterKey } from '@tangguh/platform';
 
@@ -18,6 +18,7 @@ export function useDemoMasterKey(dataDir: string, keyFile?: string): string | un
   else if (!process.env[MASTER_KEY_ENV] && !process.env[MASTER_KEY_FILE_ENV]) {
     const file = demoKeyFile(dataDir);
     if (!existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
       console.log(`Kunci induk demo dibuat / demo master key created: ${file}`);
     }
