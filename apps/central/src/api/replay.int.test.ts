@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
+import { PROTOCOL_VERSION, SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
 import { generateSigningKey, toBase64Url } from '@tangguh/credential';
 import { signOfficeRequest } from '@tangguh/protocol/node';
-import type { Db } from '@tangguh/platform';
+import { contractRoutes, type Db } from '@tangguh/platform';
 import { DIALECTS, freshLocation, setupOrFail } from '../../../../test/pg.ts';
 import { buildBatch, buildPacket, registerTestOffice, signedHeaders, testResidents, type TestOffice } from '../../../../test/builders.ts';
 import type { CentralContext } from '../context.ts';
@@ -110,6 +110,25 @@ describe.each(DIALECTS)('replayed signed requests on %s', (dialect) => {
     // Whether the centre signs this batch is the TTE service's business; a second hearing is not.
     expect(first.status).not.toBe(409);
     replays.forEach(expectReplayRefused);
+  });
+
+  it('every signed route in the route table refuses a replay, whatever it made of the first request', async () => {
+    const unsigned = { [SYNC_HEADERS.protocol]: String(PROTOCOL_VERSION) };
+    const signedRoutes: string[] = [];
+    for (const route of contractRoutes(apps[0]!)) {
+      if (!route.url.startsWith('/sync/') || route.method === 'HEAD' || route.url.includes(':')) continue;
+      const method = route.method as 'GET' | 'POST';
+      // A route is signed when an unsigned call is refused as unsigned.
+      const probe = await send(0, method, route.url, { ...unsigned, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, '{}');
+      if (probe.body.error?.code !== 'SIGNATURE_MISSING') continue;
+      signedRoutes.push(`${method} ${route.url}`);
+      const headers = signedHeaders(signer(), method, route.url, method === 'POST' ? '{}' : '');
+      const first = await send(0, method, route.url, headers, '{}');
+      expect(first.status, `${method} ${route.url}`).not.toBe(409);
+      expectReplayRefused(await send(1, method, route.url, headers, '{}'));
+    }
+    // The routes this file tests one by one are among them; a new signed route is covered here as it lands.
+    expect(signedRoutes).toEqual(expect.arrayContaining(['POST /sync/push', 'GET /sync/state', 'GET /sync/changes', 'POST /sync/document-keys', 'POST /sync/tte/sign']));
   });
 
   it('a request whose id was used for another request is refused too, and a fresh id is served', async () => {
