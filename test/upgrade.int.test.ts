@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { syntheticResidents } from '@tangguh/capture';
-import { migrateToLatest, openDatabase, type DialectName } from '@tangguh/platform';
+import { isSealedSecret, migrateToLatest, openDatabase, type DialectName } from '@tangguh/platform';
 import { openCentral } from '@tangguh/central/provision';
 import { buildCentralApp } from '@tangguh/central';
 import { freePort } from '../apps/cli/src/stack.ts';
@@ -23,6 +23,7 @@ import { recordResident } from '../apps/office/src/services/recording.ts';
 import { CentralClient } from '../apps/office/src/services/central-client.ts';
 import { pushOnce } from '../apps/office/src/services/sync.ts';
 import { freshPgDatabase, pgUrl, setupOrFail, type FreshPgDatabase } from './pg.ts';
+import { withReadonly } from './helpers.ts';
 
 // Made by the release before versioned migrations (commit 98a4c85) with make.sh beside them: provisioning,
 // five recordings (four synced and deduplicated, one still in the outbox), a Suket and a KK document.
@@ -127,11 +128,17 @@ describe('a data folder made by the release before versioned migrations (SQLite)
     // (Tables that later migrations add are not in `officeBefore`.)
     const grown = ['status_events', 'sync_state', 'counters'];
     const released = (counts: Record<string, number>) => Object.fromEntries(Object.keys(officeBefore).filter((table) => !grown.includes(table)).map((table) => [table, counts[table]]));
-    expect(released(officeAfter)).toEqual({ ...released(officeBefore), records: 6, outbox: 7 });
+    // The master key's check joins the settings: the release's plain keys are sealed on this first open (secrets-at-rest).
+    expect(released(officeAfter)).toEqual({ ...released(officeBefore), records: 6, outbox: 7, settings: officeBefore.settings! + 1 });
     for (const table of grown) expect(officeAfter[table]).toBeGreaterThanOrEqual(officeBefore[table]!);
     expect(officeAfter.status_events).toBeGreaterThan(officeBefore.status_events!);
     const centralAfter = sqliteCounts(centralPath);
-    expect(centralAfter).toMatchObject({ ...centralBefore, enrollments: 6, applied_entries: 7, status_changes: centralAfter.status_changes });
+    // Plus the master key's check, the gallery's wrapped data key and the mark that its templates are sealed.
+    expect(centralAfter).toMatchObject({ ...centralBefore, enrollments: 6, applied_entries: 7, status_changes: centralAfter.status_changes, settings: centralBefore.settings! + 3 });
+    for (const [path, keys] of [[officePath, ['signing_private_key']], [centralPath, ['sealing_private_key', 'trust_root_private_key']]] as const) {
+      const stored = withReadonly(path, (db) => db.prepare(`select value from settings where key in (${keys.map(() => '?').join(', ')})`).pluck().all(...keys) as string[]);
+      expect(stored.length === keys.length && stored.every(isSealedSecret)).toBe(true);
+    }
     expect(centralAfter.status_changes).toBeGreaterThan(centralBefore.status_changes!);
   });
 });
