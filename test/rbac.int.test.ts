@@ -25,6 +25,7 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'GET /api/docs/yaml': 'public',
     'POST /api/auth/login': 'public',
     'POST /api/auth/logout': 'public',
+    'GET /api/auth/csrf': 'public',
     'GET /api/auth/me': 'staff',
     'GET /health': 'public',
     'POST /api/recordings': RECORDERS,
@@ -79,6 +80,7 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'GET /api/docs/yaml': 'public',
     'POST /api/auth/login': 'public',
     'POST /api/auth/logout': 'public',
+    'GET /api/auth/csrf': 'public',
     'GET /api/auth/me': 'staff',
     'GET /health': 'public',
     'GET /sync/version': 'public',
@@ -154,7 +156,8 @@ describe.each(['office', 'central'] as const)('who may call each route of the %s
     const wrong: string[] = [];
     let calls = 0;
     for (const route of ordered) {
-      const expected = EXPECTED[node][routeName(route)]!;
+      const expected = EXPECTED[node][routeName(route)];
+      if (!expected) continue; // reported by the first test
       const url = fillPath(route.url, (name) => PARAMS[name] ?? 'index.html');
       const payload = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method) ? {} : undefined;
       for (const role of [undefined, ...roles]) {
@@ -174,6 +177,6 @@ describe.each(['office', 'central'] as const)('who may call each route of the %s
       }
     }
     expect(wrong).toEqual([]);
-    expect(calls).toBe(routes.length * (roles.length + 1));
+    expect(calls).toBe(routes.filter((r) => EXPECTED[node][routeName(r)]).length * (roles.length + 1));
   });
 });
