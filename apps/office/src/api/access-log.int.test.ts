@@ -96,7 +96,8 @@ describe.each(DIALECTS)('the access log of an office on %s', (dialect) => {
     for (const caller of [operator, head, admin]) {
       const refused = await caller<ErrorBodyShape>('DELETE', '/api/access-log');
       expect(refused.status).toBe(403);
-      expect(refused.body.error.messages.id).toBeTruthy();
+      expect(refused.body.error.code).toBe('ACCESS_LOG_APPEND_ONLY');
+      expect(refused.body.error.messages.id).toContain('tidak dapat diubah atau dihapus');
     }
     expect(await rowCount()).toBe(before);
   });
