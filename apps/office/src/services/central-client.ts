@@ -2,6 +2,7 @@ import { changesResponseSchema, pushResultSchema, syncStateResponseSchema, type 
 import { officeRequestHeaders } from '@tangguh/protocol/node';
 import { centralFetch, describeFetchFailure, type CentralFetch } from './central-tls.ts';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
+import { tteEnrolmentSchema, tteEnrolmentStatusSchema, type TteEnrolment, type TteEnrolmentStatus, type TteEnrolRequest } from '@tangguh/protocol';
 
 /** A failure talking to the centre, with what the operator should read. */
 export class CentralUnavailable extends Error {
@@ -78,6 +79,16 @@ export class CentralClient {
   /** Asks the centre's TTE service to sign a batch of documents with the head's key. */
   async tteSign(request: TteSignRequest): Promise<TteSignResponse> {
     return tteSignResponseSchema.parse(await this.call('POST', '/sync/tte/sign', JSON.stringify(request)));
+  }
+
+  /** Forwards a head's browser-made key to the centre, where a centre admin approves it. */
+  async tteEnrol(request: TteEnrolRequest): Promise<TteEnrolment> {
+    return tteEnrolmentSchema.parse(await this.call('POST', '/sync/tte/enrolments', JSON.stringify(request)));
+  }
+
+  /** Whether the centre holds this person as the office's head, and their latest key enrolment. */
+  async tteEnrolmentStatus(username: string): Promise<TteEnrolmentStatus> {
+    return tteEnrolmentStatusSchema.parse(await this.call('GET', `/sync/tte/enrolments?username=${encodeURIComponent(username)}`, ''));
   }
 
   private async call(method: 'GET' | 'POST', path: string, body: string): Promise<unknown> {
