@@ -180,6 +180,9 @@ describe.each(DIALECTS)('e-signed documents at the office on %s', (dialect) => {
       expect((await officeAdmin.post('/api/documents/sign-all', {})).status).toBe(403);
       expect((await operator.post('/api/documents/sign-all/challenge', {})).status).toBe(403);
       expect((await operator.post('/api/tte/enrolment', { publicKey: headKey.publicKey })).status).toBe(403);
+      const enrolment = await head.get<{ isHead: boolean; enrolment: { status: string; username: string } }>('/api/tte/enrolment');
+      expect(enrolment.status, JSON.stringify(enrolment.body)).toBe(200);
+      expect(enrolment.body).toMatchObject({ isHead: true, enrolment: { status: 'APPROVED', username: 'kepala' } });
       expect((await operator.post('/api/documents/' + waiting[0]!.id + '/wet-sign', { reason: 'TTE pusat mati' })).status).toBe(403);
       expect((await operator.request('PUT', '/api/policies/wet-signature', { enabled: true, reason: 'ingin coba' })).status).toBe(403);
       expect((await head.post('/api/documents', { type: 'KK', nik: NIKS[0], name: 'X', nomor: '1', fields: {} })).status).toBe(403);
