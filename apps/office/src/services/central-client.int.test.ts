@@ -11,6 +11,9 @@ import type { OfficeContext } from '../context.ts';
 import { CentralClient, CentralUnavailable } from './central-client.ts';
 import { refreshList, requestCertificate } from './trust-sync.ts';
 import { currentTteState, probeTte } from './tte-status.ts';
+import { readCentralLink } from './sync-monitor.ts';
+import { startSyncWorker } from '../workers/sync-worker.ts';
+import { waitFor } from '../../../../test/helpers.ts';
 
 /*
  * A centre whose answers are cut off mid-body (a link that drops, a proxy that gives up): an in-process HTTP
@@ -69,6 +72,21 @@ describe('answers from the centre cut off mid-body', () => {
       expect(error.message).not.toMatch(/terminated/);
       // No status: the answer never arrived whole, so it is not the centre's word on anything.
       expect((error as CentralUnavailable).status).toBeUndefined();
+    }
+  });
+
+  it("show as the office's last sync error in its own words, the link as unreachable", async () => {
+    mode = 'cut';
+    const worker = startSyncWorker(office, { centralUrl: url, backoff: { baseMs: 50, capMs: 100 }, idleMs: 50 });
+    try {
+      const link = await waitFor(async () => {
+        const current = await readCentralLink(office.db, office.now());
+        return current.lastError ? current : undefined;
+      });
+      expect(link.reachable).toBe(false);
+      expect(link.lastError).toBe('jawaban pusat terpotong / truncated response from the centre');
+    } finally {
+      await worker.stop();
     }
   });
 
