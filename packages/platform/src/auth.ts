@@ -70,7 +70,10 @@ export async function installAuth<U extends SessionUser, T>(
   await installCrossSiteGuard(app, { allowedOrigins: options.allowedOrigins ?? allowedOriginsFromEnv(), secureCookies: secure });
   const throttle = loginThrottle(options.db);
 
-  const sweep = () => store.deleteExpiredSessions(new Date().toISOString()).catch((error: unknown) => app.log.warn({ err: error }, 'expired sessions not deleted'));
+  const sweep = () =>
+    Promise.all([store.deleteExpiredSessions(new Date().toISOString()), throttle.sweep(new Date())]).catch((error: unknown) =>
+      app.log.warn({ err: error }, 'expired sessions or login counts not deleted'),
+    );
   const sweeper = setInterval(sweep, SESSION_SWEEP_MS).unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
 

@@ -10,15 +10,17 @@ import { timeZoneAbbreviation, zonedParts, type Bilingual } from '@tangguh/domai
  * account counter slows an attacked account down with a growing delay (30 s, 1, 2, 4, 8 min, capped at
  * 15) that always ends, so nobody can lock the head of office out for good. Attempts at an account while
  * it waits are refused without checking the password and are not counted for the address: guessing at one
- * account produces about ten counted failures in 15 minutes, far below the address limit, so failures on
- * one account never block another. Only spraying many accounts from one address reaches that limit.
+ * account produces at most 13 counted failures an hour (5 free, then one per wait), far below the
+ * address limit of 50, so failures on one account never block another. Only spraying several accounts
+ * from one address reaches that limit. Counts are forgotten an hour after the last failure (not 15
+ * minutes, or the 15-minute wait itself would start the account afresh).
  */
 export const THROTTLE = {
-  windowMs: 15 * 60_000,
+  windowMs: 60 * 60_000,
   accountFreeFailures: 5,
   accountBaseDelayMs: 30_000,
   accountMaxDelayMs: 15 * 60_000,
-  addressFailures: 100,
+  addressFailures: 50,
   addressBlockMs: 15 * 60_000,
 } as const;
 
@@ -58,6 +60,8 @@ export interface LoginThrottle {
   blockedUntil(username: string, address: string, now: Date): Promise<Date | undefined>;
   recordFailure(username: string, address: string, now: Date): Promise<void>;
   recordSuccess(username: string): Promise<void>;
+  /** Forgets counts whose window has passed (unknown usernames tried once leave a row each). */
+  sweep(now: Date): Promise<void>;
 }
 
 export function loginThrottle<T>(nodeDb: Kysely<T>): LoginThrottle {
@@ -104,6 +108,15 @@ export function loginThrottle<T>(nodeDb: Kysely<T>): LoginThrottle {
     },
     async recordSuccess(username) {
       await db.deleteFrom('login_throttle').where('key', '=', accountKey(username)).execute();
+    },
+    async sweep(now) {
+      const at = now.toISOString();
+      const windowStart = new Date(now.getTime() - THROTTLE.windowMs).toISOString();
+      await db
+        .deleteFrom('login_throttle')
+        .where('last_failure_at', '<', windowStart)
+        .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<', at)]))
+        .execute();
     },
   };
 }
