@@ -131,6 +131,14 @@ describe.each(DIALECTS)('replayed signed requests on %s', (dialect) => {
     expect(signedRoutes).toEqual(expect.arrayContaining(['POST /sync/push', 'GET /sync/state', 'GET /sync/changes', 'POST /sync/document-keys', 'POST /sync/tte/sign']));
   });
 
+  it('the same request sent to both processes at the same moment is answered by exactly one', async () => {
+    for (let round = 0; round < 5; round++) {
+      const headers = signedHeaders(signer(), 'GET', '/sync/state', '');
+      const answers = await Promise.all([send(0, 'GET', '/sync/state', headers), send(1, 'GET', '/sync/state', headers)]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    }
+  });
+
   it('a request whose id was used for another request is refused too, and a fresh id is served', async () => {
     const requestId = `reuse-${Date.now()}-0123456789`;
     const firstHeaders = signedHeaders(signer(), 'GET', '/sync/state', '', new Date().toISOString(), requestId);
