@@ -69,7 +69,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       }
       if (request.method === 'POST' && (request.url === '/tte/stop' || request.url === '/tte/start')) {
         if (!central) return reply(409, { error: 'pusat berhenti / the centre is stopped' });
-        return reply(200, { tte: await switchCentreTte(centralUrl, request.url === '/tte/start') });
+        return reply(200, { tte: await switchCentreTte(centralUrl, request.url === '/tte/start', tls?.pin) });
       }
       if (request.method === 'GET' && request.url === '/status') return reply(200, { central: central ? 'running' : 'stopped', office: 'running' });
       return reply(404, { error: 'unknown control command' });
