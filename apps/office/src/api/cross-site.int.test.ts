@@ -61,7 +61,7 @@ describe('a page on the same site but another port', () => {
   it('is refused with 403 CROSS_SITE_REQUEST in both languages, with the victim’s cookie and no body, and nothing changes', async () => {
     const before = await footprint();
     for (const attack of attacks()) {
-      for (const extra of [{}, { 'sec-fetch-site': 'same-site' }]) {
+      for (const extra of [{}, { 'sec-fetch-site': 'same-site' }] as Record<string, string>[]) {
         const answer = await send('POST', attack.path, { cookie: attack.cookie, origin: foreignOrigin, ...extra });
         expect(answer.status, attack.name).toBe(403);
         expect(answer.body.error?.code, attack.name).toBe('CROSS_SITE_REQUEST');
