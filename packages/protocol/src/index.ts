@@ -18,3 +18,4 @@ export * from './api/central-adjudications.ts';
 export * from './api/central-trust.ts';
 export * from './api/central-tte.ts';
 export * from './api/api-keys.ts';
+export * from './printable.ts';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Bilingual, FieldIssue } from '@tangguh/domain';
+import { PRINTABLE_SHAPE } from './printable.ts';
 
 /**
  * The one place where a schema failure becomes words for a person. zod's own messages are English
@@ -125,6 +126,9 @@ function problem(issue: Issue): Bilingual {
     case 'too_big':
       return sizeWords(issue, 'max');
     case 'invalid_format': {
+      if (issue.message === PRINTABLE_SHAPE) {
+        return { id: 'berisi karakter kendali atau pengubah arah teks yang tidak boleh dicetak', en: 'contains control or text-direction characters, which cannot be printed' };
+      }
       // Schemas state the expected shape as their message ('16 digits', 'YYYY-MM-DD'); zod's default starts "Invalid".
       const shape = issue.message && !/^Invalid/.test(issue.message) ? issue.message : undefined;
       if (issue.format === 'uuid') return { id: 'bukan pengenal yang sah', en: 'is not a valid identifier' };

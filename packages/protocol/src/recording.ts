@@ -1,32 +1,44 @@
 import { z } from 'zod';
 import { BIOMETRIC_EXCEPTIONS, FINGER_POSITIONS, IRIS_POSITIONS, MARITAL_STATUSES, RELIGIONS } from '@tangguh/domain';
+import { PRINTABLE_SHAPE, PRINTABLE_TEXT } from './printable.ts';
 
 const digits16 = z.string().regex(/^\d{16}$/, '16 digits');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-const text = (max: number) => z.string().trim().min(1).max(max);
+const storedText = (max: number) => z.string().trim().min(1).max(max);
+// Printed on the card and on signed documents: no control or bidirectional-override characters (printable.ts).
+const enteredText = (max: number) => storedText(max).regex(PRINTABLE_TEXT, PRINTABLE_SHAPE);
 
 export const positionSchema = z.enum([...FINGER_POSITIONS, ...IRIS_POSITIONS]);
 export const biometricExceptionSchema = z.enum(BIOMETRIC_EXCEPTIONS);
 
-export const biodataSchema = z.object({
-  nik: digits16,
-  kkNumber: digits16,
-  fullName: text(100),
-  birthPlace: text(60),
-  birthDate: isoDate,
-  sex: z.enum(['L', 'P']),
-  bloodType: z.enum(['A', 'B', 'AB', 'O', '-']).optional(),
-  religion: z.enum(RELIGIONS),
-  maritalStatus: z.enum(MARITAL_STATUSES),
-  occupation: text(60),
-  nationality: z.enum(['WNI', 'WNA']),
-  address: z.object({
-    street: text(120),
-    rt: z.string().regex(/^\d{1,3}$/, '1–3 digits'),
-    rw: z.string().regex(/^\d{1,3}$/, '1–3 digits'),
-    villageCode: z.string().regex(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/, 'PP.KK.CC.DDDD'),
-  }),
-});
+const biodataShape = (text: typeof storedText) =>
+  z.object({
+    nik: digits16,
+    kkNumber: digits16,
+    fullName: text(100),
+    birthPlace: text(60),
+    birthDate: isoDate,
+    sex: z.enum(['L', 'P']),
+    bloodType: z.enum(['A', 'B', 'AB', 'O', '-']).optional(),
+    religion: z.enum(RELIGIONS),
+    maritalStatus: z.enum(MARITAL_STATUSES),
+    occupation: text(60),
+    nationality: z.enum(['WNI', 'WNA']),
+    address: z.object({
+      street: text(120),
+      rt: z.string().regex(/^\d{1,3}$/, '1–3 digits'),
+      rw: z.string().regex(/^\d{1,3}$/, '1–3 digits'),
+      villageCode: z.string().regex(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/, 'PP.KK.CC.DDDD'),
+    }),
+  });
+
+/**
+ * Biodata as stored and sent (record pages, the sync to the centre): it also carries records made before
+ * the printable-text check, which must stay readable and syncable.
+ */
+export const biodataSchema = biodataShape(storedText);
+/** Biodata as an operator enters it: names, places, occupation and street in printable text only. */
+export const enteredBiodataSchema = biodataShape(enteredText);
 
 // Generous ceilings on the encoded text; the exact byte limits are domain rules checked after decoding.
 const encodedImage = z.object({ mime: z.string().max(40), data: z.string().max(1_400_000) });
@@ -34,7 +46,7 @@ const encodedImage = z.object({ mime: z.string().max(40), data: z.string().max(1
 export const recordingRequestSchema = z.object({
   /** Chosen by the form once; a retried submission with the same id returns the first receipt. */
   clientRequestId: z.string().uuid().optional(),
-  biodata: biodataSchema,
+  biodata: enteredBiodataSchema,
   photo: encodedImage,
   signature: encodedImage,
   biometrics: z

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { binary, bilingualSchema, errors, isoTimestamp, sessionErrors, uuidParamsSchema } from './common.ts';
+import { PRINTABLE_SHAPE, PRINTABLE_TEXT } from '../printable.ts';
 import { TTE_BATCH_MAX, tteEnrolmentStatusSchema, tteEnrolmentSchema, tteHeadPublicKeySchema, tteProofSchema } from '../tte.ts';
 
 /** Documents signed electronically by the head of office (KK, akta, surat pindah) and the wet-signature policy. */
 export const DOCUMENT_STATUSES = ['AWAITING_SIGNATURE', 'SIGNED', 'WET_SIGNED', 'SUPERSEDED'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+// Printed on the signed document: no control or bidirectional-override characters (printable.ts).
+const text = (max: number) => z.string().trim().min(1).max(max).regex(PRINTABLE_TEXT, PRINTABLE_SHAPE);
 const fieldKey = z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a-z, 0-9, _');
 
 export const documentRequestSchema = z.object({
@@ -14,7 +16,7 @@ export const documentRequestSchema = z.object({
   nik: z.string().trim().regex(/^\d{16}$/, '16 digits'),
   name: text(120),
   nomor: text(64),
-  fields: z.record(fieldKey, z.string().trim().max(500)).refine((f) => Object.keys(f).length <= 30, 'at most 30 fields').default({}),
+  fields: z.record(fieldKey, z.string().trim().max(500).regex(PRINTABLE_TEXT, PRINTABLE_SHAPE)).refine((f) => Object.keys(f).length <= 30, 'at most 30 fields').default({}),
 });
 export type DocumentRequest = z.input<typeof documentRequestSchema>;
 
