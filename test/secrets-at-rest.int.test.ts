@@ -18,8 +18,10 @@ import { addToGallery, lockGallery } from '../apps/central/src/repositories/gall
 import { GalleryMirror } from '../apps/central/src/matcher/gallery-mirror.ts';
 import { trustRoot } from '../apps/central/src/services/trust.ts';
 import { currentSigningKey } from '../apps/office/src/services/document-keys.ts';
+import { withSuketTables } from '../apps/office/src/db/migrations-suket.ts';
 import { OFFICE_MAIN, provisionStack, type StackPaths } from '../apps/cli/src/stack.ts';
 import { makeTempDir, removeTempDirs, withReadonly } from './helpers.ts';
+import { freshPgDatabase } from './pg.ts';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 const setOf = (subject: string): BiometricSet => Object.fromEntries(BIOMETRIC_POSITIONS.map((p) => [p, baseTemplate(subject, p)]));
@@ -168,6 +170,44 @@ describe('secrets at rest on SQLite', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('MASTER_KEY_MISSING');
     expect(snapshot()).toEqual(before);
+  });
+});
+
+describe('secrets at rest on PostgreSQL', () => {
+  it('stores every private key and every gallery template sealed, and refuses a wrong key there too', async () => {
+    const [officePg, centralPg] = [await freshPgDatabase(), await freshPgDatabase()];
+    try {
+      const paths = await provisionStack(makeTempDir(), { officeDb: officePg.url, centralDb: centralPg.url, users: false });
+      const central = await openCentral(paths.centralDb);
+      try {
+        await central.ctx.db.transaction().execute(async (trx) => {
+          await lockGallery(trx);
+          await addToGallery(trx, [{ recordId: 'R-PG-1', set: setOf('on postgres'), at: new Date().toISOString() }], central.ctx.galleryKey);
+        });
+        const keys = await central.ctx.db.selectFrom('settings').select('value').where('key', 'in', ['sealing_private_key', 'trust_root_private_key', 'gallery_data_key']).execute();
+        expect(keys.length === 3 && keys.every((k) => isSealedSecret(k.value))).toBe(true);
+        const gallery = await central.ctx.db.selectFrom('gallery').select('templates').execute();
+        expect(gallery.map((g) => Buffer.from(g.templates).subarray(0, 4).toString('ascii'))).toEqual(['TGS1']);
+      } finally {
+        await central.handle.close();
+      }
+      const office = await openOffice(paths.officeDb);
+      try {
+        const signing = await office.ctx.db.selectFrom('settings').select('value').where('key', '=', 'signing_private_key').executeTakeFirstOrThrow();
+        const documentKeys = await withSuketTables(office.ctx.db).selectFrom('document_signing_keys').select('private_key').execute();
+        expect(documentKeys.length).toBeGreaterThan(0);
+        expect([signing.value, ...documentKeys.map((k) => k.private_key)].every(isSealedSecret)).toBe(true);
+      } finally {
+        await office.handle.close();
+      }
+      await withKey(WRONG_KEY, async () => {
+        expect(await refusal(() => openOffice(paths.officeDb))).toBe('MASTER_KEY_WRONG');
+        expect(await refusal(() => openCentral(paths.centralDb))).toBe('MASTER_KEY_WRONG');
+      });
+    } finally {
+      await officePg.drop();
+      await centralPg.drop();
+    }
   });
 });
 
