@@ -7,6 +7,7 @@ import { InputPanel } from './InputPanel.tsx';
 import { ListStatus } from './ListStatus.tsx';
 import { ResultView } from './ResultView.tsx';
 import { useTrustLists } from './useTrustLists.ts';
+import type { OpenedLists } from '../../verifier/lists.ts';
 import './verifier.css';
 
 /**
@@ -19,20 +20,23 @@ export default function VerifierPage() {
   const [result, setResult] = useState<VerificationResult | null>(null);
   const [noLists, setNoLists] = useState(false);
 
-  const check = (text: string) => {
+  const judge = (text: string, lists: OpenedLists) =>
+    verifyCredential(text.trim(), { trust: lists.trust, revocations: lists.revocations, officeRevocations: lists.officeRevocations, now: Math.floor(Date.now() / 1000) });
+
+  const check = async (text: string) => {
     if (!trust.lists) {
       setNoLists(true);
       return;
     }
     setNoLists(false);
-    setResult(
-      verifyCredential(text.trim(), {
-        trust: trust.lists.trust,
-        revocations: trust.lists.revocations,
-        officeRevocations: trust.lists.officeRevocations,
-        now: Math.floor(Date.now() / 1000),
-      }),
-    );
+    let verdict = judge(text, trust.lists);
+    // A key certified minutes ago (a head's first e-signature, a rotated office key) is not in lists
+    // stored earlier: ask the office once more before calling the issuer unknown.
+    if (verdict.verdict === 'UNKNOWN_ISSUER' && navigator.onLine) {
+      const fresh = await trust.refreshNow();
+      if (fresh) verdict = judge(text, fresh);
+    }
+    setResult(verdict);
   };
 
   return (
@@ -53,7 +57,7 @@ export default function VerifierPage() {
                 {t('verify.noLists')}
               </p>
             )}
-            <InputPanel onText={check} disabled={!trust.loading && !trust.lists} />
+            <InputPanel onText={(text) => void check(text)} disabled={!trust.loading && !trust.lists} />
           </>
         )}
 

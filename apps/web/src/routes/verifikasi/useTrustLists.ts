@@ -13,6 +13,8 @@ export interface TrustLists {
   /** The browser says it is offline, or the office did not answer the last refresh. */
   offline: boolean;
   refresh: () => void;
+  /** Refreshes now (or joins the refresh under way) and gives the lists it leaves, for a check to be run again. */
+  refreshNow: () => Promise<OpenedLists | null>;
 }
 
 /**
@@ -27,11 +29,12 @@ export function useTrustLists(): TrustLists {
   const [outcome, setOutcome] = useState<RefreshOutcome>();
   const [browserOnline, setBrowserOnline] = useState(() => navigator.onLine);
   const stateRef = useRef<VerifierState>({});
+  const listsRef = useRef<OpenedLists | null>(null);
   const running = useRef<Promise<void> | null>(null);
   const mounted = useRef(true);
 
-  const refresh = useCallback(() => {
-    if (running.current) return;
+  const refresh = useCallback((): Promise<void> => {
+    if (running.current) return running.current;
     setRefreshing(true);
     running.current = (async () => {
       const result = await refreshLists(stateRef.current);
@@ -39,14 +42,21 @@ export function useTrustLists(): TrustLists {
       if (result.state !== stateRef.current) {
         stateRef.current = result.state;
         setState(result.state);
-        setLists(openLists(result.state));
+        listsRef.current = openLists(result.state);
+        setLists(listsRef.current);
       }
       setOutcome(result.outcome);
     })().finally(() => {
       running.current = null;
       if (mounted.current) setRefreshing(false);
     });
+    return running.current;
   }, []);
+
+  const refreshNow = useCallback(async () => {
+    await refresh();
+    return listsRef.current;
+  }, [refresh]);
 
   useEffect(() => {
     mounted.current = true;
@@ -55,7 +65,8 @@ export function useTrustLists(): TrustLists {
       if (!mounted.current) return;
       stateRef.current = stored;
       setState(stored);
-      setLists(openLists(stored));
+      listsRef.current = openLists(stored);
+      setLists(listsRef.current);
       setLoading(false);
       refresh();
     })();
@@ -75,5 +86,5 @@ export function useTrustLists(): TrustLists {
     };
   }, [refresh]);
 
-  return { state, lists, loading, refreshing, outcome, offline: !browserOnline || outcome?.kind === 'offline', refresh };
+  return { state, lists, loading, refreshing, outcome, offline: !browserOnline || outcome?.kind === 'offline', refresh, refreshNow };
 }
