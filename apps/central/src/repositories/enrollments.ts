@@ -64,6 +64,11 @@ export function findEnrollment(db: CentralDbOrTx, recordId: string) {
   return db.selectFrom('enrollments').selectAll().where('record_id', '=', recordId).executeTakeFirst();
 }
 
+/** The office, sealed biometrics and status of a record that must exist. */
+export function enrollmentBiometrics(db: CentralDbOrTx, recordId: string) {
+  return db.selectFrom('enrollments').select(['office_id', 'sealed_biometrics', 'status']).where('record_id', '=', recordId).executeTakeFirstOrThrow();
+}
+
 export function enrollmentsInStatus(db: CentralDbOrTx, status: string, limit: number) {
   return db
     .selectFrom('enrollments')

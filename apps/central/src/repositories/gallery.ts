@@ -65,3 +65,12 @@ export async function gallerySize(db: CentralDbOrTx): Promise<number> {
   const row = await db.selectFrom('gallery').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** A page of stored templates after `after`, by seq, as stored (sealed or, in an upgraded gallery, plain). */
+export function galleryTemplatesAfter(db: CentralDbOrTx, after: number, limit: number) {
+  return db.selectFrom('gallery').select(['seq', 'templates']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+}
+
+export async function replaceGalleryTemplates(trx: CentralDbOrTx, seq: number, templates: Uint8Array): Promise<void> {
+  await trx.updateTable('gallery').set({ templates }).where('seq', '=', seq).execute();
+}

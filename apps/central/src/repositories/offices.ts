@@ -23,6 +23,12 @@ export async function upsertOffice(db: CentralDbOrTx, office: Pick<OfficesTable,
     .execute();
 }
 
+/** The permanent record of applied (office, seq): what makes a replay recognisable forever. */
+export async function recordAppliedEntries(trx: CentralDbOrTx, rows: { office_id: string; seq: number; record_id: string; applied_at: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await trx.insertInto('applied_entries').values(rows).execute();
+}
+
 export async function setAppliedSeq(trx: CentralDbOrTx, officeId: string, seq: number): Promise<void> {
   await trx.updateTable('offices').set({ applied_seq: seq }).where('office_id', '=', officeId).execute();
 }

@@ -3,22 +3,13 @@ import type { CentralContext } from '../context.ts';
 import { unseal } from '@tangguh/protocol/node';
 import { addToGallery, lockGallery } from '../repositories/gallery.ts';
 import { recordStatusChanges } from '../repositories/changes.ts';
+import { findAdjudicationCase, listOpenCaseRows, recordCaseDecision } from '../repositories/adjudications.ts';
+import { enrollmentBiometrics } from '../repositories/enrollments.ts';
 
 export type AdjudicationDecision = 'SAME_PERSON' | 'DIFFERENT_PERSON';
 
 export async function listOpenCases(ctx: CentralContext) {
-  const rows = await ctx.db
-    .selectFrom('adjudications as a')
-    .innerJoin('enrollments as p', 'p.record_id', 'a.record_id')
-    .innerJoin('enrollments as c', 'c.record_id', 'a.candidate_record_id')
-    .select([
-      'a.case_id', 'a.record_id', 'a.score', 'a.opened_at', 'p.registration_number', 'p.office_id',
-      'p.full_name as p_name', 'p.nik as p_nik', 'p.birth_date as p_birth', 'p.sex as p_sex',
-      'c.record_id as c_id', 'c.registration_number as c_regno', 'c.full_name as c_name', 'c.nik as c_nik', 'c.birth_date as c_birth', 'c.sex as c_sex',
-    ])
-    .where('a.decision', 'is', null)
-    .orderBy('a.opened_at')
-    .execute();
+  const rows = await listOpenCaseRows(ctx.db);
   return rows.map((r) => ({
     caseId: r.case_id,
     recordId: r.record_id,
@@ -43,17 +34,12 @@ export async function decideCase(ctx: CentralContext, props: { caseId: string; d
     // First, before any read: a decision may add to the gallery, and gallery writers take turns (on SQLite
     // this also starts the write at once, so the reads below see what another process committed last).
     await lockGallery(trx);
-    const found = await trx.selectFrom('adjudications').selectAll().where('case_id', '=', props.caseId).executeTakeFirst();
+    const found = await findAdjudicationCase(trx, props.caseId);
     if (!found) throw new DomainError('CASE_NOT_FOUND', { id: 'Kasus adjudikasi tidak ditemukan.', en: 'Adjudication case not found.' }, 'not_found');
     if (found.decision) throw new DomainError('CASE_ALREADY_DECIDED', { id: 'Kasus ini sudah diputuskan.', en: 'This case has already been decided.' }, 'conflict');
-    const enrollment = await trx.selectFrom('enrollments').select(['office_id', 'sealed_biometrics', 'status']).where('record_id', '=', found.record_id).executeTakeFirstOrThrow();
-    const claimed = await trx
-      .updateTable('adjudications')
-      .set({ decision: props.decision, decided_at: now, decided_by: props.decidedBy, note: props.note ?? null })
-      .where('case_id', '=', props.caseId)
-      .where('decision', 'is', null)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) throw new DomainError('CASE_ALREADY_DECIDED', { id: 'Kasus ini sudah diputuskan.', en: 'This case has already been decided.' }, 'conflict');
+    const enrollment = await enrollmentBiometrics(trx, found.record_id);
+    const claimed = await recordCaseDecision(trx, props.caseId, { decision: props.decision, decidedAt: now, decidedBy: props.decidedBy, note: props.note ?? null });
+    if (!claimed) throw new DomainError('CASE_ALREADY_DECIDED', { id: 'Kasus ini sudah diputuskan.', en: 'This case has already been decided.' }, 'conflict');
 
     const base = { officeId: enrollment.office_id, recordId: found.record_id, at: now };
     if (props.decision === 'SAME_PERSON') {

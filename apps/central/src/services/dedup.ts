@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { classifyScore, unpackSet, type BiometricSet } from '@tangguh/domain';
 import { unseal } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
 import { claimReceived, enrollmentsInStatus, recordsInStatus } from '../repositories/enrollments.ts';
 import { appendChanges, recordStatusChanges, type NewStatusChange } from '../repositories/changes.ts';
 import { addToGallery, lockGallery } from '../repositories/gallery.ts';
+import { openAdjudicationCase } from '../repositories/adjudications.ts';
 import { BruteForceMatcher } from '../matcher/brute-force.ts';
 import { GalleryMirror } from '../matcher/gallery-mirror.ts';
 import type { Matcher } from '../matcher/matcher.ts';
@@ -68,10 +68,7 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
       await addToGallery(trx, decisions.flatMap((d) => (d.galleryEntry ? [d.galleryEntry] : [])), ctx.galleryKey);
       for (const d of decisions) {
         if (!d.adjudication) continue;
-        await trx
-          .insertInto('adjudications')
-          .values({ case_id: randomUUID(), record_id: d.change.recordId, candidate_record_id: d.adjudication.candidateRecordId, score: d.adjudication.score, opened_at: d.change.at, decided_at: null, decision: null, decided_by: null, note: null })
-          .execute();
+        await openAdjudicationCase(trx, { recordId: d.change.recordId, ...d.adjudication, openedAt: d.change.at });
       }
       await recordStatusChanges(trx, decisions.map((d) => d.change));
       return true;

@@ -1,7 +1,7 @@
 import { DomainError } from '@tangguh/domain';
 import { isRecordingEntry, type OfficeEventEntryWire, type PushBatch, type PushResult, type RecordingEntryWire } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
-import { lockOffice, setAppliedSeq } from '../repositories/offices.ts';
+import { lockOffice, recordAppliedEntries, setAppliedSeq } from '../repositories/offices.ts';
 import { appendChanges } from '../repositories/changes.ts';
 import { insertEnrollments } from '../repositories/enrollments.ts';
 import { applyOfficeEvents } from './office-events.ts';
@@ -39,10 +39,7 @@ export async function applyPushBatch(ctx: CentralContext, officeId: string, batc
     const recordings = fresh.filter(isRecordingEntry);
     const events = fresh.filter((e): e is OfficeEventEntryWire => !isRecordingEntry(e));
     await insertEnrollments(trx, officeId, recordings.map((e) => e.packet), now);
-    await trx
-      .insertInto('applied_entries')
-      .values(fresh.map((e) => ({ office_id: officeId, seq: e.seq, record_id: subjectOf(e), applied_at: now })))
-      .execute();
+    await recordAppliedEntries(trx, fresh.map((e) => ({ office_id: officeId, seq: e.seq, record_id: subjectOf(e), applied_at: now })));
     if (recordings.length > 0) {
       await appendChanges(
         trx,

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { OfficeEventEntryWire } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import type { CentralDb } from '../db/schema.ts';
+import { logOfficeEvents } from '../repositories/office-events.ts';
 
 /** Projects one kind of office event into the centre's own tables, inside the batch's transaction. */
 export type OfficeEventHandler = (trx: Transaction<CentralDb>, ctx: CentralContext, officeId: string, event: OfficeEventEntryWire) => Promise<void>;
@@ -15,9 +16,6 @@ export function registerOfficeEventHandler(kind: string, handler: OfficeEventHan
 
 export async function applyOfficeEvents(trx: Transaction<CentralDb>, ctx: CentralContext, officeId: string, events: OfficeEventEntryWire[], appliedAt: string): Promise<void> {
   if (events.length === 0) return;
-  await trx
-    .insertInto('office_events')
-    .values(events.map((e) => ({ office_id: officeId, seq: e.seq, kind: e.kind, subject_id: e.subjectId, payload: JSON.stringify(e.payload), occurred_at: e.occurredAt, applied_at: appliedAt })))
-    .execute();
+  await logOfficeEvents(trx, officeId, events, appliedAt);
   for (const event of events) await handlers.get(event.kind)?.(trx, ctx, officeId, event);
 }

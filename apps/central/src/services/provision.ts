@@ -6,14 +6,10 @@ import { migrateCentral } from '../db/migrate.ts';
 import type { CentralContext } from '../context.ts';
 import { upsertOffice } from '../repositories/offices.ts';
 import { upsertCentralUser, type CentralUser } from '../repositories/users.ts';
+import { insertSettingsIfAbsent, readSetting } from '../repositories/settings.ts';
 import { wireOfficeEventHandlers } from './event-wiring.ts';
 import { setUpTrust } from './trust-setup.ts';
 import { refuseWrongMasterKey, sealCentralSecrets } from './secrets-at-rest.ts';
-
-async function setting(db: Db<CentralDb>['db'], key: string): Promise<string | undefined> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value;
-}
 
 /** Opens (and on first use creates) the centre's database and its sealing key pair. */
 export async function openCentral(location: string): Promise<{ handle: Db<CentralDb>; ctx: CentralContext }> {
@@ -30,20 +26,16 @@ export async function openCentral(location: string): Promise<{ handle: Db<Centra
   }
   await setUpTrust(handle.db);
   wireOfficeEventHandlers();
-  let privateKey = await setting(handle.db, 'sealing_private_key');
-  let publicKey = await setting(handle.db, 'sealing_public_key');
+  let privateKey = await readSetting(handle.db, 'sealing_private_key');
+  let publicKey = await readSetting(handle.db, 'sealing_public_key');
   if (!privateKey || !publicKey) {
     const pair = generateSealingKeyPair();
-    await handle.db
-      .insertInto('settings')
-      .values([
-        { key: 'sealing_private_key', value: sealSecret(pair.privateKey) },
-        { key: 'sealing_public_key', value: pair.publicKey },
-      ])
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    privateKey = (await setting(handle.db, 'sealing_private_key'))!;
-    publicKey = (await setting(handle.db, 'sealing_public_key'))!;
+    await insertSettingsIfAbsent(handle.db, [
+      { key: 'sealing_private_key', value: sealSecret(pair.privateKey) },
+      { key: 'sealing_public_key', value: pair.publicKey },
+    ]);
+    privateKey = (await readSetting(handle.db, 'sealing_private_key'))!;
+    publicKey = (await readSetting(handle.db, 'sealing_public_key'))!;
   }
   const ctx: CentralContext = {
     db: handle.db,

@@ -1,7 +1,9 @@
 import { DataKey, isSealedSecret, masterKey, masterKeyCheck, sealSecret } from '@tangguh/platform';
 import type { Kysely } from 'kysely';
 import type { CentralDb } from '../db/schema.ts';
-import { tteDb } from '../db/migrations-tte.ts';
+import { insertSettingsIfAbsent, readSetting, readSettings, replaceSettingIfUnchanged } from '../repositories/settings.ts';
+import { listSignerPrivateKeys, replaceSignerPrivateKeyIfUnchanged } from '../repositories/tte.ts';
+import { galleryTemplatesAfter, replaceGalleryTemplates } from '../repositories/gallery.ts';
 
 export const MASTER_KEY_CHECK_SETTING = 'master_key_check';
 
@@ -13,7 +15,7 @@ export async function refuseWrongMasterKey(db: Kysely<CentralDb>): Promise<void>
   masterKey();
   let stored: string | undefined;
   try {
-    stored = (await db.selectFrom('settings').select('value').where('key', '=', MASTER_KEY_CHECK_SETTING).executeTakeFirst())?.value;
+    stored = await readSetting(db, MASTER_KEY_CHECK_SETTING);
   } catch {
     return;
   }
@@ -25,10 +27,6 @@ const GALLERY_SEALED_SETTING = 'gallery_sealed';
 const PRIVATE_SETTINGS = ['trust_root_private_key', 'sealing_private_key'];
 const PAGE = 2000;
 
-async function setting(db: Kysely<CentralDb>, key: string): Promise<string | undefined> {
-  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
-}
-
 /**
  * Brings the centre's database under the master key on open, and returns the gallery's data key. A wrong key
  * is refused before anything is written. Private keys an older release stored as plain text (the root key,
@@ -37,26 +35,25 @@ async function setting(db: Kysely<CentralDb>, key: string): Promise<string | und
  * run from several processes at once: each value is replaced only while it is still the plain one read.
  */
 export async function sealCentralSecrets(db: Kysely<CentralDb>): Promise<DataKey> {
-  const check = masterKeyCheck(await setting(db, MASTER_KEY_CHECK_SETTING));
+  const check = masterKeyCheck(await readSetting(db, MASTER_KEY_CHECK_SETTING));
   if (check) {
-    await db.insertInto('settings').values({ key: MASTER_KEY_CHECK_SETTING, value: check }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await insertSettingsIfAbsent(db, [{ key: MASTER_KEY_CHECK_SETTING, value: check }]);
     // Another process may have stored its check first: ours must be the one that opens it.
-    masterKeyCheck(await setting(db, MASTER_KEY_CHECK_SETTING));
+    masterKeyCheck(await readSetting(db, MASTER_KEY_CHECK_SETTING));
   }
   await db.transaction().execute(async (trx) => {
-    for (const row of await trx.selectFrom('settings').select(['key', 'value']).where('key', 'in', PRIVATE_SETTINGS).execute()) {
-      if (!isSealedSecret(row.value)) await trx.updateTable('settings').set({ value: sealSecret(row.value) }).where('key', '=', row.key).where('value', '=', row.value).execute();
+    for (const [key, value] of await readSettings(trx, PRIVATE_SETTINGS)) {
+      if (!isSealedSecret(value)) await replaceSettingIfUnchanged(trx, key, value, sealSecret(value));
     }
-    const tte = tteDb(trx);
-    for (const row of await tte.selectFrom('tte_signers').select(['kid', 'private_key']).execute()) {
-      if (!isSealedSecret(row.private_key)) await tte.updateTable('tte_signers').set({ private_key: sealSecret(row.private_key) }).where('kid', '=', row.kid).where('private_key', '=', row.private_key).execute();
+    for (const row of await listSignerPrivateKeys(trx)) {
+      if (!isSealedSecret(row.private_key)) await replaceSignerPrivateKeyIfUnchanged(trx, row.kid, row.private_key, sealSecret(row.private_key));
     }
   });
-  if (!(await setting(db, GALLERY_KEY_SETTING))) {
-    await db.insertInto('settings').values({ key: GALLERY_KEY_SETTING, value: DataKey.generate().wrap() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  if (!(await readSetting(db, GALLERY_KEY_SETTING))) {
+    await insertSettingsIfAbsent(db, [{ key: GALLERY_KEY_SETTING, value: DataKey.generate().wrap() }]);
   }
-  const galleryKey = DataKey.unwrap((await setting(db, GALLERY_KEY_SETTING))!);
-  if (!(await setting(db, GALLERY_SEALED_SETTING))) await sealGallery(db, galleryKey);
+  const galleryKey = DataKey.unwrap((await readSetting(db, GALLERY_KEY_SETTING))!);
+  if (!(await readSetting(db, GALLERY_SEALED_SETTING))) await sealGallery(db, galleryKey);
   return galleryKey;
 }
 
@@ -64,17 +61,17 @@ export async function sealCentralSecrets(db: Kysely<CentralDb>): Promise<DataKey
 async function sealGallery(db: Kysely<CentralDb>, key: DataKey): Promise<void> {
   let after = 0;
   for (;;) {
-    const page = await db.selectFrom('gallery').select(['seq', 'templates']).where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
+    const page = await galleryTemplatesAfter(db, after, PAGE);
     const plain = page.filter((row) => !DataKey.isSealed(new Uint8Array(row.templates)));
     if (plain.length > 0) {
       await db.transaction().execute(async (trx) => {
         for (const row of plain) {
-          await trx.updateTable('gallery').set({ templates: key.seal(new Uint8Array(row.templates)) }).where('seq', '=', row.seq).execute();
+          await replaceGalleryTemplates(trx, row.seq, key.seal(new Uint8Array(row.templates)));
         }
       });
     }
     if (page.length < PAGE) break;
     after = Number(page[page.length - 1]!.seq);
   }
-  await db.insertInto('settings').values({ key: GALLERY_SEALED_SETTING, value: new Date().toISOString() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await insertSettingsIfAbsent(db, [{ key: GALLERY_SEALED_SETTING, value: new Date().toISOString() }]);
 }

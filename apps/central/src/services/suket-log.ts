@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { SUKET_SERIAL_PATTERN, suketIssuedPayloadSchema, suketRevokedPayloadSchema, type OfficeEventEntryWire } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import type { CentralDb } from '../db/schema.ts';
-import { trustDb } from '../db/migrations-trust.ts';
+import { logSuket, markSuketRevoked } from '../repositories/sukets.ts';
 import { revokeSerial } from './trust.ts';
 
 /**
@@ -24,23 +24,19 @@ function readPayload<S extends z.ZodType>(schema: S, officeId: string, event: Of
 export async function logSuketIssued(trx: Transaction<CentralDb>, ctx: CentralContext, officeId: string, event: OfficeEventEntryWire): Promise<void> {
   const payload = readPayload(suketIssuedPayloadSchema, officeId, event);
   if (!payload) return;
-  await trustDb(trx)
-    .insertInto('sukets')
-    .values({
-      serial: payload.serial,
-      office_id: officeId,
-      record_id: payload.recordId,
-      nik: payload.nik,
-      issued_at: payload.issuedAt,
-      expires_at: payload.expiresAt,
-      kid: payload.kid,
-      issued_by: payload.issuedBy,
-      logged_at: ctx.now().toISOString(),
-      revoked_at: null,
-      revoke_reason: null,
-    })
-    .onConflict((oc) => oc.column('serial').doNothing())
-    .execute();
+  await logSuket(trx, {
+    serial: payload.serial,
+    office_id: officeId,
+    record_id: payload.recordId,
+    nik: payload.nik,
+    issued_at: payload.issuedAt,
+    expires_at: payload.expiresAt,
+    kid: payload.kid,
+    issued_by: payload.issuedBy,
+    logged_at: ctx.now().toISOString(),
+    revoked_at: null,
+    revoke_reason: null,
+  });
 }
 
 /** suket.revoked → the serial goes on the revocation list (so the next signed list carries it) and the log notes it. */
@@ -48,10 +44,5 @@ export async function logSuketRevoked(trx: Transaction<CentralDb>, ctx: CentralC
   const payload = readPayload(suketRevokedPayloadSchema, officeId, event);
   if (!payload) return;
   await revokeSerial(trx, ctx, { serial: payload.serial, officeId, at: payload.revokedAt, reason: payload.reason, supersededBy: payload.supersededBy });
-  await trustDb(trx)
-    .updateTable('sukets')
-    .set({ revoked_at: payload.revokedAt, revoke_reason: payload.reason })
-    .where('serial', '=', payload.serial)
-    .where('revoked_at', 'is', null)
-    .execute();
+  await markSuketRevoked(trx, payload.serial, payload.revokedAt, payload.reason);
 }

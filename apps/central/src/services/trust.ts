@@ -20,6 +20,7 @@ import { openSecretText, sealSecret } from '@tangguh/platform';
 import type { KeyRevocationReason } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import type { CentralDb } from '../db/schema.ts';
+import { insertSettingsIfAbsent, readSetting } from '../repositories/settings.ts';
 import { findOffice } from '../repositories/offices.ts';
 import {
   findDocumentKey,
@@ -47,7 +48,7 @@ const ROOT_SETTING = 'trust_root_private_key';
 const roots = new WeakMap<object, SigningKey>();
 
 async function readRoot(db: Kysely<CentralDb>): Promise<string | undefined> {
-  return (await db.selectFrom('settings').select('value').where('key', '=', ROOT_SETTING).executeTakeFirst())?.value;
+  return readSetting(db, ROOT_SETTING);
 }
 
 /** Creates the root key on the centre's first start; every later start (and every API process) reads the same one. */
@@ -56,7 +57,7 @@ export async function ensureTrustRoot(db: Kysely<CentralDb>): Promise<SigningKey
   if (!stored) {
     const fresh = generateSigningKey();
     // Two processes starting at once: the first insert wins and both read it back.
-    await db.insertInto('settings').values({ key: ROOT_SETTING, value: sealSecret(toBase64Url(fresh.privateKey)) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await insertSettingsIfAbsent(db, [{ key: ROOT_SETTING, value: sealSecret(toBase64Url(fresh.privateKey)) }]);
     stored = (await readRoot(db))!;
   }
   const root = signingKeyFromPrivate(fromBase64Url(openSecretText(stored)));

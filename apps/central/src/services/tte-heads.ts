@@ -3,7 +3,11 @@ import { DomainError } from '@tangguh/domain';
 import { TTE_PROOF_MAX_AGE_MS, tteChallengeText, type TteEnrolment, type TteEnrolmentStatus, type TteEnrolRequest, type TteHead, type TteSignRequest } from '@tangguh/protocol';
 import { tteClaimsDigest, tteKeyFingerprint, verifyTteProofSignature } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
-import { tteDb, type TteTables } from '../db/migrations-tte.ts';
+import type { TteTables } from '../db/migrations-tte.ts';
+import {
+  approvedHeadKey, decideHeadKey, findHead, findHeadKey, findHeadKeyByPublicKey, forgetExpiredProofNonces, insertHeadKey, latestHeadKey, listHeadKeys, listHeads,
+  rememberProofNonce, replaceHeadKeysInStatus, upsertHead,
+} from '../repositories/tte-heads.ts';
 
 /**
  * Who the TTE service signs for. The office's request signature proves only that the office asks; the
@@ -31,23 +35,18 @@ const present = (row: KeyRow): TteEnrolment => ({
 });
 
 export async function findOfficeHead(ctx: CentralContext, officeId: string): Promise<TteHead | undefined> {
-  const row = await tteDb(ctx.db).selectFrom('tte_heads').selectAll().where('office_id', '=', officeId).executeTakeFirst();
+  const row = await findHead(ctx.db, officeId);
   return row && { officeId: row.office_id, username: row.username, fullName: row.full_name, setAt: row.set_at, setBy: row.set_by };
 }
 
 export async function listOfficeHeads(ctx: CentralContext): Promise<TteHead[]> {
-  const rows = await tteDb(ctx.db).selectFrom('tte_heads').selectAll().orderBy('office_id').execute();
+  const rows = await listHeads(ctx.db);
   return rows.map((row) => ({ officeId: row.office_id, username: row.username, fullName: row.full_name, setAt: row.set_at, setBy: row.set_by }));
 }
 
 /** Records (or changes) who heads an office; a new head's predecessor's keys stop proving anything at once. */
 export async function setOfficeHead(ctx: CentralContext, props: { officeId: string; username: string; fullName: string; by: string }): Promise<TteHead> {
-  const values = { username: props.username, full_name: props.fullName, set_at: ctx.now().toISOString(), set_by: props.by };
-  await tteDb(ctx.db)
-    .insertInto('tte_heads')
-    .values({ office_id: props.officeId, ...values })
-    .onConflict((oc) => oc.column('office_id').doUpdateSet(values))
-    .execute();
+  await upsertHead(ctx.db, { office_id: props.officeId, username: props.username, full_name: props.fullName, set_at: ctx.now().toISOString(), set_by: props.by });
   return (await findOfficeHead(ctx, props.officeId))!;
 }
 
@@ -60,12 +59,11 @@ export async function enrolHeadKey(ctx: CentralContext, officeId: string, reques
   if (!head || head.username !== request.username) {
     throw signerNotAuthorised({ id: `pusat tidak mencatat ${request.username} sebagai kepala dinas kantor ${officeId}.`, en: `the centre does not hold ${request.username} as head of office ${officeId}.` });
   }
-  const db = tteDb(ctx.db);
-  return db.transaction().execute(async (trx) => {
-    const same = await trx.selectFrom('tte_head_keys').selectAll().where('office_id', '=', officeId).where('username', '=', request.username).where('public_key', '=', request.publicKey).executeTakeFirst();
+  return ctx.db.transaction().execute(async (trx) => {
+    const same = await findHeadKeyByPublicKey(trx, officeId, request.username, request.publicKey);
     if (same) return present(same);
     // One key waits at a time: a newer browser key supersedes one still waiting.
-    await trx.updateTable('tte_head_keys').set({ status: 'REPLACED' }).where('office_id', '=', officeId).where('username', '=', request.username).where('status', '=', 'PENDING').execute();
+    await replaceHeadKeysInStatus(trx, officeId, request.username, 'PENDING');
     const row: KeyRow = {
       id: randomUUID(),
       office_id: officeId,
@@ -78,7 +76,7 @@ export async function enrolHeadKey(ctx: CentralContext, officeId: string, reques
       decided_at: null,
       decided_by: null,
     };
-    await trx.insertInto('tte_head_keys').values(row).execute();
+    await insertHeadKey(trx, row);
     return present(row);
   });
 }
@@ -86,19 +84,19 @@ export async function enrolHeadKey(ctx: CentralContext, officeId: string, reques
 /** Whether `username` heads the office at the centre, and their latest enrolment. */
 export async function enrolmentStatus(ctx: CentralContext, officeId: string, username: string): Promise<TteEnrolmentStatus> {
   const head = await findOfficeHead(ctx, officeId);
-  const latest = await tteDb(ctx.db).selectFrom('tte_head_keys').selectAll().where('office_id', '=', officeId).where('username', '=', username).orderBy('requested_at', 'desc').limit(1).executeTakeFirst();
+  const latest = await latestHeadKey(ctx.db, officeId, username);
   return { isHead: head?.username === username, enrolment: latest ? present(latest) : null };
 }
 
 export async function listEnrolments(ctx: CentralContext): Promise<TteEnrolment[]> {
-  const rows = await tteDb(ctx.db).selectFrom('tte_head_keys').selectAll().orderBy('requested_at', 'desc').limit(500).execute();
+  const rows = await listHeadKeys(ctx.db, 500);
   return rows.map(present);
 }
 
 /** A centre admin approves (after comparing the fingerprint with the head) or rejects a waiting key. */
 export async function decideEnrolment(ctx: CentralContext, props: { id: string; approve: boolean; by: string }): Promise<TteEnrolment> {
-  return tteDb(ctx.db).transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('tte_head_keys').selectAll().where('id', '=', props.id).executeTakeFirst();
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await findHeadKey(trx, props.id);
     if (!row) throw new DomainError('ENROLMENT_NOT_FOUND', { id: 'Pendaftaran kunci tidak ditemukan.', en: 'Key enrolment not found.' }, 'not_found');
     if (row.status !== 'PENDING') {
       throw new DomainError('ENROLMENT_DECIDED', { id: 'Pendaftaran kunci ini sudah diputuskan.', en: 'This key enrolment has already been decided.' }, 'conflict');
@@ -106,9 +104,9 @@ export async function decideEnrolment(ctx: CentralContext, props: { id: string; 
     const decided = { decided_at: ctx.now().toISOString(), decided_by: props.by };
     if (props.approve) {
       // One approved key per head: approving a new one retires the old.
-      await trx.updateTable('tte_head_keys').set({ status: 'REPLACED', ...decided }).where('office_id', '=', row.office_id).where('username', '=', row.username).where('status', '=', 'APPROVED').execute();
+      await replaceHeadKeysInStatus(trx, row.office_id, row.username, 'APPROVED', decided);
     }
-    await trx.updateTable('tte_head_keys').set({ status: props.approve ? 'APPROVED' : 'REJECTED', ...decided }).where('id', '=', row.id).execute();
+    await decideHeadKey(trx, row.id, { status: props.approve ? 'APPROVED' : 'REJECTED', ...decided });
     return present({ ...row, status: props.approve ? 'APPROVED' : 'REJECTED', ...decided });
   });
 }
@@ -124,7 +122,7 @@ export async function authoriseSigner(ctx: CentralContext, officeId: string, req
   if (head.username !== request.signer.username) {
     throw signerNotAuthorised({ id: `${request.signer.username} bukan kepala dinas kantor ${officeId}.`, en: `${request.signer.username} is not the head of office ${officeId}.` });
   }
-  const key = await tteDb(ctx.db).selectFrom('tte_head_keys').select('public_key').where('office_id', '=', officeId).where('username', '=', head.username).where('status', '=', 'APPROVED').executeTakeFirst();
+  const key = await approvedHeadKey(ctx.db, officeId, head.username);
   if (!key) throw signerNotAuthorised({ id: 'kunci pribadi kepala dinas belum disetujui pusat.', en: "the head's personal key has not been approved by the centre." });
   const proof = request.proof;
   if (!proof) throw proofInvalid({ id: 'permintaan tidak membawa bukti dari kepala dinas.', en: 'the request carries no proof from the head.' });
@@ -142,14 +140,9 @@ export async function authoriseSigner(ctx: CentralContext, officeId: string, req
   if (Math.abs(ctx.now().getTime() - issued) > TTE_PROOF_MAX_AGE_MS) {
     throw proofInvalid({ id: 'bukti sudah kedaluwarsa; tandatangani ulang.', en: 'the proof has expired; sign again.' });
   }
-  const db = tteDb(ctx.db);
-  await db.deleteFrom('tte_proof_nonces').where('expires_at', '<', ctx.now().toISOString()).execute();
-  const fresh = await db
-    .insertInto('tte_proof_nonces')
-    .values({ office_id: officeId, nonce: proof.nonce, expires_at: new Date(issued + TTE_PROOF_MAX_AGE_MS).toISOString() })
-    .onConflict((oc) => oc.columns(['office_id', 'nonce']).doNothing())
-    .executeTakeFirst();
-  if (Number(fresh.numInsertedOrUpdatedRows ?? 0n) === 0) {
+  await forgetExpiredProofNonces(ctx.db, ctx.now().toISOString());
+  const fresh = await rememberProofNonce(ctx.db, { office_id: officeId, nonce: proof.nonce, expires_at: new Date(issued + TTE_PROOF_MAX_AGE_MS).toISOString() });
+  if (!fresh) {
     throw proofInvalid({ id: 'bukti ini sudah pernah dipakai.', en: 'this proof has been used before.' });
   }
   return head;

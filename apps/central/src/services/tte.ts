@@ -3,7 +3,8 @@ import type { TteHealth, TteSignRequest, TteSignResponse } from '@tangguh/protoc
 import { encodeCredential, fromBase64Url, generateSigningKey, signingKeyFromPrivate, toBase64Url, type CredentialClaims, type SigningKey } from '@tangguh/credential';
 import type { CentralContext } from '../context.ts';
 import { openSecretText, sealSecret } from '@tangguh/platform';
-import { tteDb } from '../db/migrations-tte.ts';
+import { insertSignaturesIfAbsent, insertSignerIfAbsent, listSignatures, findSigner, markSignerCertified, renameSigner, replaceSignerKey, signedDocumentIds } from '../repositories/tte.ts';
+import { readSetting, readSettings, writeSetting } from '../repositories/settings.ts';
 import { findDocumentKey } from '../repositories/trust.ts';
 import { certifyDocumentKey } from './trust.ts';
 import { authoriseSigner } from './tte-heads.ts';
@@ -25,26 +26,24 @@ export const tteUnavailable = (since: string | null) =>
 
 /** The outage switch, shared by every API process through the database. */
 export async function getTteAvailability(ctx: CentralContext): Promise<TteAvailability> {
-  const rows = await ctx.db.selectFrom('settings').select(['key', 'value']).where('key', 'in', [AVAILABLE_KEY, SINCE_KEY]).execute();
-  const value = new Map(rows.map((r) => [r.key, r.value]));
+  const value = await readSettings(ctx.db, [AVAILABLE_KEY, SINCE_KEY]);
   return { available: value.get(AVAILABLE_KEY) !== 'false', since: value.get(SINCE_KEY) ?? null };
 }
 
 /** Turns the service off or on (outage simulation); `since` moves only when the state changes. */
 export async function setTteAvailability(ctx: CentralContext, available: boolean): Promise<TteAvailability> {
   return ctx.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('settings').select('value').where('key', '=', AVAILABLE_KEY).executeTakeFirst();
-    const wasAvailable = current?.value !== 'false';
-    if (current && wasAvailable === available) {
-      const since = await trx.selectFrom('settings').select('value').where('key', '=', SINCE_KEY).executeTakeFirst();
-      return { available, since: since?.value ?? null };
+    const current = await readSetting(trx, AVAILABLE_KEY);
+    const wasAvailable = current !== 'false';
+    if (current !== undefined && wasAvailable === available) {
+      return { available, since: (await readSetting(trx, SINCE_KEY)) ?? null };
     }
     const since = ctx.now().toISOString();
     for (const [key, value] of [
       [AVAILABLE_KEY, String(available)],
       [SINCE_KEY, since],
     ] as const) {
-      await trx.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+      await writeSetting(trx, key, value);
     }
     return { available, since };
   });
@@ -60,19 +59,14 @@ const RENEW_BEFORE_MS = 7 * 86_400_000;
  * verifying against its public key in the trust list).
  */
 async function signerKey(ctx: CentralContext, officeId: string, signer: TteSignRequest['signer']): Promise<SigningKey> {
-  const db = tteDb(ctx.db);
-  const find = () => db.selectFrom('tte_signers').selectAll().where('office_id', '=', officeId).where('username', '=', signer.username).executeTakeFirst();
+  const find = () => findSigner(ctx.db, officeId, signer.username);
   const fresh = () => {
     const key = generateSigningKey();
     return { kid: key.kid, private_key: sealSecret(toBase64Url(key.privateKey)), public_key: toBase64Url(key.publicKey), created_at: ctx.now().toISOString(), certified_at: null };
   };
   let row = await find();
   if (!row) {
-    await db
-      .insertInto('tte_signers')
-      .values({ office_id: officeId, username: signer.username, full_name: signer.fullName, ...fresh() })
-      .onConflict((oc) => oc.columns(['office_id', 'username']).doNothing())
-      .execute();
+    await insertSignerIfAbsent(ctx.db, { office_id: officeId, username: signer.username, full_name: signer.fullName, ...fresh() });
     // Two requests racing for a new head: whichever row landed is the key.
     row = (await find())!;
   }
@@ -80,19 +74,19 @@ async function signerKey(ctx: CentralContext, officeId: string, signer: TteSignR
     const certificate = await findDocumentKey(ctx.db, row.kid);
     if (!certificate || certificate.revoked_at || Date.parse(certificate.not_after) - RENEW_BEFORE_MS <= ctx.now().getTime()) {
       // Only the request that still sees the old kid replaces it; a racing one reads the replacement.
-      await db.updateTable('tte_signers').set(fresh()).where('office_id', '=', officeId).where('username', '=', signer.username).where('kid', '=', row.kid).execute();
+      await replaceSignerKey(ctx.db, officeId, signer.username, row.kid, fresh());
       row = (await find())!;
     }
   }
   if (row.full_name !== signer.fullName) {
-    await db.updateTable('tte_signers').set({ full_name: signer.fullName }).where('kid', '=', row.kid).execute();
+    await renameSigner(ctx.db, row.kid, signer.fullName);
   }
   const key = signingKeyFromPrivate(fromBase64Url(openSecretText(row.private_key)));
   if (!row.certified_at) {
     const certify = () => certifyDocumentKey(ctx, { officeId, purpose: 'TTE', publicKey: key.publicKey, holder: `${signer.fullName} (${signer.username})` });
     // Two first requests for one head certify the same key at once; the loser finds it certified on a second try.
     await certify().catch(certify);
-    await db.updateTable('tte_signers').set({ certified_at: ctx.now().toISOString() }).where('kid', '=', row.kid).execute();
+    await markSignerCertified(ctx.db, row.kid, ctx.now().toISOString());
   }
   return key;
 }
@@ -130,8 +124,7 @@ export async function signDocuments(ctx: CentralContext, officeId: string, reque
 
   // The name on the documents is the one the centre holds for the head, whatever the office sent.
   const head = await authoriseSigner(ctx, officeId, request);
-  const db = tteDb(ctx.db);
-  const done = new Set((await db.selectFrom('tte_signatures').select('document_id').where('office_id', '=', officeId).where('document_id', 'in', ids).execute()).map((r) => r.document_id));
+  const done = await signedDocumentIds(ctx.db, officeId, ids);
   const fresh = request.documents.filter((d) => !done.has(d.documentId));
   if (fresh.length > 0) {
     const key = await signerKey(ctx, officeId, head);
@@ -151,9 +144,9 @@ export async function signDocuments(ctx: CentralContext, officeId: string, reque
         signed_at: signedAt.toISOString(),
       });
     }
-    await db.insertInto('tte_signatures').values(rows).onConflict((oc) => oc.columns(['office_id', 'document_id']).doNothing()).execute();
+    await insertSignaturesIfAbsent(ctx.db, rows);
   }
-  const stored = await db.selectFrom('tte_signatures').select(['document_id', 'qr_text', 'signed_at']).where('office_id', '=', officeId).where('document_id', 'in', ids).execute();
+  const stored = await listSignatures(ctx.db, officeId, ids);
   const byId = new Map(stored.map((r) => [r.document_id, r]));
   return {
     signed: ids.map((id) => {
