@@ -1,3 +1,5 @@
+// First: configures zod before any schema exists (see zod-config.ts).
+import './zod-config.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import App from './App.tsx';
