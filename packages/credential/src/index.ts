@@ -25,6 +25,31 @@ export {
   type RevocationList,
   type RevocationReason,
 } from './lists.ts';
+export {
+  CARD_FIELD_NAMES,
+  CARD_SOD_CONTENT_TYPE,
+  CHIP_FINGERPRINTS,
+  CardPackageError,
+  openCardPackage,
+  signCardPackage,
+  type CardFields,
+  type CardImage,
+  type CardPackageContent,
+  type CardPackageKind,
+  type ChipFingerprint,
+  type OpenedCardPackage,
+} from './card-package.ts';
 export { OFFICE_REVOCATION_LIST_CONTENT_TYPE, signOfficeRevocationList, openOfficeRevocationList, openOfficeRevocationLists } from './office-lists.ts';
 export { VERDICT_LABELS, verifyCredential, type Verdict, type VerificationResult, type VerificationLists, type Bilingual } from './verify.ts';
-export { embedCredentialInPdf, extractCredentialFromPdf } from './pdf.ts';
+export { embedCredentialInPdf, extractCredentialFromPdf, readCredentialFromPdf } from './pdf.ts';
+export {
+  MAX_IMAGE_PIXELS,
+  MAX_IMAGE_SIDE,
+  MAX_PDF_DECODED_BYTES,
+  UPLOAD_REFUSALS,
+  UploadRefusedError,
+  imageHeader,
+  imageBudgetRefusal,
+  type ImageHeader,
+  type UploadRefusal,
+} from './upload-limits.ts';

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { extractCredentialFromPdf, type VerificationResult } from '@tangguh/credential';
-import { readQrFromImage } from '@tangguh/credential/node';
+import { imageBudgetRefusal, imageHeader, UploadRefusedError, type VerificationResult } from '@tangguh/credential';
+import { uploadKind } from '@tangguh/credential/node';
 import { DomainError, type Bilingual } from '@tangguh/domain';
 import { API_KEY_HEADER, CREDENTIAL_TEXT_MAX, verificationRoutes, type VerificationResponse, type VerifyRequest } from '@tangguh/protocol';
 import { typed } from './contract.ts';
 import { sendError } from './http-errors.ts';
+import { closeUploadPool, decodeUploadOffThread } from './upload-pool.ts';
 
 export { CREDENTIAL_TEXT_MAX };
 export const VERIFY_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
@@ -22,25 +23,22 @@ function credentialText(body: VerifyRequest): string {
   return text;
 }
 
-type UploadKind = 'png' | 'jpeg' | 'pdf';
+export { uploadKind };
 
-/** By the leading bytes: what a browser declares for an upload cannot be trusted. */
-export function uploadKind(bytes: Uint8Array): UploadKind | undefined {
-  const starts = (...magic: number[]) => bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
-  if (starts(0xff, 0xd8, 0xff)) return 'jpeg';
-  if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return 'pdf';
-  return undefined;
-}
-
-/** The credential text in an uploaded photo, scan or PDF; null when there is none to read. */
+/**
+ * The credential text in an uploaded photo, scan or PDF; null when there is none to read. The kind and an
+ * image's declared size are checked here (a few bytes); the decoding itself runs in the upload pool.
+ * Throws UploadRefusedError for a file over the limits.
+ */
 export async function credentialFromUpload(bytes: Uint8Array): Promise<string | null> {
   const kind = uploadKind(bytes);
   if (!kind) {
     throw badText('UPLOAD_UNSUPPORTED', 'Unggah foto PNG atau JPEG, atau berkas PDF dokumen.', 'Upload a PNG or JPEG photo, or the document PDF.');
   }
-  if (kind === 'pdf') return extractCredentialFromPdf(bytes);
-  return readQrFromImage(bytes);
+  const header = kind === 'pdf' ? undefined : imageHeader(bytes);
+  const refusal = header && imageBudgetRefusal(header);
+  if (refusal) throw new UploadRefusedError(refusal);
+  return decodeUploadOffThread(bytes, kind === 'pdf');
 }
 
 /** What a node's verifier answers: the credential's verdict and when the node fetched the lists it used. */
@@ -77,6 +75,7 @@ export function presentedApiKey(request: FastifyRequest): string | undefined {
  */
 export async function installVerificationRoutes(app: FastifyInstance, verify: (text: string) => Promise<NodeVerification>, options: VerificationOptions = {}): Promise<void> {
   const { apiKeys } = options;
+  app.addHook('onClose', closeUploadPool);
   // A request with a key is limited by that key's own quota (checked below), not by its address.
   const perAddress = (max: number) => ({ max, timeWindow: '1 minute', allowList: (request: FastifyRequest) => apiKeys !== undefined && presentedApiKey(request) !== undefined });
   await app.register(async (plain) => {
@@ -113,7 +112,13 @@ export async function installVerificationRoutes(app: FastifyInstance, verify: (t
       if (!(request.body instanceof Buffer) || request.body.length === 0) {
         throw badText('UPLOAD_MISSING', 'Kirim berkas foto (PNG/JPEG) atau PDF sebagai isi permintaan.', 'Send the photo (PNG/JPEG) or PDF file as the request body.');
       }
-      const text = await credentialFromUpload(new Uint8Array(request.body));
+      let text: string | null;
+      try {
+        text = await credentialFromUpload(new Uint8Array(request.body));
+      } catch (error) {
+        if (!(error instanceof UploadRefusedError)) throw error;
+        return sendError(reply, request, error.refusal.status, error.refusal.code, error.refusal.messages);
+      }
       if (!text) {
         return sendError(reply, request, 422, 'QR_NOT_FOUND', {
           id: 'Tidak ada kode QR yang terbaca pada berkas ini. Foto ulang QR lebih dekat, tegak dan terang, atau unggah PDF aslinya.',

@@ -1,0 +1,62 @@
+// Uploaded photos and PDFs are decoded in worker threads (piscina), never on the thread that answers
+// requests: a file that is slow to decode slows only its own request. Each job has a time limit; at the
+// limit piscina terminates the worker, which frees what it allocated. The decoders' own caps (pixel budget,
+// inflate limits in @tangguh/credential) bound the buffers a worker's heap limit would not cover. Threads
+// run at a lower priority, so on a small machine decoding yields to the request thread.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { UPLOAD_REFUSALS, UploadRefusedError } from '@tangguh/credential';
+import type { UploadJobResult } from './upload-worker.ts';
+
+/** Long enough for a 12 Mpx phone photo on a busy 2-core machine (with a cold worker), short enough to give up. */
+export const UPLOAD_DECODE_TIMEOUT_MS = Number(process.env.TANGGUH_UPLOAD_DECODE_TIMEOUT_MS) || 10_000;
+/** Uploads waiting for a thread beyond this are refused with 503 rather than queued for longer than a person waits. */
+const MAX_QUEUE = 8;
+
+let pool: Piscina<Uint8Array, UploadJobResult> | undefined;
+
+/** The workers need the same TypeScript loader as this process (tsx), wherever it was started from. */
+function workerExecArgv(): string[] {
+  return process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+}
+
+function uploadPool(): Piscina<Uint8Array, UploadJobResult> {
+  pool ??= new Piscina<Uint8Array, UploadJobResult>({
+    filename: new URL('./upload-worker.ts', import.meta.url).href,
+    minThreads: 0,
+    maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
+    idleTimeout: 60_000,
+    maxQueue: MAX_QUEUE,
+    // A decoder's JS heap; its pixel and inflate buffers are bounded by the caps in @tangguh/credential.
+    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
+    niceIncrement: 10,
+    execArgv: workerExecArgv(),
+  });
+  return pool;
+}
+
+/**
+ * The credential text in an upload (null when none can be read), decoded in a worker within the time
+ * limit. Throws UploadRefusedError for a file over the limits, one that takes too long, or a full queue.
+ */
+export async function decodeUploadOffThread(bytes: Uint8Array, isPdf: boolean): Promise<string | null> {
+  let result: UploadJobResult;
+  try {
+    result = await uploadPool().run(bytes, { signal: AbortSignal.timeout(UPLOAD_DECODE_TIMEOUT_MS) });
+  } catch (error) {
+    const { name, code, message } = error as { name?: string; code?: string; message?: string };
+    if (name === 'AbortError' || name === 'TimeoutError') throw new UploadRefusedError(UPLOAD_REFUSALS.tooSlow(UPLOAD_DECODE_TIMEOUT_MS / 1000));
+    if (message === 'Task queue is at limit') throw new UploadRefusedError(UPLOAD_REFUSALS.busy());
+    if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw new UploadRefusedError(isPdf ? UPLOAD_REFUSALS.pdfTooLarge() : UPLOAD_REFUSALS.imageDataTooLarge());
+    throw error;
+  }
+  if ('refusal' in result) throw new UploadRefusedError(result.refusal);
+  return result.text;
+}
+
+/** Ends the workers (a node shutting down); a later upload starts a new pool. */
+export async function closeUploadPool(): Promise<void> {
+  const closing = pool;
+  pool = undefined;
+  await closing?.destroy();
+}
