@@ -5,6 +5,8 @@
  * pin and refuses the others before sending a byte of biodata, saying why on its status.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
@@ -151,5 +153,29 @@ describe('the link to the centre over TLS, with the centre’s certificate pinne
     expect(downgrade.stderr).toContain('hanya tersambung ke pusat lewat HTTPS');
     const unpinned = new CentralClient({ baseUrl: centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey });
     await expect(unpinned.appliedSeq()).rejects.toThrow('not pinned in this office');
+  });
+});
+
+describe('pinning the centre’s certificate in an office already provisioned', () => {
+  const CLI = fileURLToPath(new URL('../apps/cli/src/main.ts', import.meta.url));
+  const pinCentre = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, 'pin-centre', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('stores the PEM an operator gives with tangguh pin-centre, printing its fingerprint, and refuses a file that is not a certificate', async () => {
+    const dir = makeTempDir();
+    const ca = certificateAuthority(dir, 'Pusat CA for pinning');
+    const paths = await provisionStack(join(dir, 'data'), { users: false });
+    const notCertificate = pinCentre('--ca', ca.key, '--db', paths.officeDb);
+    expect(notCertificate.status).toBe(1);
+    expect(notCertificate.stderr).toContain('not a PEM certificate');
+
+    const pinned = pinCentre('--ca', ca.cert, '--db', paths.officeDb);
+    expect(pinned.status).toBe(0);
+    expect(pinned.stdout).toContain(new X509Certificate(readFileSync(ca.cert)).fingerprint256);
+    const office = await openOffice(paths.officeDb);
+    try {
+      expect(office.ctx.centralTlsCa).toBe(readFileSync(ca.cert, 'utf8'));
+    } finally {
+      await office.handle.close();
+    }
   });
 });

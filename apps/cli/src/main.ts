@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
 import { runVerifyCli } from './verify-cli.ts';
 import { runBackupCli } from './backup-cli.ts';
+import { runPinCentre } from './pin-centre.ts';
 
 const USAGE = `tangguh — perintah / commands:
   demo [--data DIR] [--fresh] [--residents N]   centre + Jember office + web UI with demo data
@@ -16,6 +17,7 @@ const USAGE = `tangguh — perintah / commands:
   tte stop|start                                simulate an outage of the centre's e-signature (TTE) service
   backup --out FILE [--db PATH|URL]             consistent copy of a running office (SQLite online backup, or pg_dump)
   restore --from FILE [--db PATH|URL] [--central URL]   office stopped: put a backup back; continues after the centre
+  pin-centre --ca PEM [--db PATH|URL]           pin the centre's TLS certificate (or its CA) in an office; then --central https://…
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -29,6 +31,8 @@ async function main(): Promise<number> {
     case 'backup':
     case 'restore':
       return runBackupCli(command, rest);
+    case 'pin-centre':
+      return runPinCentre(rest);
     case 'demo': {
       const { values } = parseArgs({
         args: rest,
