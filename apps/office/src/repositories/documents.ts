@@ -91,3 +91,55 @@ export function listAudit(db: OfficeDbOrTx, limit: number): Promise<AuditRow[]> 
     .limit(limit)
     .execute();
 }
+
+type DocumentsTable = DocumentTables['documents'];
+type NewAuditEntry = Omit<DocumentTables['signature_audit'], 'id'>;
+
+/** Adds a document type; false when the code is taken (the first definition stands). */
+export async function insertDocumentType(db: OfficeDbOrTx, row: DocumentTables['document_types']): Promise<boolean> {
+  const inserted = await docs(db).insertInto('document_types').values(row).onConflict((oc) => oc.column('code').doNothing()).executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function insertDocument(db: OfficeDbOrTx, row: DocumentsTable): Promise<void> {
+  await docs(db).insertInto('documents').values(row).execute();
+}
+
+export async function markSuperseded(db: OfficeDbOrTx, id: string, bySerial: string, at: string): Promise<void> {
+  await docs(db).updateTable('documents').set({ status: 'SUPERSEDED', status_at: at, superseded_by: bySerial }).where('id', '=', id).execute();
+}
+
+/** Stores the centre's TTE signature only on a document still waiting; false when another request signed it first. */
+export async function markTteSigned(db: OfficeDbOrTx, id: string, signature: { at: string; by: string; byName: string; qrText: string }): Promise<boolean> {
+  const updated = await docs(db)
+    .updateTable('documents')
+    .set({ status: 'SIGNED', status_at: signature.at, signature_kind: 'TTE', signed_at: signature.at, signed_by: signature.by, signed_by_name: signature.byName, qr_text: signature.qrText })
+    .where('id', '=', id)
+    .where('status', '=', 'AWAITING_SIGNATURE')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
+}
+
+export async function markWetSigned(db: OfficeDbOrTx, id: string, signature: { at: string; by: string; byName: string; reason: string }): Promise<void> {
+  await docs(db)
+    .updateTable('documents')
+    .set({ status: 'WET_SIGNED', status_at: signature.at, signature_kind: 'WET', signed_at: signature.at, signed_by: signature.by, signed_by_name: signature.byName, wet_reason: signature.reason })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setPolicy(db: OfficeDbOrTx, row: DocumentTables['office_policies']): Promise<void> {
+  const { key: _key, ...change } = row;
+  await docs(db).insertInto('office_policies').values(row).onConflict((oc) => oc.column('key').doUpdateSet(change)).execute();
+}
+
+/** Appends to the signature audit and returns the entry's id. */
+export async function appendSignatureAudit(db: OfficeDbOrTx, entry: NewAuditEntry): Promise<number> {
+  const row = await docs(db).insertInto('signature_audit').values(entry).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Signed documents a newer version superseded: the office's own revocation list carries their serials. */
+export function supersededSignedDocuments(db: OfficeDbOrTx) {
+  return docs(db).selectFrom('documents').select(['serial', 'status_at', 'superseded_by']).where('status', '=', 'SUPERSEDED').where('qr_text', 'is not', null).orderBy('serial').execute();
+}

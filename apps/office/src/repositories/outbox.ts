@@ -54,3 +54,30 @@ export async function enqueueOfficeEvent(trx: OfficeDbOrTx, event: { kind: strin
     .values({ seq, kind: event.kind, record_id: null, subject_id: event.subjectId, payload: JSON.stringify(event.payload), created_at: event.at })
     .execute();
 }
+
+/** The outbox entries after `acked`, in seq order, each with the (immutable) record a recording entry points at. */
+export function outboxEntriesAfter(db: OfficeDbOrTx, acked: number, limit: number) {
+  return db
+    .selectFrom('outbox')
+    .leftJoin('records', 'records.id', 'outbox.record_id')
+    .select([
+      'outbox.seq', 'outbox.kind', 'outbox.subject_id', 'outbox.payload', 'outbox.created_at', 'records.id', 'records.registration_number', 'records.site_id', 'records.recorded_at',
+      'records.biodata', 'records.photo', 'records.photo_mime', 'records.signature', 'records.signature_mime',
+      'records.sealed_biometrics', 'records.exceptions',
+    ])
+    .where('outbox.seq', '>', acked)
+    .orderBy('outbox.seq')
+    .limit(limit)
+    .execute();
+}
+
+/** The highest seq the outbox counter has handed out. */
+export async function highestOutboxSeq(trx: OfficeDbOrTx): Promise<number> {
+  const counter = await trx.selectFrom('counters').select('value').where('name', '=', OUTBOX_SEQ_COUNTER).executeTakeFirstOrThrow();
+  return Number(counter.value);
+}
+
+/** Moves the outbox counter on to `seq`, so the next entry is numbered after it (a restore behind the centre). */
+export async function advanceOutboxSeq(trx: OfficeDbOrTx, seq: number): Promise<void> {
+  await trx.updateTable('counters').set({ value: seq }).where('name', '=', OUTBOX_SEQ_COUNTER).execute();
+}

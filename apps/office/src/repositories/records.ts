@@ -1,4 +1,4 @@
-import type { OfficeDbOrTx } from '../db/schema.ts';
+import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
 import { recordVisible, type Visibility } from './visibility.ts';
 
 export interface RecordSummary {
@@ -70,6 +70,11 @@ export function timelineOf(db: OfficeDbOrTx, recordId: string) {
 }
 
 /** Statuses in which a NIK may be recorded again (the earlier attempt did not lead to a card). */
+/** What issuing a Suket needs of a record: who it is about and where it stands (no photo). */
+export function findRecordForSuket(db: OfficeDbOrTx, id: string) {
+  return db.selectFrom('records').select(['id', 'nik', 'status', 'biodata']).where('id', '=', id).executeTakeFirst();
+}
+
 export const RERECORDABLE = ['DUPLICATE_RECORD', 'ENROLL_FAILURE_AT_REGIONAL', 'ENROLL_FAILURE_AT_CENTRAL'];
 
 export function activeRecordForNik(db: OfficeDbOrTx, nik: string) {
@@ -79,4 +84,38 @@ export function activeRecordForNik(db: OfficeDbOrTx, nik: string) {
     .where('nik', '=', nik)
     .where('status', 'not in', RERECORDABLE)
     .executeTakeFirst();
+}
+
+/** The record an earlier attempt of the same form submission made, if any. */
+export async function recordIdForClientRequest(db: OfficeDbOrTx, clientRequestId: string): Promise<string | undefined> {
+  return (await db.selectFrom('records').select('id').where('client_request_id', '=', clientRequestId).executeTakeFirst())?.id;
+}
+
+export async function insertRecord(db: OfficeDbOrTx, row: OfficeDb['records']): Promise<void> {
+  await db.insertInto('records').values(row).execute();
+}
+
+type NewStatusEvent = Omit<OfficeDb['status_events'], 'id'>;
+
+/** Appends to the records' timelines. */
+export async function appendStatusEvents(db: OfficeDbOrTx, events: NewStatusEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.insertInto('status_events').values(events).execute();
+}
+
+export async function setRecordsStatus(db: OfficeDbOrTx, ids: string[], status: string, at: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('records').set({ status, status_at: at }).where('id', 'in', ids).execute();
+}
+
+/** Which of these ids are records this office holds (in `status`, when given). */
+export async function existingRecordIds(db: OfficeDbOrTx, ids: string[], status?: string): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  let query = db.selectFrom('records').select('id').where('id', 'in', ids);
+  if (status !== undefined) query = query.where('status', '=', status);
+  return new Set((await query.execute()).map((r) => r.id));
+}
+
+export async function countRecords(db: OfficeDbOrTx): Promise<number> {
+  return Number((await db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }

@@ -53,3 +53,9 @@ export function officeSessionStore(db: OfficeDbOrTx): SessionStore<OfficeUser> {
     },
   };
 }
+
+/** Adds a user, or updates name, role, site and password of an existing one. */
+export async function upsertOfficeUser(db: OfficeDbOrTx, user: { username: string; full_name: string; role: OfficeRole; site_id: string; password_hash: string }): Promise<void> {
+  const { username: _username, ...change } = user;
+  await db.insertInto('users').values(user).onConflict((oc) => oc.column('username').doUpdateSet(change)).execute();
+}

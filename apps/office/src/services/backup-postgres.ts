@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { DomainError } from '@tangguh/domain';
 import { openOffice } from '../runtime.ts';
+import { countRecords } from '../repositories/records.ts';
 import type { OfficeContext } from '../context.ts';
 import { centreUnreachable, continueAfterCentre, type BackupSummary, type RestoreResult } from './backup.ts';
 
@@ -90,7 +91,7 @@ export async function restorePostgresOffice(props: { from: string; url: string; 
     }
     const centralAppliedSeq = askedBefore?.applied ?? (await ask(ctx));
     const continuesAfter = await continueAfterCentre(ctx.db, centralAppliedSeq);
-    const records = Number((await ctx.db.selectFrom('records').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const records = await countRecords(ctx.db);
     return { officeId: ctx.office.id, bytes: statSync(props.from).size, records, outboxSeq: continuesAfter, centralAppliedSeq, continuesAfter };
   } finally {
     await restored.handle.close();

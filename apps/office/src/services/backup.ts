@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } fro
 import Database from 'better-sqlite3';
 import { DomainError } from '@tangguh/domain';
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
-import { OUTBOX_SEQ_COUNTER } from '../db/migrations/0002_outbox_seq_counter.ts';
+import { advanceOutboxSeq, highestOutboxSeq } from '../repositories/outbox.ts';
 import { openOffice } from '../runtime.ts';
 import type { Kysely } from 'kysely';
 import type { OfficeContext } from '../context.ts';
@@ -74,11 +74,10 @@ export async function backupOffice(location: string, out: string): Promise<Backu
  */
 export function continueAfterCentre(db: Kysely<OfficeDb>, centralApplied: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const counter = await trx.selectFrom('counters').select('value').where('name', '=', OUTBOX_SEQ_COUNTER).executeTakeFirstOrThrow();
-    const highest = Number(counter.value);
+    const highest = await highestOutboxSeq(trx);
     // A centre behind the backup (itself restored) is the case the sync worker already handles (OUT_OF_ORDER).
     if (centralApplied <= highest) return highest;
-    await trx.updateTable('counters').set({ value: centralApplied }).where('name', '=', OUTBOX_SEQ_COUNTER).execute();
+    await advanceOutboxSeq(trx, centralApplied);
     await setSyncValue(trx, 'acked_seq', Math.max(centralApplied, await getSyncNumber(trx, 'acked_seq')));
     return centralApplied;
   });

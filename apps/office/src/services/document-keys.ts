@@ -3,10 +3,12 @@ import { DomainError } from '@tangguh/domain';
 import { openSecretText, sealSecret } from '@tangguh/platform';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
-import { withSuketTables as keys, type SuketTables } from '../db/migrations-suket.ts';
+import {
+  findCurrentKey, findWaitingKey, insertKey, keysInState, listKeyRows, makeKeyCurrent, markKeyCertified, retireCurrentKeys, upsertCurrentKey, type DocumentKeyRow,
+} from '../repositories/document-keys.ts';
 
 export type DocumentKeyPurpose = 'SUKET' | 'TTE';
-type KeyRow = SuketTables['document_signing_keys'];
+type KeyRow = DocumentKeyRow;
 
 const fromUnix = (seconds: number) => new Date(seconds * 1000).toISOString();
 
@@ -34,7 +36,7 @@ const info = (row: KeyRow): DocumentKeyInfo => ({
 });
 
 export async function listDocumentKeys(db: OfficeDbOrTx): Promise<DocumentKeyInfo[]> {
-  return (await keys(db).selectFrom('document_signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute()).map(info);
+  return (await listKeyRows(db)).map(info);
 }
 
 /**
@@ -42,28 +44,18 @@ export async function listDocumentKeys(db: OfficeDbOrTx): Promise<DocumentKeyInf
  * current key for its purpose; any earlier current key is retired, still valid for what it signed.
  */
 export async function installCertifiedKey(db: OfficeDbOrTx, key: SigningKey, entry: TrustedKey, at: string): Promise<void> {
-  await keys(db)
-    .updateTable('document_signing_keys')
-    .set({ state: 'RETIRED' })
-    .where('purpose', '=', entry.purpose)
-    .where('state', '=', 'CURRENT')
-    .where('kid', '!=', key.kid)
-    .execute();
-  await keys(db)
-    .insertInto('document_signing_keys')
-    .values({
-      kid: key.kid,
-      purpose: entry.purpose,
-      private_key: sealSecret(toBase64Url(key.privateKey)),
-      public_key: toBase64Url(key.publicKey),
-      state: 'CURRENT',
-      not_before: fromUnix(entry.notBefore),
-      not_after: fromUnix(entry.notAfter),
-      created_at: at,
-      certified_at: at,
-    })
-    .onConflict((oc) => oc.column('kid').doUpdateSet({ state: 'CURRENT', not_before: fromUnix(entry.notBefore), not_after: fromUnix(entry.notAfter), certified_at: at }))
-    .execute();
+  await retireCurrentKeys(db, entry.purpose, key.kid);
+  await upsertCurrentKey(db, {
+    kid: key.kid,
+    purpose: entry.purpose,
+    private_key: sealSecret(toBase64Url(key.privateKey)),
+    public_key: toBase64Url(key.publicKey),
+    state: 'CURRENT',
+    not_before: fromUnix(entry.notBefore),
+    not_after: fromUnix(entry.notAfter),
+    created_at: at,
+    certified_at: at,
+  });
 }
 
 export const noSigningKey = () =>
@@ -78,7 +70,7 @@ export const noSigningKey = () =>
 
 /** The key that signs new documents of this purpose now; throws when there is none or it has run out. */
 export async function currentSigningKey(ctx: Pick<OfficeContext, 'db' | 'now'>, purpose: DocumentKeyPurpose, db: OfficeDbOrTx = ctx.db): Promise<SigningKey> {
-  const row = await keys(db).selectFrom('document_signing_keys').selectAll().where('purpose', '=', purpose).where('state', '=', 'CURRENT').orderBy('certified_at', 'desc').executeTakeFirst();
+  const row = await findCurrentKey(db, purpose);
   if (!row) throw noSigningKey();
   const now = ctx.now().toISOString();
   if ((row.not_after && row.not_after <= now) || (row.not_before && row.not_before > now)) {
@@ -101,7 +93,7 @@ export async function currentSigningKey(ctx: Pick<OfficeContext, 'db' | 'now'>, 
  */
 export async function requestKeyRotation(ctx: Pick<OfficeContext, 'db' | 'now'>, purpose: DocumentKeyPurpose): Promise<DocumentKeyInfo> {
   return ctx.db.transaction().execute(async (trx) => {
-    const waiting = await keys(trx).selectFrom('document_signing_keys').selectAll().where('purpose', '=', purpose).where('state', 'in', ['PENDING', 'CERTIFIED']).executeTakeFirst();
+    const waiting = await findWaitingKey(trx, purpose);
     if (waiting) return info(waiting);
     const key = generateSigningKey();
     const row: KeyRow = {
@@ -115,23 +107,18 @@ export async function requestKeyRotation(ctx: Pick<OfficeContext, 'db' | 'now'>,
       created_at: ctx.now().toISOString(),
       certified_at: null,
     };
-    await keys(trx).insertInto('document_signing_keys').values(row).execute();
+    await insertKey(trx, row);
     return info(row);
   });
 }
 
 export async function pendingKeys(db: OfficeDbOrTx): Promise<KeyRow[]> {
-  return keys(db).selectFrom('document_signing_keys').selectAll().where('state', '=', 'PENDING').execute();
+  return keysInState(db, 'PENDING');
 }
 
 /** Records the centre's certificate for a pending key. */
 export async function markCertified(db: OfficeDbOrTx, kid: string, entry: TrustedKey, at: string): Promise<void> {
-  await keys(db)
-    .updateTable('document_signing_keys')
-    .set({ state: 'CERTIFIED', not_before: fromUnix(entry.notBefore), not_after: fromUnix(entry.notAfter), certified_at: at })
-    .where('kid', '=', kid)
-    .where('state', '=', 'PENDING')
-    .execute();
+  await markKeyCertified(db, kid, { notBefore: fromUnix(entry.notBefore), notAfter: fromUnix(entry.notAfter), at });
 }
 
 /**
@@ -140,13 +127,13 @@ export async function markCertified(db: OfficeDbOrTx, kid: string, entry: Truste
  */
 export async function promoteListedKeys(db: OfficeDbOrTx, trust: TrustList): Promise<string[]> {
   const listed = new Map(trust.keys.map((k) => [k.kid, k]));
-  const certified = await keys(db).selectFrom('document_signing_keys').selectAll().where('state', '=', 'CERTIFIED').execute();
+  const certified = await keysInState(db, 'CERTIFIED');
   const promoted: string[] = [];
   for (const row of certified) {
     const entry = listed.get(row.kid);
     if (!entry || entry.revokedAt !== undefined) continue;
-    await keys(db).updateTable('document_signing_keys').set({ state: 'RETIRED' }).where('purpose', '=', row.purpose).where('state', '=', 'CURRENT').execute();
-    await keys(db).updateTable('document_signing_keys').set({ state: 'CURRENT' }).where('kid', '=', row.kid).execute();
+    await retireCurrentKeys(db, row.purpose);
+    await makeKeyCurrent(db, row.kid);
     promoted.push(row.kid);
   }
   return promoted;
@@ -157,10 +144,8 @@ export async function promoteListedKeys(db: OfficeDbOrTx, trust: TrustList): Pro
  * is meant to be checked for (the Suket's validity plus a month's margin), or the centre revoked it.
  */
 export async function needsRotation(ctx: Pick<OfficeContext, 'db' | 'now'>, purpose: DocumentKeyPurpose, trust: TrustList | undefined, marginMonths: number): Promise<boolean> {
-  const db = keys(ctx.db);
-  const waiting = await db.selectFrom('document_signing_keys').select('kid').where('purpose', '=', purpose).where('state', 'in', ['PENDING', 'CERTIFIED']).executeTakeFirst();
-  if (waiting) return false;
-  const current = await db.selectFrom('document_signing_keys').selectAll().where('purpose', '=', purpose).where('state', '=', 'CURRENT').executeTakeFirst();
+  if (await findWaitingKey(ctx.db, purpose)) return false;
+  const current = await findCurrentKey(ctx.db, purpose);
   if (!current) return false; // never provisioned: rotation is not how an office gets its first key
   if (trust?.keys.find((k) => k.kid === current.kid)?.revokedAt !== undefined) return true;
   if (!current.not_after) return false;

@@ -5,7 +5,7 @@ import { tteClaimsDigest } from '@tangguh/protocol/node';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { enqueueOfficeEvent } from '../repositories/outbox.ts';
-import { docs, listDocuments, olderVersions, type DocumentRow } from '../repositories/documents.ts';
+import { listDocuments, markTteSigned, olderVersions, type DocumentRow } from '../repositories/documents.ts';
 import { CentralUnavailable } from './central-client.ts';
 import { supersede, type TteSigner } from './documents.ts';
 import { observeTte, tteFailure, type TteState } from './tte-status.ts';
@@ -120,13 +120,8 @@ async function recordSignatures(ctx: OfficeContext, batch: DocumentRow[], respon
       const row = rows.get(item.documentId);
       if (!row) continue;
       // Only a document still waiting: a second head clicking at the same time signs nothing twice.
-      const updated = await docs(trx)
-        .updateTable('documents')
-        .set({ status: 'SIGNED', status_at: item.signedAt, signature_kind: 'TTE', signed_at: item.signedAt, signed_by: head.username, signed_by_name: head.fullName, qr_text: item.qrText })
-        .where('id', '=', row.id)
-        .where('status', '=', 'AWAITING_SIGNATURE')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) continue;
+      const signed = await markTteSigned(trx, row.id, { at: item.signedAt, by: head.username, byName: head.fullName, qrText: item.qrText });
+      if (!signed) continue;
       count += 1;
       await enqueueOfficeEvent(trx, {
         kind: 'document.signed',

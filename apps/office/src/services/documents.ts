@@ -6,7 +6,7 @@ import type { OfficeDbOrTx } from '../db/schema.ts';
 import type { DocumentStatus } from '../db/migrations-documents.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { enqueueOfficeEvent } from '../repositories/outbox.ts';
-import { docs, findDocument, findDocumentType, olderVersions, type DocumentFieldDef, type DocumentRow } from '../repositories/documents.ts';
+import { findDocument, findDocumentType, insertDocument, insertDocumentType, markSuperseded, olderVersions, type DocumentFieldDef, type DocumentRow } from '../repositories/documents.ts';
 import { nextDailySerial } from '../repositories/counters.ts';
 import { pickupEstimate, type PickupEstimate } from './pickup-estimate.ts';
 import { currentTteState, type TteState } from './tte-status.ts';
@@ -75,12 +75,8 @@ export interface AddDocumentTypeProps {
 }
 
 export async function addDocumentType(ctx: OfficeContext, props: AddDocumentTypeProps): Promise<void> {
-  const inserted = await docs(ctx.db)
-    .insertInto('document_types')
-    .values({ code: props.code, name: props.name, fields: JSON.stringify(props.fields), created_at: ctx.now().toISOString(), created_by: props.admin.username })
-    .onConflict((oc) => oc.column('code').doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+  const inserted = await insertDocumentType(ctx.db, { code: props.code, name: props.name, fields: JSON.stringify(props.fields), created_at: ctx.now().toISOString(), created_by: props.admin.username });
+  if (!inserted) {
     throw new DomainError('DOCUMENT_TYPE_EXISTS', { id: `Jenis dokumen ${props.code} sudah ada.`, en: `Document type ${props.code} already exists.` }, 'conflict');
   }
 }
@@ -98,7 +94,7 @@ export interface CreateDocumentProps {
 /** Marks `older` superseded by `newer` and tells the centre, which puts the old serial on the revocation list. */
 export async function supersede(trx: OfficeDbOrTx, older: { id: string; serial: string }[], newer: { serial: string }, at: string): Promise<void> {
   for (const old of older) {
-    await docs(trx).updateTable('documents').set({ status: 'SUPERSEDED', status_at: at, superseded_by: newer.serial }).where('id', '=', old.id).execute();
+    await markSuperseded(trx, old.id, newer.serial, at);
     await enqueueOfficeEvent(trx, { kind: 'document.superseded', subjectId: old.serial, payload: { ser: old.serial, supersededBy: newer.serial }, at });
   }
 }
@@ -123,27 +119,24 @@ export async function createDocument(ctx: OfficeContext, props: CreateDocumentPr
     const day = zonedDayKey(now, ctx.office.timeZone);
     const serial = `${ctx.office.id}-DOK-${day}-${String(await nextDailySerial(trx, 'docser', day)).padStart(6, '0')}`;
     const row = { id, type: type.code, nomor: props.nomor, created_at: at };
-    await docs(trx)
-      .insertInto('documents')
-      .values({
-        ...row,
-        serial,
-        nik: props.nik,
-        full_name: props.name,
-        fields: JSON.stringify(props.fields),
-        status: 'AWAITING_SIGNATURE',
-        status_at: at,
-        site_id: props.operator.siteId,
-        created_by: props.operator.username,
-        signature_kind: null,
-        signed_at: null,
-        signed_by: null,
-        signed_by_name: null,
-        qr_text: null,
-        wet_reason: null,
-        superseded_by: null,
-      })
-      .execute();
+    await insertDocument(trx, {
+      ...row,
+      serial,
+      nik: props.nik,
+      full_name: props.name,
+      fields: JSON.stringify(props.fields),
+      status: 'AWAITING_SIGNATURE',
+      status_at: at,
+      site_id: props.operator.siteId,
+      created_by: props.operator.username,
+      signature_kind: null,
+      signed_at: null,
+      signed_by: null,
+      signed_by_name: null,
+      qr_text: null,
+      wet_reason: null,
+      superseded_by: null,
+    });
     await supersede(trx, await olderVersions(trx, row, ['AWAITING_SIGNATURE']), { serial }, at);
   });
   return viewOf(ctx, id);

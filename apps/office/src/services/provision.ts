@@ -4,7 +4,9 @@ import { DEFAULT_TIME_ZONE, isValidTimeZone, timeZoneOfProvince, type RegionDire
 import type { OfficeDb } from '../db/schema.ts';
 import { migrateOffice } from '../db/migrate.ts';
 import type { OfficeIdentity } from '../context.ts';
-import type { OfficeRole } from '../repositories/users.ts';
+import { upsertOfficeUser, type OfficeRole } from '../repositories/users.ts';
+import { insertSettings, readAllSettings, writeSetting } from '../repositories/settings.ts';
+import { insertSites } from '../repositories/sites.ts';
 import { refuseWrongMasterKey, sealOfficeSecrets } from './secrets-at-rest.ts';
 
 export interface OfficeSetup extends Omit<OfficeIdentity, 'timeZone'> {
@@ -35,11 +37,6 @@ export interface OfficeKeys {
   centralTlsCa?: string;
 }
 
-async function readSettings(db: Db<OfficeDb>['db']): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('settings').selectAll().execute();
-  return new Map(rows.map((r) => [r.key, r.value]));
-}
-
 /**
  * Creates an office database on first use: its identity, its own signing key pair (the public half is
  * registered at the centre), the centre's sealing key, and a site for the Dinas and each kecamatan.
@@ -50,7 +47,7 @@ export async function provisionOffice(location: string, setup: OfficeSetup, regi
     await refuseWrongMasterKey(handle.db);
     await migrateOffice(handle);
     await sealOfficeSecrets(handle.db);
-    const settings = await readSettings(handle.db);
+    const settings = await readAllSettings(handle.db);
     const existing = settings.get('signing_public_key');
     if (existing) {
       if (setup.centralTlsCa) await pinCentralCertificate(handle.db, setup.centralTlsCa);
@@ -60,27 +57,21 @@ export async function provisionOffice(location: string, setup: OfficeSetup, regi
     if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone ${timeZone}; use an IANA name such as Asia/Jayapura`);
     const pair = generateSigningKeyPair();
     await handle.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('settings')
-        .values([
-          { key: 'office_id', value: setup.id },
-          { key: 'office_name', value: setup.name },
-          { key: 'regency_code', value: setup.regencyCode },
-          { key: TIME_ZONE_SETTING, value: timeZone },
-          { key: 'signing_private_key', value: sealSecret(pair.privateKey) },
-          { key: 'signing_public_key', value: pair.publicKey },
-          { key: 'central_sealing_public_key', value: setup.centralSealingPublicKey },
-          ...(setup.centralTlsCa ? [{ key: CENTRAL_TLS_CA_SETTING, value: setup.centralTlsCa }] : []),
-        ])
-        .execute();
+      await insertSettings(trx, [
+        { key: 'office_id', value: setup.id },
+        { key: 'office_name', value: setup.name },
+        { key: 'regency_code', value: setup.regencyCode },
+        { key: TIME_ZONE_SETTING, value: timeZone },
+        { key: 'signing_private_key', value: sealSecret(pair.privateKey) },
+        { key: 'signing_public_key', value: pair.publicKey },
+        { key: 'central_sealing_public_key', value: setup.centralSealingPublicKey },
+        ...(setup.centralTlsCa ? [{ key: CENTRAL_TLS_CA_SETTING, value: setup.centralTlsCa }] : []),
+      ]);
       const districts = regions.districtsOf(setup.regencyCode);
-      await trx
-        .insertInto('sites')
-        .values([
-          { id: 'dinas', name: 'Kantor Dinas', kind: 'DINAS', district_code: null },
-          ...districts.map((d) => ({ id: `kec-${d.code}`, name: `Kecamatan ${d.name}`, kind: 'KECAMATAN', district_code: d.code })),
-        ])
-        .execute();
+      await insertSites(trx, [
+        { id: 'dinas', name: 'Kantor Dinas', kind: 'DINAS', district_code: null },
+        ...districts.map((d) => ({ id: `kec-${d.code}`, name: `Kecamatan ${d.name}`, kind: 'KECAMATAN', district_code: d.code })),
+      ]);
     });
     return { publicKey: pair.publicKey };
   } finally {
@@ -89,7 +80,7 @@ export async function provisionOffice(location: string, setup: OfficeSetup, regi
 }
 
 export async function loadOfficeIdentity(db: Db<OfficeDb>['db']): Promise<{ office: OfficeIdentity; keys: OfficeKeys }> {
-  const s = await readSettings(db);
+  const s = await readAllSettings(db);
   const get = (key: string) => {
     const value = s.get(key);
     if (!value) throw new Error(`office database is not provisioned (missing ${key}); run "tangguh demo" or "tangguh office-init"`);
@@ -112,14 +103,10 @@ export async function loadOfficeIdentity(db: Db<OfficeDb>['db']): Promise<{ offi
  */
 export async function pinCentralCertificate(db: Db<OfficeDb>['db'], pem: string): Promise<void> {
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new TypeError('the centre TLS pin must be a PEM certificate');
-  await db.insertInto('settings').values({ key: CENTRAL_TLS_CA_SETTING, value: pem }).onConflict((oc) => oc.column('key').doUpdateSet({ value: pem })).execute();
+  await writeSetting(db, CENTRAL_TLS_CA_SETTING, pem);
 }
 
 export async function addOfficeUser(db: Db<OfficeDb>['db'], user: { username: string; fullName: string; role: OfficeRole; siteId: string; password: string }): Promise<void> {
   const password_hash = await hashPassword(user.password);
-  await db
-    .insertInto('users')
-    .values({ username: user.username, full_name: user.fullName, role: user.role, site_id: user.siteId, password_hash })
-    .onConflict((oc) => oc.column('username').doUpdateSet({ full_name: user.fullName, role: user.role, site_id: user.siteId, password_hash }))
-    .execute();
+  await upsertOfficeUser(db, { username: user.username, full_name: user.fullName, role: user.role, site_id: user.siteId, password_hash });
 }

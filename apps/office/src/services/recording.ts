@@ -14,7 +14,7 @@ import { type RecordingRequest } from '@tangguh/protocol';
 import { seal } from '@tangguh/protocol/node';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
-import { activeRecordForNik, findSummary, type RecordSummary } from '../repositories/records.ts';
+import { activeRecordForNik, appendStatusEvents, findSummary, insertRecord, recordIdForClientRequest, type RecordSummary } from '../repositories/records.ts';
 import { nextDailySerial } from '../repositories/counters.ts';
 import { enqueueRecording, lockOutbox, takeOutboxSeq } from '../repositories/outbox.ts';
 
@@ -44,8 +44,8 @@ function decodeBase64(field: string, data: string, issues: FieldIssue[]): Uint8A
  */
 export async function recordResident(ctx: OfficeContext, { request, operator }: RecordResidentProps): Promise<{ record: RecordSummary; receipt: Receipt; replayed: boolean }> {
   if (request.clientRequestId) {
-    const earlier = await ctx.db.selectFrom('records').select('id').where('client_request_id', '=', request.clientRequestId).executeTakeFirst();
-    if (earlier) return { ...(await receiptFor(ctx, earlier.id)), replayed: true };
+    const earlier = await recordIdForClientRequest(ctx.db, request.clientRequestId);
+    if (earlier) return { ...(await receiptFor(ctx, earlier)), replayed: true };
   }
 
   const issues: FieldIssue[] = [];
@@ -73,8 +73,8 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     await lockOutbox(trx);
     if (request.clientRequestId) {
-      const earlier = await trx.selectFrom('records').select('id').where('client_request_id', '=', request.clientRequestId).executeTakeFirst();
-      if (earlier) return { id: earlier.id, replayed: true };
+      const earlier = await recordIdForClientRequest(trx, request.clientRequestId);
+      if (earlier) return { id: earlier, replayed: true };
     }
     const active = await activeRecordForNik(trx, request.biodata.nik);
     if (active) {
@@ -89,32 +89,29 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
     // Registration numbers restart each day of the office's calendar.
     const serial = await nextDailySerial(trx, 'regno', zonedDayKey(now, ctx.office.timeZone));
     const b = request.biodata;
-    await trx
-      .insertInto('records')
-      .values({
-        id,
-        registration_number: formatRegistrationNumber(ctx.office.id, now, serial, ctx.office.timeZone),
-        client_request_id: request.clientRequestId ?? null,
-        site_id: operator.siteId,
-        recorded_by: operator.username,
-        nik: b.nik,
-        full_name: b.fullName,
-        birth_date: b.birthDate,
-        sex: b.sex,
-        village_code: b.address.villageCode,
-        biodata: JSON.stringify(b),
-        photo,
-        photo_mime: request.photo.mime,
-        signature,
-        signature_mime: request.signature.mime,
-        sealed_biometrics: sealed,
-        exceptions: JSON.stringify(exceptions),
-        status: 'BIO_CAPTURED',
-        status_at: at,
-        recorded_at: at,
-      })
-      .execute();
-    await trx.insertInto('status_events').values({ record_id: id, status: 'BIO_CAPTURED', at, source: 'office', note: `Direkam oleh / recorded by ${operator.username}` }).execute();
+    await insertRecord(trx, {
+      id,
+      registration_number: formatRegistrationNumber(ctx.office.id, now, serial, ctx.office.timeZone),
+      client_request_id: request.clientRequestId ?? null,
+      site_id: operator.siteId,
+      recorded_by: operator.username,
+      nik: b.nik,
+      full_name: b.fullName,
+      birth_date: b.birthDate,
+      sex: b.sex,
+      village_code: b.address.villageCode,
+      biodata: JSON.stringify(b),
+      photo,
+      photo_mime: request.photo.mime,
+      signature,
+      signature_mime: request.signature.mime,
+      sealed_biometrics: sealed,
+      exceptions: JSON.stringify(exceptions),
+      status: 'BIO_CAPTURED',
+      status_at: at,
+      recorded_at: at,
+    });
+    await appendStatusEvents(trx, [{ record_id: id, status: 'BIO_CAPTURED', at, source: 'office', note: `Direkam oleh / recorded by ${operator.username}` }]);
     await enqueueRecording(trx, { seq: await takeOutboxSeq(trx), recordId: id, at });
     return { id, replayed: false };
   });

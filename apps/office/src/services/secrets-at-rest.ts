@@ -1,7 +1,8 @@
 import { isSealedSecret, masterKey, masterKeyCheck, sealSecret } from '@tangguh/platform';
 import type { Kysely } from 'kysely';
 import type { OfficeDb } from '../db/schema.ts';
-import { withSuketTables as keys } from '../db/migrations-suket.ts';
+import { insertSettingsIfAbsent, readSetting, readSettings, replaceSettingIfUnchanged } from '../repositories/settings.ts';
+import { listKeyPrivateHalves, replaceKeyPrivateHalfIfUnchanged } from '../repositories/document-keys.ts';
 
 export const MASTER_KEY_CHECK_SETTING = 'master_key_check';
 
@@ -13,7 +14,7 @@ export async function refuseWrongMasterKey(db: Kysely<OfficeDb>): Promise<void> 
   masterKey();
   let stored: string | undefined;
   try {
-    stored = (await db.selectFrom('settings').select('value').where('key', '=', MASTER_KEY_CHECK_SETTING).executeTakeFirst())?.value;
+    stored = await readSetting(db, MASTER_KEY_CHECK_SETTING);
   } catch {
     return;
   }
@@ -28,21 +29,18 @@ const PRIVATE_SETTINGS = ['signing_private_key'];
  * run again and from several processes at once (each row is sealed only while it is still plain).
  */
 export async function sealOfficeSecrets(db: Kysely<OfficeDb>): Promise<void> {
-  const stored = await db.selectFrom('settings').select('value').where('key', '=', MASTER_KEY_CHECK_SETTING).executeTakeFirst();
-  const check = masterKeyCheck(stored?.value);
+  const check = masterKeyCheck(await readSetting(db, MASTER_KEY_CHECK_SETTING));
   await db.transaction().execute(async (trx) => {
-    if (check) await trx.insertInto('settings').values({ key: MASTER_KEY_CHECK_SETTING, value: check }).onConflict((oc) => oc.column('key').doNothing()).execute();
-    const settings = await trx.selectFrom('settings').select(['key', 'value']).where('key', 'in', PRIVATE_SETTINGS).execute();
-    for (const row of settings) {
-      if (isSealedSecret(row.value)) continue;
-      await trx.updateTable('settings').set({ value: sealSecret(row.value) }).where('key', '=', row.key).where('value', '=', row.value).execute();
+    if (check) await insertSettingsIfAbsent(trx, [{ key: MASTER_KEY_CHECK_SETTING, value: check }]);
+    for (const [key, value] of await readSettings(trx, PRIVATE_SETTINGS)) {
+      if (isSealedSecret(value)) continue;
+      await replaceSettingIfUnchanged(trx, key, value, sealSecret(value));
     }
-    const documentKeys = await keys(trx).selectFrom('document_signing_keys').select(['kid', 'private_key']).execute();
-    for (const row of documentKeys) {
+    for (const row of await listKeyPrivateHalves(trx)) {
       if (isSealedSecret(row.private_key)) continue;
-      await keys(trx).updateTable('document_signing_keys').set({ private_key: sealSecret(row.private_key) }).where('kid', '=', row.kid).where('private_key', '=', row.private_key).execute();
+      await replaceKeyPrivateHalfIfUnchanged(trx, row.kid, row.private_key, sealSecret(row.private_key));
     }
   });
   // Another process may have stored its check first: ours must be the one that opens it.
-  if (check) masterKeyCheck((await db.selectFrom('settings').select('value').where('key', '=', MASTER_KEY_CHECK_SETTING).executeTakeFirstOrThrow()).value);
+  if (check) masterKeyCheck((await readSetting(db, MASTER_KEY_CHECK_SETTING))!);
 }

@@ -1,12 +1,12 @@
 import type { OfficeDbOrTx } from '../db/schema.ts';
+import { readSetting } from '../repositories/settings.ts';
 
 export const SUKET_VALIDITY_SETTING = 'suket_validity_months';
 export const DEFAULT_SUKET_VALIDITY_MONTHS = 6;
 
 /** How long a new Suket is valid: the office setting `suket_validity_months` (1–24), six months by default. */
 export async function suketValidityMonths(db: OfficeDbOrTx): Promise<number> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', SUKET_VALIDITY_SETTING).executeTakeFirst();
-  const months = Number(row?.value);
+  const months = Number(await readSetting(db, SUKET_VALIDITY_SETTING));
   return Number.isInteger(months) && months >= 1 && months <= 24 ? months : DEFAULT_SUKET_VALIDITY_MONTHS;
 }
 

@@ -3,15 +3,14 @@ import { DomainError, STATUS_LABELS, isRecordStatus, zonedDayKey, type Biodata, 
 import type { RevocationReason, SuketIssuedPayload, SuketRevokedPayload } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
-import { withSuketTables, type SuketTables } from '../db/migrations-suket.ts';
+import { activeSuketsOfRecord, findSuketRow, insertSuket, markSuketRevoked, suketRowsOfRecord, type SuketRow } from '../repositories/sukets.ts';
+import { findRecordForSuket } from '../repositories/records.ts';
 import { nextDailySerial } from '../repositories/counters.ts';
 import { enqueueOfficeEvent } from '../repositories/outbox.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { currentSigningKey } from './document-keys.ts';
 import { addMonths, suketValidityMonths } from './suket-settings.ts';
 import { suketSubject, type SuketSubject } from './suket-subject.ts';
-
-type SuketRow = SuketTables['sukets'];
 
 /** A Suket as the API shows it. */
 export interface SuketView {
@@ -80,11 +79,7 @@ async function nextSerial(trx: OfficeDbOrTx, office: OfficeContext['office'], at
 /** Revokes Sukets in the caller's transaction and queues a `suket.revoked` event for each. */
 async function revokeRows(trx: OfficeDbOrTx, rows: SuketRow[], change: { at: string; reason: RevocationReason; by: string; supersededBy?: string }): Promise<void> {
   for (const row of rows) {
-    await withSuketTables(trx)
-      .updateTable('sukets')
-      .set({ status: 'REVOKED', revoked_at: change.at, revoke_reason: change.reason, revoked_by: change.by, superseded_by: change.supersededBy ?? null })
-      .where('serial', '=', row.serial)
-      .execute();
+    await markSuketRevoked(trx, row.serial, { at: change.at, reason: change.reason, by: change.by, supersededBy: change.supersededBy ?? null });
     const payload: SuketRevokedPayload = {
       serial: row.serial,
       recordId: row.record_id,
@@ -96,9 +91,6 @@ async function revokeRows(trx: OfficeDbOrTx, rows: SuketRow[], change: { at: str
     await enqueueOfficeEvent(trx, { kind: 'suket.revoked', subjectId: row.serial, payload, at: change.at });
   }
 }
-
-const activeSukets = (trx: OfficeDbOrTx, recordId: string) =>
-  withSuketTables(trx).selectFrom('sukets').selectAll().where('record_id', '=', recordId).where('status', '=', 'ACTIVE').execute();
 
 export interface IssueSuketProps {
   recordId: string;
@@ -114,7 +106,7 @@ export async function issueSuket(ctx: OfficeContext, { recordId, operator }: Iss
   const months = await suketValidityMonths(ctx.db);
   return ctx.db.transaction().execute(async (trx) => {
     // Read inside the write transaction: a CARD_ISSUED pulled a moment ago must win.
-    const record = await trx.selectFrom('records').select(['id', 'nik', 'status', 'biodata']).where('id', '=', recordId).executeTakeFirst();
+    const record = await findRecordForSuket(trx, recordId);
     if (!record) throw recordNotFound();
     if (REFUSED[record.status as RecordStatus] || !isRecordStatus(record.status)) throw refusal(record.status);
     const now = ctx.now();
@@ -124,28 +116,25 @@ export async function issueSuket(ctx: OfficeContext, { recordId, operator }: Iss
     const subject = suketSubject(JSON.parse(record.biodata) as Biodata, ctx.regions);
     const qrText = encodeCredential({ typ: 'SUKET', ser: serial, iss: ctx.office.id, iat: unix(now), exp: unix(expires), sub: subject }, key);
 
-    const earlier = await activeSukets(trx, recordId);
-    await withSuketTables(trx)
-      .insertInto('sukets')
-      .values({
-        serial,
-        record_id: recordId,
-        issued_at: at,
-        expires_at: expires.toISOString(),
-        issued_by: operator.username,
-        kid: key.kid,
-        qr_text: qrText,
-        status: 'ACTIVE',
-        revoked_at: null,
-        revoke_reason: null,
-        revoked_by: null,
-        superseded_by: null,
-      })
-      .execute();
+    const earlier = await activeSuketsOfRecord(trx, recordId);
+    await insertSuket(trx, {
+      serial,
+      record_id: recordId,
+      issued_at: at,
+      expires_at: expires.toISOString(),
+      issued_by: operator.username,
+      kid: key.kid,
+      qr_text: qrText,
+      status: 'ACTIVE',
+      revoked_at: null,
+      revoke_reason: null,
+      revoked_by: null,
+      superseded_by: null,
+    });
     const payload: SuketIssuedPayload = { serial, recordId, nik: record.nik, issuedAt: at, expiresAt: expires.toISOString(), kid: key.kid, issuedBy: operator.username };
     await enqueueOfficeEvent(trx, { kind: 'suket.issued', subjectId: serial, payload, at });
     await revokeRows(trx, earlier, { at, reason: 'SUPERSEDED', by: operator.username, supersededBy: serial });
-    const row = (await withSuketTables(trx).selectFrom('sukets').selectAll().where('serial', '=', serial).executeTakeFirstOrThrow());
+    const row = (await findSuketRow(trx, serial))!;
     return { suket: presentSuket(row), subject, superseded: earlier.map((e) => e.serial) };
   });
 }
@@ -155,7 +144,7 @@ export const OPERATOR_REVOCATION_REASONS = ['ISSUED_IN_ERROR', 'OTHER'] as const
 /** A supervisor withdraws a Suket (issued in error, or another reason); the centre lists it when the event arrives. */
 export async function revokeSuket(ctx: OfficeContext, props: { serial: string; reason: (typeof OPERATOR_REVOCATION_REASONS)[number]; by: string }): Promise<SuketView> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await withSuketTables(trx).selectFrom('sukets').selectAll().where('serial', '=', props.serial).executeTakeFirst();
+    const row = await findSuketRow(trx, props.serial);
     if (!row) throw suketNotFound(props.serial);
     if (row.status === 'REVOKED') {
       throw new DomainError(
@@ -165,7 +154,7 @@ export async function revokeSuket(ctx: OfficeContext, props: { serial: string; r
       );
     }
     await revokeRows(trx, [row], { at: ctx.now().toISOString(), reason: props.reason, by: props.by });
-    return presentSuket(await withSuketTables(trx).selectFrom('sukets').selectAll().where('serial', '=', props.serial).executeTakeFirstOrThrow());
+    return presentSuket((await findSuketRow(trx, props.serial))!);
   });
 }
 
@@ -177,7 +166,7 @@ export async function revokeSuketsOfIssuedCards(trx: OfficeDbOrTx, changes: read
   let revoked = 0;
   for (const change of changes) {
     if (change.status !== 'CARD_ISSUED') continue;
-    const rows = await activeSukets(trx, change.recordId);
+    const rows = await activeSuketsOfRecord(trx, change.recordId);
     await revokeRows(trx, rows, { at: change.at, reason: 'CARD_ISSUED', by: 'pusat' });
     revoked += rows.length;
   }
@@ -185,12 +174,12 @@ export async function revokeSuketsOfIssuedCards(trx: OfficeDbOrTx, changes: read
 }
 
 export async function suketsOfRecord(db: OfficeDbOrTx, recordId: string): Promise<SuketView[]> {
-  const rows = await withSuketTables(db).selectFrom('sukets').selectAll().where('record_id', '=', recordId).orderBy('issued_at', 'desc').orderBy('serial', 'desc').execute();
+  const rows = await suketRowsOfRecord(db, recordId);
   return rows.map(presentSuket);
 }
 
 export async function findSuket(db: OfficeDbOrTx, serial: string): Promise<SuketView> {
-  const row = await withSuketTables(db).selectFrom('sukets').selectAll().where('serial', '=', serial).executeTakeFirst();
+  const row = await findSuketRow(db, serial);
   if (!row) throw suketNotFound(serial);
   return presentSuket(row);
 }

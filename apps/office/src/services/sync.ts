@@ -2,6 +2,8 @@ import { flattenNote, isRecordingEntry, type OutboxEntryWire, type RecordingPack
 import type { Biodata } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
+import { outboxEntriesAfter } from '../repositories/outbox.ts';
+import { appendStatusEvents, existingRecordIds, setRecordsStatus } from '../repositories/records.ts';
 import type { CentralClient } from './central-client.ts';
 import { CentralUnavailable } from './central-client.ts';
 import { revokeSuketsOfIssuedCards } from './suket.ts';
@@ -11,18 +13,7 @@ const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 /** Reads the next outbox entries after the acknowledged seq, with the immutable record each refers to. */
 export async function nextOutboxBatch(ctx: OfficeContext, limit: number): Promise<OutboxEntryWire[]> {
   const acked = await getSyncNumber(ctx.db, 'acked_seq');
-  const rows = await ctx.db
-    .selectFrom('outbox')
-    .leftJoin('records', 'records.id', 'outbox.record_id')
-    .select([
-      'outbox.seq', 'outbox.kind', 'outbox.subject_id', 'outbox.payload', 'outbox.created_at', 'records.id', 'records.registration_number', 'records.site_id', 'records.recorded_at',
-      'records.biodata', 'records.photo', 'records.photo_mime', 'records.signature', 'records.signature_mime',
-      'records.sealed_biometrics', 'records.exceptions',
-    ])
-    .where('outbox.seq', '>', acked)
-    .orderBy('outbox.seq')
-    .limit(limit)
-    .execute();
+  const rows = await outboxEntriesAfter(ctx.db, acked, limit);
   return rows.map((row): OutboxEntryWire => {
     const seq = Number(row.seq);
     if (row.kind !== 'recording.created') {
@@ -69,11 +60,10 @@ export async function pushOnce(ctx: OfficeContext, client: CentralClient, batchS
     await setSyncValue(trx, 'acked_seq', Math.max(result.appliedThrough, await getSyncNumber(trx, 'acked_seq')));
     await setSyncValue(trx, 'last_push_at', sentAt);
     if (acknowledged.length === 0) return;
-    const waiting = await trx.selectFrom('records').select('id').where('id', 'in', acknowledged).where('status', '=', 'BIO_CAPTURED').execute();
-    if (waiting.length === 0) return;
-    const ids = waiting.map((r) => r.id);
-    await trx.insertInto('status_events').values(ids.map((id) => ({ record_id: id, status: 'SENT_FOR_ENROLLMENT', at: sentAt, source: 'office', note: null }))).execute();
-    await trx.updateTable('records').set({ status: 'SENT_FOR_ENROLLMENT', status_at: sentAt }).where('id', 'in', ids).execute();
+    const ids = [...(await existingRecordIds(trx, acknowledged, 'BIO_CAPTURED'))];
+    if (ids.length === 0) return;
+    await appendStatusEvents(trx, ids.map((id) => ({ record_id: id, status: 'SENT_FOR_ENROLLMENT', at: sentAt, source: 'office', note: null })));
+    await setRecordsStatus(trx, ids, 'SENT_FOR_ENROLLMENT', sentAt);
   });
   return entries.filter((e) => e.seq <= result.appliedThrough).length;
 }
@@ -86,14 +76,14 @@ export async function pullOnce(ctx: OfficeContext, client: CentralClient, pageSi
   const pulledAt = ctx.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     const ids = [...new Set(page.changes.map((c) => c.recordId))];
-    const known = new Set((await trx.selectFrom('records').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
+    const known = await existingRecordIds(trx, ids);
     const changes = page.changes.filter((c) => known.has(c.recordId));
     if (changes.length > 0) {
-      await trx.insertInto('status_events').values(changes.map((c) => ({ record_id: c.recordId, status: c.status, at: c.at, source: 'central', note: flattenNote(c.note) }))).execute();
+      await appendStatusEvents(trx, changes.map((c) => ({ record_id: c.recordId, status: c.status, at: c.at, source: 'central', note: flattenNote(c.note) })));
       // The centre's feed is in order per record, so its latest change is the record's status.
       const latest = new Map(changes.map((c) => [c.recordId, c]));
       for (const change of latest.values()) {
-        await trx.updateTable('records').set({ status: change.status, status_at: change.at }).where('id', '=', change.recordId).execute();
+        await setRecordsStatus(trx, [change.recordId], change.status, change.at);
       }
       await revokeSuketsOfIssuedCards(trx, changes);
     }

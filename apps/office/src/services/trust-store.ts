@@ -11,8 +11,11 @@ import {
 import { DomainError } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
-import { withSuketTables, type TrustListName } from '../db/migrations-suket.ts';
-import { docs } from '../repositories/documents.ts';
+import type { TrustListName } from '../db/migrations-suket.ts';
+import { supersededSignedDocuments } from '../repositories/documents.ts';
+import { insertSettings, readSetting } from '../repositories/settings.ts';
+import { revokedSuketRows } from '../repositories/sukets.ts';
+import { findCachedList, storeCachedList, touchCachedList } from '../repositories/trust-cache.ts';
 
 const ROOT_KID = 'trust_root_kid';
 const ROOT_PUBLIC_KEY = 'trust_root_public_key';
@@ -21,10 +24,6 @@ export interface TrustRoot {
   kid: string;
   /** Ed25519, base64url. */
   publicKey: string;
-}
-
-async function setting(db: OfficeDbOrTx, key: string): Promise<string | undefined> {
-  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
 }
 
 /**
@@ -37,14 +36,14 @@ export async function pinTrustRoot(db: OfficeDbOrTx, root: TrustRoot): Promise<v
     if (pinned.publicKey !== root.publicKey) throw new Error(`this office already trusts another root (${pinned.kid}); refusing to re-pin to ${root.kid}`);
     return;
   }
-  await db.insertInto('settings').values([
+  await insertSettings(db, [
     { key: ROOT_KID, value: root.kid },
     { key: ROOT_PUBLIC_KEY, value: root.publicKey },
-  ]).execute();
+  ]);
 }
 
 export async function pinnedTrustRoot(db: OfficeDbOrTx): Promise<TrustRoot | undefined> {
-  const [kid, publicKey] = await Promise.all([setting(db, ROOT_KID), setting(db, ROOT_PUBLIC_KEY)]);
+  const [kid, publicKey] = await Promise.all([readSetting(db, ROOT_KID), readSetting(db, ROOT_PUBLIC_KEY)]);
   return kid && publicKey ? { kid, publicKey } : undefined;
 }
 
@@ -57,7 +56,7 @@ export interface CachedList {
 }
 
 export async function cachedList(db: OfficeDbOrTx, name: TrustListName): Promise<CachedList | undefined> {
-  const row = await withSuketTables(db).selectFrom('trust_cache').selectAll().where('name', '=', name).executeTakeFirst();
+  const row = await findCachedList(db, name);
   return row && { name: row.name, signed: row.signed, sequence: Number(row.sequence), issuedAt: row.issued_at, fetchedAt: row.fetched_at };
 }
 
@@ -77,17 +76,13 @@ export async function storeSignedList(db: OfficeDbOrTx, name: TrustListName, sig
   const held = await cachedList(db, name);
   if (held && list.sequence < held.sequence) throw new Error(`${name} sequence ${list.sequence} is older than the ${held.sequence} held; not stored`);
   const row = { name, signed, sequence: list.sequence, issued_at: new Date(list.issuedAt * 1000).toISOString(), fetched_at: fetchedAt };
-  await withSuketTables(db)
-    .insertInto('trust_cache')
-    .values(row)
-    .onConflict((oc) => oc.column('name').doUpdateSet({ signed: row.signed, sequence: row.sequence, issued_at: row.issued_at, fetched_at: row.fetched_at }))
-    .execute();
+  await storeCachedList(db, row);
   return { sequence: list.sequence, changed: held?.signed !== signed };
 }
 
 /** The centre said our copy is still current (304): only the time we last confirmed it moves. */
 export async function confirmListFresh(db: OfficeDbOrTx, name: TrustListName, fetchedAt: string): Promise<void> {
-  await withSuketTables(db).updateTable('trust_cache').set({ fetched_at: fetchedAt }).where('name', '=', name).execute();
+  await touchCachedList(db, name, fetchedAt);
 }
 
 /** Opened lists by name and root, kept while the signed text is unchanged (opening a long list costs a signature check and a parse). */
@@ -128,8 +123,8 @@ const toUnix = (iso: string) => Math.floor(Date.parse(iso) / 1000);
  */
 export async function ownRevocations(db: OfficeDbOrTx): Promise<RevocationEntry[]> {
   const [sukets, documents] = await Promise.all([
-    withSuketTables(db).selectFrom('sukets').select(['serial', 'revoked_at', 'revoke_reason', 'superseded_by']).where('status', '=', 'REVOKED').orderBy('serial').execute(),
-    docs(db).selectFrom('documents').select(['serial', 'status_at', 'superseded_by']).where('status', '=', 'SUPERSEDED').where('qr_text', 'is not', null).orderBy('serial').execute(),
+    revokedSuketRows(db),
+    supersededSignedDocuments(db),
   ]);
   return [
     ...sukets.map((s) => ({

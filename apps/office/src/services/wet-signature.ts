@@ -2,7 +2,7 @@ import { DomainError } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { enqueueOfficeEvent } from '../repositories/outbox.ts';
-import { docs, findDocument, getPolicy, listAudit, olderVersions, type AuditRow } from '../repositories/documents.ts';
+import { appendSignatureAudit, findDocument, getPolicy, listAudit, markWetSigned, olderVersions, setPolicy, type AuditRow } from '../repositories/documents.ts';
 import { documentNotFound, supersede, viewOf, type DocumentView } from './documents.ts';
 
 /**
@@ -59,28 +59,20 @@ export async function setWetSignaturePolicy(ctx: OfficeContext, props: { enabled
   await ctx.db.transaction().execute(async (trx) => {
     const current = await getPolicy(trx, WET_SIGNATURE_POLICY);
     if ((current?.enabled === 1) === props.enabled) return;
-    await docs(trx)
-      .insertInto('office_policies')
-      .values({ key: WET_SIGNATURE_POLICY, enabled: props.enabled ? 1 : 0, changed_at: at, changed_by: props.actor.username, reason: props.reason })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ enabled: props.enabled ? 1 : 0, changed_at: at, changed_by: props.actor.username, reason: props.reason }))
-      .execute();
-    const audit = await docs(trx)
-      .insertInto('signature_audit')
-      .values({
-        action: props.enabled ? 'POLICY_ON' : 'POLICY_OFF',
-        policy: WET_SIGNATURE_POLICY,
-        document_id: null,
-        actor: props.actor.username,
-        actor_name: props.actor.fullName,
-        actor_role: props.actor.role,
-        reason: props.reason,
-        at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    await setPolicy(trx, { key: WET_SIGNATURE_POLICY, enabled: props.enabled ? 1 : 0, changed_at: at, changed_by: props.actor.username, reason: props.reason });
+    const auditId = await appendSignatureAudit(trx, {
+      action: props.enabled ? 'POLICY_ON' : 'POLICY_OFF',
+      policy: WET_SIGNATURE_POLICY,
+      document_id: null,
+      actor: props.actor.username,
+      actor_name: props.actor.fullName,
+      actor_role: props.actor.role,
+      reason: props.reason,
+      at,
+    });
     await enqueueOfficeEvent(trx, {
       kind: 'policy.wet_signature',
-      subjectId: `${WET_SIGNATURE_POLICY}:${Number(audit.id)}`,
+      subjectId: `${WET_SIGNATURE_POLICY}:${auditId}`,
       payload: { policy: WET_SIGNATURE_POLICY, enabled: props.enabled, reason: props.reason, by: props.actor.username, byName: props.actor.fullName, role: props.actor.role, at },
       at,
     });
@@ -113,15 +105,8 @@ export async function wetSignDocument(ctx: OfficeContext, props: { id: string; r
         'conflict',
       );
     }
-    await docs(trx)
-      .updateTable('documents')
-      .set({ status: 'WET_SIGNED', status_at: at, signature_kind: 'WET', signed_at: at, signed_by: props.head.username, signed_by_name: props.head.fullName, wet_reason: props.reason })
-      .where('id', '=', row.id)
-      .execute();
-    await docs(trx)
-      .insertInto('signature_audit')
-      .values({ action: 'WET_SIGNED', policy: WET_SIGNATURE_POLICY, document_id: row.id, actor: props.head.username, actor_name: props.head.fullName, actor_role: props.head.role, reason: props.reason, at })
-      .execute();
+    await markWetSigned(trx, row.id, { at, by: props.head.username, byName: props.head.fullName, reason: props.reason });
+    await appendSignatureAudit(trx, { action: 'WET_SIGNED', policy: WET_SIGNATURE_POLICY, document_id: row.id, actor: props.head.username, actor_name: props.head.fullName, actor_role: props.head.role, reason: props.reason, at });
     await enqueueOfficeEvent(trx, {
       kind: 'document.wet_signed',
       subjectId: row.serial,
