@@ -39,4 +39,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // STYLE.md: controllers → services → repositories. Kysely queries live in apps/*/src/repositories/, where the
+    // SQL dialect is hidden; routes, services and workers call repository functions and keep the rules and the
+    // transaction boundaries (they pass `tx` on).
+    files: ['apps/*/src/services/**/*.ts', 'apps/*/src/api/**/*.ts', 'apps/*/src/workers/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]',
+          message: 'Queries belong in repositories/ (STYLE.md: controllers → services → repositories)',
+        },
+        {
+          selector: "TaggedTemplateExpression[tag.name='sql']",
+          message: 'Queries belong in repositories/ (STYLE.md: controllers → services → repositories)',
+        },
+      ],
+    },
+  },
 );
