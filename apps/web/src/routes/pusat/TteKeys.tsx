@@ -7,6 +7,7 @@ import { useSession } from '../../components/Session.tsx';
 import { formatDateTime } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import '../../documents/documents.css';
 
 const REFRESH_MS = 5000;
 const decisionSchema = z.object({ enrolment: tteEnrolmentSchema });
@@ -102,7 +103,7 @@ export default function TteKeysPage() {
         <h2 id="enrolments-title">{t('pusatTte.enrolments')}</h2>
         {data.data && data.data.items.length === 0 && <p className="empty">{t('pusatTte.noEnrolments')}</p>}
         {!data.data && !data.error && <p className="muted">{t('app.loading')}</p>}
-        <ul className="stack">
+        <ul className="doc-list">
           {data.data?.items.map((item) => (
             <EnrolmentRow key={item.id} item={item} onDecided={data.reload} />
           ))}
