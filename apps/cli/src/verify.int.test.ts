@@ -43,7 +43,7 @@ describe('tangguh verify, against a running office with the centre down', () => 
     cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const [resident] = await residentRequests(1, 9101);
     const recorded = (await (await call('/api/recordings', { method: 'POST', body: JSON.stringify(resident!.request) })).json()) as { record: { id: string } };
-    const issued = (await (await call(`/api/recordings/${recorded.record.id}/suket`, { method: 'POST' })).json()) as { suket: { serial: string; qrText: string } };
+    const issued = (await (await call(`/api/recordings/${recorded.record.id}/suket`, { method: 'POST', body: '{}' })).json()) as { suket: { serial: string; qrText: string } };
     qrText = issued.suket.qrText;
     files.png = join(dir, 'suket-qr.png');
     files.pdf = join(dir, 'suket.pdf');
