@@ -4,9 +4,16 @@
  * the head's and the operator's cookies to it, so the office itself must refuse by Origin, Sec-Fetch-Site,
  * content type and CSRF token — and change nothing.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { freePort } from '../../../cli/src/stack.ts';
+import { freePort, provisionStack } from '../../../cli/src/stack.ts';
+import { buildCentralApp } from '../../../central/src/app.ts';
+import { openCentral } from '../../../central/src/services/provision.ts';
+import { getTteAvailability } from '../../../central/src/services/tte.ts';
 import { startTestOffice, type TestOfficeApi } from './test-office.ts';
 
 let office: TestOfficeApi;
@@ -136,5 +143,47 @@ describe('what the rule leaves open on purpose', () => {
     expect(verify.status).toBe(200);
     const cli = await send('POST', `/api/recordings/${office.residents.recordedAtKaliwates.recordId}/suket`, { 'content-type': 'application/json', cookie: cookies.operator! }, '{}');
     expect(cli.status).toBeLessThan(300);
+  });
+});
+
+describe('the centre, seen from the office’s page on another port of the same host', () => {
+  let centreDir: string;
+  let centre: Awaited<ReturnType<typeof openCentral>>;
+  let app: FastifyInstance;
+  let centreUrl: string;
+
+  beforeAll(async () => {
+    centreDir = mkdtempSync(join(tmpdir(), 'tangguh-cross-site-centre-'));
+    const paths = await provisionStack(centreDir);
+    centre = await openCentral(paths.centralDb);
+    app = await buildCentralApp(centre.ctx, { serveWeb: false });
+    const port = await freePort();
+    await app.listen({ port, host: '127.0.0.1' });
+    centreUrl = `http://127.0.0.1:${port}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await centre?.handle.close();
+    if (centreDir) rmSync(centreDir, { recursive: true, force: true });
+  });
+
+  const tteHealth = () => getTteAvailability(centre.ctx);
+
+  it('refuses to switch the TTE service off with the centre admin’s cookie, and it stays on; from its own origin with the token it works', async () => {
+    const loggedIn = await fetch(`${centreUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-pusat' }) });
+    const cookie = loggedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const before = await tteHealth();
+    const forged = await fetch(`${centreUrl}/api/admin/tte`, { method: 'POST', headers: { cookie, origin: office.url, 'content-type': 'application/json' }, body: '{"available":false}' });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as Answer['body']).error?.code).toBe('CROSS_SITE_REQUEST');
+    expect(await tteHealth()).toEqual(before);
+
+    const issued = await fetch(`${centreUrl}/api/auth/csrf`, { headers: { cookie } });
+    const { token } = (await issued.json()) as { token: string };
+    const withSecret = `${cookie}; ${issued.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')}`;
+    const own = await fetch(`${centreUrl}/api/admin/tte`, { method: 'POST', headers: { cookie: withSecret, origin: centreUrl, 'x-csrf-token': token, 'content-type': 'application/json' }, body: '{"available":false}' });
+    expect(own.status).toBe(200);
+    expect((await tteHealth()).available).toBe(false);
   });
 });
