@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { CentralDbOrTx } from '../db/schema.ts';
 
-/** Opens a case for a match the policy cannot decide alone; a person at the centre decides it. */
-export async function openAdjudicationCase(trx: CentralDbOrTx, props: { recordId: string; candidateRecordId: string; score: number; openedAt: string }): Promise<void> {
+/** Opens a case for a match the policy cannot decide alone (a person at the centre decides it); returns its id. */
+export async function openAdjudicationCase(trx: CentralDbOrTx, props: { recordId: string; candidateRecordId: string; score: number; openedAt: string }): Promise<string> {
+  const caseId = randomUUID();
   await trx
     .insertInto('adjudications')
-    .values({ case_id: randomUUID(), record_id: props.recordId, candidate_record_id: props.candidateRecordId, score: props.score, opened_at: props.openedAt, decided_at: null, decision: null, decided_by: null, note: null })
+    .values({ case_id: caseId, record_id: props.recordId, candidate_record_id: props.candidateRecordId, score: props.score, opened_at: props.openedAt, decided_at: null, decision: null, decided_by: null, note: null })
     .execute();
+  return caseId;
 }
 
 /** Undecided cases, oldest first, each with the new record and its candidate side by side. */
