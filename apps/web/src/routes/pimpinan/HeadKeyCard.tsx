@@ -6,7 +6,9 @@ import { usePolling } from '../../hooks.ts';
 import { dictionaries, useI18n } from '../../i18n/index.tsx';
 import { createHeadKey, headKeysSupported, loadHeadKey, type HeadKey } from './head-key.ts';
 
+/** Often while a key waits for the centre's admin; seldom once approved (each look is a signed call to the centre). */
 const REFRESH_MS = 5000;
+const REFRESH_READY_MS = 60_000;
 
 /** A failure of this browser's own crypto, in the same bilingual shape as the server's errors. */
 export const keyFailure = (error: unknown) =>
@@ -19,7 +21,8 @@ export const keyFailure = (error: unknown) =>
 export function HeadKeyCard({ username, onReady }: { username: string; onReady: (key: HeadKey | undefined) => void }) {
   const { t } = useI18n();
   const supported = headKeysSupported();
-  const status = usePolling((signal) => contractApi.get(tteEnrolmentStatusSchema, '/api/tte/enrolment', signal), [], REFRESH_MS);
+  const [settled, setSettled] = useState(false);
+  const status = usePolling((signal) => contractApi.get(tteEnrolmentStatusSchema, '/api/tte/enrolment', signal), [], settled ? REFRESH_READY_MS : REFRESH_MS);
   // undefined: still looking in IndexedDB; null: this browser holds none.
   const [local, setLocal] = useState<HeadKey | null>();
   const [busy, setBusy] = useState(false);
@@ -36,7 +39,10 @@ export function HeadKeyCard({ username, onReady }: { username: string; onReady: 
   const enrolment = status.data?.enrolment ?? null;
   const mine = local && enrolment && enrolment.fingerprint === local.fingerprint ? enrolment : null;
   const ready = mine?.status === 'APPROVED' ? local : undefined;
-  useEffect(() => onReady(ready ?? undefined), [ready, onReady]);
+  useEffect(() => {
+    onReady(ready ?? undefined);
+    setSettled(Boolean(ready));
+  }, [ready, onReady]);
 
   async function enrol() {
     setBusy(true);
