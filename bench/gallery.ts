@@ -6,6 +6,7 @@
  *
  *   npm run bench:gallery                 # N = 100000
  *   BENCH_N=20000 npm run bench:gallery   # quicker
+ *   BENCH_ROUNDS=3                        # loads of each, alternated; the best of each is printed
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ if (!process.env.TANGGUH_MASTER_KEY_FILE) process.env.TANGGUH_MASTER_KEY ??= 'ta
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const PAGE = 5000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const { openCentral } = await import('../apps/central/src/services/provision.ts');
 const { GalleryMirror } = await import('../apps/central/src/matcher/gallery-mirror.ts');
@@ -58,14 +60,20 @@ async function load(location: string): Promise<{ openMs: number; loadMs: number;
 
 const dir = mkdtempSync(join(tmpdir(), 'tangguh-bench-gallery-'));
 try {
-  console.log(`Tangguh gallery benchmark — N = ${N.toLocaleString('en')} entries (SQLite)`);
+  console.log(`Tangguh gallery benchmark — N = ${N.toLocaleString('en')} entries (SQLite), best of ${ROUNDS} loads each`);
   const plain = join(dir, 'plain.db');
   const sealed = join(dir, 'sealed.db');
   await fill(plain, false);
   await fill(sealed, true);
   // The plain centre was opened while its gallery was empty (so marked sealed): its load is the path before sealing.
-  const baseline = await load(plain);
-  const after = await load(sealed);
+  // Alternated and the best of each kept: on a shared machine the other processes' load comes and goes.
+  const best = (a: Awaited<ReturnType<typeof load>>, b: Awaited<ReturnType<typeof load>>) => (b.loadMs < a.loadMs ? b : a);
+  let baseline = await load(plain);
+  let after = await load(sealed);
+  for (let round = 1; round < ROUNDS; round++) {
+    baseline = best(baseline, await load(plain));
+    after = best(after, await load(sealed));
+  }
   if (baseline.size !== N || after.size !== N) throw new Error(`loaded ${baseline.size} and ${after.size}, expected ${N}`);
 
   const upgraded = join(dir, 'upgraded.db');
