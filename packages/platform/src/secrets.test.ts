@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,9 @@ describe('secrets sealed under the master key', () => {
     const inside = join(data, 'office', 'master.key');
     const outside = join(dir, 'master.key');
     rmSync(data, { recursive: true, force: true });
-    writeFileSync(outside, 'a long enough operator secret\n');
+    writeFileSync(outside, 'a long enough operator secret\n', { mode: 0o644 });
+    expect(problem(() => masterKeyFromFile(outside))).toBe('MASTER_KEY_FILE_OPEN');
+    chmodSync(outside, 0o600);
     expect(problem(() => masterKeyFromFile(inside, join(data, 'office', 'office.db')))).toBe('MASTER_KEY_INSIDE_DATA');
     expect(problem(() => masterKeyFromFile(outside, join(data, 'office', 'office.db')))).toBeUndefined();
     expect(problem(() => masterKeyFromFile(join(dir, 'absent.key')))).toBe('MASTER_KEY_FILE_UNREADABLE');

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, isAbsolute } from 'node:path';
 
 /**
@@ -17,7 +17,7 @@ const SEALED_PREFIX = 'tgh-sealed:v1:';
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const MIN_SECRET_LENGTH = 16;
 
-export type MasterKeyProblem = 'MASTER_KEY_MISSING' | 'MASTER_KEY_WRONG' | 'MASTER_KEY_TOO_SHORT' | 'MASTER_KEY_FILE_UNREADABLE' | 'MASTER_KEY_INSIDE_DATA';
+export type MasterKeyProblem = 'MASTER_KEY_MISSING' | 'MASTER_KEY_WRONG' | 'MASTER_KEY_TOO_SHORT' | 'MASTER_KEY_FILE_UNREADABLE' | 'MASTER_KEY_FILE_OPEN' | 'MASTER_KEY_INSIDE_DATA';
 
 /** Why a node refuses to open its data; the message says what the operator should do, in both languages. */
 export class MasterKeyError extends Error {
@@ -122,8 +122,16 @@ export function masterKeyFromFile(keyFile: string, dataLocation?: string): Maste
   }
   let secret: string;
   try {
+    // Like ssh with a private key: a key file others may read is refused, not used.
+    if ((statSync(file).mode & 0o077) !== 0) {
+      throw new MasterKeyError('MASTER_KEY_FILE_OPEN', {
+        id: `Berkas kunci induk ${file} dapat dibaca pengguna lain; jalankan chmod 600 padanya.`,
+        en: `The master key file ${file} is readable by other users; run chmod 600 on it.`,
+      });
+    }
     secret = readFileSync(file, 'utf8').trim();
   } catch (error) {
+    if (error instanceof MasterKeyError) throw error;
     throw new MasterKeyError('MASTER_KEY_FILE_UNREADABLE', {
       id: `Berkas kunci induk ${file} tidak dapat dibaca (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
       en: `The master key file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
