@@ -6,6 +6,7 @@ import { TestStack } from '../test/helpers.ts';
 /**
  * The security headers (issue 7, hole 13) in Debian's Chromium: every page of both nodes renders and works
  * under the Content-Security-Policy with no violation reported, and no other site can frame the office.
+ * And what a person sees of login throttling (hole 6): when to try again, in the office's time.
  */
 let stack: TestStack;
 let browser: Browser;
@@ -98,6 +99,24 @@ describe('under the Content-Security-Policy', () => {
       .toBe(true);
     const framed = page.frames().find((f) => f.url().startsWith(stack.officeUrl));
     expect(framed, page.frames().map((f) => f.url()).join(', ')).toBeUndefined();
+    await page.close();
+  });
+});
+
+describe('a throttled login', () => {
+  it('tells the person at the login page when to try again, in the office’s time', async () => {
+    const { page } = await watchedPage();
+    await page.goto(`${stack.officeUrl}/petugas/masuk`);
+    for (let i = 0; i < 6; i++) {
+      await page.getByLabel('Nama pengguna').fill('supervisor');
+      await page.getByLabel('Kata sandi').fill(`salah-${i}`);
+      await page.getByRole('button', { name: 'Masuk' }).click();
+      await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/salah/i);
+    }
+    await page.getByLabel('Kata sandi').fill('supervisor-jember');
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/^Terlalu banyak percobaan masuk\. Coba lagi pukul \d\d\.\d\d WIB\.$/);
+    expect(page.url()).toMatch(/\/petugas\/masuk/);
     await page.close();
   });
 });
