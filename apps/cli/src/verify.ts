@@ -2,8 +2,6 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  CREDENTIAL_PREFIX,
-  extractCredentialFromPdf,
   fromBase64Url,
   keyId,
   openOfficeRevocationLists,
@@ -14,14 +12,14 @@ import {
   type TrustList,
   type VerificationResult,
 } from '@tangguh/credential';
-import { readQrFromImage } from '@tangguh/credential/node';
 import { DEFAULT_TIME_ZONE, timeZoneOfProvince, zonedIsoDate } from '@tangguh/domain';
 import { SUKET_FIELD_LABELS } from '@tangguh/office/services/suket-subject';
+import { CliUsageError, credentialFromArgument } from './verify-input.ts';
+
+export { CliUsageError, credentialFromArgument };
 
 export const DEFAULT_FROM = 'http://127.0.0.1:7200';
 
-/** A usage problem or lists that cannot be had: exit code 2, as opposed to a verdict. */
-export class CliUsageError extends Error {}
 
 interface Root {
   kid: string;
@@ -116,23 +114,6 @@ function openLists(lists: FetchedLists, pinned: string | undefined, warn: (line:
   return { ...opened, officeRevocations };
 }
 
-/** The credential text from the argument: the text itself, a PDF, a PNG/JPEG photo, or a text file. */
-export async function credentialFromArgument(input: string): Promise<string | null> {
-  if (input.startsWith(CREDENTIAL_PREFIX)) return input;
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(input));
-  } catch (error) {
-    throw new CliUsageError(`Berkas tidak dapat dibaca / cannot read ${input}: ${(error as Error).message}`);
-  }
-  const head = Buffer.from(bytes.subarray(0, 8));
-  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return extractCredentialFromPdf(bytes);
-  if (head[0] === 0x89 && head.subarray(1, 4).toString('latin1') === 'PNG') return readQrFromImage(bytes);
-  if (head[0] === 0xff && head[1] === 0xd8) return readQrFromImage(bytes);
-  const text = Buffer.from(bytes).toString('utf8').trim();
-  return text.startsWith(CREDENTIAL_PREFIX) ? text : null;
-}
-
 /** A calendar date in the issuing office's zone (its province's), as printed on the document; the centre's lists in Jakarta's. */
 const date = (unix: number, officeId?: string) => zonedIsoDate(new Date(unix * 1000), (officeId && timeZoneOfProvince(officeId)) || DEFAULT_TIME_ZONE);
 
@@ -158,14 +139,22 @@ export function formatResult(result: VerificationResult, ages: { list?: string; 
   return lines.join('\n');
 }
 
-/** `tangguh verify <image|pdf|TGH1:text>`: 0 when ASLI/VALID, 1 for any other verdict, 2 for usage errors. */
+/**
+ * `tangguh verify <image|pdf|TGH1:text>`. Exit codes: 0 ASLI (VALID); 1 any other verdict, including a file
+ * or text with no readable Tangguh credential; 2 a usage error, lists that cannot be had, or an input that
+ * cannot be used (neither a Tangguh code nor an existing file, or a file over the upload limits). How the
+ * argument is told apart (text, file, URL) is in verify-input.ts.
+ */
 export async function verifyCommand(args: string[], out = (s: string) => process.stdout.write(`${s}\n`), err = (s: string) => process.stderr.write(`${s}\n`)): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { from: { type: 'string' }, root: { type: 'string' }, lists: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
-  if (positionals.length !== 1) throw new CliUsageError('Pemakaian / usage: tangguh verify <gambar.png|foto.jpg|dokumen.pdf|TGH1:…> [--from URL | --lists DIR] [--root BASE64URL] [--json]');
+  if (positionals.length !== 1) throw new CliUsageError(
+      'Pemakaian / usage: tangguh verify <gambar.png|foto.jpg|dokumen.pdf|TGH1:…> [--from URL | --lists DIR] [--root BASE64URL] [--json]\n' +
+        'Keluar / exit: 0 ASLI/valid · 1 hasil lain, termasuk tidak terbaca / any other verdict, including unreadable · 2 pemakaian atau masukan tidak dapat dipakai / usage, or an input that cannot be used',
+    );
   if (values.from && values.lists) throw new CliUsageError('Pilih salah satu / choose one: --from or --lists');
   const text = await credentialFromArgument(positionals[0]!);
   const lists = values.lists ? await readLists(values.lists) : await fetchLists(values.from ?? DEFAULT_FROM);
