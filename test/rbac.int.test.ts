@@ -88,6 +88,7 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'POST /sync/push': 'office',
     'GET /sync/state': 'office',
     'GET /sync/changes': 'office',
+    'GET /sync/print-packages': 'office',
     'GET /api/adjudications': ADJUDICATORS,
     'POST /api/adjudications/:caseId/decision': ADJUDICATORS,
     'GET /api/enrollments/:recordId/photo': ADJUDICATORS,

@@ -5,6 +5,7 @@ import { syncRoutes } from './api/sync.ts';
 import { adjudicationRoutes } from './api/adjudications.ts';
 import { trustRoutes } from './api/trust.ts';
 import { tteRoutes } from './api/tte.ts';
+import { printPackageRoutes } from './api/print-packages.ts';
 import { installOfficeAuth, installProtocolVersion } from './api/office-auth.ts';
 import { centralSessionStore } from './repositories/users.ts';
 
@@ -36,6 +37,7 @@ export async function buildCentralApp(ctx: CentralContext, options: CentralAppOp
   await app.register(async (scope) => adjudicationRoutes(scope, ctx));
   await app.register(async (scope) => trustRoutes(scope, ctx));
   await app.register(async (scope) => tteRoutes(scope, ctx));
+  await app.register(async (scope) => printPackageRoutes(scope, ctx));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;
 }

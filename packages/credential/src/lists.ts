@@ -12,7 +12,8 @@ export interface TrustedKey {
   kid: string;
   officeId: string;
   officeName: string;
-  purpose: 'SUKET' | 'TTE';
+  /** SUKET and TTE keys sign documents; the centre's CARD key signs the chip data of KTP-el cards. */
+  purpose: 'SUKET' | 'TTE' | 'CARD';
   /** 32-byte Ed25519 public key, base64url. */
   publicKey: string;
   /** Unix seconds: documents with iat outside [notBefore, notAfter] are not accepted. */
@@ -55,7 +56,8 @@ export const REVOCATION_LIST_CONTENT_TYPE = 'application/tangguh-revocation-list
 /** Longest signed list accepted (base64url characters). */
 export const MAX_LIST_CHARS = 64 * 1024 * 1024;
 
-const PURPOSES = new Set(['SUKET', 'TTE']);
+// Only ever grows: a list made before a purpose existed still opens.
+const PURPOSES = new Set(['SUKET', 'TTE', 'CARD']);
 const REASONS = new Set(['CARD_ISSUED', 'SUPERSEDED', 'ISSUED_IN_ERROR', 'KEY_COMPROMISE', 'OTHER']);
 
 type Shape = 'text' | 'uint' | 'purpose' | 'reason' | 'key';

@@ -18,4 +18,5 @@ export * from './api/central-adjudications.ts';
 export * from './api/central-trust.ts';
 export * from './api/central-tte.ts';
 export * from './api/api-keys.ts';
+export * from './api/print-packages.ts';
 export * from './printable.ts';

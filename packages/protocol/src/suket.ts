@@ -45,7 +45,8 @@ export const documentKeyResponseSchema = z.object({
     kid: z.string(),
     officeId: z.string(),
     officeName: z.string(),
-    purpose: z.enum(['SUKET', 'TTE']),
+    // CARD: the centre's own card-signing key, listed among the others (an office cannot ask for one).
+    purpose: z.enum(['SUKET', 'TTE', 'CARD']),
     publicKey: z.string(),
     /** Unix seconds, as in the trust list. */
     notBefore: z.number().int(),

@@ -1,5 +1,6 @@
 import { applyDocumentSuperseded } from './document-events.ts';
 import { registerOfficeEventHandler, type OfficeEventHandler } from './office-events.ts';
+import { applyReplacementRequest } from './print-packages.ts';
 import { logSuketIssued, logSuketRevoked } from './suket-log.ts';
 
 /**
@@ -10,6 +11,7 @@ export const OFFICE_EVENT_HANDLERS = {
   'suket.issued': logSuketIssued,
   'suket.revoked': logSuketRevoked,
   'document.superseded': applyDocumentSuperseded,
+  'card.replacement_requested': applyReplacementRequest,
 } as const satisfies Record<string, OfficeEventHandler>;
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CentralContext } from '../context.ts';
 import { runDeduplication } from '../services/dedup.ts';
+import { buildPendingPrintPackages } from '../services/print-packages.ts';
 
 /** Keeps deduplication running: drains what is waiting, then polls. Stops cleanly between batches. */
 export function startDedupWorker(ctx: CentralContext, log: FastifyBaseLogger, idleMs = 250): { stop(): Promise<void> } {
@@ -13,6 +14,12 @@ export function startDedupWorker(ctx: CentralContext, log: FastifyBaseLogger, id
         processed = await runDeduplication(ctx);
       } catch (error) {
         log.error({ err: error }, 'deduplication batch failed; will retry');
+      }
+      try {
+        // Every Print Ready Record gets its card package here, whichever path made it print-ready.
+        processed += await buildPendingPrintPackages(ctx);
+      } catch (error) {
+        log.error({ err: error }, 'building card print packages failed; will retry');
       }
       if (processed === 0 && running) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, idleMs); });
     }

@@ -1,0 +1,184 @@
+import type { Transaction } from 'kysely';
+import { signCardPackage, toBase64Url, type CardPackageContent, type CardPackageKind } from '@tangguh/credential';
+import { unpackSet, type Biodata, type RegionDirectory } from '@tangguh/domain';
+import { unseal } from '@tangguh/protocol/node';
+import { cardReplacementPayloadSchema, type OfficeEventEntryWire, type PrintPackagesResponse } from '@tangguh/protocol';
+import { loadRegionDirectory } from '@tangguh/regions';
+import type { CentralContext } from '../context.ts';
+import type { CentralDb, CentralDbOrTx } from '../db/schema.ts';
+import { findOffice } from '../repositories/offices.ts';
+import {
+  enrollmentsAwaitingPackage,
+  insertPrintPackage,
+  latestPrintableByNik,
+  printPackageExists,
+  printPackagesAfter,
+  takeFeedCursor,
+  type PrintableEnrollment,
+} from '../repositories/print-packages.ts';
+import { cardSigningKey } from './card-key.ts';
+import { cardFieldsOf, chipFingerprints } from './card-fields.ts';
+
+/** The first package of a record is named after it, so a record can never get two. */
+export const firstPackageId = (recordId: string) => `F-${recordId}`;
+export const replacementPackageId = (officeId: string, requestId: string) => `R-${officeId}-${requestId}`;
+
+/** Why the centre could not build a package; kept with the refusal and shown at the office. */
+export class PackageRefusal extends Error {
+  constructor(readonly reason: { id: string; en: string }) {
+    super(`${reason.id} / ${reason.en}`);
+  }
+}
+
+interface BuildProps {
+  enrollment: PrintableEnrollment;
+  kind: CardPackageKind;
+  packageId: string;
+  /** The office that will print: the recording office, or the one that asked for a replacement. */
+  officeId: string;
+  regencyCode: string;
+  at: Date;
+}
+
+/** The signed package bytes of one record: fields, photo, signature image, two fingerprints, signed SOD. */
+async function buildPackage(ctx: CentralContext, regions: RegionDirectory, props: BuildProps): Promise<Uint8Array> {
+  const { enrollment } = props;
+  const set = unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(enrollment.sealed_biometrics)));
+  const fingerprints = chipFingerprints(set);
+  if (fingerprints.length < 2) {
+    throw new PackageRefusal({ id: 'Rekaman tidak memiliki dua sidik jari untuk cip.', en: 'The record has fewer than two fingerprints for the chip.' });
+  }
+  const content: CardPackageContent = {
+    packageId: props.packageId,
+    kind: props.kind,
+    recordId: enrollment.record_id,
+    officeId: props.officeId,
+    issuedAt: Math.floor(props.at.getTime() / 1000),
+    fields: cardFieldsOf(JSON.parse(enrollment.biodata) as Biodata, regions, { regencyCode: props.regencyCode, at: props.at }),
+    photo: { mime: enrollment.photo_mime, data: new Uint8Array(enrollment.photo) },
+    signature: { mime: enrollment.signature_mime, data: new Uint8Array(enrollment.signature) },
+    fingerprints,
+  };
+  return signCardPackage(content, await cardSigningKey(ctx.db));
+}
+
+/**
+ * Stores a built package under its office's next feed cursor; false when another worker stored it first
+ * (checked after the cursor is taken: the counter's lock orders the writers of one office's feed).
+ */
+async function storeReady(trx: CentralDbOrTx, ctx: CentralContext, props: BuildProps & { requestId: string | null }, signed: Uint8Array): Promise<boolean> {
+  const cursor = await takeFeedCursor(trx, props.officeId);
+  if (await printPackageExists(trx, props.packageId)) return false;
+  await insertPrintPackage(trx, {
+    package_id: props.packageId,
+    office_id: props.officeId,
+    cursor,
+    kind: props.kind,
+    status: 'READY',
+    record_id: props.enrollment.record_id,
+    request_id: props.requestId,
+    nik: props.enrollment.nik,
+    reason: null,
+    // Sealed at rest: the package carries two fingerprint templates.
+    sealed_package: ctx.galleryKey.seal(signed),
+    built_at: props.at.toISOString(),
+  });
+  return true;
+}
+
+async function regencyOf(db: CentralDbOrTx, officeId: string): Promise<string> {
+  const office = await findOffice(db, officeId);
+  // An office id is its kabupaten/kota code without the dot (3509 → 35.09).
+  return office?.regency_code ?? `${officeId.slice(0, 2)}.${officeId.slice(2, 4)}`;
+}
+
+/**
+ * Builds the first package of up to `limit` Print Ready Records that have none, each stored with its
+ * office's next feed cursor. Safe to run in several workers: a package already stored by another is skipped
+ * under the feed counter's lock. Returns how many were stored.
+ */
+export async function buildPendingPrintPackages(ctx: CentralContext, limit = 20): Promise<number> {
+  const waiting = await enrollmentsAwaitingPackage(ctx.db, limit);
+  if (waiting.length === 0) return 0;
+  const regions = await loadRegionDirectory();
+  let stored = 0;
+  for (const enrollment of waiting) {
+    const at = ctx.now();
+    const props: BuildProps = { enrollment, kind: 'FIRST', packageId: firstPackageId(enrollment.record_id), officeId: enrollment.office_id, regencyCode: await regencyOf(ctx.db, enrollment.office_id), at };
+    let signed: Uint8Array;
+    try {
+      signed = await buildPackage(ctx, regions, props);
+    } catch (error) {
+      // A record that cannot be packaged must not hold up the others; it is found again on the next scan.
+      if (error instanceof PackageRefusal) continue;
+      throw error;
+    }
+    const done = await ctx.db.transaction().execute((trx) => storeReady(trx, ctx, { ...props, requestId: null }, signed));
+    if (done) stored += 1;
+  }
+  return stored;
+}
+
+const unknownResident = () => new PackageRefusal({ id: 'Pusat tidak memiliki rekaman siap cetak untuk NIK ini.', en: 'The centre holds no print-ready record for this NIK.' });
+
+/**
+ * `card.replacement_requested`, applied in the push batch's transaction: the centre builds a replacement
+ * package from the resident's latest printable record — whichever office recorded it — for the office that
+ * asked, or answers with a refusal. Either arrives through that office's package feed. A replayed event is
+ * never applied twice (the inbox), and the package id is the request's, so neither is the package.
+ */
+export async function applyReplacementRequest(trx: Transaction<CentralDb>, ctx: CentralContext, officeId: string, event: OfficeEventEntryWire): Promise<void> {
+  const parsed = cardReplacementPayloadSchema.safeParse(event.payload);
+  const requestId = parsed.success ? parsed.data.requestId : event.subjectId;
+  const packageId = replacementPackageId(officeId, requestId);
+  if (await printPackageExists(trx, packageId)) return;
+  const at = ctx.now();
+  const refuse = async (refusal: PackageRefusal) =>
+    insertPrintPackage(trx, {
+      package_id: packageId,
+      office_id: officeId,
+      cursor: await takeFeedCursor(trx, officeId),
+      kind: 'REPLACEMENT',
+      status: 'REFUSED',
+      record_id: null,
+      request_id: requestId,
+      nik: parsed.success ? parsed.data.nik : '0000000000000000',
+      reason: JSON.stringify(refusal.reason),
+      sealed_package: null,
+      built_at: at.toISOString(),
+    });
+  if (!parsed.success) return refuse(new PackageRefusal({ id: 'Permintaan penggantian tidak terbaca.', en: 'The replacement request could not be read.' }));
+  const enrollment = await latestPrintableByNik(trx, parsed.data.nik);
+  if (!enrollment) return refuse(unknownResident());
+  const props = { enrollment, kind: 'REPLACEMENT' as const, packageId, officeId, regencyCode: await regencyOf(trx, officeId), at, requestId };
+  let signed: Uint8Array;
+  try {
+    signed = await buildPackage(ctx, await loadRegionDirectory(), props);
+  } catch (error) {
+    if (error instanceof PackageRefusal) return refuse(error);
+    throw error;
+  }
+  await storeReady(trx, ctx, props, signed);
+}
+
+/** A page of the office's package feed: packages opened from their seal and sent as signed bytes. */
+export async function printPackageFeed(ctx: CentralContext, officeId: string, after: number, limit: number): Promise<PrintPackagesResponse> {
+  const rows = await printPackagesAfter(ctx.db, officeId, after, limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((row) => ({
+      cursor: Number(row.cursor),
+      packageId: row.package_id,
+      kind: row.kind,
+      status: row.status,
+      recordId: row.record_id,
+      requestId: row.request_id,
+      nik: row.nik,
+      reason: row.reason ? (JSON.parse(row.reason) as { id: string; en: string }) : null,
+      package: row.sealed_package ? toBase64Url(ctx.galleryKey.open(new Uint8Array(row.sealed_package))) : null,
+      builtAt: row.built_at,
+    })),
+    nextCursor: page.length > 0 ? Number(page[page.length - 1]!.cursor) : after,
+    hasMore: rows.length > limit,
+  };
+}
