@@ -52,6 +52,8 @@ export async function installContract(app: FastifyInstance, options: ContractOpt
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'tangguh_session' },
+          // With the session, a browser sends this on every state-changing request (GET /api/auth/csrf; cross-site.ts).
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token', description: 'From GET /api/auth/csrf; required of browsers on POST/PUT/PATCH/DELETE with a session' },
           // Institutions' keys for the verification API (the office issues them; see /api/api-keys).
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
           bearer: { type: 'http', scheme: 'bearer' },
