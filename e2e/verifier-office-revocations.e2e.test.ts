@@ -65,6 +65,8 @@ it('with the centre down, a superseded Suket reads DIGANTI in the web verifier a
   await page.getByRole('button', { name: 'Periksa', exact: true }).click();
   await expect.poll(() => verdictOf(page), { timeout: 10_000 }).toBe('SUPERSEDED');
   expect(await page.getByTestId('verdict').textContent()).toContain('DIGANTI');
+  // The reason names the Suket that replaced it, so the clerk knows which paper to ask for.
+  expect(await page.getByTestId('verdict-reason').textContent()).toContain(second.serial);
   await page.getByRole('button', { name: 'Periksa dokumen lain' }).click();
 
   // The office goes away and the phone is offline: the stored office list still applies.
