@@ -38,7 +38,7 @@ try {
       `lost ${counts.lost}, duplicated ${counts.duplicated}, mismatched ${counts.mismatched}, stuck ${counts.stuck} — recording ${run.recordingSeconds.toFixed(0)} s, all ${run.seconds.toFixed(0)} s`,
     ].join('\n'),
   );
-  if (!allZero(counts) || !gapFree || ledger.unexpected.length > 0 || ledger.acknowledged.size !== OPERATIONS) process.exitCode = 1;
+  if (!run.settled || !allZero(counts) || !gapFree || ledger.unexpected.length > 0 || ledger.acknowledged.size !== OPERATIONS) process.exitCode = 1;
 } catch (error) {
   console.error(`[soak:faults] did not converge: ${(error as Error).message}`);
   process.exitCode = 2;

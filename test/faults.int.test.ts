@@ -31,6 +31,7 @@ describe(`office and centre over a faulty network (${OPERATIONS} recordings, see
       ].join('\n'),
     );
 
+    expect(run.settled).toBe(true);
     // Every operator request was answered 2xx: the office does not wait on the centre.
     expect(run.ledger.unexpected).toEqual([]);
     expect(run.ledger.acknowledged.size).toBe(OPERATIONS);
