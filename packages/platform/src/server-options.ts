@@ -47,8 +47,14 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
   socket.destroy(error);
 }
 
-/** Spread into `Fastify({ ... })` of every node. */
-export const bilingualServerOptions = () => ({
+/**
+ * Spread into `Fastify({ ... })` of every node. TANGGUH_TRUST_PROXY (the reverse proxy's addresses or
+ * CIDRs, comma-separated) makes the node read the client's address, scheme and host from X-Forwarded-*
+ * as that proxy sets them: login throttling then counts each client's address rather than the proxy's,
+ * and the cross-site check sees the origin the browser used.
+ */
+export const bilingualServerOptions = (env: NodeJS.ProcessEnv = process.env) => ({
+  ...(env.TANGGUH_TRUST_PROXY ? { trustProxy: env.TANGGUH_TRUST_PROXY } : {}),
   routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   frameworkErrors,
   clientErrorHandler,

@@ -170,3 +170,25 @@ describe('the centre on PostgreSQL', () => {
     }
   });
 });
+
+describe('behind a reverse proxy (TANGGUH_TRUST_PROXY)', () => {
+  it('counts each client’s address from X-Forwarded-For, so one sprayed address does not slow the others, and sees the origin the browser used', async () => {
+    process.env.TANGGUH_TRUST_PROXY = '127.0.0.1';
+    const proxied = await startApi(join(dir, 'office', 'office.db')).finally(() => delete process.env.TANGGUH_TRUST_PROXY);
+    try {
+      const from = (address: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${proxied.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...headers }, body: JSON.stringify(body) });
+      for (let i = 0; i < THROTTLE.addressFailures; i++) await from('10.20.0.7', { username: `proxy-spray-${i}`, password: 'salah' });
+      expect((await from('10.20.0.7', { username: 'operator', password: 'operator-jember' })).status).toBe(429);
+      expect((await from('10.20.0.8', { username: 'operator', password: 'operator-jember' })).status).toBe(200);
+
+      const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kantor.disdukcapil.example' };
+      const ownOrigin = await from('10.20.0.8', { username: 'operator', password: 'operator-jember' }, { ...forwarded, origin: 'https://kantor.disdukcapil.example' });
+      expect(ownOrigin.status).toBe(200);
+      const foreign = await from('10.20.0.8', { username: 'operator', password: 'operator-jember' }, { ...forwarded, origin: 'https://lain.example' });
+      expect(foreign.status).toBe(403);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
