@@ -20,6 +20,10 @@ import { sendError } from './http-errors.ts';
  *    neither header is not a browser (the CLI, a script with its own login): no third party can make it
  *    send its cookie, so it needs no token.
  *
+ * The token's secret cookie is neither signed nor bound to the session: both need a key every API process
+ * holds, and split processes share only the database. What that would add (against a sibling subdomain
+ * planting its own secret cookie) rule 1 already refuses, as such a page's requests carry its Origin.
+ *
  * Exempt: /sync/* (authenticated by the office's signature on every request, not by a cookie; outside
  * /api) and the public verification endpoints under /api/verifikasi, which change nothing, take uploads
  * of pictures and PDFs, and are meant to be called from anywhere.
