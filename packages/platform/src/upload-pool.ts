@@ -39,13 +39,13 @@ function uploadPool(): Piscina<Uint8Array, UploadJobResult> {
  * The credential text in an upload (null when none can be read), decoded in a worker within the time
  * limit. Throws UploadRefusedError for a file over the limits, one that takes too long, or a full queue.
  */
-export async function decodeUploadOffThread(bytes: Uint8Array, isPdf: boolean): Promise<string | null> {
+export async function decodeUploadOffThread(bytes: Uint8Array, isPdf: boolean, timeoutMs = UPLOAD_DECODE_TIMEOUT_MS): Promise<string | null> {
   let result: UploadJobResult;
   try {
-    result = await uploadPool().run(bytes, { signal: AbortSignal.timeout(UPLOAD_DECODE_TIMEOUT_MS) });
+    result = await uploadPool().run(bytes, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const { name, code, message } = error as { name?: string; code?: string; message?: string };
-    if (name === 'AbortError' || name === 'TimeoutError') throw new UploadRefusedError(UPLOAD_REFUSALS.tooSlow(UPLOAD_DECODE_TIMEOUT_MS / 1000));
+    if (name === 'AbortError' || name === 'TimeoutError') throw new UploadRefusedError(UPLOAD_REFUSALS.tooSlow(Math.ceil(timeoutMs / 1000)));
     if (message === 'Task queue is at limit') throw new UploadRefusedError(UPLOAD_REFUSALS.busy());
     if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw new UploadRefusedError(isPdf ? UPLOAD_REFUSALS.pdfTooLarge() : UPLOAD_REFUSALS.imageDataTooLarge());
     throw error;
