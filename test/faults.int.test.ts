@@ -18,7 +18,8 @@ const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
 describe(`office and centre over a faulty network (${OPERATIONS} recordings, seed ${SEED})`, () => {
   it('acknowledges every recording at once, then converges with nothing lost, nothing duplicated and no stuck outbox once the network heals', { timeout: 300_000 }, async () => {
     const lines: string[] = [];
-    const run = await runFaults({ operations: OPERATIONS, seed: SEED, onLog: (line) => lines.push(line) });
+    // Two rounds of the deck of network conditions at least: each kind of fault comes up twice.
+    const run = await runFaults({ operations: OPERATIONS, seed: SEED, minSpells: 26, onLog: (line) => lines.push(line) });
     const { report, waits } = run;
     const faultKinds = ['latency', 'resets', 'truncated', 'mixed', 'refuse', 'blackhole'];
     console.log(
