@@ -2,6 +2,7 @@ import { changesResponseSchema, pushResultSchema, syncStateResponseSchema, type 
 import { officeRequestHeaders } from '@tangguh/protocol/node';
 import { centralFetch, describeFetchFailure, type CentralFetch } from './central-tls.ts';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
+import { printPackagesResponseSchema, type PrintPackagesResponse } from '@tangguh/protocol';
 import { tteEnrolmentSchema, tteEnrolmentStatusSchema, type TteEnrolment, type TteEnrolmentStatus, type TteEnrolRequest } from '@tangguh/protocol';
 
 /** A failure talking to the centre, with what the operator should read. */
@@ -65,6 +66,11 @@ export class CentralClient {
 
   async changes(after: number, limit: number): Promise<ChangesResponse> {
     return changesResponseSchema.parse(await this.call('GET', `/sync/changes?after=${after}&limit=${limit}`, ''));
+  }
+
+  /** A page of this office's card print packages after a cursor. */
+  async printPackages(after: number, limit: number): Promise<PrintPackagesResponse> {
+    return printPackagesResponseSchema.parse(await this.call('GET', `/sync/print-packages?after=${after}&limit=${limit}`, ''));
   }
 
   async appliedSeq(): Promise<number> {

@@ -2,6 +2,7 @@ import { backoffDelay } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import { CentralClient } from '../services/central-client.ts';
 import { pullOnce, pushOnce } from '../services/sync.ts';
+import { pullPrintPackages } from '../services/print-packages.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../services/sync-monitor.ts';
 import { trustSyncer } from '../services/trust-sync.ts';
 import { probeTte } from '../services/tte-status.ts';
@@ -57,6 +58,12 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
           more = page.hasMore;
         }
         await trust.run();
+        // After the trust list: a package signed by a newly certified card key verifies in the same cycle.
+        for (let more = true; more && running; ) {
+          const page = await pullPrintPackages(ctx, client);
+          pulled += page.stored;
+          more = page.hasMore;
+        }
         failures = 0;
         await recordSyncSuccess(ctx.db, attemptAt, ctx.now());
         if (pushed === 0 && pulled === 0 && running) await sleep(idleMs);

@@ -4,6 +4,7 @@ import * as m0002 from './0002_outbox_seq_counter.ts';
 import * as m0003 from './0003_access_log.ts';
 import * as m0004 from './0004_api_keys.ts';
 import * as m0005 from './0005_login_throttle.ts';
+import * as m0006 from './0006_print_packages.ts';
 
 /**
  * Every migration of the office, applied in name order by Kysely's Migrator (db/migrate.ts).
@@ -19,4 +20,5 @@ export const OFFICE_MIGRATIONS: Record<string, NodeMigration> = {
   '0003_access_log': m0003,
   '0004_api_keys': m0004,
   '0005_login_throttle': m0005,
+  '0006_print_packages': m0006,
 };

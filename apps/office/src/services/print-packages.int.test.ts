@@ -1,0 +1,165 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { syntheticResidents } from '@tangguh/capture';
+import { DomainError } from '@tangguh/domain';
+import { buildCentralApp } from '@tangguh/central';
+import { openCentral } from '@tangguh/central/provision';
+import type { CentralContext } from '@tangguh/central/context';
+import { applyPushBatch } from '@tangguh/central/services/inbox';
+import { runDeduplication } from '@tangguh/central/services/dedup';
+import { buildPendingPrintPackages } from '../../../central/src/services/print-packages.ts';
+import { buildBatch, buildPacket, registerTestOffice } from '../../../../test/builders.ts';
+import { DIALECTS, freshLocation, setupOrFail } from '../../../../test/pg.ts';
+import { provisionStack, freePort } from '../../../cli/src/stack.ts';
+import { syntheticRecording } from '../../../cli/src/seed.ts';
+import { openOffice } from '../runtime.ts';
+import type { OfficeContext } from '../context.ts';
+import { printPackageDb } from '../db/print-package-tables.ts';
+import { officeSessionStore, type OfficeUser } from '../repositories/users.ts';
+import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
+import { recordResident } from './recording.ts';
+import { CentralClient } from './central-client.ts';
+import { pushOnce } from './sync.ts';
+import { trustSyncer } from './trust-sync.ts';
+import { cardReplacement, requestCardReplacement } from './card-replacements.ts';
+import { openPrintPackage, pullPrintPackages } from './print-packages.ts';
+
+/** The code a promise is refused with (a DomainError), or 'ACCEPTED'. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'ACCEPTED',
+    (error: unknown) => (error instanceof DomainError ? error.code : `not a DomainError: ${String(error)}`),
+  );
+}
+
+describe.each(DIALECTS)('card print packages reaching the office on %s', (dialect) => {
+  let dir: string;
+  let office: OfficeContext;
+  let closeOffice: () => Promise<void>;
+  let central: CentralContext;
+  let closeCentral: () => Promise<void>;
+  let centralApp: FastifyInstance;
+  let client: CentralClient;
+  let operator: OfficeUser;
+  let dropStore = async () => {};
+  const recordIds: string[] = [];
+  const names: string[] = [];
+
+  setupOrFail(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tangguh-packages-'));
+    const store = await freshLocation(dialect, dir, 'office');
+    dropStore = store.drop;
+    const paths = await provisionStack(dir, { officeDb: store.location });
+    const c = await openCentral(paths.centralDb);
+    central = c.ctx;
+    closeCentral = () => c.handle.close();
+    centralApp = await buildCentralApp(central, { serveWeb: false });
+    const port = await freePort();
+    await centralApp.listen({ port, host: '127.0.0.1' });
+    const o = await openOffice(paths.officeDb);
+    office = o.ctx;
+    closeOffice = () => o.handle.close();
+    operator = (await officeSessionStore(office.db).findLogin('operator'))!.user;
+    client = new CentralClient({ baseUrl: `http://127.0.0.1:${port}`, officeId: office.office.id, signingPrivateKey: office.signingPrivateKey });
+    await trustSyncer(office, { centralUrl: `http://127.0.0.1:${port}` }).run();
+    for (const person of syntheticResidents(2, { seed: 8080, regencyCode: '35.09', regions: office.regions })) {
+      const { record } = await recordResident(office, { request: await syntheticRecording(person, person.nik), operator });
+      recordIds.push(record.id);
+      names.push(person.fullName);
+    }
+    await pushOnce(office, client, 50);
+    await runDeduplication(central);
+  });
+
+  afterAll(async () => {
+    await centralApp?.close();
+    await closeOffice?.();
+    await closeCentral?.();
+    await dropStore();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fetches the package of each Print Ready Record before anyone asks to print, and stores each once even when a page is fetched again', async () => {
+    expect(await buildPendingPrintPackages(central)).toBe(2);
+    // A fetch whose answer never reached the database (the office died before its commit) changes nothing.
+    await client.printPackages(0, 20);
+    expect(await getSyncNumber(office.db, 'print_package_cursor')).toBe(0);
+    expect(await pullPrintPackages(office, client)).toEqual({ stored: 2, hasMore: false });
+    expect(await getSyncNumber(office.db, 'print_package_cursor')).toBe(2);
+    // The same page fetched again (a cursor lost, a replayed answer): nothing is stored twice.
+    await setSyncValue(office.db, 'print_package_cursor', 0);
+    expect(await pullPrintPackages(office, client)).toEqual({ stored: 0, hasMore: false });
+    const rows = await printPackageDb(office.db).selectFrom('print_packages').select(['package_id']).execute();
+    expect(rows).toHaveLength(2);
+  });
+
+  it('keeps each package sealed at rest: the raw row holds neither the name nor the photo bytes', async () => {
+    const opened = await openPrintPackage(office, recordIds[0]!);
+    const row = await printPackageDb(office.db).selectFrom('print_packages').selectAll().where('record_id', '=', recordIds[0]!).executeTakeFirstOrThrow();
+    const raw = Buffer.from(JSON.stringify({ ...row, sealed_package: null }) + Buffer.from(row.sealed_package!).toString('latin1'), 'latin1');
+    expect(raw.includes(Buffer.from(opened.fields.nama))).toBe(false);
+    expect(raw.includes(Buffer.from(names[0]!))).toBe(false);
+    expect(Buffer.from(row.sealed_package!).includes(Buffer.from(opened.photo.data.subarray(0, 64)))).toBe(false);
+  });
+
+  it('opens the verified package with the centre stopped: the chip data is signed by the CARD key of the trust list and holds exactly two fingerprints', async () => {
+    await centralApp.close();
+    const opened = await openPrintPackage(office, recordIds[1]!);
+    expect(opened.recordId).toBe(recordIds[1]);
+    expect(opened.signer.purpose).toBe('CARD');
+    expect(opened.fingerprints).toHaveLength(2);
+    expect(opened.fields.berlakuHingga).toBe('SEUMUR HIDUP');
+    expect(opened.fields.nama).toBe(names[1]!.toLocaleUpperCase('id-ID'));
+    await expect(pullPrintPackages(office, client)).rejects.toThrow();
+    // Restarted for the tests that follow, on the same database.
+    centralApp = await buildCentralApp(central, { serveWeb: false });
+    const port = await freePort();
+    await centralApp.listen({ port, host: '127.0.0.1' });
+    client = new CentralClient({ baseUrl: `http://127.0.0.1:${port}`, officeId: office.office.id, signingPrivateKey: office.signingPrivateKey });
+  });
+
+  it('refuses a stored package whose bytes were changed, and one filed under another record', async () => {
+    const table = () => printPackageDb(office.db);
+    const row = await table().selectFrom('print_packages').selectAll().where('record_id', '=', recordIds[0]!).executeTakeFirstOrThrow();
+    const other = await table().selectFrom('print_packages').selectAll().where('record_id', '=', recordIds[1]!).executeTakeFirstOrThrow();
+    const altered = Uint8Array.from(row.sealed_package!);
+    altered[altered.length - 10] = altered[altered.length - 10]! ^ 0x01;
+    await table().updateTable('print_packages').set({ sealed_package: altered }).where('package_id', '=', row.package_id).execute();
+    expect(await refusal(openPrintPackage(office, recordIds[0]!))).toBe('PRINT_PACKAGE_INVALID');
+    await table().updateTable('print_packages').set({ sealed_package: other.sealed_package }).where('package_id', '=', row.package_id).execute();
+    expect(await refusal(openPrintPackage(office, recordIds[0]!))).toBe('PRINT_PACKAGE_INVALID');
+    await table().updateTable('print_packages').set({ sealed_package: row.sealed_package }).where('package_id', '=', row.package_id).execute();
+    expect((await openPrintPackage(office, recordIds[0]!)).recordId).toBe(recordIds[0]);
+  });
+
+  it('asks for a replacement card of a resident recorded at another office, receives its package, and is told when the centre does not know the NIK', async () => {
+    const elsewhere = await registerTestOffice(central);
+    const [resident] = syntheticResidents(1, { seed: 9191, regencyCode: '35.09', regions: office.regions });
+    const packet = await buildPacket(central, resident!, { subjectKey: resident!.nik });
+    await applyPushBatch(central, elsewhere.officeId, buildBatch(elsewhere.officeId, 1, [packet]));
+    await runDeduplication(central);
+
+    const lost = await requestCardReplacement(office, { nik: resident!.nik, reason: 'LOST', operator });
+    const unknown = await requestCardReplacement(office, { nik: '3509019999990001', reason: 'DAMAGED', operator });
+    expect(lost.status).toBe('REQUESTED');
+    expect(await pushOnce(office, client, 50)).toBe(2);
+    await pullPrintPackages(office, client);
+
+    const answered = await cardReplacement(office.db, lost.requestId);
+    expect(answered.status).toBe('READY');
+    expect(answered.recordId).toBe(packet.recordId);
+    const opened = await openPrintPackage(office, packet.recordId);
+    expect(opened.kind).toBe('REPLACEMENT');
+    expect(opened.officeId).toBe(office.office.id);
+    expect(opened.fields.nik).toBe(resident!.nik);
+    expect(opened.fingerprints).toHaveLength(2);
+
+    const refused = await cardReplacement(office.db, unknown.requestId);
+    expect(refused.status).toBe('REFUSED');
+    expect(refused.refusal?.id).toMatch(/NIK/);
+    expect(refused.refusal?.en).toMatch(/NIK/);
+  });
+});
