@@ -13,3 +13,7 @@ export * from './media.ts';
 export * from './recording.ts';
 export * from './registration.ts';
 export * from './backoff.ts';
+export * from './calendar.ts';
+export * from './print-priority.ts';
+export * from './print-forecast.ts';
+export * from './blank-stock.ts';
