@@ -3,12 +3,13 @@
  * Everything runs in the browser; nothing is uploaded.
  */
 import jsQR from 'jsqr';
-import { CREDENTIAL_PREFIX, extractCredentialFromPdf } from '@tangguh/credential';
+import { CREDENTIAL_PREFIX, extractCredentialFromPdf, imageBudgetRefusal, imageHeader } from '@tangguh/credential';
 
 export type FileReadResult =
   | { kind: 'text'; text: string }
   | { kind: 'noQrInImage' }
   | { kind: 'noQrInPdf' }
+  | { kind: 'imageTooLarge' }
   | { kind: 'unreadable' };
 
 /** Longest side tried first, then the others: phone photos are 3000–4000 px, a QR in them maybe 400. */
@@ -78,6 +79,10 @@ export async function readCredentialFromFile(file: File): Promise<FileReadResult
       return { kind: 'unreadable' };
     }
   }
+  // The server's pixel budget, from the header alone: a 48 KB file can declare 7000×7000 pixels, which
+  // the browser would decode in full (196 MB) before the canvas scales it down.
+  const header = imageHeader(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
+  if (header && imageBudgetRefusal(header)) return { kind: 'imageTooLarge' };
   let text: string | null;
   try {
     text = await decodeQrFromImage(file);

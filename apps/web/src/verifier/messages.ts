@@ -26,6 +26,7 @@ export const verifierId = {
   'verify.noQrInImage': 'Tidak ada QR dokumen Tangguh yang terbaca di gambar ini. Foto ulang QR-nya lebih dekat, terang dan tidak miring.',
   'verify.noQrInPdf': 'PDF ini tidak memuat QR dokumen Tangguh.',
   'verify.fileUnreadable': 'Berkas ini tidak dapat dibuka sebagai gambar atau PDF.',
+  'verify.imageTooLarge': 'Gambar ini terlalu besar untuk dibaca (lebih dari 16 megapiksel). Foto ulang QR saja, atau perkecil gambarnya.',
 
   'verify.paste': 'Tempel teks QR',
   'verify.pasteHint': 'Teks yang diawali "TGH1:", misalnya dari aplikasi pemindai QR lain.',
@@ -141,6 +142,7 @@ export const verifierEn: Record<VerifierMessageKey, string> = {
   'verify.noQrInImage': 'No Tangguh document QR could be read in this image. Take the photo again closer, brighter and straight on.',
   'verify.noQrInPdf': 'This PDF holds no Tangguh document QR.',
   'verify.fileUnreadable': 'This file cannot be opened as an image or a PDF.',
+  'verify.imageTooLarge': 'This image is too large to read (over 16 megapixels). Photograph just the QR, or scale the picture down.',
 
   'verify.paste': 'Paste the QR text',
   'verify.pasteHint': 'Text starting with "TGH1:", for example from another QR scanner app.',

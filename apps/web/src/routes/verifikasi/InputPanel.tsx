@@ -3,8 +3,9 @@ import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { readCredentialFromFile } from '../../verifier/decode.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 
-const FILE_PROBLEMS: Record<'noQrInImage' | 'noQrInPdf' | 'unreadable', MessageKey> = {
+const FILE_PROBLEMS: Record<'noQrInImage' | 'noQrInPdf' | 'unreadable' | 'imageTooLarge', MessageKey> = {
   noQrInImage: 'verify.noQrInImage',
+  imageTooLarge: 'verify.imageTooLarge',
   noQrInPdf: 'verify.noQrInPdf',
   unreadable: 'verify.fileUnreadable',
 };
