@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,4 +163,47 @@ describe.each(DIALECTS)('card print packages reaching the office on %s', (dialec
     expect(refused.refusal?.id).toMatch(/NIK/);
     expect(refused.refusal?.en).toMatch(/NIK/);
   });
+
+  it('stores nothing and keeps its cursor when the process dies between fetching a page and committing it, then stores the page once', async () => {
+    const [person] = syntheticResidents(1, { seed: 8181, regencyCode: '35.09', regions: office.regions });
+    const { record } = await recordResident(office, { request: await syntheticRecording(person!, person!.nik), operator });
+    await pushOnce(office, client, 50);
+    await runDeduplication(central);
+    // Ours, and the first package of the other office's resident (that office's feed, not ours).
+    expect(await buildPendingPrintPackages(central)).toBe(2);
+    const held = async () => Number((await printPackageDb(office.db).selectFrom('print_packages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = { count: await held(), cursor: await getSyncNumber(office.db, 'print_package_cursor') };
+    // The commit fails at its last write, the cursor's, as a crash there would leave it: nothing of it lands.
+    await failCursorWrites(office, dialect, true);
+    try {
+      await expect(pullPrintPackages(office, client)).rejects.toThrow(/crash before commit/);
+    } finally {
+      await failCursorWrites(office, dialect, false);
+    }
+    expect({ count: await held(), cursor: await getSyncNumber(office.db, 'print_package_cursor') }).toEqual(before);
+    expect(await pullPrintPackages(office, client)).toEqual({ stored: 1, hasMore: false });
+    expect(await pullPrintPackages(office, client)).toEqual({ stored: 0, hasMore: false });
+    expect(await held()).toBe(before.count + 1);
+    expect((await openPrintPackage(office, record.id)).recordId).toBe(record.id);
+  });
 });
+
+/** A trigger that refuses to write the package cursor, standing in for a process killed before its commit. */
+async function failCursorWrites(office: OfficeContext, dialect: (typeof DIALECTS)[number], on: boolean): Promise<void> {
+  if (dialect === 'sqlite') {
+    if (!on) {
+      await sql`drop trigger if exists crash_before_commit`.execute(office.db);
+      await sql`drop trigger if exists crash_before_commit_update`.execute(office.db);
+      return;
+    }
+    await sql`create trigger crash_before_commit before insert on sync_state when new.key = 'print_package_cursor' begin select raise(abort, 'crash before commit'); end`.execute(office.db);
+    await sql`create trigger crash_before_commit_update before update on sync_state when new.key = 'print_package_cursor' begin select raise(abort, 'crash before commit'); end`.execute(office.db);
+    return;
+  }
+  if (!on) {
+    await sql`drop trigger if exists crash_before_commit on sync_state`.execute(office.db);
+    return;
+  }
+  await sql`create or replace function crash_before_commit() returns trigger language plpgsql as $$ begin if new.key = 'print_package_cursor' then raise exception 'crash before commit'; end if; return new; end $$`.execute(office.db);
+  await sql`create trigger crash_before_commit before insert or update on sync_state for each row execute function crash_before_commit()`.execute(office.db);
+}
