@@ -2,7 +2,7 @@
 // requests: a file that is slow to decode slows only its own request. Each job has a time limit; at the
 // limit piscina terminates the worker, which frees what it allocated. The decoders' own caps (pixel budget,
 // inflate limits in @tangguh/credential) bound the buffers a worker's heap limit would not cover. Threads
-// run at a lower priority, so on a small machine decoding yields to the request thread.
+// run at a lower priority (niceIncrement), so on a small machine decoding yields to the request thread.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { UPLOAD_REFUSALS, UploadRefusedError } from '@tangguh/credential';
@@ -12,6 +12,8 @@ import type { UploadJobResult } from './upload-worker.ts';
 export const UPLOAD_DECODE_TIMEOUT_MS = Number(process.env.TANGGUH_UPLOAD_DECODE_TIMEOUT_MS) || 10_000;
 /** Uploads waiting for a thread beyond this are refused with 503 rather than queued for longer than a person waits. */
 const MAX_QUEUE = 8;
+
+const THREADS = Math.max(2, Math.min(4, availableParallelism()));
 
 let pool: Piscina<Uint8Array, UploadJobResult> | undefined;
 
@@ -23,9 +25,11 @@ function workerExecArgv(): string[] {
 function uploadPool(): Piscina<Uint8Array, UploadJobResult> {
   pool ??= new Piscina<Uint8Array, UploadJobResult>({
     filename: new URL('./upload-worker.ts', import.meta.url).href,
-    minThreads: 0,
-    maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
-    idleTimeout: 60_000,
+    // Two at least, so one slow file does not hold up the next person's photo. All started with the pool
+    // (at the first upload) and kept: starting a worker compiles its modules, a CPU burst the request thread
+    // would feel, so it happens once rather than whenever traffic resumes.
+    minThreads: THREADS,
+    maxThreads: THREADS,
     maxQueue: MAX_QUEUE,
     // A decoder's JS heap; its pixel and inflate buffers are bounded by the caps in @tangguh/credential.
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
