@@ -20,3 +20,4 @@ export * from './api/central-tte.ts';
 export * from './api/api-keys.ts';
 export * from './api/print-packages.ts';
 export * from './printable.ts';
+export * from './api/print-plan.ts';
