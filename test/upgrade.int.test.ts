@@ -133,9 +133,17 @@ describe('a data folder made by the release before versioned migrations (SQLite)
     for (const table of grown) expect(officeAfter[table]).toBeGreaterThanOrEqual(officeBefore[table]!);
     expect(officeAfter.status_events).toBeGreaterThan(officeBefore.status_events!);
     const centralAfter = sqliteCounts(centralPath);
-    // Plus the master key's check, the gallery's wrapped data key and the mark that its templates are sealed.
-    expect(centralAfter).toMatchObject({ ...centralBefore, enrollments: 6, applied_entries: 7, status_changes: centralAfter.status_changes, settings: centralBefore.settings! + 3 });
-    for (const [path, keys] of [[officePath, ['signing_private_key']], [centralPath, ['sealing_private_key', 'trust_root_private_key']]] as const) {
+    // Plus the master key's check, the gallery's wrapped data key, the mark that its templates are sealed, and
+    // the card-signing key made on this first open, certified in the trust list (one more document key).
+    expect(centralAfter).toMatchObject({
+      ...centralBefore,
+      enrollments: 6,
+      applied_entries: 7,
+      status_changes: centralAfter.status_changes,
+      settings: centralBefore.settings! + 4,
+      document_keys: centralBefore.document_keys! + 1,
+    });
+    for (const [path, keys] of [[officePath, ['signing_private_key']], [centralPath, ['sealing_private_key', 'trust_root_private_key', 'card_signing_private_key']]] as const) {
       const stored = withReadonly(path, (db) => db.prepare(`select value from settings where key in (${keys.map(() => '?').join(', ')})`).pluck().all(...keys) as string[]);
       expect(stored.length === keys.length && stored.every(isSealedSecret)).toBe(true);
     }
