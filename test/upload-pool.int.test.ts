@@ -21,11 +21,13 @@ async function longestStall<T>(work: Promise<T>): Promise<{ result: PromiseSettl
   return { result, stall };
 }
 
+const qr = () => renderQrPng('TGH1:UJI-KOLAM');
+
 describe('the upload pool', () => {
   afterAll(() => closeUploadPool());
 
   it('stops a decode that runs past its time limit by ending the worker, without stalling this thread, and decodes the next upload', async () => {
-    const genuine = await renderQrPng('TGH1:UJI-KOLAM');
+    const genuine = await qr();
     // Warm: a cold worker also loads its modules, which is not what is timed here.
     expect(await decodeUploadOffThread(genuine, false)).toBe('TGH1:UJI-KOLAM');
 
@@ -45,5 +47,14 @@ describe('the upload pool', () => {
     // The same page with time to finish holds no QR: decoded in full, so it was only the limit that stopped it.
     expect(await decodeUploadOffThread(black, false, 60_000)).toBeNull();
     expect(await decodeUploadOffThread(genuine, false)).toBe('TGH1:UJI-KOLAM');
+  });
+
+  it('refuses with 503 "busy" what would queue beyond its limit, and times out what waited too long', async () => {
+    const black = pngWith(4096, 4096, await deflateRepeated(4096 * 4097));
+    const settled = await Promise.allSettled(Array.from({ length: 16 }, () => decodeUploadOffThread(black, false, 1000)));
+    const codes = settled.map((s) => (s.status === 'rejected' && s.reason instanceof UploadRefusedError ? `${s.reason.refusal.status} ${s.reason.refusal.code}` : s.status));
+    expect(codes.filter((c) => c === '503 VERIFIER_BUSY').length).toBeGreaterThan(0);
+    expect(codes.every((c) => c === '503 VERIFIER_BUSY' || c === '422 UPLOAD_TOO_SLOW')).toBe(true);
+    expect(await decodeUploadOffThread(await qr(), false)).toBe('TGH1:UJI-KOLAM');
   });
 });

@@ -11,11 +11,13 @@ import type { UploadJobResult } from './upload-worker.ts';
 /** Long enough for a 12 Mpx phone photo on a busy 2-core machine (with a cold worker), short enough to give up. */
 export const UPLOAD_DECODE_TIMEOUT_MS = Number(process.env.TANGGUH_UPLOAD_DECODE_TIMEOUT_MS) || 10_000;
 /** Uploads waiting for a thread beyond this are refused with 503 rather than queued for longer than a person waits. */
-const MAX_QUEUE = 8;
+const MAX_WAITING = 8;
 
 const THREADS = Math.max(2, Math.min(4, availableParallelism()));
 
 let pool: Piscina<Uint8Array, UploadJobResult> | undefined;
+/** Jobs decoding or waiting; counted here because piscina's own queue limit does not cover every path in. */
+let inFlight = 0;
 
 /** The workers need the same TypeScript loader as this process (tsx), wherever it was started from. */
 function workerExecArgv(): string[] {
@@ -30,7 +32,6 @@ function uploadPool(): Piscina<Uint8Array, UploadJobResult> {
     // would feel, so it happens once rather than whenever traffic resumes.
     minThreads: THREADS,
     maxThreads: THREADS,
-    maxQueue: MAX_QUEUE,
     // A decoder's JS heap; its pixel and inflate buffers are bounded by the caps in @tangguh/credential.
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
     niceIncrement: 10,
@@ -44,15 +45,19 @@ function uploadPool(): Piscina<Uint8Array, UploadJobResult> {
  * limit. Throws UploadRefusedError for a file over the limits, one that takes too long, or a full queue.
  */
 export async function decodeUploadOffThread(bytes: Uint8Array, isPdf: boolean, timeoutMs = UPLOAD_DECODE_TIMEOUT_MS): Promise<string | null> {
+  if (inFlight >= THREADS + MAX_WAITING) throw new UploadRefusedError(UPLOAD_REFUSALS.busy());
   let result: UploadJobResult;
+  inFlight++;
   try {
     result = await uploadPool().run(bytes, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const { name, code, message } = error as { name?: string; code?: string; message?: string };
     if (name === 'AbortError' || name === 'TimeoutError') throw new UploadRefusedError(UPLOAD_REFUSALS.tooSlow(Math.ceil(timeoutMs / 1000)));
-    if (message === 'Task queue is at limit') throw new UploadRefusedError(UPLOAD_REFUSALS.busy());
+    if (/queue is at limit|No task queue available/.test(message ?? '')) throw new UploadRefusedError(UPLOAD_REFUSALS.busy());
     if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw new UploadRefusedError(isPdf ? UPLOAD_REFUSALS.pdfTooLarge() : UPLOAD_REFUSALS.imageDataTooLarge());
     throw error;
+  } finally {
+    inFlight--;
   }
   if ('refusal' in result) throw new UploadRefusedError(result.refusal);
   return result.text;
