@@ -60,7 +60,7 @@ describe.each(DIALECTS)('Suket at the office on %s', (dialect) => {
   }
 
   const as = (who: string) => ({ cookie: cookies[who]! });
-  const issue = (recordId: string, who = 'operator') => app.inject({ method: 'POST', url: `/api/recordings/${recordId}/suket`, headers: as(who) });
+  const issue = (recordId: string, who = 'operator') => app.inject({ method: 'POST', url: `/api/recordings/${recordId}/suket`, headers: as(who), payload: {} });
   async function issued(recordId: string): Promise<SuketBody> {
     const response = await issue(recordId);
     expect(response.statusCode, response.body).toBe(201);
@@ -241,7 +241,7 @@ describe.each(DIALECTS)('Suket at the office on %s', (dialect) => {
       expectError(await app.inject({ method: 'GET', url: '/api/sukets/not-a-serial', headers: as('operator') }), 400, 'INVALID_INPUT');
 
       expectError(await issue(recordId, 'kepala'), 403, 'FORBIDDEN');
-      expectError(await app.inject({ method: 'POST', url: `/api/recordings/${recordId}/suket` }), 401, 'UNAUTHENTICATED');
+      expectError(await app.inject({ method: 'POST', url: `/api/recordings/${recordId}/suket`, payload: {} }), 401, 'UNAUTHENTICATED');
       expectError(await app.inject({ method: 'POST', url: `/api/sukets/${first.suket.serial}/revoke`, headers: as('operator'), payload: { reason: 'ISSUED_IN_ERROR' } }), 403, 'FORBIDDEN');
       expectError(await app.inject({ method: 'POST', url: '/api/trust/document-keys/rotate', headers: as('supervisor'), payload: {} }), 403, 'FORBIDDEN');
 
