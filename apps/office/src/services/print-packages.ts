@@ -56,6 +56,8 @@ function verified(bytes: Uint8Array, trust: Awaited<ReturnType<typeof cachedTrus
  * cursor unmoved): with a trust list not yet refreshed it passes on a later cycle; a forged one never does.
  */
 export async function pullPrintPackages(ctx: OfficeContext, client: CentralClient, pageSize = 20): Promise<{ stored: number; hasMore: boolean }> {
+  // Nothing could be verified yet (an office provisioned before trust lists existed): the packages wait.
+  if (!(await cachedTrustList(ctx.db))) return { stored: 0, hasMore: false };
   const cursor = await getSyncNumber(ctx.db, 'print_package_cursor');
   const page = await client.printPackages(cursor, pageSize);
   if (page.items.length === 0) return { stored: 0, hasMore: false };

@@ -1,6 +1,6 @@
 import { backoffDelay } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
-import { CentralClient } from '../services/central-client.ts';
+import { CentralClient, CentralUnavailable } from '../services/central-client.ts';
 import { pullOnce, pushOnce } from '../services/sync.ts';
 import { pullPrintPackages } from '../services/print-packages.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../services/sync-monitor.ts';
@@ -43,6 +43,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
       };
     });
 
+  let packageProblem: string | undefined;
   const loop = (async () => {
     let failures = 0;
     while (running) {
@@ -59,10 +60,19 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
         }
         await trust.run();
         // After the trust list: a package signed by a newly certified card key verifies in the same cycle.
-        for (let more = true; more && running; ) {
-          const page = await pullPrintPackages(ctx, client);
-          pulled += page.stored;
-          more = page.hasMore;
+        try {
+          for (let more = true; more && running; ) {
+            const page = await pullPrintPackages(ctx, client);
+            pulled += page.stored;
+            more = page.hasMore;
+          }
+          packageProblem = undefined;
+        } catch (error) {
+          if (error instanceof CentralUnavailable) throw error;
+          // A package that does not verify waits (cursor unmoved) without slowing the rest of the sync; said once.
+          const message = (error as Error).message;
+          if (message !== packageProblem) console.error(`[kantor ${ctx.office.id}] paket cetak ditolak / print package refused: ${message}`);
+          packageProblem = message;
         }
         failures = 0;
         await recordSyncSuccess(ctx.db, attemptAt, ctx.now());
