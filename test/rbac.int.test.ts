@@ -76,6 +76,11 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'POST /api/documents/:id/wet-sign': ['head'],
     'GET /api/policies/wet-signature': 'staff',
     'PUT /api/policies/wet-signature': ['head', 'admin'],
+    'GET /api/stok-blangko': 'public',
+    'POST /api/stok-blangko/penerimaan': ['supervisor', 'admin'],
+    'POST /api/stok-blangko/pemindahan': ['supervisor', 'admin'],
+    'POST /api/stok-blangko/kerusakan': RECORDERS,
+    'POST /api/stok-blangko/koreksi': ['supervisor'],
   },
   central: {
     'GET /api/docs': 'public',
