@@ -8,26 +8,38 @@ export const PRINTABLE_STATUSES = ['PRINT_READY_RECORD', 'SENT_FOR_CARD_PRINTING
 
 const ENROLLMENT_COLUMNS = ['record_id', 'office_id', 'nik', 'biodata', 'photo', 'photo_mime', 'signature', 'signature_mime', 'sealed_biometrics', 'status_at'] as const;
 
+/** The counters row holding how far along the gallery the package builder has come. */
+const BUILDER_CURSOR = 'print_package_gallery_seq';
+
 /**
- * Print Ready Records that have no first package yet, oldest first. Scanning for what is missing (not
- * following events) is what makes the builder unable to miss one: a crash, a failed build or a record made
- * print-ready by any path (deduplication, adjudication, an import) is simply found again.
+ * Records admitted to the gallery after `after`, in gallery seq order, with what a package needs. Every
+ * Print Ready Record enters the gallery (deduplication, adjudication) under a seq taken in commit order
+ * (repositories/gallery.ts), so following the gallery by cursor never passes a record that commits later,
+ * and reads only what is new — not every print-ready record each time the worker looks.
  */
-export function enrollmentsAwaitingPackage(db: CentralDbOrTx, limit: number) {
-  return printPackageDb(db)
-    .selectFrom('enrollments as e')
-    .select(ENROLLMENT_COLUMNS.map((c) => `e.${c}` as const))
-    .where('e.status', '=', 'PRINT_READY_RECORD')
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('print_packages as p').select('p.package_id').whereRef('p.record_id', '=', 'e.record_id').where('p.kind', '=', 'FIRST'))),
-    )
-    .orderBy('e.status_at')
-    .orderBy('e.record_id')
+export function galleryRecordsAfter(db: CentralDbOrTx, after: number, limit: number) {
+  return db
+    .selectFrom('gallery as g')
+    .innerJoin('enrollments as e', 'e.record_id', 'g.record_id')
+    .select([...ENROLLMENT_COLUMNS.map((c) => `e.${c}` as const), 'e.status', 'g.seq'])
+    .where('g.seq', '>', after)
+    .orderBy('g.seq')
     .limit(limit)
     .execute();
 }
 
-export type PrintableEnrollment = Awaited<ReturnType<typeof enrollmentsAwaitingPackage>>[number];
+export async function packageBuilderCursor(db: CentralDbOrTx): Promise<number> {
+  const row = await db.selectFrom('counters').select('value').where('name', '=', BUILDER_CURSOR).executeTakeFirst();
+  return Number(row?.value ?? 0);
+}
+
+/** Moves the builder's cursor forward only: a slower worker finishing an older batch never moves it back. */
+export async function advancePackageBuilderCursor(db: CentralDbOrTx, to: number): Promise<void> {
+  await db.insertInto('counters').values({ name: BUILDER_CURSOR, value: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db.updateTable('counters').set({ value: to }).where('name', '=', BUILDER_CURSOR).where('value', '<', to).execute();
+}
+
+export type PrintableEnrollment = Omit<Awaited<ReturnType<typeof galleryRecordsAfter>>[number], 'seq' | 'status'>;
 
 /** The resident's latest printable record by NIK, whichever office recorded it. */
 export function latestPrintableByNik(db: CentralDbOrTx, nik: string): Promise<PrintableEnrollment | undefined> {

@@ -12,6 +12,7 @@ import { printPackageDb } from '../db/print-package-tables.ts';
 import { openCentral } from './provision.ts';
 import { applyPushBatch } from './inbox.ts';
 import { runDeduplication } from './dedup.ts';
+import { decideCase, listOpenCases } from './adjudication.ts';
 import { currentTrustList } from './trust.ts';
 import { buildPendingPrintPackages, printPackageFeed } from './print-packages.ts';
 
@@ -35,7 +36,7 @@ describe.each(DIALECTS)('card print packages at the centre on %s', (dialect) => 
   setupOrFail(async () => {
     store = await freshLocation(dialect, dir, 'central.db');
     ({ handle, ctx } = await openCentral(store.location));
-    people = await testResidents(3, 4242);
+    people = await testResidents(4, 4242);
     recording = await registerTestOffice(ctx);
     asking = await registerTestOffice(ctx);
     const packets = await Promise.all(people.slice(0, 2).map((p) => buildPacket(ctx, p, { subjectKey: p.nik })));
@@ -132,5 +133,20 @@ describe.each(DIALECTS)('card print packages at the centre on %s', (dialect) => 
     // The recording office's feed did not grow: the replacement went to the office that asked.
     expect((await printPackageFeed(ctx, recording.officeId, 0, 10)).items).toHaveLength(2);
     expect(toBase64Url(opened.chip.sod).length).toBeGreaterThan(0);
+  });
+
+  it('builds the package of a record an adjudicator made print-ready, reading only what entered the gallery since its last run', async () => {
+    // The same fingers as the first resident, read badly, under another name: undecidable, so a person decides.
+    const doubtful = await buildPacket(ctx, people[3]!, { subjectKey: people[0]!.nik, noise: 0.2 });
+    await applyPushBatch(ctx, recording.officeId, buildBatch(recording.officeId, 3, [doubtful]));
+    await runDeduplication(ctx);
+    expect(await buildPendingPrintPackages(ctx)).toBe(0);
+    const open = (await listOpenCases(ctx)).find((c) => c.recordId === doubtful.recordId);
+    expect(open).toBeDefined();
+    await decideCase(ctx, { caseId: open!.caseId, decision: 'DIFFERENT_PERSON', decidedBy: 'adjudicator' });
+    expect(await buildPendingPrintPackages(ctx)).toBe(1);
+    const feed = await printPackageFeed(ctx, recording.officeId, 2, 10);
+    expect(feed.items.map((i) => [i.recordId, i.kind, i.status])).toEqual([[doubtful.recordId, 'FIRST', 'READY']]);
+    expect(openCardPackage(fromBase64Url(feed.items[0]!.package!), trust).fields.nik).toBe(people[3]!.nik);
   });
 });

@@ -8,8 +8,11 @@ import type { CentralContext } from '../context.ts';
 import type { CentralDb, CentralDbOrTx } from '../db/schema.ts';
 import { findOffice } from '../repositories/offices.ts';
 import {
-  enrollmentsAwaitingPackage,
+  PRINTABLE_STATUSES,
+  advancePackageBuilderCursor,
+  galleryRecordsAfter,
   insertPrintPackage,
+  packageBuilderCursor,
   latestPrintableByNik,
   printPackageExists,
   printPackagesAfter,
@@ -92,31 +95,57 @@ async function regencyOf(db: CentralDbOrTx, officeId: string): Promise<string> {
   return office?.regency_code ?? `${officeId.slice(0, 2)}.${officeId.slice(2, 4)}`;
 }
 
+/** Stores a refusal in the feed of the office that will not get its package, with the reason it can show. */
+async function storeRefusal(trx: CentralDbOrTx, props: { packageId: string; officeId: string; kind: CardPackageKind; recordId: string | null; requestId: string | null; nik: string; at: Date }, refusal: PackageRefusal): Promise<boolean> {
+  const cursor = await takeFeedCursor(trx, props.officeId);
+  if (await printPackageExists(trx, props.packageId)) return false;
+  await insertPrintPackage(trx, {
+    package_id: props.packageId,
+    office_id: props.officeId,
+    cursor,
+    kind: props.kind,
+    status: 'REFUSED',
+    record_id: props.recordId,
+    request_id: props.requestId,
+    nik: props.nik,
+    reason: JSON.stringify(refusal.reason),
+    sealed_package: null,
+    built_at: props.at.toISOString(),
+  });
+  return true;
+}
+
+const printable = new Set<string>(PRINTABLE_STATUSES);
+
 /**
- * Builds the first package of up to `limit` Print Ready Records that have none, each stored with its
- * office's next feed cursor. Safe to run in several workers: a package already stored by another is skipped
- * under the feed counter's lock. Returns how many were stored.
+ * Builds the first package of the next `limit` records admitted to the gallery (every Print Ready Record is,
+ * whichever path made it print-ready), each stored under its office's next feed cursor, then moves the
+ * builder's cursor past them. A crash before that move builds the same records again, and a package already
+ * stored (by this worker before the crash, or by another worker) is skipped. Returns how many were looked at.
  */
 export async function buildPendingPrintPackages(ctx: CentralContext, limit = 20): Promise<number> {
-  const waiting = await enrollmentsAwaitingPackage(ctx.db, limit);
-  if (waiting.length === 0) return 0;
+  const batch = await galleryRecordsAfter(ctx.db, await packageBuilderCursor(ctx.db), limit);
+  if (batch.length === 0) return 0;
   const regions = await loadRegionDirectory();
-  let stored = 0;
-  for (const enrollment of waiting) {
+  for (const { seq: _seq, status, ...enrollment } of batch) {
+    const packageId = firstPackageId(enrollment.record_id);
+    if (!printable.has(status) || (await printPackageExists(ctx.db, packageId))) continue;
     const at = ctx.now();
-    const props: BuildProps = { enrollment, kind: 'FIRST', packageId: firstPackageId(enrollment.record_id), officeId: enrollment.office_id, regencyCode: await regencyOf(ctx.db, enrollment.office_id), at };
+    const props: BuildProps = { enrollment, kind: 'FIRST', packageId, officeId: enrollment.office_id, regencyCode: await regencyOf(ctx.db, enrollment.office_id), at };
     let signed: Uint8Array;
     try {
       signed = await buildPackage(ctx, regions, props);
     } catch (error) {
-      // A record that cannot be packaged must not hold up the others; it is found again on the next scan.
-      if (error instanceof PackageRefusal) continue;
-      throw error;
+      if (!(error instanceof PackageRefusal)) throw error;
+      // The office hears why this record has no package (it cannot be fixed by trying again).
+      const refused = { packageId, officeId: enrollment.office_id, kind: 'FIRST' as const, recordId: enrollment.record_id, requestId: null, nik: enrollment.nik, at };
+      await ctx.db.transaction().execute((trx) => storeRefusal(trx, refused, error));
+      continue;
     }
-    const done = await ctx.db.transaction().execute((trx) => storeReady(trx, ctx, { ...props, requestId: null }, signed));
-    if (done) stored += 1;
+    await ctx.db.transaction().execute((trx) => storeReady(trx, ctx, { ...props, requestId: null }, signed));
   }
-  return stored;
+  await advancePackageBuilderCursor(ctx.db, Number(batch[batch.length - 1]!.seq));
+  return batch.length;
 }
 
 const unknownResident = () => new PackageRefusal({ id: 'Pusat tidak memiliki rekaman siap cetak untuk NIK ini.', en: 'The centre holds no print-ready record for this NIK.' });
@@ -133,20 +162,10 @@ export async function applyReplacementRequest(trx: Transaction<CentralDb>, ctx: 
   const packageId = replacementPackageId(officeId, requestId);
   if (await printPackageExists(trx, packageId)) return;
   const at = ctx.now();
-  const refuse = async (refusal: PackageRefusal) =>
-    insertPrintPackage(trx, {
-      package_id: packageId,
-      office_id: officeId,
-      cursor: await takeFeedCursor(trx, officeId),
-      kind: 'REPLACEMENT',
-      status: 'REFUSED',
-      record_id: null,
-      request_id: requestId,
-      nik: parsed.success ? parsed.data.nik : '0000000000000000',
-      reason: JSON.stringify(refusal.reason),
-      sealed_package: null,
-      built_at: at.toISOString(),
-    });
+  const nik = parsed.success ? parsed.data.nik : '0000000000000000';
+  const refuse = async (refusal: PackageRefusal) => {
+    await storeRefusal(trx, { packageId, officeId, kind: 'REPLACEMENT', recordId: null, requestId, nik, at }, refusal);
+  };
   if (!parsed.success) return refuse(new PackageRefusal({ id: 'Permintaan penggantian tidak terbaca.', en: 'The replacement request could not be read.' }));
   const enrollment = await latestPrintableByNik(trx, parsed.data.nik);
   if (!enrollment) return refuse(unknownResident());
