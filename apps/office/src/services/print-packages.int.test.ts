@@ -26,7 +26,9 @@ import { CentralClient } from './central-client.ts';
 import { pushOnce } from './sync.ts';
 import { trustSyncer } from './trust-sync.ts';
 import { cardReplacement, requestCardReplacement } from './card-replacements.ts';
-import { openPrintPackage, pullPrintPackages } from './print-packages.ts';
+import { openPrintPackage, printPackageSyncer, pullPrintPackages } from './print-packages.ts';
+import { createServer } from 'node:http';
+import { printPackageDb as centralPackageDb } from '../../../central/src/db/print-package-tables.ts';
 
 /** The code a promise is refused with (a DomainError), or 'ACCEPTED'. */
 async function refusal(promise: Promise<unknown>): Promise<string> {
@@ -185,6 +187,37 @@ describe.each(DIALECTS)('card print packages reaching the office on %s', (dialec
     expect(await pullPrintPackages(office, client)).toEqual({ stored: 0, hasMore: false });
     expect(await held()).toBe(before.count + 1);
     expect((await openPrintPackage(office, record.id)).recordId).toBe(record.id);
+  });
+
+  it('refuses a package altered on its way (nothing stored, cursor unmoved), without failing the sync cycle, and takes it once it is genuine', async () => {
+    const [person] = syntheticResidents(1, { seed: 8282, regencyCode: '35.09', regions: office.regions });
+    await recordResident(office, { request: await syntheticRecording(person!, person!.nik), operator });
+    await pushOnce(office, client, 50);
+    await runDeduplication(central);
+    await buildPendingPrintPackages(central);
+    const row = await centralPackageDb(central.db).selectFrom('print_packages').selectAll().orderBy('cursor', 'desc').where('office_id', '=', office.office.id).executeTakeFirstOrThrow();
+    const genuine = central.galleryKey.open(new Uint8Array(row.sealed_package!));
+    const altered = Uint8Array.from(genuine);
+    altered[altered.length - 20] = altered[altered.length - 20]! ^ 0x01;
+    await centralPackageDb(central.db).updateTable('print_packages').set({ sealed_package: central.galleryKey.seal(altered) }).where('package_id', '=', row.package_id).execute();
+    const cursor = await getSyncNumber(office.db, 'print_package_cursor');
+    expect(await refusal(pullPrintPackages(office, client))).toBe('PRINT_PACKAGE_INVALID');
+    expect(await printPackageSyncer(office, client).run(() => true)).toBe(0);
+    expect(await getSyncNumber(office.db, 'print_package_cursor')).toBe(cursor);
+    await centralPackageDb(central.db).updateTable('print_packages').set({ sealed_package: central.galleryKey.seal(genuine) }).where('package_id', '=', row.package_id).execute();
+    expect(await printPackageSyncer(office, client).run(() => true)).toBe(1);
+  });
+
+  it('goes on syncing with a centre of an older release that has no package feed', async () => {
+    const old = createServer((_request, response) => response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND"}}'));
+    const port = await freePort();
+    await new Promise<void>((resolve) => old.listen(port, '127.0.0.1', resolve));
+    try {
+      const oldClient = new CentralClient({ baseUrl: `http://127.0.0.1:${port}`, officeId: office.office.id, signingPrivateKey: office.signingPrivateKey });
+      expect(await printPackageSyncer(office, oldClient).run(() => true)).toBe(0);
+    } finally {
+      await new Promise((resolve) => old.close(resolve));
+    }
   });
 });
 

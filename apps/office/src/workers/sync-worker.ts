@@ -1,8 +1,8 @@
 import { backoffDelay } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
-import { CentralClient, CentralUnavailable } from '../services/central-client.ts';
+import { CentralClient } from '../services/central-client.ts';
 import { pullOnce, pushOnce } from '../services/sync.ts';
-import { pullPrintPackages } from '../services/print-packages.ts';
+import { printPackageSyncer } from '../services/print-packages.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../services/sync-monitor.ts';
 import { trustSyncer } from '../services/trust-sync.ts';
 import { probeTte } from '../services/tte-status.ts';
@@ -30,6 +30,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
   });
   const batchSize = options.batchSize ?? 200;
   const trust = trustSyncer(ctx, { centralUrl: options.centralUrl, timeoutMs: options.requestTimeoutMs, centralTlsCa: ctx.centralTlsCa });
+  const packages = printPackageSyncer(ctx, client);
   const idleMs = options.idleMs ?? 1000;
   const backoff = options.backoff ?? { baseMs: 500, capMs: 30_000 };
   let running = true;
@@ -43,7 +44,6 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
       };
     });
 
-  let packageProblem: string | undefined;
   const loop = (async () => {
     let failures = 0;
     while (running) {
@@ -60,20 +60,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
         }
         await trust.run();
         // After the trust list: a package signed by a newly certified card key verifies in the same cycle.
-        try {
-          for (let more = true; more && running; ) {
-            const page = await pullPrintPackages(ctx, client);
-            pulled += page.stored;
-            more = page.hasMore;
-          }
-          packageProblem = undefined;
-        } catch (error) {
-          if (error instanceof CentralUnavailable) throw error;
-          // A package that does not verify waits (cursor unmoved) without slowing the rest of the sync; said once.
-          const message = (error as Error).message;
-          if (message !== packageProblem) console.error(`[kantor ${ctx.office.id}] paket cetak ditolak / print package refused: ${message}`);
-          packageProblem = message;
-        }
+        pulled += await packages.run(() => running);
         failures = 0;
         await recordSyncSuccess(ctx.db, attemptAt, ctx.now());
         if (pushed === 0 && pulled === 0 && running) await sleep(idleMs);
