@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { formatZonedDate } from './time-zones.ts';
 import { compareExplanationParts, DEFAULT_PRINT_PRIORITY_POLICY, planPrintQueue, priorityClassOf, type WaitingRecord } from './print-priority.ts';
 
 const AMBULU = { code: '35.09.01', name: 'Ambulu' };
@@ -105,5 +106,25 @@ describe('print priority', () => {
         }
       }),
     );
+  });
+
+  it('writes the date an office reads in its zone, also on the days a zone changes its clock (property)', () => {
+    const zones = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), (zone, ms) => {
+        const since = new Date(ms).toISOString();
+        const [entry] = planPrintQueue([record('x', { waitingSince: since })], { order: [], fairShareAcrossKecamatan: false }, 1, zone);
+        expect(entry?.text.id).toBe(`1 dari 1: antrean biasa siap cetak sejak ${formatZonedDate(since, zone, 'id')}`);
+        expect(entry?.text.en).toBe(`1st of 1: regular queue print-ready since ${formatZonedDate(since, zone, 'en')}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("dates instants right on a day Berlin's clock moves forward", () => {
+    const dateOf = (since: string) => planPrintQueue([record('x', { waitingSince: since })], { order: [], fairShareAcrossKecamatan: false }, 1, 'Europe/Berlin')[0]?.text.en;
+    expect(dateOf('2026-03-29T00:30:00Z')).toContain('since 29 March 2026'); // 01:30 CET
+    expect(dateOf('2026-03-29T22:30:00Z')).toContain('since 30 March 2026'); // 00:30 CEST, the same UTC day
+    expect(dateOf('2026-03-28T23:30:00Z')).toContain('since 29 March 2026');
   });
 });

@@ -1,4 +1,4 @@
-import { zonedDate } from './time-zones.ts';
+import { zonedParts } from './time-zones.ts';
 
 /**
  * The print queue when blanks are scarce, and why each record stands where it stands.
@@ -96,31 +96,62 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function planPrintQueue(records: readonly WaitingRecord[], policy: PrintPriorityPolicy, stock: number, timeZone: string): QueueEntry[] {
   const rankOf = new Map<PriorityClass, number>(policy.order.map((cls, i) => [cls, i]));
   const regularRank = policy.order.length;
-  type Keyed = Omit<QueueExplanationParts, 'position' | 'total' | 'withinStock'>;
+  // Kecamatan codes as numbers in their text order, and instants as milliseconds, so that sorting 100,000
+  // records compares numbers; the order is the same as compareExplanationParts gives on the parts.
+  const codes = [...new Set(records.map((r) => r.kecamatan.code))].sort(cmp);
+  const codeIndex = new Map(codes.map((code, i) => [code, i]));
   const keyed: Keyed[] = records.map((r) => {
     const priorityClass = priorityClassOf(r, policy);
-    // Normalised so that instants written with different offsets compare as strings.
-    const since = new Date(priorityClass === 'suket' && r.suketIssuedAt !== undefined ? r.suketIssuedAt : r.waitingSince).toISOString();
-    return { priorityClass, classRank: rankOf.get(priorityClass) ?? regularRank, kecamatanTurn: 0, since, kecamatan: r.kecamatan, recordId: r.id };
+    const since = canonicalInstant(priorityClass === 'suket' && r.suketIssuedAt !== undefined ? r.suketIssuedAt : r.waitingSince);
+    return {
+      priorityClass,
+      classRank: rankOf.get(priorityClass) ?? regularRank,
+      kecamatanTurn: 0,
+      since,
+      kecamatan: r.kecamatan,
+      recordId: r.id,
+      ms: Date.parse(since),
+      kec: codeIndex.get(r.kecamatan.code) ?? 0,
+    };
   });
   if (policy.fairShareAcrossKecamatan) {
     // Turns are counted inside each (class, kecamatan) line in that line's own date order.
-    keyed.sort((a, b) => a.classRank - b.classRank || cmp(a.kecamatan.code, b.kecamatan.code) || cmp(a.since, b.since) || cmp(a.recordId, b.recordId));
+    keyed.sort((a, b) => a.classRank - b.classRank || a.kec - b.kec || a.ms - b.ms || cmp(a.recordId, b.recordId));
     let previous: Keyed | undefined;
     let turn = 0;
     for (const k of keyed) {
-      turn = previous && previous.classRank === k.classRank && previous.kecamatan.code === k.kecamatan.code ? turn + 1 : 1;
+      turn = previous && previous.classRank === k.classRank && previous.kec === k.kec ? turn + 1 : 1;
       k.kecamatanTurn = turn;
       previous = k;
     }
   }
-  keyed.sort(compareExplanationParts);
+  keyed.sort((a, b) => a.classRank - b.classRank || a.kecamatanTurn - b.kecamatanTurn || a.ms - b.ms || cmp(a.recordId, b.recordId));
   const total = keyed.length;
   const dates = new DateTexts(timeZone);
+  const totals = { id: groupDigits(total, '.'), en: groupDigits(total, ',') };
   return keyed.map((k, i) => {
-    const parts: QueueExplanationParts = { ...k, position: i + 1, total, withinStock: i < stock };
-    return { recordId: k.recordId, parts, text: explanationText(parts, dates, policy.fairShareAcrossKecamatan) };
+    const parts: QueueExplanationParts = {
+      position: i + 1,
+      total,
+      priorityClass: k.priorityClass,
+      classRank: k.classRank,
+      kecamatanTurn: k.kecamatanTurn,
+      since: k.since,
+      kecamatan: k.kecamatan,
+      recordId: k.recordId,
+      withinStock: i < stock,
+    };
+    return { recordId: k.recordId, parts, text: explanationText(parts, totals, dates.of(k.ms), policy.fairShareAcrossKecamatan) };
   });
+}
+
+type Keyed = Omit<QueueExplanationParts, 'position' | 'total' | 'withinStock'> & { ms: number; kec: number };
+
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** An instant as toISOString writes it, so that instants compare as strings (a written offset would not). */
+function canonicalInstant(instant: string): string {
+  return CANONICAL.test(instant) ? instant : new Date(instant).toISOString();
 }
 
 const CLASS_TEXT: Record<PriorityClass, { id: string; en: string }> = {
@@ -132,20 +163,23 @@ const CLASS_TEXT: Record<PriorityClass, { id: string; en: string }> = {
   regular: { id: 'antrean biasa', en: 'regular queue' },
 };
 
-function explanationText(p: QueueExplanationParts, dates: DateTexts, fairShare: boolean): { id: string; en: string } {
-  const day = dates.of(p.since);
+function explanationText(p: QueueExplanationParts, totals: { id: string; en: string }, day: { id: string; en: string }, fairShare: boolean): { id: string; en: string } {
   const share = fairShare ? { id: `; jatah kecamatan ${p.kecamatan.name}`, en: `; share of kecamatan ${p.kecamatan.name}` } : { id: '', en: '' };
   const cls = CLASS_TEXT[p.priorityClass];
   const sinceWord = p.priorityClass === 'suket' ? { id: 'sejak', en: 'since' } : { id: 'siap cetak sejak', en: 'print-ready since' };
   const stock = p.withinStock ? { id: '', en: '' } : { id: '; menunggu blangko', en: '; waiting for blanks' };
   return {
-    id: `${groupDigits(p.position, '.')} dari ${groupDigits(p.total, '.')}: ${cls.id} ${sinceWord.id} ${day.id}${share.id}${stock.id}`,
-    en: `${ordinal(p.position)} of ${groupDigits(p.total, ',')}: ${cls.en} ${sinceWord.en} ${day.en}${share.en}${stock.en}`,
+    id: `${groupDigits(p.position, '.')} dari ${totals.id}: ${cls.id} ${sinceWord.id} ${day.id}${share.id}${stock.id}`,
+    en: `${ordinal(p.position)} of ${totals.en}: ${cls.en} ${sinceWord.en} ${day.en}${share.en}${stock.en}`,
   };
 }
 
+/** "15.000" / "15,000": written out rather than by Intl so server and browser print the same digits. */
 export function groupDigits(n: number, separator: string): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  const digits = String(Math.trunc(Math.abs(n)));
+  let out = digits.slice(0, digits.length % 3 || 3);
+  for (let i = out.length; i < digits.length; i += 3) out += separator + digits.slice(i, i + 3);
+  return n < 0 ? `-${out}` : out;
 }
 
 export function ordinal(n: number): string {
@@ -161,23 +195,40 @@ const MONTHS = {
 
 /**
  * "2 Maret 2026" / "2 March 2026" for an instant in the office's zone. Intl's zone conversion is the costly
- * step in a 100,000-record plan, so each quarter hour of the timeline is converted once: every zone's
- * offset is a multiple of 15 minutes, so all instants of a quarter hour fall on the same local date.
+ * step in a 100,000-record plan, so the zone's offset is asked once per UTC day: when it is the same at the
+ * day's first and last millisecond (always in Indonesia, which has no daylight saving) the local date is
+ * arithmetic; on a day the offset changes, each instant is converted by Intl.
  */
 class DateTexts {
-  private readonly cache = new Map<number, { id: string; en: string }>();
+  private readonly offsets = new Map<number, number>();
+  private readonly texts = new Map<number, { id: string; en: string }>();
   constructor(private readonly timeZone: string) {}
 
-  of(instant: string): { id: string; en: string } {
-    const ms = Date.parse(instant);
-    if (Number.isNaN(ms)) return { id: instant, en: instant };
-    const bucket = Math.floor(ms / 900_000);
-    let text = this.cache.get(bucket);
+  of(ms: number): { id: string; en: string } {
+    if (Number.isNaN(ms)) return { id: '?', en: '?' };
+    const utcDay = Math.floor(ms / DAY_MS);
+    let offset = this.offsets.get(utcDay);
+    if (offset === undefined) {
+      const start = this.offsetAt(utcDay * DAY_MS);
+      offset = start === this.offsetAt(utcDay * DAY_MS + DAY_MS - 1) ? start : Number.NaN;
+      this.offsets.set(utcDay, offset);
+    }
+    const localDay = Number.isNaN(offset) ? Math.floor((ms + this.offsetAt(ms)) / DAY_MS) : Math.floor((ms + offset) / DAY_MS);
+    let text = this.texts.get(localDay);
     if (!text) {
-      const d = zonedDate(new Date(bucket * 900_000), this.timeZone);
-      text = { id: `${d.day} ${MONTHS.id[d.month - 1]} ${d.year}`, en: `${d.day} ${MONTHS.en[d.month - 1]} ${d.year}` };
-      this.cache.set(bucket, text);
+      const d = new Date(localDay * DAY_MS);
+      const [day, month, year] = [d.getUTCDate(), d.getUTCMonth(), d.getUTCFullYear()];
+      text = { id: `${day} ${MONTHS.id[month]} ${year}`, en: `${day} ${MONTHS.en[month]} ${year}` };
+      this.texts.set(localDay, text);
     }
     return text;
   }
+
+  /** How far the zone's wall clock is ahead of UTC at an instant, to the minute. */
+  private offsetAt(ms: number): number {
+    const p = zonedParts(new Date(ms), this.timeZone);
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(ms / 60_000) * 60_000;
+  }
 }
+
+const DAY_MS = 86_400_000;
