@@ -35,8 +35,8 @@ export type CardReplacementPayload = z.infer<typeof cardReplacementPayloadSchema
 
 export const printPackagesQuerySchema = z.object({
   after: z.coerce.number().int().min(0),
-  // A package carries a photo and a signature image: pages stay small.
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  // A package carries a photo (up to 300 KB) and a signature image: a page stays at a few megabytes.
+  limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 export type PrintPackagesQuery = z.infer<typeof printPackagesQuerySchema>;
 
