@@ -85,19 +85,20 @@ function printPlan() {
 
 function measure<T>(name: string, fn: () => T): { name: string; ms: number[]; retainedMb: number; peakRssMb: number; result: T } {
   const ms: number[] = [];
-  let result: T | undefined;
+  const kept: { result?: T } = {};
   let retainedMb = 0;
   for (let run = 0; run < RUNS; run++) {
-    result = undefined;
+    // The previous run's result is let go before measuring, so the heap growth is one result's.
+    delete kept.result;
     gc?.();
     const before = process.memoryUsage().heapUsed;
     const start = performance.now();
-    result = fn();
+    kept.result = fn();
     ms.push(performance.now() - start);
     gc?.();
     retainedMb = Math.max(retainedMb, (process.memoryUsage().heapUsed - before) / 2 ** 20);
   }
-  return { name, ms, retainedMb, peakRssMb: process.resourceUsage().maxRSS / 1024, result: result as T };
+  return { name, ms, retainedMb, peakRssMb: process.resourceUsage().maxRSS / 1024, result: kept.result as T };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
