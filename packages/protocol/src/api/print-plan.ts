@@ -85,7 +85,8 @@ const tags = ['blank-stock'];
 const movement = { 201: blankMovementResponseSchema, ...sessionErrors, ...errors(404, 409) };
 
 export const blankStockRoutes = {
-  publicStock: { tags, summary: "Today's blank-card stock per site (public: residents ask)", response: { 200: publicBlankStockSchema } },
+  // 400: the framework's own refusals (an undecodable URL) in the bilingual shape.
+  publicStock: { tags, summary: "Today's blank-card stock per site (public: residents ask)", response: { 200: publicBlankStockSchema, ...errors(400) } },
   receipt: { tags, summary: "Record a receipt of the centre's allocation: tranche, quantity, serial range (supervisor, admin)", body: blankReceiptRequestSchema, response: movement },
   transfer: { tags, summary: 'Move blanks from one site to another (supervisor, admin)', body: blankTransferRequestSchema, response: movement },
   spoilage: { tags, summary: 'Record a spoiled blank with its reason (operator, supervisor, admin)', body: blankSpoilageRequestSchema, response: movement },
