@@ -54,7 +54,9 @@ describe('the upload pool', () => {
     const settled = await Promise.allSettled(Array.from({ length: 16 }, () => decodeUploadOffThread(black, false, 1000)));
     const codes = settled.map((s) => (s.status === 'rejected' && s.reason instanceof UploadRefusedError ? `${s.reason.refusal.status} ${s.reason.refusal.code}` : s.status));
     expect(codes.filter((c) => c === '503 VERIFIER_BUSY').length).toBeGreaterThan(0);
-    expect(codes.every((c) => c === '503 VERIFIER_BUSY' || c === '422 UPLOAD_TOO_SLOW')).toBe(true);
+    // Each of the others either ran out of time or, on a quiet machine, finished within it (the page holds no QR).
+    expect(codes.every((c) => c === '503 VERIFIER_BUSY' || c === '422 UPLOAD_TOO_SLOW' || c === 'fulfilled')).toBe(true);
+    expect(settled.every((s) => s.status === 'rejected' || s.value === null)).toBe(true);
     expect(await decodeUploadOffThread(await qr(), false)).toBe('TGH1:UJI-KOLAM');
   });
 });

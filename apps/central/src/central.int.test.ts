@@ -120,7 +120,7 @@ describe.each(['sqlite', 'postgres'] as const)('central services on %s', (dialec
         expect(await footprint(second.ctx, office.officeId)).toEqual(before);
         expect(before).toMatchObject({ enrollments: 1, appliedEntries: 1, changes: 1, appliedSeq: 1 });
         const settings = await second.ctx.db.selectFrom('settings').select('key').orderBy('key').execute();
-        expect(settings.map((s) => s.key)).toEqual(['gallery_data_key', 'gallery_sealed', 'master_key_check', 'sealing_private_key', 'sealing_public_key', 'trust_root_private_key']);
+        expect(settings.map((s) => s.key)).toEqual(['card_signing_private_key', 'gallery_data_key', 'gallery_sealed', 'master_key_check', 'sealing_private_key', 'sealing_public_key', 'trust_root_private_key']);
         // The record applied before the restart is still acknowledged as applied.
         const replay = await applyPushBatch(second.ctx, office.officeId, buildBatch(office.officeId, 1, [packet]));
         expect(replay).toEqual({ appliedThrough: 1, applied: 0, replayed: 1 });
