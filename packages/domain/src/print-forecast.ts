@@ -186,7 +186,7 @@ export function forecastHeadline(input: ForecastInput, extraBlanks?: number): Fo
         `${groupDigits(n, '.')} menunggu, ${groupDigits(input.stock, '.')} blangko, ${printers} printer: ${first.id}` +
         (more ? `; dengan ${groupDigits(extra, '.')} blangko lagi: ${second.id}` : ''),
       en:
-        `${groupDigits(n, ',')} waiting, ${groupDigits(input.stock, ',')} blanks, ${printers} printer${printers === 1 ? '' : 's'}: ${first.en}` +
+        `${groupDigits(n, ',')} waiting, ${groupDigits(input.stock, ',')} blank${input.stock === 1 ? '' : 's'}, ${printers} printer${printers === 1 ? '' : 's'}: ${first.en}` +
         (more ? `; with ${groupDigits(extra, ',')} more blanks: ${second.en}` : ''),
     },
   };

@@ -2,6 +2,7 @@ import type { Generated, Kysely } from 'kysely';
 import { DEFAULT_PRINT_PRIORITY_POLICY, type Holiday, type HolidayKind, type PlannedPrinter, type PrinterState, type PrintPriorityPolicy } from '@tangguh/domain';
 import { printPriorityPolicySchema } from '@tangguh/protocol';
 import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
+import { withSuketTables } from '../db/migrations-suket.ts';
 
 /** Printers, the holiday calendar and the priority policy (migration 0007): what the print plan reads. */
 export type PrintPlanTables = {
@@ -137,4 +138,26 @@ export async function currentPriorityPolicy(db: OfficeDbOrTx): Promise<PrintPrio
   const row = await plan(db).selectFrom('print_priority_policies').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!row) return { ...DEFAULT_PRINT_PRIORITY_POLICY, setBy: null, setAt: null };
   return { ...printPriorityPolicySchema.parse(JSON.parse(row.policy)), setBy: row.set_by, setAt: row.set_at };
+}
+
+/** A record waiting for its card, with what the priority policy reads of it. */
+export interface WaitingRow {
+  id: string;
+  villageCode: string;
+  birthDate: string;
+  printReadyAt: string;
+  /** The first Suket issued for the record, if any. */
+  suketIssuedAt: string | null;
+}
+
+/** Every Print Ready Record not yet printed, with its first Suket, in one query. */
+export async function waitingForPrint(db: OfficeDbOrTx): Promise<WaitingRow[]> {
+  const rows = await withSuketTables(db)
+    .selectFrom('records')
+    .leftJoin('sukets', 'sukets.record_id', 'records.id')
+    .select(['records.id', 'records.village_code', 'records.birth_date', 'records.status_at', (eb) => eb.fn.min('sukets.issued_at').as('suket_at')])
+    .where('records.status', '=', 'PRINT_READY_RECORD')
+    .groupBy(['records.id', 'records.village_code', 'records.birth_date', 'records.status_at'])
+    .execute();
+  return rows.map((r) => ({ id: r.id, villageCode: r.village_code, birthDate: r.birth_date, printReadyAt: r.status_at, suketIssuedAt: r.suket_at ?? null }));
 }
