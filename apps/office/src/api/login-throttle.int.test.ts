@@ -179,13 +179,13 @@ describe('behind a reverse proxy (TANGGUH_TRUST_PROXY)', () => {
       const from = (address: string, body: unknown, headers: Record<string, string> = {}) =>
         fetch(`${proxied.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...headers }, body: JSON.stringify(body) });
       for (let i = 0; i < THROTTLE.addressFailures; i++) await from('10.20.0.7', { username: `proxy-spray-${i}`, password: 'salah' });
-      expect((await from('10.20.0.7', { username: 'operator', password: 'operator-jember' })).status).toBe(429);
-      expect((await from('10.20.0.8', { username: 'operator', password: 'operator-jember' })).status).toBe(200);
+      expect((await from('10.20.0.7', { username: 'supervisor', password: 'supervisor-jember' })).status).toBe(429);
+      expect((await from('10.20.0.8', { username: 'supervisor', password: 'supervisor-jember' })).status).toBe(200);
 
       const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kantor.disdukcapil.example' };
-      const ownOrigin = await from('10.20.0.8', { username: 'operator', password: 'operator-jember' }, { ...forwarded, origin: 'https://kantor.disdukcapil.example' });
+      const ownOrigin = await from('10.20.0.8', { username: 'supervisor', password: 'supervisor-jember' }, { ...forwarded, origin: 'https://kantor.disdukcapil.example' });
       expect(ownOrigin.status).toBe(200);
-      const foreign = await from('10.20.0.8', { username: 'operator', password: 'operator-jember' }, { ...forwarded, origin: 'https://lain.example' });
+      const foreign = await from('10.20.0.8', { username: 'supervisor', password: 'supervisor-jember' }, { ...forwarded, origin: 'https://lain.example' });
       expect(foreign.status).toBe(403);
     } finally {
       await proxied.close();
