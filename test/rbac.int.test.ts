@@ -81,6 +81,13 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'POST /api/stok-blangko/pemindahan': ['supervisor', 'admin'],
     'POST /api/stok-blangko/kerusakan': RECORDERS,
     'POST /api/stok-blangko/koreksi': ['supervisor'],
+    'GET /api/print-plan/policy': 'staff',
+    'PUT /api/print-plan/policy': ['admin'],
+    'GET /api/print-plan/holidays': 'staff',
+    'PUT /api/print-plan/holidays/:date': ['admin'],
+    'DELETE /api/print-plan/holidays/:date': ['admin'],
+    'GET /api/print-plan/printers': 'staff',
+    'PUT /api/print-plan/printers/:id': ['supervisor', 'admin'],
   },
   central: {
     'GET /api/docs': 'public',

@@ -92,3 +92,40 @@ export const blankStockRoutes = {
   spoilage: { tags, summary: 'Record a spoiled blank with its reason (operator, supervisor, admin)', body: blankSpoilageRequestSchema, response: movement },
   correction: { tags, summary: 'Correct a site count after a physical count made by someone else (supervisor)', body: blankCorrectionRequestSchema, response: movement },
 };
+
+/** What the print plan reads and an admin keeps: the policy, the holiday calendar, the printers. */
+export const printPriorityPolicyViewSchema = printPriorityPolicySchema.safeExtend({ setBy: z.string().nullable(), setAt: isoTimestamp.nullable() });
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: 'a date that exists' });
+export const holidaySchema = z.object({ date: isoDate, kind: z.enum(['libur_nasional', 'cuti_bersama']), name: bilingualSchema }).meta({ id: 'Holiday' });
+export const holidayBodySchema = z.object({ kind: z.enum(['libur_nasional', 'cuti_bersama']), name: z.object({ id: z.string().trim().min(2).max(120), en: z.string().trim().min(2).max(120) }) });
+export const holidayListQuerySchema = z.object({ from: isoDate, to: isoDate });
+export const holidayParamsSchema = z.object({ date: isoDate });
+
+export const PRINTER_STATES = ['ready', 'consumables_low', 'in_repair'] as const;
+export const printerBodySchema = z.object({
+  siteId,
+  name: z.string().trim().min(1).max(120),
+  capacityPerDay: z.number().int().min(0).max(10_000),
+  state: z.enum(PRINTER_STATES),
+  ribbonLeft: z.number().int().min(0).max(1_000_000),
+  filmLeft: z.number().int().min(0).max(1_000_000),
+  printsPerRibbon: z.number().int().min(1).max(1_000_000),
+  printsPerFilm: z.number().int().min(1).max(1_000_000),
+});
+export const printerSchema = printerBodySchema.safeExtend({ id: z.string(), updatedAt: isoTimestamp }).meta({ id: 'Printer' });
+export const printerParamsSchema = z.object({ id: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/) });
+
+const planTags = ['print-plan'];
+export const printPlanRoutes = {
+  policy: { tags: planTags, summary: 'The print priority policy in force (staff)', response: { 200: printPriorityPolicyViewSchema, ...sessionErrors } },
+  setPolicy: { tags: planTags, summary: 'Set the print priority policy; every version is kept (admin)', body: printPriorityPolicySchema, response: { 200: printPriorityPolicyViewSchema, ...sessionErrors } },
+  holidays: { tags: planTags, summary: 'National holidays and cuti bersama between two dates (staff)', querystring: holidayListQuerySchema, response: { 200: z.object({ items: z.array(holidaySchema) }), ...sessionErrors } },
+  setHoliday: { tags: planTags, summary: 'Mark a day as a national holiday or cuti bersama (admin)', params: holidayParamsSchema, body: holidayBodySchema, response: { 200: holidaySchema, ...sessionErrors } },
+  removeHoliday: { tags: planTags, summary: 'Make a day a working day again (admin)', params: holidayParamsSchema, response: { 200: z.object({ ok: z.literal(true) }), ...sessionErrors, ...errors(404) } },
+  printers: { tags: planTags, summary: 'Printers per site with capacity, state and consumables (staff)', response: { 200: z.object({ items: z.array(printerSchema) }), ...sessionErrors } },
+  setPrinter: { tags: planTags, summary: 'Add or update a printer: capacity, state, consumables (supervisor, admin)', params: printerParamsSchema, body: printerBodySchema, response: { 200: printerSchema, ...sessionErrors, ...errors(404) } },
+};
