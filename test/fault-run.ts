@@ -156,15 +156,23 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultRunResul
     const nextCondition = conditionDeck(random);
     const minSpells = options.minSpells ?? CONDITIONS.reduce((sum, c) => sum + c.weight, 0);
     let spellCount = 0;
+    // A spell that met no traffic (the worker was between attempts, say) proves nothing about that fault: deal
+    // more spells, up to a bound, until the proxy has seen every kind of fault touch the sync's bytes.
+    const untouched = () => {
+      const s = proxy.stats;
+      return s.resets === 0 || s.truncations === 0 || s.refusedPeriods === 0 || s.blackholedChunks === 0 || s.delayedChunks === 0;
+    };
+    const maxSpells = minSpells + 3 * CONDITIONS.reduce((sum, c) => sum + c.weight, 0);
+    const more = () => recording || spellCount < minSpells || (untouched() && spellCount < maxSpells);
     const network = (async () => {
-      while (recording || spellCount < minSpells) {
+      while (more()) {
         spellCount += 1;
         const condition = nextCondition();
         const spellStart = Date.now();
         await proxy.set(condition.settings(random));
         spells[condition.kind] = (spells[condition.kind] ?? 0) + 1;
         const length = Math.max(condition.minMs ?? 0, random.int(spellMin, spellMax));
-        while ((recording || spellCount < minSpells) && Date.now() - spellStart < length) await sleep(Math.min(100, length));
+        while (more() && Date.now() - spellStart < length) await sleep(Math.min(100, length));
         if (condition.kind !== 'clean') windows.push({ kind: condition.kind, start: spellStart, end: Date.now() });
       }
     })();
