@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@tangguh/platform';
-import { DIALECTS, freshLocation, setupOrFail } from '../../../../test/pg.ts';
-import { migrateOffice } from '../db/migrate.ts';
-import type { OfficeDb } from '../db/schema.ts';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../../../test/pg.ts';
+import { migratedOfficeDatabase } from '../db/test-database.ts';
 import {
   findCurrentKey, findWaitingKey, insertKey, keysInState, listKeyPrivateHalves, listKeyRows, makeKeyCurrent, markKeyCertified, replaceKeyPrivateHalfIfUnchanged,
   retireCurrentKeys, upsertCurrentKey, type DocumentKeyRow,
@@ -26,27 +21,10 @@ const key = (kid: string, purpose: string, state: DocumentKeyRow['state'], creat
 });
 
 describe.each(DIALECTS)('the office repositories that services now go through, on %s', (dialect) => {
-  let dir: string;
-  let handle: Db<OfficeDb>;
-  let close = async () => {};
-
-  setupOrFail(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tangguh-repos-'));
-    const store = await freshLocation(dialect, dir, 'office');
-    handle = openDatabase<OfficeDb>(store.location);
-    close = async () => {
-      await handle.close();
-      await store.drop();
-    };
-    await migrateOffice(handle);
-  });
-  afterAll(async () => {
-    await close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const database = migratedOfficeDatabase(dialect, 'tangguh-repos-');
 
   it('takes a document key from PENDING through CERTIFIED to CURRENT, retiring the key it replaces', async () => {
-    const db = handle.db;
+    const db = database().db;
     await upsertCurrentKey(db, { ...key('old', 'SUKET', 'CURRENT', '2026-01-01T00:00:00.000Z'), certified_at: '2026-01-01T00:00:00.000Z' });
     await insertKey(db, key('new', 'SUKET', 'PENDING', '2026-06-01T00:00:00.000Z'));
     expect((await findWaitingKey(db, 'SUKET'))?.kid).toBe('new');
@@ -64,7 +42,7 @@ describe.each(DIALECTS)('the office repositories that services now go through, o
   });
 
   it('installs the same key again as current without retiring it, refreshing its validity', async () => {
-    const db = handle.db;
+    const db = database().db;
     const row = { ...key('installed', 'TTE', 'CURRENT', '2026-02-01T00:00:00.000Z'), not_after: '2027-02-01T00:00:00.000Z', certified_at: '2026-02-01T00:00:00.000Z' };
     await upsertCurrentKey(db, row);
     await retireCurrentKeys(db, 'TTE', 'installed');
@@ -74,7 +52,7 @@ describe.each(DIALECTS)('the office repositories that services now go through, o
   });
 
   it('rewrites a private half or a setting only while it is still the value read', async () => {
-    const db = handle.db;
+    const db = database().db;
     await replaceKeyPrivateHalfIfUnchanged(db, 'installed', 'plain-installed', 'sealed-installed');
     await replaceKeyPrivateHalfIfUnchanged(db, 'installed', 'plain-installed', 'sealed-by-a-slower-process');
     expect((await listKeyPrivateHalves(db)).find((k) => k.kid === 'installed')?.private_key).toBe('sealed-installed');
@@ -86,7 +64,7 @@ describe.each(DIALECTS)('the office repositories that services now go through, o
   });
 
   it('keeps the first value of a setting stored only-if-absent, and overwrites on a plain write', async () => {
-    const db = handle.db;
+    const db = database().db;
     await insertSettingsIfAbsent(db, [{ key: 'first_wins', value: 'one' }]);
     await insertSettingsIfAbsent(db, [{ key: 'first_wins', value: 'two' }]);
     expect(await readSetting(db, 'first_wins')).toBe('one');
@@ -96,9 +74,9 @@ describe.each(DIALECTS)('the office repositories that services now go through, o
   });
 
   it('answers an empty list of record ids with nothing, on PostgreSQL too, instead of an SQL error', async () => {
-    expect(await existingRecordIds(handle.db, [])).toEqual(new Set());
-    expect(await existingRecordIds(handle.db, ['no-such-record'], 'BIO_CAPTURED')).toEqual(new Set());
-    await expect(setRecordsStatus(handle.db, [], 'SENT_FOR_ENROLLMENT', '2026-01-01T00:00:00.000Z')).resolves.toBeUndefined();
-    expect(await readSettings(handle.db, [])).toEqual(new Map());
+    expect(await existingRecordIds(database().db, [])).toEqual(new Set());
+    expect(await existingRecordIds(database().db, ['no-such-record'], 'BIO_CAPTURED')).toEqual(new Set());
+    await expect(setRecordsStatus(database().db, [], 'SENT_FOR_ENROLLMENT', '2026-01-01T00:00:00.000Z')).resolves.toBeUndefined();
+    expect(await readSettings(database().db, [])).toEqual(new Map());
   });
 });
