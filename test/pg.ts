@@ -52,6 +52,34 @@ async function withAdminClient<T>(url: string, work: (client: pg.Client) => Prom
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Drops a throwaway database. FORCE (PostgreSQL 13+) closes connections a test forgot to close, but it
+ * refuses ("must be a member of the role whose process is being terminated", 42501) when another role's
+ * process — an autovacuum worker, say — is in the database at that moment; such a process leaves on its
+ * own, so the drop is retried for a while, then tried once without FORCE.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    try {
+      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (error) {
+      lastError = error;
+      const code = (error as { code?: string }).code;
+      if (code !== '42501' && code !== '55006') throw error;
+      await sleep(250);
+    }
+  }
+  try {
+    await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name}`));
+  } catch {
+    throw lastError;
+  }
+}
+
 /**
  * Creates a database of its own for one test file (or one suite) on the test server, so tests never
  * share state, and returns its URL and a drop(). Throws a clear error, failing the test, when the
@@ -70,8 +98,7 @@ export async function freshPgDatabase(): Promise<FreshPgDatabase> {
     url: url.toString(),
     async drop() {
       if (dropped) return;
-      // FORCE (PostgreSQL 13+) closes connections a test forgot to close instead of failing the drop.
-      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await dropDatabase(adminUrl, name);
       dropped = true;
     },
   };
