@@ -1,3 +1,4 @@
+import { applyCardStatus } from './card-status.ts';
 import { applyDocumentSuperseded } from './document-events.ts';
 import { registerOfficeEventHandler, type OfficeEventHandler } from './office-events.ts';
 import { applyReplacementRequest } from './print-packages.ts';
@@ -12,6 +13,7 @@ export const OFFICE_EVENT_HANDLERS = {
   'suket.revoked': logSuketRevoked,
   'document.superseded': applyDocumentSuperseded,
   'card.replacement_requested': applyReplacementRequest,
+  'card.status': applyCardStatus,
 } as const satisfies Record<string, OfficeEventHandler>;
 
 /**
