@@ -22,8 +22,3 @@ export * from './api/print-packages.ts';
 export * from './card-status.ts';
 export * from './printable.ts';
 export * from './api/print-plan.ts';
-export * from './api/blank-requests.ts';
-export * from './api/citizen.ts';
-export * from './api/reconciliation.ts';
-export * from './api/distribution.ts';
-export * from './api/pickup.ts';
