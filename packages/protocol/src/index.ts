@@ -22,3 +22,4 @@ export * from './api/print-packages.ts';
 export * from './card-status.ts';
 export * from './printable.ts';
 export * from './api/print-plan.ts';
+export * from './api/blank-requests.ts';

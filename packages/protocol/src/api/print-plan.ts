@@ -129,3 +129,154 @@ export const printPlanRoutes = {
   printers: { tags: planTags, summary: 'Printers per site with capacity, state and consumables (staff)', response: { 200: z.object({ items: z.array(printerSchema) }), ...sessionErrors } },
   setPrinter: { tags: planTags, summary: 'Add or update a printer: capacity, state, consumables (supervisor, admin)', params: printerParamsSchema, body: printerBodySchema, response: { 200: printerSchema, ...sessionErrors, ...errors(404) } },
 };
+
+/*
+ * Loans of blanks between offices (provinces lend between kabupaten). Blanks that leave: lent to another
+ * office, or returned to the office they were borrowed from; blanks that arrive: borrowed, or returned by
+ * the office they were lent to. `officeId` is the other office's id at the centre (its kabupaten/kota code).
+ */
+export const LOAN_PURPOSES = ['loan', 'return'] as const;
+export const blankLoanRequestSchema = z.object({
+  siteId,
+  officeId: z.string().trim().regex(/^\d{4}$/, 'four digits: the kabupaten/kota code'),
+  quantity,
+  /** 'loan' (default): a new loan; 'return': blanks going back against an earlier loan. */
+  purpose: z.enum(LOAN_PURPOSES).default('loan'),
+});
+export type BlankLoanRequest = z.infer<typeof blankLoanRequestSchema>;
+
+/** What is outstanding with one other office: lent and not yet returned, borrowed and not yet given back. */
+export const blankLoanBalanceSchema = z.object({ officeId: z.string(), lentOut: z.number().int(), borrowed: z.number().int() }).meta({ id: 'BlankLoanBalance' });
+export const blankLoanBalancesSchema = z.object({ items: z.array(blankLoanBalanceSchema) });
+
+export const blankLoanRoutes = {
+  lend: { tags, summary: 'Blanks leave for another office: a loan to it, or the return of blanks borrowed from it (supervisor, admin)', body: blankLoanRequestSchema, response: movement },
+  borrow: { tags, summary: 'Blanks arrive from another office: a loan from it, or the return of blanks lent to it (supervisor, admin)', body: blankLoanRequestSchema, response: movement },
+  balances: { tags, summary: 'Blanks outstanding per other office: lent out, borrowed (staff)', response: { 200: blankLoanBalancesSchema, ...sessionErrors } },
+};
+
+/*
+ * The forecast routes: the explained queue (paged), one record's forecast (also for the resident's status
+ * check), the headline with a what-if for extra blanks, and the history behind the head's charts.
+ */
+export const PRINT_QUEUE_CLASSES = [...PRIORITY_CLASS_IDS, 'regular'] as const;
+export const LEGAL_FLAGS = ['overdue', 'will_exceed'] as const;
+
+export const queueExplanationPartsSchema = z.object({
+  position: z.number().int().positive(),
+  total: z.number().int().positive(),
+  priorityClass: z.enum(PRINT_QUEUE_CLASSES),
+  classRank: z.number().int().nonnegative(),
+  /** The record's turn in its kecamatan's line for its class (1 = first); 0 when no fair share applies. */
+  kecamatanTurn: z.number().int().nonnegative(),
+  /** The instant the class orders by: the Suket's issue for Suket holders, else when the record became print-ready. */
+  since: isoTimestamp,
+  kecamatan: z.object({ code: z.string(), name: z.string() }),
+  /** Whether the blanks on hand reach this far down the queue. */
+  withinStock: z.boolean(),
+});
+
+export const recordForecastSchema = z
+  .object({
+    recordId: z.string(),
+    /** The site where the record was made. */
+    siteId: z.string(),
+    parts: queueExplanationPartsSchema,
+    /** "1.204 dari 15.000: pemegang Suket sejak 2 Maret 2026; jatah kecamatan Ambulu". */
+    explanation: bilingualSchema,
+    /** The estimated print date as a range of working days (office dates); null: beyond the horizon, not yet known. */
+    earliest: isoDate.nullable(),
+    latest: isoDate.nullable(),
+    /** The last working day of the legal 14-working-day maximum from print-ready. */
+    legalDeadline: isoDate,
+    /** 'overdue': past the legal maximum today; 'will_exceed': the latest date falls after it; null: within it. */
+    flag: z.enum(LEGAL_FLAGS).nullable(),
+    /** "Perkiraan cetak 28–30 Desember 2026" as a sentence for the screen and the resident. */
+    estimate: bilingualSchema,
+  })
+  .meta({ id: 'RecordPrintForecast' });
+export type RecordForecastView = z.infer<typeof recordForecastSchema>;
+
+export const printQueueQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  /** Records made at this site. */
+  siteId: z.string().trim().min(1).max(64).optional(),
+  /** Residents of this kecamatan (PP.KK.CC). */
+  kecamatan: z.string().regex(/^\d{2}\.\d{2}\.\d{2}$/, 'PP.KK.CC').optional(),
+  priorityClass: z.enum(PRINT_QUEUE_CLASSES).optional(),
+  /** 'overdue', 'will_exceed', or 'any' (either). */
+  flag: z.enum([...LEGAL_FLAGS, 'any']).optional(),
+});
+export type PrintQueueQuery = z.infer<typeof printQueueQuerySchema>;
+
+export const headlineSchema = z
+  .object({
+    /** The office's date the plan is for. */
+    today: isoDate,
+    waiting: z.number().int().nonnegative(),
+    stock: z.number().int().nonnegative(),
+    printers: z.number().int().nonnegative(),
+    /** Working days to print the whole queue with the expected deliveries; null beyond the horizon. */
+    workingDaysToClear: z.number().int().nonnegative().nullable(),
+    extraBlanks: z.number().int().nonnegative(),
+    workingDaysWithExtra: z.number().int().nonnegative().nullable(),
+    /** Records past the legal maximum today, and those whose latest date will pass it. */
+    overdue: z.number().int().nonnegative(),
+    willExceed: z.number().int().nonnegative(),
+    /** Deliveries the plan counts on: allocations answered by the centre and not yet received. */
+    expectedDeliveries: z.array(z.object({ quantity: z.number().int().positive(), earliest: isoDate, latest: isoDate, tranche: z.string().nullable() })),
+    /** "15.000 menunggu, 400 blangko, 2 printer: 38 hari kerja; dengan 10.000 blangko lagi: 9 hari". */
+    text: bilingualSchema,
+    /** When the plan was computed (it is kept until something it reads changes). */
+    computedAt: isoTimestamp,
+  })
+  .meta({ id: 'PrintHeadline' });
+export type PrintHeadline = z.infer<typeof headlineSchema>;
+
+export const printQueueResponseSchema = z.object({
+  headline: headlineSchema,
+  /** Records matching the filter (the positions stay those of the whole queue). */
+  matching: z.number().int().nonnegative(),
+  page: z.number().int().positive(),
+  pageSize: z.number().int().positive(),
+  items: z.array(recordForecastSchema),
+});
+export type PrintQueueResponse = z.infer<typeof printQueueResponseSchema>;
+
+export const headlineQuerySchema = z.object({ extraBlanks: z.coerce.number().int().min(0).max(10_000_000).optional() });
+
+export const printHistoryQuerySchema = z.object({
+  days: z.coerce.number().int().min(1).max(366).default(30),
+  kecamatan: z.string().regex(/^\d{2}\.\d{2}\.\d{2}$/, 'PP.KK.CC').optional(),
+});
+
+export const FUNNEL_STAGES = ['recorded', 'printReady', 'sent', 'printed', 'issued'] as const;
+const funnelCounts = z.object({
+  recorded: z.number().int().nonnegative(),
+  printReady: z.number().int().nonnegative(),
+  sent: z.number().int().nonnegative(),
+  printed: z.number().int().nonnegative(),
+  issued: z.number().int().nonnegative(),
+});
+export const printHistorySchema = z
+  .object({
+    from: isoDate,
+    to: isoDate,
+    timeZone: z.string(),
+    /** At the end of each office day: Print Ready Records waiting (of the kecamatan, when filtered) and blanks on hand (all sites). */
+    backlog: z.array(z.object({ date: isoDate, waiting: z.number().int().nonnegative(), stock: z.number().int() })),
+    /** Per office day: records that reached each stage that day. */
+    funnelByDay: z.array(funnelCounts.safeExtend({ date: isoDate })),
+    /** Per kecamatan of residence, now: records that have reached at least each stage (recorded counts every record). */
+    funnelByKecamatan: z.array(funnelCounts.safeExtend({ kecamatan: z.object({ code: z.string(), name: z.string() }) })),
+  })
+  .meta({ id: 'PrintHistory' });
+export type PrintHistory = z.infer<typeof printHistorySchema>;
+
+export const printForecastRoutes = {
+  queue: { tags: planTags, summary: 'The print queue with each record’s position, reasons, estimated print range and legal flag, paged and filtered (staff)', querystring: printQueueQuerySchema, response: { 200: printQueueResponseSchema, ...sessionErrors } },
+  record: { tags: planTags, summary: 'One waiting record’s place in the queue and its estimated print range (staff)', params: z.object({ id: z.uuid() }), response: { 200: recordForecastSchema, ...sessionErrors, ...errors(404) } },
+  headline: { tags: planTags, summary: 'Waiting, blanks, printers and working days to clear, with a what-if for extra blanks (staff)', querystring: headlineQuerySchema, response: { 200: headlineSchema, ...sessionErrors } },
+  history: { tags: planTags, summary: 'Backlog against stock per day, and the funnel per day and per kecamatan, for the charts (staff)', querystring: printHistoryQuerySchema, response: { 200: printHistorySchema, ...sessionErrors } },
+};
