@@ -16,6 +16,9 @@ import Adjudications from './routes/pusat/Adjudications.tsx';
 import CentreLayout from './routes/pusat/Layout.tsx';
 import CentreLogin from './routes/pusat/Login.tsx';
 import TteKeysPage from './routes/pusat/TteKeys.tsx';
+import StockPage from './routes/petugas/Stock.tsx';
+import PrintersPage from './routes/petugas/Printers.tsx';
+import PublicStockPage from './routes/publik/StockPage.tsx';
 
 // The public verifier carries the QR reader and the credential codec: loaded only when opened.
 const VerifierPage = lazy(() => import('./routes/verifikasi/VerifierPage.tsx'));
@@ -30,6 +33,8 @@ export function AppRoutes() {
         <Route path="rekam" element={<RecordingPage />} />
         <Route path="rekaman/:id" element={<RecordPage />} />
         <Route path="dokumen" element={<DocumentsPage />} />
+        <Route path="stok" element={<StockPage />} />
+        <Route path="printer" element={<PrintersPage />} />
       </Route>
       <Route path="/pimpinan/masuk" element={<HeadLogin />} />
       <Route path="/pimpinan" element={<HeadLayout />}>
@@ -50,6 +55,7 @@ export function AppRoutes() {
           </Suspense>
         }
       />
+      <Route path="/stok" element={<PublicStockPage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

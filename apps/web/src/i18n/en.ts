@@ -3,6 +3,8 @@ import { verifierEn } from '../verifier/messages.ts';
 import { documentsEn } from '../documents/messages.ts';
 import { accessLogEn } from '../routes/pimpinan/access-log-messages.ts';
 import { tteKeyEn, pusatTteEn } from '../routes/pimpinan/tte-key-messages.ts';
+import { stockEn } from '../routes/petugas/stock-messages.ts';
+import { forecastEn } from '../routes/petugas/forecast-messages.ts';
 
 /** English: the second language. The type forces exactly the same keys as the Indonesian dictionary. */
 export const en: Dictionary = {
@@ -256,4 +258,6 @@ export const en: Dictionary = {
   ...accessLogEn,
   ...tteKeyEn,
   ...pusatTteEn,
+  ...stockEn,
+  ...forecastEn,
 };

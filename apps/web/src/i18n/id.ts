@@ -2,6 +2,8 @@ import { verifierId } from '../verifier/messages.ts';
 import { documentsId } from '../documents/messages.ts';
 import { accessLogId } from '../routes/pimpinan/access-log-messages.ts';
 import { tteKeyId, pusatTteId } from '../routes/pimpinan/tte-key-messages.ts';
+import { stockId } from '../routes/petugas/stock-messages.ts';
+import { forecastId } from '../routes/petugas/forecast-messages.ts';
 
 /** Bahasa Indonesia: the default language and the source of the message keys. */
 export const id = {
@@ -255,6 +257,8 @@ export const id = {
   ...accessLogId,
   ...tteKeyId,
   ...pusatTteId,
+  ...stockId,
+  ...forecastId,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof id;

@@ -18,6 +18,8 @@ function OfficeFrame() {
           </NavLink>
           <NavLink to="/petugas/rekam">{t('nav.record')}</NavLink>
           <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
+          <NavLink to="/petugas/stok">{t('nav.stock')}</NavLink>
+          <NavLink to="/petugas/printer">{t('nav.printers')}</NavLink>
           {(user.role === 'head' || user.role === 'admin') && <NavLink to="/pimpinan">{t('nav.head')}</NavLink>}
         </nav>
       </AppHeader>
