@@ -4,6 +4,7 @@ import { buildOfficeApp } from './app.ts';
 import { openOffice } from './runtime.ts';
 import { startSyncWorker } from './workers/sync-worker.ts';
 import { centralLinkProblem } from './services/central-tls.ts';
+import { startStatusWorker } from './services/status-probes.ts';
 
 /**
  * The office node: `--services=api,worker` chooses what runs in this process (both by default). Split, the
@@ -21,6 +22,10 @@ const { values } = parseArgs({
     'idle-ms': { type: 'string', default: '1000' },
     'batch-size': { type: 'string', default: '200' },
     'health-port': { type: 'string' },
+    /** The status checks: how often, and how many bad (good) checks in a row take a capability down (bring it back). */
+    'status-interval-ms': { type: 'string', default: process.env.TANGGUH_STATUS_INTERVAL_MS ?? '5000' },
+    'status-fail-after': { type: 'string', default: process.env.TANGGUH_STATUS_FAIL_AFTER ?? '3' },
+    'status-recover-after': { type: 'string', default: process.env.TANGGUH_STATUS_RECOVER_AFTER ?? '2' },
     /** The master key that opens the private keys sealed in the database: a file outside the data folder (or TANGGUH_MASTER_KEY). */
     'key-file': { type: 'string', default: process.env.TANGGUH_MASTER_KEY_FILE },
     log: { type: 'boolean', default: false },
@@ -57,6 +62,13 @@ const worker = services.has('worker')
       backoff: { baseMs: 250, capMs: Number(values['backoff-cap-ms']) },
     })
   : undefined;
+const statusWorker = services.has('worker')
+  ? startStatusWorker(ctx, {
+      centralUrl: values.central,
+      intervalMs: Number(values['status-interval-ms']),
+      hysteresis: { failAfter: Number(values['status-fail-after']), recoverAfter: Number(values['status-recover-after']) },
+    })
+  : undefined;
 if (services.has('api')) {
   await app.listen({ port: Number(values.port), host: values.host });
   console.log(`[kantor ${ctx.office.id}] listening on http://${values.host}:${values.port}`);
@@ -65,4 +77,4 @@ if (services.has('api')) {
   console.log(`[kantor ${ctx.office.id}] sync worker running`);
 }
 
-stopOnSignals([() => app.close(), () => worker?.stop(), () => handle.close()]);
+stopOnSignals([() => app.close(), () => worker?.stop(), () => statusWorker?.stop(), () => handle.close()]);

@@ -17,3 +17,4 @@ export * from './calendar.ts';
 export * from './print-priority.ts';
 export * from './print-forecast.ts';
 export * from './blank-stock.ts';
+export * from './service-status.ts';
