@@ -12,6 +12,8 @@ import { accessLogRoutes } from './api/access-log.ts';
 import { cardReplacementRoutes } from './api/card-replacements.ts';
 import { blankStockRoutes } from './api/blank-stock.ts';
 import { printPlanRoutes } from './api/print-plan.ts';
+import { distributionRoutes } from './api/distribution.ts';
+import { pickupRoutes } from './api/pickup.ts';
 import { statusRoutes } from './api/status.ts';
 import { CentralClient } from './services/central-client.ts';
 import { refreshingTrustOnNewKeys } from './services/trust-sync.ts';
@@ -47,6 +49,8 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => cardReplacementRoutes(scope, ctx));
   await app.register(async (scope) => blankStockRoutes(scope, ctx));
   await app.register(async (scope) => printPlanRoutes(scope, ctx));
+  await app.register(async (scope) => distributionRoutes(scope, ctx));
+  await app.register(async (scope) => pickupRoutes(scope, ctx));
   await app.register(async (scope) => statusRoutes(scope, ctx));
   const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey, centralTlsCa: ctx.centralTlsCa }) : undefined;
   const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl!, centralTlsCa: ctx.centralTlsCa });

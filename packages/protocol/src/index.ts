@@ -22,5 +22,7 @@ export * from './api/print-packages.ts';
 export * from './card-status.ts';
 export * from './printable.ts';
 export * from './api/print-plan.ts';
+export * from './api/distribution.ts';
+export * from './api/pickup.ts';
 export * from './api/status.ts';
 export * from './api/blank-requests.ts';

@@ -159,16 +159,17 @@ export async function revokeSuket(ctx: OfficeContext, props: { serial: string; r
 }
 
 /**
- * Called by the pull, inside its transaction: a card handed over makes every active Suket of the record
- * void (CARD_ISSUED), so a bank scanning one learns the holder now carries the card.
+ * Called by the pull, and by the pickup counter's hand-over, inside their transactions: a card handed over
+ * makes every active Suket of the record void (CARD_ISSUED), so a bank scanning one learns the holder now
+ * carries the card. `by` is who handed it over (the centre, for a change pulled from it).
  */
-export async function revokeSuketsOfIssuedCards(trx: OfficeDbOrTx, changes: readonly { recordId: string; status: string; at: string }[]): Promise<number> {
-  let revoked = 0;
+export async function revokeSuketsOfIssuedCards(trx: OfficeDbOrTx, changes: readonly { recordId: string; status: string; at: string }[], by = 'pusat'): Promise<string[]> {
+  const revoked: string[] = [];
   for (const change of changes) {
     if (change.status !== 'CARD_ISSUED') continue;
     const rows = await activeSuketsOfRecord(trx, change.recordId);
-    await revokeRows(trx, rows, { at: change.at, reason: 'CARD_ISSUED', by: 'pusat' });
-    revoked += rows.length;
+    await revokeRows(trx, rows, { at: change.at, reason: 'CARD_ISSUED', by });
+    revoked.push(...rows.map((r) => r.serial));
   }
   return revoked;
 }

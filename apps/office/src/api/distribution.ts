@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { requireRole, typed } from '@tangguh/platform';
+import { distributionRoutes as routes } from '@tangguh/protocol';
+import type { OfficeContext } from '../context.ts';
+import type { OfficeUser } from '../repositories/users.ts';
+import { createManifest, dispatchManifest, listManifestViews, manifestMessage, manifestView, printedCardsForDistribution, receiveManifest } from '../services/distribution.ts';
+import { refusingWhenFull } from '../services/storage-errors.ts';
+
+/**
+ * Card distribution: supervisors pack printed cards on manifests to kecamatan/kelurahan pickup points and
+ * dispatch them (CARD_SHIPPED); staff posted at the pickup point receive them and flag missing cards.
+ */
+export async function distributionRoutes(plain: FastifyInstance, ctx: OfficeContext): Promise<void> {
+  const app = typed(plain);
+  const anyStaff = { preValidation: requireRole() };
+  const keepers = { preValidation: requireRole('supervisor', 'admin') };
+  const counter = { preValidation: requireRole('operator', 'supervisor', 'admin') };
+  const user = (request: { sessionUser?: unknown }) => request.sessionUser as OfficeUser;
+
+  app.get('/api/distribusi/kartu-tercetak', { ...anyStaff, schema: routes.printed }, async () => printedCardsForDistribution(ctx));
+
+  app.get('/api/distribusi/manifes', { ...anyStaff, schema: routes.list }, async (request) => ({ items: await listManifestViews(ctx, user(request), request.query.limit) }));
+
+  app.get('/api/distribusi/manifes/:id', { ...anyStaff, schema: routes.detail }, async (request) => manifestView(ctx, user(request), request.params.id));
+
+  app.post('/api/distribusi/manifes', { ...keepers, schema: routes.create }, async (request, reply) => {
+    const manifest = await refusingWhenFull(() => createManifest(ctx, { ...request.body, by: user(request) }));
+    request.log.info({ by: user(request).username, manifest: manifest.number, cards: manifest.counts.total }, 'card manifest created');
+    return reply.status(201).send({ manifest, message: manifestMessage(manifest, 'created') });
+  });
+
+  app.post('/api/distribusi/manifes/:id/kirim', { ...keepers, schema: routes.dispatch }, async (request) => {
+    const manifest = await refusingWhenFull(() => dispatchManifest(ctx, { id: request.params.id, by: user(request) }));
+    request.log.info({ by: user(request).username, manifest: manifest.number }, 'card manifest dispatched');
+    return { manifest, message: manifestMessage(manifest, 'dispatched') };
+  });
+
+  app.post('/api/distribusi/manifes/:id/terima', { ...counter, schema: routes.receive }, async (request) => {
+    const manifest = await refusingWhenFull(() => receiveManifest(ctx, { id: request.params.id, receivedRecordIds: request.body.receivedRecordIds, user: user(request) }));
+    request.log.info({ by: user(request).username, manifest: manifest.number, missing: manifest.counts.missing }, 'card manifest received');
+    return { manifest, message: manifestMessage(manifest, 'received') };
+  });
+}

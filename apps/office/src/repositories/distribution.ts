@@ -1,0 +1,287 @@
+import type { Kysely } from 'kysely';
+import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
+import { recordVisible, type Visibility } from './visibility.ts';
+
+/** The distribution and pickup tables (created by migrations/0010_distribution_pickup.ts). */
+export type DistributionTables = {
+  card_manifests: {
+    id: string;
+    number: string;
+    from_site_id: string;
+    to_site_id: string;
+    status: ManifestStatus;
+    created_by: string;
+    created_at: string;
+    dispatched_by: string | null;
+    dispatched_at: string | null;
+    received_by: string | null;
+    received_at: string | null;
+  };
+  card_manifest_items: { manifest_id: string; record_id: string; state: ManifestItemState; checked_by: string | null; checked_at: string | null };
+  pickup_identity_checks: {
+    id: string;
+    record_id: string;
+    site_id: string;
+    method: 'FINGERPRINT' | 'OVERRIDE';
+    matched: number;
+    score: number | null;
+    threshold: number | null;
+    positions: string | null;
+    checked_by: string;
+    checked_at: string;
+    reason: string | null;
+    used_by: string | null;
+  };
+  card_handovers: { id: string; record_id: string; site_id: string; check_id: string; handed_by: string; handed_at: string; revoked_sukets: string };
+};
+
+export type ManifestStatus = 'OPEN' | 'DISPATCHED' | 'RECEIVED';
+export type ManifestItemState = 'PACKED' | 'RECEIVED' | 'MISSING';
+export type ManifestRow = DistributionTables['card_manifests'];
+export type IdentityCheckRow = DistributionTables['pickup_identity_checks'];
+export type HandoverRow = DistributionTables['card_handovers'];
+
+type Db = Kysely<OfficeDb & DistributionTables>;
+const tables = (db: OfficeDbOrTx): Db => (db as Kysely<OfficeDb>).withTables<DistributionTables>();
+
+export interface SiteRow {
+  id: string;
+  name: string;
+  kind: string;
+  district_code: string | null;
+}
+
+export function findSite(db: OfficeDbOrTx, id: string): Promise<SiteRow | undefined> {
+  return db.selectFrom('sites').select(['id', 'name', 'kind', 'district_code']).where('id', '=', id).executeTakeFirst();
+}
+
+/** The Dinas, where cards are printed and where a resident who collects there finds theirs. */
+export function dinasSite(db: OfficeDbOrTx): Promise<SiteRow | undefined> {
+  return db.selectFrom('sites').select(['id', 'name', 'kind', 'district_code']).where('kind', '=', 'DINAS').orderBy('id').executeTakeFirst();
+}
+
+/** MNF-<office>-<YYYYMMDD>-<n>: a daily series in `counters`, numbered inside the caller's transaction. */
+export async function nextManifestNumber(trx: OfficeDbOrTx, dayKey: string): Promise<number> {
+  const row = await trx
+    .insertInto('counters')
+    .values({ name: `manifest:${dayKey}`, value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(row.value);
+}
+
+export async function insertManifest(trx: OfficeDbOrTx, row: ManifestRow, recordIds: readonly string[]): Promise<void> {
+  await tables(trx).insertInto('card_manifests').values(row).execute();
+  if (recordIds.length === 0) return;
+  await tables(trx)
+    .insertInto('card_manifest_items')
+    .values(recordIds.map((record_id) => ({ manifest_id: row.id, record_id, state: 'PACKED' as const, checked_by: null, checked_at: null })))
+    .execute();
+}
+
+export function findManifest(db: OfficeDbOrTx, id: string): Promise<ManifestRow | undefined> {
+  return tables(db).selectFrom('card_manifests').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Newest first; `siteId` keeps those leaving or arriving at that site. */
+export function listManifests(db: OfficeDbOrTx, filter: { siteId?: string; limit: number }): Promise<ManifestRow[]> {
+  let query = tables(db).selectFrom('card_manifests').selectAll().orderBy('created_at', 'desc').orderBy('number', 'desc').limit(filter.limit);
+  if (filter.siteId) query = query.where((eb) => eb.or([eb('to_site_id', '=', filter.siteId!), eb('from_site_id', '=', filter.siteId!)]));
+  return query.execute();
+}
+
+export interface ManifestItemRow {
+  manifest_id: string;
+  record_id: string;
+  state: ManifestItemState;
+  checked_by: string | null;
+  checked_at: string | null;
+  registration_number: string;
+  nik: string;
+  full_name: string;
+  status: string;
+}
+
+export function manifestItems(db: OfficeDbOrTx, manifestIds: readonly string[]): Promise<ManifestItemRow[]> {
+  if (manifestIds.length === 0) return Promise.resolve([]);
+  return tables(db)
+    .selectFrom('card_manifest_items')
+    .innerJoin('records', 'records.id', 'card_manifest_items.record_id')
+    .select([
+      'card_manifest_items.manifest_id',
+      'card_manifest_items.record_id',
+      'card_manifest_items.state',
+      'card_manifest_items.checked_by',
+      'card_manifest_items.checked_at',
+      'records.registration_number',
+      'records.nik',
+      'records.full_name',
+      'records.status',
+    ])
+    .where('card_manifest_items.manifest_id', 'in', [...manifestIds])
+    .orderBy('records.full_name')
+    .orderBy('records.id')
+    .execute();
+}
+
+export async function markManifestDispatched(trx: OfficeDbOrTx, id: string, by: string, at: string): Promise<boolean> {
+  const result = await tables(trx).updateTable('card_manifests').set({ status: 'DISPATCHED', dispatched_by: by, dispatched_at: at }).where('id', '=', id).where('status', '=', 'OPEN').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markManifestReceived(trx: OfficeDbOrTx, id: string, by: string, at: string): Promise<boolean> {
+  const result = await tables(trx).updateTable('card_manifests').set({ status: 'RECEIVED', received_by: by, received_at: at }).where('id', '=', id).where('status', '=', 'DISPATCHED').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function checkManifestItems(trx: OfficeDbOrTx, manifestId: string, recordIds: readonly string[], state: 'RECEIVED' | 'MISSING', by: string, at: string): Promise<void> {
+  if (recordIds.length === 0) return;
+  await tables(trx)
+    .updateTable('card_manifest_items')
+    .set({ state, checked_by: by, checked_at: at })
+    .where('manifest_id', '=', manifestId)
+    .where('record_id', 'in', [...recordIds])
+    .execute();
+}
+
+/** Where a card stands on the way to its pickup point: its latest manifest, if it was ever put on one. */
+export interface CardCustodyRow {
+  record_id: string;
+  manifest_id: string;
+  number: string;
+  from_site_id: string;
+  to_site_id: string;
+  manifest_status: ManifestStatus;
+  item_state: ManifestItemState;
+  dispatched_at: string | null;
+  received_at: string | null;
+}
+
+export async function latestManifestOf(db: OfficeDbOrTx, recordIds: readonly string[]): Promise<Map<string, CardCustodyRow>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await tables(db)
+    .selectFrom('card_manifest_items')
+    .innerJoin('card_manifests', 'card_manifests.id', 'card_manifest_items.manifest_id')
+    .select([
+      'card_manifest_items.record_id',
+      'card_manifests.id as manifest_id',
+      'card_manifests.number',
+      'card_manifests.from_site_id',
+      'card_manifests.to_site_id',
+      'card_manifests.status as manifest_status',
+      'card_manifest_items.state as item_state',
+      'card_manifests.dispatched_at',
+      'card_manifests.received_at',
+      'card_manifests.created_at',
+    ])
+    .where('card_manifest_items.record_id', 'in', [...recordIds])
+    .orderBy('card_manifests.created_at')
+    .orderBy('card_manifests.number')
+    .execute();
+  // Ordered oldest first: the last row per record is its latest manifest.
+  return new Map(rows.map((r) => [r.record_id, r]));
+}
+
+export interface PrintedCardRow {
+  id: string;
+  registration_number: string;
+  nik: string;
+  full_name: string;
+  status: string;
+  status_at: string;
+  site_id: string;
+  village_code: string;
+}
+
+/** Printed cards not yet handed over that are on no manifest still open or under way. */
+export function printedCardsAwaitingDistribution(db: OfficeDbOrTx, limit: number): Promise<PrintedCardRow[]> {
+  return tables(db)
+    .selectFrom('records')
+    .select(['records.id', 'records.registration_number', 'records.nik', 'records.full_name', 'records.status', 'records.status_at', 'records.site_id', 'records.village_code'])
+    .where('records.status', '=', 'CARD_PRINTED')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('card_manifest_items').select('card_manifest_items.record_id').whereRef('card_manifest_items.record_id', '=', 'records.id'))))
+    .orderBy('records.status_at')
+    .orderBy('records.id')
+    .limit(limit)
+    .execute();
+}
+
+/** The records among `ids` already on some manifest (packed, under way, received or missing). */
+export async function recordsOnManifests(db: OfficeDbOrTx, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tables(db).selectFrom('card_manifest_items').select('record_id').where('record_id', 'in', [...ids]).execute();
+  return new Set(rows.map((r) => r.record_id));
+}
+
+export function recordStatuses(db: OfficeDbOrTx, ids: readonly string[]): Promise<{ id: string; status: string }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('records').select(['id', 'status']).where('id', 'in', [...ids]).execute();
+}
+
+export interface PickupCandidateRow {
+  id: string;
+  registration_number: string;
+  nik: string;
+  full_name: string;
+  birth_date: string;
+  status: string;
+  status_at: string;
+  site_id: string;
+}
+
+/** The pickup counter's lookup: by NIK, by registration number, or by name and date of birth, within what the person may see. */
+export function findPickupCandidates(db: OfficeDbOrTx, query: { nik?: string; registrationNumber?: string; name?: string; birthDate?: string }, visibility: Visibility, limit: number): Promise<PickupCandidateRow[]> {
+  let q = db
+    .selectFrom('records')
+    .select(['records.id', 'records.registration_number', 'records.nik', 'records.full_name', 'records.birth_date', 'records.status', 'records.status_at', 'records.site_id'])
+    .where((eb) => recordVisible(eb, visibility))
+    .orderBy('records.recorded_at', 'desc')
+    .orderBy('records.id')
+    .limit(limit);
+  if (query.nik) q = q.where('records.nik', '=', query.nik);
+  else if (query.registrationNumber) q = q.where('records.registration_number', '=', query.registrationNumber);
+  else if (query.name && query.birthDate) {
+    const words = query.name.replace(/[%_\\]/g, '').trim().toUpperCase();
+    q = q.where('records.birth_date', '=', query.birthDate).where((eb) => eb(eb.fn('upper', ['records.full_name']), 'like', `%${words}%`));
+  } else return Promise.resolve([]);
+  return q.execute();
+}
+
+export async function insertIdentityCheck(trx: OfficeDbOrTx, row: IdentityCheckRow): Promise<void> {
+  await tables(trx).insertInto('pickup_identity_checks').values(row).execute();
+}
+
+export function findIdentityCheck(db: OfficeDbOrTx, id: string): Promise<IdentityCheckRow | undefined> {
+  return tables(db).selectFrom('pickup_identity_checks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Marks a check as used by a hand-over, once: false when another hand-over took it first. */
+export async function useIdentityCheck(trx: OfficeDbOrTx, id: string, handoverId: string): Promise<boolean> {
+  const result = await tables(trx).updateTable('pickup_identity_checks').set({ used_by: handoverId }).where('id', '=', id).where('used_by', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export function identityChecksOf(db: OfficeDbOrTx, recordId: string): Promise<IdentityCheckRow[]> {
+  return tables(db).selectFrom('pickup_identity_checks').selectAll().where('record_id', '=', recordId).orderBy('checked_at').orderBy('id').execute();
+}
+
+export async function insertHandover(trx: OfficeDbOrTx, row: HandoverRow): Promise<void> {
+  await tables(trx).insertInto('card_handovers').values(row).execute();
+}
+
+export async function handoversOf(db: OfficeDbOrTx, recordIds: readonly string[]): Promise<Map<string, HandoverRow>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await tables(db).selectFrom('card_handovers').selectAll().where('record_id', 'in', [...recordIds]).execute();
+  return new Map(rows.map((r) => [r.record_id, r]));
+}
+
+/** One record for the pickup counter, when `visibility` may see it (no photo or biodata). */
+export function findPickupRecord(db: OfficeDbOrTx, id: string, visibility: Visibility): Promise<PickupCandidateRow | undefined> {
+  return db
+    .selectFrom('records')
+    .select(['records.id', 'records.registration_number', 'records.nik', 'records.full_name', 'records.birth_date', 'records.status', 'records.status_at', 'records.site_id'])
+    .where('records.id', '=', id)
+    .where((eb) => recordVisible(eb, visibility))
+    .executeTakeFirst();
+}
