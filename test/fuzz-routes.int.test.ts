@@ -101,7 +101,7 @@ function rowCounter(path: string): { counts(): Record<string, number>; close(): 
 }
 
 /** Tables a refusal itself is recorded in, by design: a failed login counts against the account and the address. */
-const REFUSAL_RECORDS: Record<string, readonly string[]> = { 'POST /api/auth/login': ['login_throttle'] };
+const REFUSAL_RECORDS: Record<string, readonly string[]> = { 'POST /api/auth/login': ['login_throttle'], 'POST /api/warga/status': ['citizen_check_throttle'] };
 
 const changedTables = (before: Record<string, number>, after: Record<string, number>, expected: readonly string[] = []) =>
   Object.keys(after)

@@ -12,6 +12,8 @@ import { accessLogRoutes } from './api/access-log.ts';
 import { cardReplacementRoutes } from './api/card-replacements.ts';
 import { blankStockRoutes } from './api/blank-stock.ts';
 import { printPlanRoutes } from './api/print-plan.ts';
+import { citizenRoutes } from './api/citizen.ts';
+import { reconciliationRoutes } from './api/reconciliation.ts';
 import { distributionRoutes } from './api/distribution.ts';
 import { pickupRoutes } from './api/pickup.ts';
 import { statusRoutes } from './api/status.ts';
@@ -49,12 +51,14 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => cardReplacementRoutes(scope, ctx));
   await app.register(async (scope) => blankStockRoutes(scope, ctx));
   await app.register(async (scope) => printPlanRoutes(scope, ctx));
+  await app.register(async (scope) => citizenRoutes(scope, ctx));
   await app.register(async (scope) => distributionRoutes(scope, ctx));
   await app.register(async (scope) => pickupRoutes(scope, ctx));
   await app.register(async (scope) => statusRoutes(scope, ctx));
   const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey, centralTlsCa: ctx.centralTlsCa }) : undefined;
   const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl!, centralTlsCa: ctx.centralTlsCa });
   await app.register(async (scope) => documentRoutes(scope, ctx, { signer }));
+  await app.register(async (scope) => reconciliationRoutes(scope, ctx, { centre: client && ((from, to) => client.reconcile(from, to)) }));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;
 }

@@ -26,3 +26,5 @@ export * from './api/distribution.ts';
 export * from './api/pickup.ts';
 export * from './api/status.ts';
 export * from './api/blank-requests.ts';
+export * from './api/citizen.ts';
+export * from './api/reconciliation.ts';

@@ -14,7 +14,7 @@ export const SCREEN_HEADER = 'x-tangguh-screen';
  * The screen as the client named it: printable text only (it is shown to the head of office) and short.
  * Without the header (a script, the CLI) the read is still logged, as coming from the bare API.
  */
-function screenOf(request: FastifyRequest): string {
+export function screenOf(request: FastifyRequest): string {
   const raw = request.headers[SCREEN_HEADER];
   const named = (Array.isArray(raw) ? raw[0] : raw) ?? refererPath(request);
   // eslint-disable-next-line no-control-regex -- control and bidi-override characters are exactly what is removed

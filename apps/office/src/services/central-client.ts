@@ -3,6 +3,7 @@ import { officeRequestHeaders } from '@tangguh/protocol/node';
 import { centralFetch, describeFetchFailure, type CentralFetch } from './central-tls.ts';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 import { printPackagesResponseSchema, type PrintPackagesResponse } from '@tangguh/protocol';
+import { centralReconcileResponseSchema, type CentralReconcileResponse } from '@tangguh/protocol';
 import { tteEnrolmentSchema, tteEnrolmentStatusSchema, type TteEnrolment, type TteEnrolmentStatus, type TteEnrolRequest } from '@tangguh/protocol';
 
 /** A failure talking to the centre, with what the operator should read. */
@@ -71,6 +72,11 @@ export class CentralClient {
   /** A page of this office's card print packages after a cursor. */
   async printPackages(after: number, limit: number): Promise<PrintPackagesResponse> {
     return printPackagesResponseSchema.parse(await this.call('GET', `/sync/print-packages?after=${after}&limit=${limit}`, ''));
+  }
+
+  /** The centre's view of this office's records and events in [from, to], for the reconciliation report. */
+  async reconcile(from: string, to: string): Promise<CentralReconcileResponse> {
+    return centralReconcileResponseSchema.parse(await this.call('GET', `/sync/reconcile?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, ''));
   }
 
   async appliedSeq(): Promise<number> {

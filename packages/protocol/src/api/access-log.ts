@@ -13,6 +13,8 @@ export const ACCESS_ACTIONS = [
   'document.list',
   'document.view',
   'document.pdf',
+  /** A resident's own status check at /warga (no officer: username `warga`). */
+  'citizen.check',
 ] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 

@@ -25,6 +25,7 @@ export const accessLogId = {
   'access.action.document.list': 'Daftar dokumen',
   'access.action.document.view': 'Dokumen',
   'access.action.document.pdf': 'PDF dokumen',
+  'access.action.citizen.check': 'Cek status oleh warga sendiri (/warga)',
   'access.screen.api': 'API langsung (tanpa layar)',
 } as const;
 
@@ -54,5 +55,6 @@ export const accessLogEn: Record<keyof typeof accessLogId, string> = {
   'access.action.document.list': 'Document list',
   'access.action.document.view': 'Document',
   'access.action.document.pdf': 'Document PDF',
+  'access.action.citizen.check': 'Resident’s own status check (/warga)',
   'access.screen.api': 'Bare API (no screen)',
 };

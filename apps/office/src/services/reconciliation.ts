@@ -1,0 +1,176 @@
+import { DomainError } from '@tangguh/domain';
+import { RECONCILIATION_MAX_DAYS, type CentralReconcileResponse, type ReconciliationMismatch, type ReconciliationReport } from '@tangguh/protocol';
+import type { OfficeContext } from '../context.ts';
+import { getSyncNumber } from '../repositories/sync-state.ts';
+import {
+  documentsWaitingInWindow,
+  heldRecordIds,
+  notificationsInWindow,
+  officeEventsInWindow,
+  outboxEntriesBySeq,
+  printsWaitingInWindow,
+  recordingsInWindow,
+  suketsInWindow,
+} from '../repositories/reconciliation.ts';
+
+/**
+ * The reconciliation report after an outage (ARCHITECTURE principle 6: provisional at the office, final at the
+ * centre, every difference reported). For a window — an incident's [opened, resolved] or any [from, to] — it
+ * lists what the office did (recordings, Sukets, documents that waited for the e-signature, prints that
+ * waited, people notified) and compares it with what the centre holds of this office in the same window,
+ * asked over the signed channel (GET /sync/reconcile). If the centre cannot be asked, the report still says
+ * what the office knows — its own acknowledgement state — and says that the centre was not compared.
+ */
+
+/** How the office asks the centre; absent when the node runs without a centre configured. */
+export type CentreView = (from: string, to: string) => Promise<CentralReconcileResponse>;
+
+export const windowInvalid = () =>
+  new DomainError('RECONCILE_WINDOW_INVALID', {
+    id: `Jendela waktu tidak sah: "dari" harus sebelum "sampai", paling lama ${RECONCILIATION_MAX_DAYS} hari.`,
+    en: `The window is invalid: "from" must come before "to", at most ${RECONCILIATION_MAX_DAYS} days.`,
+  });
+
+const minutesBetween = (from: string, to: string) => Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 60_000));
+
+export async function reconciliationReport(ctx: OfficeContext, window: { from: string; to: string }, centre?: CentreView): Promise<ReconciliationReport> {
+  const fromDate = new Date(window.from);
+  const toDate = new Date(window.to);
+  if (!(fromDate.getTime() <= toDate.getTime()) || toDate.getTime() - fromDate.getTime() > RECONCILIATION_MAX_DAYS * 86_400_000) throw windowInvalid();
+  const from = fromDate.toISOString();
+  const to = toDate.toISOString();
+  const now = ctx.now().toISOString();
+
+  const [acked, recordings, sukets, documents, prints, events, notified] = await Promise.all([
+    getSyncNumber(ctx.db, 'acked_seq'),
+    recordingsInWindow(ctx.db, from, to),
+    suketsInWindow(ctx.db, from, to),
+    documentsWaitingInWindow(ctx.db, from, to),
+    printsWaitingInWindow(ctx.db, from, to),
+    officeEventsInWindow(ctx.db, from, to),
+    notificationsInWindow(ctx.db, from, to),
+  ]);
+
+  let view: CentralReconcileResponse | undefined;
+  let centreState: ReconciliationReport['centre'] = { state: 'NOT_CONFIGURED', appliedSeq: null, error: null, truncated: false };
+  if (centre) {
+    try {
+      view = await centre(from, to);
+      centreState = { state: 'ANSWERED', appliedSeq: view.appliedSeq, error: null, truncated: view.truncated };
+    } catch (error) {
+      centreState = { state: 'UNREACHABLE', appliedSeq: null, error: error instanceof Error ? error.message.slice(0, 300) : String(error), truncated: false };
+    }
+  }
+
+  const atCentre = new Map((view?.records ?? []).map((r) => [r.recordId, r]));
+  const centreEvents = new Map((view?.events ?? []).map((e) => [e.seq, e]));
+  const isAcked = (seq: number | null | undefined) => seq !== null && seq !== undefined && Number(seq) <= acked;
+  const mismatches: ReconciliationMismatch[] = [];
+
+  const recordingRows = recordings.map((r) => {
+    const seq = r.seq === null ? null : Number(r.seq);
+    const held = atCentre.get(r.id);
+    const acknowledged = isAcked(seq);
+    if (view) {
+      if (!acknowledged && !held) {
+        mismatches.push({ kind: 'NOT_YET_SENT', subject: r.registration_number, office: r.status, centre: null, detail: `outbox seq ${seq ?? '—'} > acknowledged ${acked}` });
+      } else if (!held) {
+        mismatches.push({ kind: 'MISSING_AT_CENTRE', subject: r.registration_number, office: r.status, centre: null, detail: `outbox seq ${seq} acknowledged, but the centre does not hold record ${r.id}` });
+      } else if (held.status !== r.status) {
+        mismatches.push({ kind: 'STATUS_DIFFERS', subject: r.registration_number, office: r.status, centre: held.status, detail: `record ${r.id}` });
+      }
+    } else if (!acknowledged) {
+      mismatches.push({ kind: 'NOT_YET_SENT', subject: r.registration_number, office: r.status, centre: null, detail: `outbox seq ${seq ?? '—'} > acknowledged ${acked}` });
+    }
+    return {
+      recordId: r.id,
+      registrationNumber: r.registration_number,
+      siteName: r.site_name,
+      recordedAt: r.recorded_at,
+      officeStatus: r.status,
+      outboxSeq: seq,
+      acknowledged,
+      centreStatus: held?.status ?? null,
+      receivedAtCentre: held?.receivedAt ?? null,
+    };
+  });
+
+  if (view) {
+    const ours = new Set(recordings.map((r) => r.id));
+    const strangers = view.records.filter((r) => !ours.has(r.recordId));
+    const held = await heldRecordIds(ctx.db, strangers.map((r) => r.recordId));
+    for (const r of strangers) {
+      if (!held.has(r.recordId)) mismatches.push({ kind: 'UNKNOWN_AT_OFFICE', subject: r.registrationNumber, office: null, centre: r.status, detail: `record ${r.recordId}, received at the centre ${r.receivedAt}` });
+    }
+  }
+
+  // The office's own events: each acknowledged one must be logged at the centre under the same seq.
+  if (view) {
+    for (const e of events) {
+      const seq = Number(e.seq);
+      if (!isAcked(seq)) {
+        mismatches.push({ kind: 'NOT_YET_SENT', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: `outbox seq ${seq} > acknowledged ${acked}` });
+      } else if (!centreEvents.has(seq)) {
+        mismatches.push({ kind: 'EVENT_MISSING_AT_CENTRE', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: `outbox seq ${seq}` });
+      }
+    }
+    const ourSeqs = await outboxEntriesBySeq(ctx.db, [...centreEvents.keys()]);
+    for (const [seq, e] of centreEvents) {
+      const ours = ourSeqs.get(seq);
+      if (!ours || ours.kind !== e.kind || (ours.subjectId ?? '') !== e.subjectId) {
+        mismatches.push({ kind: 'EVENT_UNKNOWN_AT_OFFICE', subject: `${e.kind} ${e.subjectId}`, office: ours ? `${ours.kind} ${ours.subjectId ?? ''}`.trim() : null, centre: e.kind, detail: `seq ${seq}` });
+      }
+    }
+  }
+
+  const suketRows = sukets.map((s) => {
+    const seq = s.seq === null ? null : Number(s.seq);
+    return {
+      serial: s.serial,
+      recordId: s.record_id,
+      issuedAt: s.issued_at,
+      issuedBy: s.issued_by,
+      status: s.status,
+      acknowledged: isAcked(seq),
+      loggedAtCentre: view && seq !== null ? centreEvents.has(seq) : null,
+    };
+  });
+
+  const documentRows = documents.map((d) => ({
+    id: d.id,
+    serial: d.serial,
+    type: d.type,
+    createdAt: d.created_at,
+    status: d.status,
+    signatureKind: d.signature_kind,
+    signedAt: d.signed_at,
+    waitedMinutes: minutesBetween(d.created_at, d.signed_at ?? now),
+  }));
+
+  const printRows = prints.map((p) => ({ recordId: p.id, registrationNumber: p.registration_number, printReadyAt: String(p.ready_at), printedAt: p.printed_at === null ? null : String(p.printed_at), status: p.status }));
+
+  const count = (statuses: string[]) => (notified ? statuses.reduce((sum, s) => sum + (notified.get(s) ?? 0), 0) : null);
+  return {
+    window: { from, to },
+    generatedAt: now,
+    officeName: ctx.office.name,
+    timeZone: ctx.office.timeZone,
+    centre: centreState,
+    officeAckedSeq: acked,
+    recordings: recordingRows,
+    sukets: suketRows,
+    documents: documentRows,
+    prints: printRows,
+    notifications: { available: notified !== undefined, sent: count(['sent', 'delivered', 'SENT', 'DELIVERED']), failed: count(['failed', 'dead', 'FAILED', 'DEAD']) },
+    mismatches,
+    totals: {
+      recordings: recordingRows.length,
+      reachedCentre: recordingRows.filter((r) => (view ? r.centreStatus !== null : r.acknowledged)).length,
+      sukets: suketRows.length,
+      documentsWaited: documentRows.length,
+      documentsSigned: documentRows.filter((d) => d.signedAt !== null).length,
+      printsDelayed: printRows.length,
+      mismatches: mismatches.length,
+    },
+  };
+}
