@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CARD_FIELD_NAMES, CardPackageError, openCardPackage, signCardPackage, type CardFields, type CardPackageContent } from './card-package.ts';
+import { CARD_FIELD_NAMES, CardPackageError, decodeCardChip, encodeCardChip, openCardPackage, signCardPackage, verifyCardChip, type CardFields, type CardPackageContent } from './card-package.ts';
 import { cborDecode, cborEncode } from './cbor.ts';
 import { toBase64Url } from './bytes.ts';
 import { generateSigningKey, type SigningKey } from './keys.ts';
@@ -100,5 +100,25 @@ describe('card print packages (ICAO-style data groups and a signed security obje
     expect(code(() => openCardPackage(rewritten(bytes, (top) => top.set('sod', flipped)), trust))).toBe('SIGNATURE_INVALID');
     expect(code(() => openCardPackage(new Uint8Array([1, 2, 3]), trust))).toBe('MALFORMED');
     expect(code(() => openCardPackage(cborEncode(new Map([['v', 2]])), trust))).toBe('MALFORMED');
+  });
+
+  it('verifies a chip written from a package and read back: the signer, the record, every group; an altered, missing or extra group is refused', () => {
+    const opened = openCardPackage(signCardPackage(content(), key), trust);
+    const readBack = decodeCardChip(encodeCardChip(opened.chip));
+    const facts = verifyCardChip(readBack, trust);
+    expect(facts).toMatchObject({ packageId: 'F-rec-1', recordId: 'rec-1', officeId: '3509', kind: 'FIRST', issuedAt: NOW });
+    expect(facts.signer.kid).toBe(key.kid);
+
+    const altered = new Map(readBack.dataGroups);
+    const dg1 = Uint8Array.from(altered.get(1)!);
+    dg1[dg1.length - 1] = dg1[dg1.length - 1]! ^ 0x01;
+    altered.set(1, dg1);
+    expect(code(() => verifyCardChip({ ...readBack, dataGroups: altered }, trust))).toBe('HASH_MISMATCH');
+    const missing = new Map(readBack.dataGroups);
+    missing.delete(7);
+    expect(code(() => verifyCardChip({ ...readBack, dataGroups: missing }, trust))).toBe('MALFORMED');
+    expect(code(() => verifyCardChip({ ...readBack, dataGroups: new Map([...readBack.dataGroups, [4, new Uint8Array([1])]]) }, trust))).toBe('MALFORMED');
+    expect(code(() => verifyCardChip(readBack, listed(generateSigningKey(), 'CARD')))).toBe('KEY_NOT_TRUSTED');
+    expect(code(() => decodeCardChip(new Uint8Array([0xa0])))).toBe('MALFORMED');
   });
 });

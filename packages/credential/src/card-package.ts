@@ -169,20 +169,54 @@ function signerOf(kid: Uint8Array, iat: number, trust: TrustList): TrustedKey {
   return key;
 }
 
-/**
- * Opens a package and proves it: the SOD's signature by a CARD key of the trust list, then each data
- * group against its hash in the SOD. Anything else in the package, or anything missing, is refused.
- */
-export function openCardPackage(bytes: Uint8Array, trust: TrustList): OpenedCardPackage {
+/** The chip's content as written to a blank: the data groups and the signed security object. */
+export interface CardChip {
+  dataGroups: Map<number, Uint8Array>;
+  sod: Uint8Array;
+}
+
+/** What a verified chip's security object says, with the CARD key that signed it. */
+export interface VerifiedCardChip {
+  packageId: string;
+  kind: CardPackageKind;
+  recordId: string;
+  officeId: string;
+  issuedAt: number;
+  signer: TrustedKey;
+}
+
+/** The chip's bytes as the encoder stores them: the package's own layout without anything else. */
+export function encodeCardChip(chip: CardChip): Uint8Array {
+  return cborEncode(canonicalMap([['v', CARD_PACKAGE_VERSION], ['sod', chip.sod], ['dg', canonicalMap([...chip.dataGroups])]]));
+}
+
+/** Reads the layout shared by a package and a chip (shape only: `verifyCardChip` proves it). */
+function decodeChipLayout(bytes: Uint8Array): { sod: Uint8Array; dg: Map<unknown, unknown> } {
   if (bytes.length > MAX_CARD_PACKAGE_BYTES) malformed('too large');
   const top = decodeMap(bytes, 'package');
   if (top.get('v') !== CARD_PACKAGE_VERSION) malformed('unknown version');
-  const sodBytes = top.get('sod');
+  const sod = top.get('sod');
   const dg = top.get('dg');
-  if (!isBytes(sodBytes) || !(dg instanceof Map)) malformed('sod and dg are required');
+  if (!isBytes(sod) || !(dg instanceof Map)) malformed('sod and dg are required');
+  return { sod: sod as Uint8Array, dg: dg as Map<unknown, unknown> };
+}
+
+/** Decodes stored chip bytes into data groups and SOD; refuses anything that is not that shape. */
+export function decodeCardChip(bytes: Uint8Array): CardChip {
+  const { sod, dg } = decodeChipLayout(bytes);
+  const dataGroups = new Map<number, Uint8Array>();
+  for (const [n, group] of dg) {
+    if (!isUint32(n) || !isBytes(group)) malformed('data groups are numbered byte strings');
+    dataGroups.set(n as number, group as Uint8Array);
+  }
+  return { dataGroups, sod };
+}
+
+/** Proves SOD and data groups; returns the SOD payload for the caller's further checks. */
+function proveChip(sodBytes: Uint8Array, dg: Map<unknown, unknown>, trust: TrustList): { payload: Map<unknown, unknown>; signer: TrustedKey; groups: Map<number, Uint8Array> } {
   let sod;
   try {
-    sod = parseSign1(sodBytes as Uint8Array);
+    sod = parseSign1(sodBytes);
   } catch (e) {
     throw new CardPackageError('MALFORMED', `card package: ${(e as Error).message}`);
   }
@@ -195,15 +229,41 @@ export function openCardPackage(bytes: Uint8Array, trust: TrustList): OpenedCard
   // Signed from here on: what remains is whether the data groups are the ones the SOD names.
   if (payload.get('alg') !== 'SHA-256') malformed('unsupported hash');
   const hashes = payload.get('hashes');
-  if (!(hashes instanceof Map) || hashes.size !== DATA_GROUPS.length || (dg as Map<unknown, unknown>).size !== DATA_GROUPS.length) malformed(`exactly data groups ${DATA_GROUPS.join(', ')}`);
+  if (!(hashes instanceof Map) || hashes.size !== DATA_GROUPS.length || dg.size !== DATA_GROUPS.length) malformed(`exactly data groups ${DATA_GROUPS.join(', ')}`);
   const groups = new Map<number, Uint8Array>();
   for (const n of DATA_GROUPS) {
-    const group = (dg as Map<unknown, unknown>).get(n);
+    const group = dg.get(n);
     const hash = (hashes as Map<unknown, unknown>).get(n);
     if (!isBytes(group) || !isBytes(hash)) malformed(`data group ${n} is missing`);
     if (!bytesEqual(sha256(group as Uint8Array), hash as Uint8Array)) throw new CardPackageError('HASH_MISMATCH', `card package: data group ${n} does not match the signed hash`);
     groups.set(n, group as Uint8Array);
   }
+  return { payload, signer, groups };
+}
+
+function sodFacts(payload: Map<unknown, unknown>, signer: TrustedKey): VerifiedCardChip {
+  const kind = text(payload, 'kind') as CardPackageKind;
+  if (kind !== 'FIRST' && kind !== 'REPLACEMENT') malformed('unknown kind');
+  return { packageId: text(payload, 'packageId'), kind, recordId: text(payload, 'recordId'), officeId: text(payload, 'officeId'), issuedAt: payload.get('iat') as number, signer };
+}
+
+/**
+ * Checks a chip as read back from a card: the SOD signed by a CARD key of the trust list (valid and not
+ * revoked when it signed), and each of the data groups 1, 2, 3 and 7 — no more, no fewer — matching its
+ * hash in the SOD. A chip that passes holds exactly what the centre signed; one altered group is refused.
+ */
+export function verifyCardChip(chip: CardChip, trust: TrustList): VerifiedCardChip {
+  const { payload, signer } = proveChip(chip.sod, new Map<unknown, unknown>(chip.dataGroups), trust);
+  return sodFacts(payload, signer);
+}
+
+/**
+ * Opens a package and proves it: the SOD's signature by a CARD key of the trust list, then each data
+ * group against its hash in the SOD. Anything else in the package, or anything missing, is refused.
+ */
+export function openCardPackage(bytes: Uint8Array, trust: TrustList): OpenedCardPackage {
+  const { sod: sodBytes, dg } = decodeChipLayout(bytes);
+  const { payload, signer, groups } = proveChip(sodBytes, dg, trust);
   const fieldMap = decodeMap(groups.get(DG_FIELDS)!, 'DG1');
   if (fieldMap.size !== CARD_FIELD_NAMES.length) malformed('DG1 must hold exactly the card fields');
   const fields = Object.fromEntries(CARD_FIELD_NAMES.map((name) => [name, text(fieldMap, name)])) as CardFields;
@@ -213,19 +273,12 @@ export function openCardPackage(bytes: Uint8Array, trust: TrustList): OpenedCard
     if (!(p instanceof Map) || !isBytes(p.get('template'))) return malformed(`DG3 fingerprint ${i}`);
     return { position: text(p, 'position'), template: p.get('template') as Uint8Array };
   });
-  const kind = text(payload, 'kind') as CardPackageKind;
-  if (kind !== 'FIRST' && kind !== 'REPLACEMENT') malformed('unknown kind');
   return {
-    packageId: text(payload, 'packageId'),
-    kind,
-    recordId: text(payload, 'recordId'),
-    officeId: text(payload, 'officeId'),
-    issuedAt: iat as number,
+    ...sodFacts(payload, signer),
     fields,
     photo: readImage(groups.get(DG_PHOTO)!, 'DG2'),
     signature: readImage(groups.get(DG_SIGNATURE)!, 'DG7'),
     fingerprints,
-    signer,
-    chip: { dataGroups: groups, sod: sodBytes as Uint8Array },
+    chip: { dataGroups: groups, sod: sodBytes },
   };
 }

@@ -30,14 +30,19 @@ export {
   CARD_SOD_CONTENT_TYPE,
   CHIP_FINGERPRINTS,
   CardPackageError,
+  decodeCardChip,
+  encodeCardChip,
   openCardPackage,
   signCardPackage,
+  verifyCardChip,
+  type CardChip,
   type CardFields,
   type CardImage,
   type CardPackageContent,
   type CardPackageKind,
   type ChipFingerprint,
   type OpenedCardPackage,
+  type VerifiedCardChip,
 } from './card-package.ts';
 export { OFFICE_REVOCATION_LIST_CONTENT_TYPE, signOfficeRevocationList, openOfficeRevocationList, openOfficeRevocationLists } from './office-lists.ts';
 export { VERDICT_LABELS, verifyCredential, type Verdict, type VerificationResult, type VerificationLists, type Bilingual } from './verify.ts';
