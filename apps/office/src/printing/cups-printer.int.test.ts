@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '@tangguh/domain';
+import { cupsAdmin, cupsPdfOutput, ensurePdfQueue, TEST_QUEUE } from '../../../../test/cups.ts';
+import { renderCard } from './card-pdf.ts';
+import { runCommand } from './commands.ts';
+import { CupsPrinter } from './cups-printer.ts';
+import { testCardPackage } from './test-card.ts';
+import type { CardPrinter } from './types.ts';
+
+// A card through a real CUPS queue on the cups-pdf virtual printer, read back from the PDF it wrote.
+// No CUPS here is a failure with the package to install, never a skip.
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(printer: CardPrinter, jobId: string, wanted: string, timeoutMs = 60_000): Promise<string> {
+  let state = '';
+  for (let waited = 0; waited < timeoutMs; waited += 250) {
+    state = await printer.jobState(jobId);
+    if (state === wanted || state === 'failed') return state;
+    await sleep(250);
+  }
+  return state;
+}
+
+const code = (p: Promise<unknown>) => p.then(() => 'ACCEPTED', (e: unknown) => (e instanceof DomainError ? e.code : `other: ${String(e)}`));
+
+describe('the CUPS card printer', () => {
+  let printer: CupsPrinter;
+  let pdf: Uint8Array;
+  const run = Date.now().toString(36);
+
+  beforeAll(async () => {
+    await ensurePdfQueue(TEST_QUEUE);
+    printer = new CupsPrinter({ id: 'cups-test', queue: TEST_QUEUE });
+    pdf = await renderCard((await testCardPackage()).pkg, { blankSerial: 4242, place: 'JEMBER', date: '2026-11-28' });
+  });
+
+  afterAll(async () => {
+    // Leave the queue usable for the next run whatever happened.
+    await cupsAdmin('cupsenable', [TEST_QUEUE]).catch(() => {});
+  });
+
+  it('prints a card: lp takes it, the job completes, and cups-pdf wrote two pages of ID-1 size with the NIK', async () => {
+    expect(await printer.health()).toEqual({ state: 'ready' });
+    const title = `job-${run}-4242`;
+    const { externalJobId } = await printer.submit({ title, pdf });
+    expect(externalJobId).toMatch(new RegExp(`^${TEST_QUEUE}-\\d+$`));
+    expect(await until(printer, externalJobId, 'completed')).toBe('completed');
+
+    const out = await cupsPdfOutput(externalJobId, title);
+    const doc = await PDFDocument.load(out);
+    expect(doc.getPageCount()).toBe(2);
+    for (const page of doc.getPages()) {
+      // Ghostscript in cups-pdf rounds the page to whole points: 242 × 153 for 242.65 × 153.01.
+      expect(Math.abs(page.getWidth() - 242.65)).toBeLessThan(1.5);
+      expect(Math.abs(page.getHeight() - 153.01)).toBeLessThan(1.5);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'tangguh-cups-out-'));
+    try {
+      writeFileSync(join(dir, 'out.pdf'), out);
+      const text = await runCommand('pdftotext', ['-layout', join(dir, 'out.pdf'), '-'], { timeoutMs: 30_000 });
+      expect(text.stdout).toContain('3509014101900001');
+      expect(text.stdout).toContain('SITI AMINAH');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a stopped queue as offline with CUPS’ reason; a job waits queued there and completes once the queue is enabled', async () => {
+    await cupsAdmin('cupsdisable', ['-r', 'ribbon out', TEST_QUEUE]);
+    try {
+      expect(await printer.health()).toEqual({ state: 'offline', detail: 'disabled: ribbon out' });
+      const { externalJobId } = await printer.submit({ title: `job-${run}-4243`, pdf });
+      await sleep(500);
+      expect(await printer.jobState(externalJobId)).toBe('queued');
+      await cupsAdmin('cupsenable', [TEST_QUEUE]);
+      expect(await until(printer, externalJobId, 'completed')).toBe('completed');
+    } finally {
+      await cupsAdmin('cupsenable', [TEST_QUEUE]);
+    }
+    await cupsAdmin('cupsreject', ['-r', 'maintenance', TEST_QUEUE]);
+    try {
+      expect(await printer.health()).toEqual({ state: 'offline', detail: 'not accepting jobs: maintenance' });
+      expect(await code(printer.submit({ title: `job-${run}-refused`, pdf }))).toBe('PRINTER_CUPS_REFUSED');
+    } finally {
+      await cupsAdmin('cupsaccept', [TEST_QUEUE]);
+    }
+    expect((await printer.health()).state).toBe('ready');
+  });
+
+  it('says clearly, in both languages, when the queue does not exist or lp is not installed; a job CUPS never had is failed', async () => {
+    const nowhere = new CupsPrinter({ id: 'x', queue: 'TangguhNoSuchQueue' });
+    const refused = await nowhere.submit({ title: 'x', pdf }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect((refused as DomainError).code).toBe('PRINTER_QUEUE_NOT_FOUND');
+    expect((refused as DomainError).messages.id).toContain('TangguhNoSuchQueue');
+    expect((await nowhere.health()).state).toBe('error');
+
+    const noLp = new CupsPrinter({ id: 'y', queue: TEST_QUEUE, lpCommand: '/nonexistent/lp', lpstatCommand: '/nonexistent/lpstat' });
+    const missing = await noLp.submit({ title: 'x', pdf }).catch((e: unknown) => e);
+    expect((missing as DomainError).code).toBe('PRINTER_CUPS_MISSING');
+    expect((missing as DomainError).messages).toEqual({ id: 'CUPS tidak terpasang di server ini (perintah /nonexistent/lp tidak ditemukan).', en: 'CUPS is not installed on this server (no /nonexistent/lp command).' });
+    expect((await noLp.health()).state).toBe('error');
+
+    expect(await printer.jobState(`${TEST_QUEUE}-999999999`)).toBe('failed');
+    expect(await printer.jobState('OtherQueue-1')).toBe('failed');
+    expect(() => new CupsPrinter({ id: 'z', queue: 'bad queue; rm -rf /' })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,155 @@
+import { DomainError } from '@tangguh/domain';
+import { CommandMissing, CommandTimedOut, runCommand, type CommandResult } from './commands.ts';
+import type { CardPrinter, PrinterHealth, PrintSubmission } from './types.ts';
+
+/**
+ * A card printer behind CUPS, driven by CUPS' own `lp` and `lpstat` — a card printer's vendor driver sits
+ * in CUPS like any other, and these two commands are maintained with it (the npm `ipp` client is not).
+ * The PDF goes to `lp` on stdin, so no file of a resident's card is left in a temporary folder.
+ */
+
+/** A CUPS queue name as the office accepts it: letters, digits, '_' and '-' (CUPS allows more; the office does not need more). */
+export const CUPS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,127}$/;
+/** What `lp` is told the medium is: the card itself (ID-1), so a driver without a card size does not scale it to A4. */
+export const ID1_MEDIA = 'Custom.85.6x53.98mm';
+
+export interface CupsPrinterOptions {
+  /** `printers.id` in the office's database. */
+  id: string;
+  queue: string;
+  /** `-o media=…` for each job; a card printer's own PPD may name its card size instead (e.g. CR80). */
+  media?: string;
+  /** Time limits for one `lp` (which carries the PDF) and one `lpstat`. */
+  submitTimeoutMs?: number;
+  statusTimeoutMs?: number;
+  /** Where `lp` and `lpstat` are, when not on PATH. */
+  lpCommand?: string;
+  lpstatCommand?: string;
+}
+
+const cupsMissing = (command: string) =>
+  new DomainError(
+    'PRINTER_CUPS_MISSING',
+    { id: `CUPS tidak terpasang di server ini (perintah ${command} tidak ditemukan).`, en: `CUPS is not installed on this server (no ${command} command).` },
+    'unavailable',
+  );
+const queueMissing = (queue: string) =>
+  new DomainError('PRINTER_QUEUE_NOT_FOUND', { id: `Antrean printer CUPS "${queue}" tidak ada.`, en: `The CUPS printer queue "${queue}" does not exist.` }, 'unavailable');
+const cupsRefused = (what: { id: string; en: string }, detail: string) =>
+  new DomainError('PRINTER_CUPS_REFUSED', { id: `CUPS menolak ${what.id}: ${detail}`, en: `CUPS refused ${what.en}: ${detail}` }, 'unavailable');
+const JOB = { id: 'pekerjaan cetak', en: 'the print job' };
+const STATUS = { id: 'permintaan status', en: 'the status request' };
+const cupsSilent = (command: string, ms: number) =>
+  new DomainError('PRINTER_CUPS_TIMEOUT', { id: `CUPS tidak menjawab dalam ${ms} ms (${command}).`, en: `CUPS did not answer within ${ms} ms (${command}).` }, 'unavailable');
+
+/** What `lp`/`lpstat` say about a queue that does not exist (CUPS 2.x, C locale). */
+const NO_SUCH_QUEUE = /does not exist|Invalid destination name|Unknown destination|not found/i;
+const NOT_RUNNING = /scheduler is not running|scheduler not responding|Unable to connect|Connection refused/i;
+
+const firstLine = (result: CommandResult) => (result.stderr.trim() || result.stdout.trim()).split('\n')[0]!.replace(/^(lp|lpstat):\s*(Error -\s*)?/, '');
+
+export class CupsPrinter implements CardPrinter {
+  readonly id: string;
+  readonly kind = 'cups' as const;
+  readonly queue: string;
+  private readonly options: Required<Omit<CupsPrinterOptions, 'id' | 'queue'>>;
+
+  constructor(options: CupsPrinterOptions) {
+    if (!CUPS_QUEUE_NAME.test(options.queue)) throw new RangeError(`not a CUPS queue name: ${JSON.stringify(options.queue)}`);
+    this.id = options.id;
+    this.queue = options.queue;
+    this.options = {
+      media: options.media ?? ID1_MEDIA,
+      submitTimeoutMs: options.submitTimeoutMs ?? 30_000,
+      statusTimeoutMs: options.statusTimeoutMs ?? 10_000,
+      lpCommand: options.lpCommand ?? 'lp',
+      lpstatCommand: options.lpstatCommand ?? 'lpstat',
+    };
+  }
+
+  private async run(command: string, args: string[], timeoutMs: number, input?: Uint8Array): Promise<CommandResult> {
+    try {
+      return await runCommand(command, args, { timeoutMs, input });
+    } catch (error) {
+      if (error instanceof CommandMissing) throw cupsMissing(command);
+      if (error instanceof CommandTimedOut) throw cupsSilent(command, timeoutMs);
+      throw error;
+    }
+  }
+
+  async submit(job: PrintSubmission): Promise<{ externalJobId: string }> {
+    // The title shows in CUPS' queue and logs: a job id and a blank serial, kept to plain characters.
+    const title = job.title.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 127) || 'card';
+    const result = await this.run(this.options.lpCommand, ['-d', this.queue, '-t', title, '-o', `media=${this.options.media}`], this.options.submitTimeoutMs, job.pdf);
+    if (result.code !== 0) {
+      const detail = firstLine(result);
+      if (NO_SUCH_QUEUE.test(detail)) throw queueMissing(this.queue);
+      throw cupsRefused(JOB, detail);
+    }
+    // "request id is Queue-42 (1 file(s))"
+    const match = /request id is (\S+)/.exec(result.stdout);
+    if (!match) throw cupsRefused(JOB, `unexpected answer from lp: ${result.stdout.trim().slice(0, 200)}`);
+    return { externalJobId: match[1]! };
+  }
+
+  /** Job ids of this queue in an `lpstat -o` listing (first column of each job line). */
+  private async jobsListed(args: string[]): Promise<Set<string>> {
+    const result = await this.run(this.options.lpstatCommand, args, this.options.statusTimeoutMs);
+    if (result.code !== 0 && result.stdout.trim() === '') {
+      const detail = firstLine(result);
+      if (NO_SUCH_QUEUE.test(detail)) throw queueMissing(this.queue);
+      if (detail) throw cupsRefused(STATUS, detail);
+    }
+    return new Set(result.stdout.split('\n').map((line) => line.split(/\s+/)[0]!).filter((id) => id.length > 0));
+  }
+
+  /**
+   * From CUPS' own lists: waiting or printing while `lpstat -o` lists it, completed once `lpstat -W completed`
+   * does. `lpstat` does not tell a completed job from a cancelled or aborted one, and a job CUPS has purged
+   * from its history is in neither list: both are `failed` unless listed as completed — a card that cannot
+   * be shown to have printed is looked at by a person, never counted as printed.
+   */
+  async jobState(externalJobId: string): Promise<'queued' | 'printing' | 'completed' | 'failed'> {
+    if (!externalJobId.startsWith(`${this.queue}-`)) return 'failed';
+    if ((await this.jobsListed(['-o', this.queue])).has(externalJobId)) {
+      const printer = await this.run(this.options.lpstatCommand, ['-p', this.queue], this.options.statusTimeoutMs);
+      return new RegExp(`now printing ${externalJobId.replace(/[-]/g, '\\-')}\\b`).test(printer.stdout) ? 'printing' : 'queued';
+    }
+    if ((await this.jobsListed(['-W', 'completed', '-o', this.queue])).has(externalJobId)) return 'completed';
+    return 'failed';
+  }
+
+  /**
+   * `lpstat -p Q -a Q`: a disabled (stopped) queue or one that refuses jobs is offline, with CUPS' reason
+   * ("ribbon out", "Paused"); printing now is busy; idle is ready. No CUPS or no such queue is an error.
+   */
+  async health(): Promise<PrinterHealth> {
+    let result: CommandResult;
+    try {
+      result = await this.run(this.options.lpstatCommand, ['-p', this.queue, '-a', this.queue], this.options.statusTimeoutMs);
+    } catch (error) {
+      if (error instanceof DomainError) return { state: 'error', detail: `${error.messages.id} / ${error.messages.en}` };
+      throw error;
+    }
+    const out = result.stdout;
+    const detail = firstLine(result);
+    if (out.trim() === '') {
+      if (NOT_RUNNING.test(detail)) return { state: 'offline', detail: `CUPS tidak berjalan / CUPS is not running: ${detail}` };
+      if (NO_SUCH_QUEUE.test(detail) || result.code !== 0) return { state: 'error', detail: `${queueMissing(this.queue).messages.id} / ${queueMissing(this.queue).messages.en}` };
+    }
+    // A reason is the indented line after the status line it belongs to.
+    const reasonAfter = (pattern: RegExp) => {
+      const lines = out.split('\n');
+      const at = lines.findIndex((line) => pattern.test(line));
+      const next = lines[at + 1];
+      return at >= 0 && next && /^\s/.test(next) ? next.trim() : '';
+    };
+    const disabled = new RegExp(`^printer ${this.queue} disabled`, 'm');
+    if (disabled.test(out)) return { state: 'offline', detail: `disabled${reasonAfter(disabled) ? `: ${reasonAfter(disabled)}` : ''}` };
+    const rejecting = new RegExp(`^${this.queue} not accepting`, 'm');
+    if (rejecting.test(out)) return { state: 'offline', detail: `not accepting jobs${reasonAfter(rejecting) ? `: ${reasonAfter(rejecting)}` : ''}` };
+    if (new RegExp(`^printer ${this.queue} now printing`, 'm').test(out)) return { state: 'busy' };
+    if (new RegExp(`^printer ${this.queue} is idle`, 'm').test(out)) return { state: 'ready' };
+    return { state: 'error', detail: `unexpected answer from lpstat: ${out.trim().slice(0, 200)}` };
+  }
+}
