@@ -79,7 +79,7 @@ export const fingerprintCheckRequestSchema = z.object({
     .max(FINGER_POSITIONS.length)
     .refine((prints) => new Set(prints.map((p) => p.position)).size === prints.length, { message: 'each finger at most once' }),
 });
-export const overrideRequestSchema = z.object({ reason: z.string().trim().min(10).max(500) });
+export const pickupOverrideRequestSchema = z.object({ reason: z.string().trim().min(10).max(500) });
 export const identityCheckResponseSchema = z.object({ check: identityCheckSchema, message: bilingualSchema });
 export type IdentityCheckResponse = z.infer<typeof identityCheckResponseSchema>;
 
@@ -105,7 +105,7 @@ export const pickupRoutes = {
     tags,
     summary: 'A supervisor confirms the holder without a fingerprint match, with a reason, recorded (supervisor)',
     params: uuidParamsSchema,
-    body: overrideRequestSchema,
+    body: pickupOverrideRequestSchema,
     response: { 200: identityCheckResponseSchema, ...sessionErrors, ...errors(404, 409, 503) },
   },
   handover: {
