@@ -105,15 +105,15 @@ export async function reconciliationReport(ctx: OfficeContext, window: { from: s
   }
 
   // The office's own events: each acknowledged one must be logged at the centre under the same seq.
-  if (view) {
-    for (const e of events) {
-      const seq = Number(e.seq);
-      if (!isAcked(seq)) {
-        mismatches.push({ kind: 'NOT_YET_SENT', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: `outbox seq ${seq} > acknowledged ${acked}` });
-      } else if (!centreEvents.has(seq)) {
-        mismatches.push({ kind: 'EVENT_MISSING_AT_CENTRE', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: `outbox seq ${seq}` });
-      }
+  for (const e of events) {
+    const seq = Number(e.seq);
+    if (!isAcked(seq)) {
+      mismatches.push({ kind: 'NOT_YET_SENT', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: `outbox seq ${seq} > acknowledged ${acked}` });
+    } else if (view && !centreEvents.has(seq)) {
+      mismatches.push({ kind: 'EVENT_MISSING_AT_CENTRE', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: `outbox seq ${seq}` });
     }
+  }
+  if (view) {
     const ourSeqs = await outboxEntriesBySeq(ctx.db, [...centreEvents.keys()]);
     for (const [seq, e] of centreEvents) {
       const ours = ourSeqs.get(seq);

@@ -1,0 +1,174 @@
+/**
+ * The reconciliation report after a central outage, with real processes: the centre stops, the office records
+ * residents and issues a Suket offline, the head asks for the report while the centre is still down (only the
+ * office's own acknowledgement state, said plainly), the centre comes back and the backlog drains; then a
+ * deliberate difference is planted in the centre's database and the report lists exactly it — and the PDF for
+ * the head of office parses and says the same.
+ */
+import { inflateSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconciliationReportSchema, type ReconciliationReport } from '@tangguh/protocol';
+import { HEAD, HttpClient, TestStack, login, loginOperator, residentRequests, waitFor, type RecordingCreated, type SyncStatusBody } from './helpers.ts';
+
+const BEFORE = 2;
+const OFFLINE = 5;
+
+let stack: TestStack;
+let operator: HttpClient;
+let head: HttpClient;
+let residents: Awaited<ReturnType<typeof residentRequests>>;
+
+beforeAll(async () => {
+  residents = await residentRequests(BEFORE + OFFLINE, 7311);
+  stack = await TestStack.create({ officeArgs: ['--backoff-cap-ms', '1000', '--idle-ms', '200'] });
+  await stack.startCentral();
+  await stack.startOffice();
+  operator = await loginOperator(stack.officeUrl);
+  head = await login(stack.officeUrl, HEAD.username, HEAD.password);
+});
+
+afterAll(async () => {
+  await stack?.dispose();
+});
+
+const record = async (i: number) => {
+  const response = await operator.post<RecordingCreated>('/api/recordings', residents[i]!.request, { timeoutMs: 10_000 });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body.record;
+};
+
+const allPrintReady = (n: number) =>
+  waitFor(
+    async () => {
+      const s = (await operator.get<{ byStatus: Record<string, number> }>('/api/recordings/summary')).body;
+      return s.byStatus.PRINT_READY_RECORD === n;
+    },
+    { timeoutMs: 60_000, message: `${n} records PRINT_READY` },
+  );
+
+const report = async (from: string, to: string) => {
+  const response = await head.get<unknown>(`/api/reconciliation?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { timeoutMs: 30_000 });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return reconciliationReportSchema.parse(response.body);
+};
+
+/** The text a pdf-lib PDF draws with the standard fonts: hex strings shown with Tj, in its inflated content streams. */
+function pdfText(bytes: Uint8Array): string {
+  const raw = Buffer.from(bytes);
+  const out: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = raw.indexOf('stream\n', at);
+    if (start < 0) break;
+    const end = raw.indexOf('\nendstream', start);
+    if (end < 0) break;
+    const body = raw.subarray(start + 7, end);
+    at = end + 10;
+    let text: string;
+    try {
+      text = inflateSync(body).toString('latin1');
+    } catch {
+      continue;
+    }
+    for (const m of text.matchAll(/<([0-9A-Fa-f]*)> Tj/g)) out.push(Buffer.from(m[1]!, 'hex').toString('latin1'));
+  }
+  return out.join('\n');
+}
+
+describe('the reconciliation report after an outage', () => {
+  it('lists what was done offline, whether each reached the centre, and every difference with the centre', async () => {
+    // Before the outage: two recordings that converge normally, outside the window.
+    const before = [await record(0), await record(1)];
+    await allPrintReady(BEFORE);
+
+    // The outage: the centre stops; recordings and a Suket go on at the office.
+    const opened = new Date().toISOString();
+    await stack.stopCentral('SIGTERM');
+    const offline = [];
+    for (let i = BEFORE; i < BEFORE + OFFLINE; i++) offline.push(await record(i));
+    const suket = await operator.post<{ suket: { serial: string } }>(`/api/recordings/${offline[0]!.id}/suket`, {});
+    expect(suket.status, JSON.stringify(suket.body)).toBe(201);
+    const serial = suket.body.suket.serial;
+    const resolvedGuess = new Date(Date.now() + 1000).toISOString();
+
+    // Asked during the outage: the centre cannot answer, and the report says so; nothing offline is acknowledged.
+    const during = await report(opened, resolvedGuess);
+    expect(during.centre.state).toBe('UNREACHABLE');
+    expect(during.centre.error).toBeTruthy();
+    expect(during.recordings.map((r) => r.registrationNumber).sort()).toEqual(offline.map((r) => r.registrationNumber).sort());
+    expect(during.recordings.every((r) => !r.acknowledged && r.officeStatus === 'BIO_CAPTURED' && r.centreStatus === null)).toBe(true);
+    expect(during.totals.reachedCentre).toBe(0);
+    expect(during.sukets).toMatchObject([{ serial, acknowledged: false, loggedAtCentre: null }]);
+    expect(during.mismatches.filter((m) => m.kind === 'NOT_YET_SENT')).toHaveLength(OFFLINE + 1);
+
+    // The centre comes back: the office drains by itself.
+    await stack.startCentral();
+    await waitFor(async () => (await operator.get<SyncStatusBody>('/api/sync/status')).body.outbox.pending === 0, { timeoutMs: 60_000, message: 'outbox drained' });
+    await allPrintReady(BEFORE + OFFLINE);
+    const resolved = new Date().toISOString();
+
+    const clean = await report(opened, resolved);
+    expect(clean.centre.state).toBe('ANSWERED');
+    expect(clean.mismatches).toEqual([]);
+    expect(clean.recordings).toHaveLength(OFFLINE);
+    for (const r of clean.recordings) {
+      expect(r.acknowledged).toBe(true);
+      expect(r.centreStatus).toBe('PRINT_READY_RECORD');
+      // Each reached the centre only after it came back.
+      expect(Date.parse(r.receivedAtCentre!)).toBeGreaterThan(Date.parse(r.recordedAt));
+    }
+    expect(clean.recordings.some((r) => before.some((b) => b.id === r.recordId))).toBe(false);
+    expect(clean.sukets).toMatchObject([{ serial, acknowledged: true, loggedAtCentre: true }]);
+    expect(clean.totals).toMatchObject({ recordings: OFFLINE, reachedCentre: OFFLINE, sukets: 1, mismatches: 0 });
+    expect(clean.notifications.sent === null || clean.notifications.sent >= 0).toBe(true);
+
+    // A deliberate difference planted at the centre: one record's status changed there, the Suket's log entry lost.
+    const changed = offline[1]!;
+    await stack.stopCentral('SIGTERM');
+    const central = new Database(stack.paths.centralDb);
+    try {
+      central.prepare("update enrollments set status = 'DUPLICATE_RECORD' where record_id = ?").run(changed.id);
+      central.prepare("delete from office_events where kind = 'suket.issued' and subject_id = ?").run(serial);
+    } finally {
+      central.close();
+    }
+    await stack.startCentral();
+
+    const afterTamper: ReconciliationReport = await report(opened, resolved);
+    expect(afterTamper.centre.state).toBe('ANSWERED');
+    expect(afterTamper.mismatches.map((m) => [m.kind, m.subject, m.office, m.centre]).sort()).toEqual(
+      [
+        ['EVENT_MISSING_AT_CENTRE', `suket.issued ${serial}`, 'suket.issued', null],
+        ['STATUS_DIFFERS', changed.registrationNumber, 'PRINT_READY_RECORD', 'DUPLICATE_RECORD'],
+      ].sort(),
+    );
+    expect(afterTamper.sukets).toMatchObject([{ serial, loggedAtCentre: false }]);
+
+    // The PDF for the head of office: parses, and lists the same differences.
+    const pdfResponse = await fetch(`${stack.officeUrl}/api/reconciliation/pdf?from=${encodeURIComponent(opened)}&to=${encodeURIComponent(resolved)}`, {
+      headers: { cookie: await headCookie() },
+    });
+    expect(pdfResponse.status).toBe(200);
+    expect(pdfResponse.headers.get('content-type')).toBe('application/pdf');
+    const bytes = new Uint8Array(await pdfResponse.arrayBuffer());
+    const pdf = await PDFDocument.load(bytes);
+    expect(pdf.getPageCount()).toBeGreaterThanOrEqual(1);
+    expect(pdf.getTitle()).toMatch(/Laporan rekonsiliasi/);
+    const text = pdfText(bytes);
+    expect(text).toContain('LAPORAN REKONSILIASI');
+    expect(text).toContain(`STATUS_DIFFERS · ${changed.registrationNumber}`);
+    expect(text).toContain(`EVENT_MISSING_AT_CENTRE · suket.issued ${serial}`);
+    for (const r of offline) expect(text).toContain(r.registrationNumber);
+
+    // An operator may not read it.
+    expect((await operator.get(`/api/reconciliation?from=${encodeURIComponent(opened)}&to=${encodeURIComponent(resolved)}`)).status).toBe(403);
+  });
+});
+
+/** The head's session cookie, for a raw fetch of the PDF (HttpClient parses only JSON and text). */
+async function headCookie(): Promise<string> {
+  const response = await fetch(`${stack.officeUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HEAD) });
+  return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
