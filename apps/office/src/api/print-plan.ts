@@ -30,5 +30,5 @@ export async function printPlanRoutes(plain: FastifyInstance, ctx: OfficeContext
   });
 
   app.get('/api/print-plan/printers', { ...anyStaff, schema: routes.printers }, async () => ({ items: await listPrinters(ctx.db) }));
-  app.put('/api/print-plan/printers/:id', { ...keepers, schema: routes.setPrinter }, async (request) => savePrinter(ctx, { id: request.params.id, ...request.body }));
+  app.put('/api/print-plan/printers/:id', { ...keepers, schema: routes.setPrinter }, async (request) => savePrinter(ctx, { id: request.params.id, ...request.body }, user(request)));
 }

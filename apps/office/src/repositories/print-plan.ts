@@ -1,6 +1,6 @@
 import type { Generated, Kysely } from 'kysely';
 import { DEFAULT_PRINT_PRIORITY_POLICY, type Holiday, type HolidayKind, type PlannedPrinter, type PrinterState, type PrintPriorityPolicy } from '@tangguh/domain';
-import { printPriorityPolicySchema } from '@tangguh/protocol';
+import { printPriorityPolicySchema, type PrinterConnection } from '@tangguh/protocol';
 import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
 import { withSuketTables } from '../db/migrations-suket.ts';
 
@@ -17,6 +17,9 @@ export type PrintPlanTables = {
     prints_per_ribbon: number;
     prints_per_film: number;
     updated_at: string;
+    /** Migration 0008: 'cups' | 'folder', and the queue name or folder; both null when not connected. */
+    driver: PrinterConnection['driver'] | null;
+    target: string | null;
   };
   work_calendar: { date: string; kind: HolidayKind; name_id: string; name_en: string; set_by: string; set_at: string };
   print_priority_policies: { id: Generated<number>; policy: string; set_by: string; set_at: string };
@@ -35,9 +38,17 @@ export interface PrinterRow {
   printsPerRibbon: number;
   printsPerFilm: number;
   updatedAt: string;
+  /** How the office reaches it (migration 0008); null: not connected, nothing is sent to it. */
+  connection: PrinterConnection | null;
 }
 
-export async function upsertPrinter(db: OfficeDbOrTx, p: PrinterRow): Promise<void> {
+/** A printer as saved: its connection left out keeps the stored one. */
+export type PrinterInput = Omit<PrinterRow, 'connection'> & { connection?: PrinterConnection | null };
+
+const connectionOf = (driver: string | null, target: string | null): PrinterConnection | null =>
+  (driver === 'cups' || driver === 'folder') && target ? { driver, target } : null;
+
+export async function upsertPrinter(db: OfficeDbOrTx, p: PrinterInput): Promise<void> {
   const row = {
     id: p.id,
     site_id: p.siteId,
@@ -49,6 +60,7 @@ export async function upsertPrinter(db: OfficeDbOrTx, p: PrinterRow): Promise<vo
     prints_per_ribbon: p.printsPerRibbon,
     prints_per_film: p.printsPerFilm,
     updated_at: p.updatedAt,
+    ...(p.connection === undefined ? {} : { driver: p.connection?.driver ?? null, target: p.connection?.target ?? null }),
   };
   await plan(db)
     .insertInto('printers')
@@ -71,6 +83,7 @@ export async function listPrinters(db: OfficeDbOrTx, siteId?: string): Promise<P
     printsPerRibbon: Number(r.prints_per_ribbon),
     printsPerFilm: Number(r.prints_per_film),
     updatedAt: r.updated_at,
+    connection: connectionOf(r.driver, r.target),
   }));
 }
 

@@ -106,6 +106,28 @@ export const holidayListQuerySchema = z.object({ from: isoDate, to: isoDate });
 export const holidayParamsSchema = z.object({ date: isoDate });
 
 export const PRINTER_STATES = ['ready', 'consumables_low', 'in_repair'] as const;
+
+/**
+ * How the office reaches a printer: a CUPS queue (the card printer's driver sits in CUPS) or a folder the
+ * card PDFs are written to (the demo, or an office without a queue yet). Set by an admin only: a folder is a
+ * place on the server's disk. Queue names are kept to plain characters; a folder is an absolute path
+ * without '.' or '..' segments, so what is stored is where the files go.
+ */
+export const PRINTER_DRIVERS = ['cups', 'folder'] as const;
+export const CUPS_QUEUE_PATTERN = /^[A-Za-z0-9_-]{1,127}$/;
+const absoluteFolder = z
+  .string()
+  .max(1024)
+  .regex(/^\/[^\0\n\r]*$/, 'an absolute path')
+  .refine((path) => !path.split('/').some((part) => part === '.' || part === '..'), { message: "no '.' or '..' segments" });
+export const printerConnectionSchema = z
+  .discriminatedUnion('driver', [
+    z.object({ driver: z.literal('cups'), target: z.string().regex(CUPS_QUEUE_PATTERN, 'a CUPS queue name: letters, digits, _ and -') }),
+    z.object({ driver: z.literal('folder'), target: absoluteFolder }),
+  ])
+  .meta({ id: 'PrinterConnection' });
+export type PrinterConnection = z.infer<typeof printerConnectionSchema>;
+
 export const printerBodySchema = z.object({
   siteId,
   name: z.string().trim().min(1).max(120),
@@ -115,8 +137,10 @@ export const printerBodySchema = z.object({
   filmLeft: z.number().int().min(0).max(1_000_000),
   printsPerRibbon: z.number().int().min(1).max(1_000_000),
   printsPerFilm: z.number().int().min(1).max(1_000_000),
+  /** Left out: the stored connection stays. null: the printer is not connected (nothing is sent to it). Admin only when it changes. */
+  connection: printerConnectionSchema.nullable().optional(),
 });
-export const printerSchema = printerBodySchema.safeExtend({ id: z.string(), updatedAt: isoTimestamp }).meta({ id: 'Printer' });
+export const printerSchema = printerBodySchema.safeExtend({ id: z.string(), updatedAt: isoTimestamp, connection: printerConnectionSchema.nullable() }).meta({ id: 'Printer' });
 export const printerParamsSchema = z.object({ id: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/) });
 
 const planTags = ['print-plan'];
@@ -127,7 +151,7 @@ export const printPlanRoutes = {
   setHoliday: { tags: planTags, summary: 'Mark a day as a national holiday or cuti bersama (admin)', params: holidayParamsSchema, body: holidayBodySchema, response: { 200: holidaySchema, ...sessionErrors } },
   removeHoliday: { tags: planTags, summary: 'Make a day a working day again (admin)', params: holidayParamsSchema, response: { 200: z.object({ ok: z.literal(true) }), ...sessionErrors, ...errors(404) } },
   printers: { tags: planTags, summary: 'Printers per site with capacity, state and consumables (staff)', response: { 200: z.object({ items: z.array(printerSchema) }), ...sessionErrors } },
-  setPrinter: { tags: planTags, summary: 'Add or update a printer: capacity, state, consumables (supervisor, admin)', params: printerParamsSchema, body: printerBodySchema, response: { 200: printerSchema, ...sessionErrors, ...errors(404) } },
+  setPrinter: { tags: planTags, summary: 'Add or update a printer: capacity, state, consumables (supervisor, admin); its connection, a CUPS queue or a folder (admin)', params: printerParamsSchema, body: printerBodySchema, response: { 200: printerSchema, ...sessionErrors, ...errors(404) } },
 };
 
 /*
