@@ -1,16 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
-import { TestStack, login } from '../test/helpers.ts';
+import { TestStack, login, residentRequests, waitFor, type RecordingCreated } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback, driven through Debian's Chromium.
 let stack: TestStack;
 let browser: Browser;
 
+const WAITING = 6;
+
 beforeAll(async () => {
   stack = await TestStack.create();
   await stack.startCentral();
   await stack.startOffice();
+  // Six residents recorded through the real pipeline: the centre makes each a Print Ready Record.
+  const operator = await login(stack.officeUrl, 'operator', 'operator-jember');
+  for (const resident of await residentRequests(WAITING, 6400)) {
+    const created = await operator.post<RecordingCreated>('/api/recordings', resident.request);
+    expect(created.status).toBe(201);
+  }
+  await waitFor(async () => (await operator.get<{ byStatus: Record<string, number> }>('/api/recordings/summary')).body.byStatus.PRINT_READY_RECORD === WAITING, {
+    timeoutMs: 90_000,
+    message: `all ${WAITING} records to become print-ready`,
+  });
+  // One printer at the Dinas that prints two cards a day; no blanks yet.
+  const admin = await login(stack.officeUrl, 'admin', 'admin-jember');
+  const printer = await admin.request('PUT', '/api/print-plan/printers/dinas-1', { siteId: 'dinas', name: 'Printer Dinas 1', capacityPerDay: 2, state: 'ready', ribbonLeft: 40, filmLeft: 400, printsPerRibbon: 500, printsPerFilm: 500 });
+  expect(printer.status).toBe(200);
   browser = await launchChromium();
 });
 
@@ -31,6 +47,64 @@ async function balanceOf(page: Page, siteId: string): Promise<number> {
   const text = await page.locator(`[data-testid="stock-balance"] tr[data-site="${siteId}"] [data-testid="site-balance"]`).innerText();
   return Number(text.replace(/\D/g, ''));
 }
+
+describe('the forecast screen and the head’s charts', () => {
+  it('shows the headline in big type and works it out again for the extra blanks typed in', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, '/petugas/masuk?next=/petugas/perkiraan', 'supervisor', 'supervisor-jember');
+    const headline = page.getByTestId('forecast-headline');
+    await headline.waitFor();
+    // No blanks on hand: the office's own suggestion (what the queue lacks, rounded up to a thousand) fills the field.
+    expect(await headline.innerText()).toContain(`${WAITING} menunggu, 0 blangko, 1 printer: lebih dari 250 hari kerja`);
+    const extra = page.locator('#forecast-extra');
+    await page.waitForFunction(() => (document.getElementById('forecast-extra') as HTMLInputElement | null)?.value === '1000');
+    expect(await headline.innerText()).toContain('dengan 1.000 blangko lagi: 3 hari');
+
+    // Two blanks more: two records printed, the rest never — still beyond the horizon.
+    await extra.fill('2');
+    await page.waitForFunction(() => document.querySelector('[data-testid="forecast-headline"]')?.textContent?.includes('dengan 2 blangko lagi'));
+    expect(await headline.innerText()).toContain('dengan 2 blangko lagi: lebih dari 250 hari');
+    expect(await page.getByTestId('days-with-extra').innerText()).toBe('lebih dari setahun');
+
+    // Six: the whole queue at two a day.
+    await extra.fill('6');
+    await page.waitForFunction(() => document.querySelector('[data-testid="forecast-headline"]')?.textContent?.includes('dengan 6 blangko lagi'));
+    expect(await headline.innerText()).toContain('dengan 6 blangko lagi: 3 hari');
+    expect(await page.getByTestId('days-with-extra').innerText()).toBe('3');
+
+    // The queue: every waiting record with its position, reason and estimate; the request form carries the forecast.
+    const rows = page.locator('[data-testid="print-queue"] tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(WAITING);
+    expect(await rows.first().innerText()).toContain(`1 / ${WAITING}`);
+    expect(await page.getByTestId('request-justification').innerText()).toMatch(new RegExp(`^${WAITING}\\b.*menunggu.*1\\.000 blangko`));
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="forecast-headline"]')?.textContent?.includes('waiting'));
+    expect(await headline.innerText()).toContain(`${WAITING} waiting, 0 blanks, 1 printer`);
+  });
+
+  it('draws the head’s charts (SVG) with their figures beside them', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(page, '/pimpinan/masuk?next=/pimpinan/cetak', 'kepala', 'kepala-jember');
+    await page.getByRole('heading', { name: 'Grafik cetak kartu' }).waitFor();
+    for (const id of ['chart-backlog', 'chart-funnel-kecamatan', 'chart-funnel-day']) {
+      await page.locator(`[data-testid="${id}"] svg.recharts-surface`).first().waitFor();
+    }
+    // Bars for the funnel per kecamatan, a drawn line for the backlog.
+    expect(await page.locator('[data-testid="chart-funnel-kecamatan"] .recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="chart-backlog"] .recharts-area-area, [data-testid="chart-backlog"] .recharts-line-curve').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="chart-backlog"] figcaption').innerText()).toContain(`${WAITING} menunggu`);
+
+    // The figures: every recorded resident counted once across the kecamatan, all of them print-ready.
+    const figures = page.locator('[data-testid="chart-funnel-kecamatan"] details');
+    await figures.locator('summary').click();
+    const column = async (n: number) =>
+      (await figures.locator(`tbody tr td:nth-of-type(${n})`).allInnerTexts()).reduce((sum, text) => sum + Number(text.replace(/\D/g, '')), 0);
+    expect(await column(1)).toBe(WAITING);
+    expect(await column(2)).toBe(WAITING);
+  });
+});
 
 describe('the blank-stock screen', () => {
   it('records a receipt and a spoilage and shows the balance change, with the server’s refusal in Indonesian', async () => {

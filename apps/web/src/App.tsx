@@ -19,9 +19,13 @@ import TteKeysPage from './routes/pusat/TteKeys.tsx';
 import StockPage from './routes/petugas/Stock.tsx';
 import PrintersPage from './routes/petugas/Printers.tsx';
 import PublicStockPage from './routes/publik/StockPage.tsx';
+import ForecastPage from './routes/petugas/Forecast.tsx';
+import BlankRequestsPage from './routes/pusat/BlankRequests.tsx';
 
 // The public verifier carries the QR reader and the credential codec: loaded only when opened.
 const VerifierPage = lazy(() => import('./routes/verifikasi/VerifierPage.tsx'));
+// The head's print charts carry recharts: loaded only when opened.
+const PrintFunnelPage = lazy(() => import('./routes/pimpinan/PrintFunnel.tsx'));
 
 export function AppRoutes() {
   return (
@@ -35,17 +39,27 @@ export function AppRoutes() {
         <Route path="dokumen" element={<DocumentsPage />} />
         <Route path="stok" element={<StockPage />} />
         <Route path="printer" element={<PrintersPage />} />
+        <Route path="perkiraan" element={<ForecastPage />} />
       </Route>
       <Route path="/pimpinan/masuk" element={<HeadLogin />} />
       <Route path="/pimpinan" element={<HeadLayout />}>
         <Route index element={<SigningPage />} />
         <Route path="akses" element={<AccessLogPage />} />
+        <Route
+          path="cetak"
+          element={
+            <Suspense fallback={<p className="muted">…</p>}>
+              <PrintFunnelPage />
+            </Suspense>
+          }
+        />
       </Route>
       <Route path="/pusat/masuk" element={<CentreLogin />} />
       <Route path="/pusat" element={<CentreLayout />}>
         <Route index element={<Navigate to="/pusat/adjudikasi" replace />} />
         <Route path="adjudikasi" element={<Adjudications />} />
         <Route path="tte" element={<TteKeysPage />} />
+        <Route path="blangko" element={<BlankRequestsPage />} />
       </Route>
       <Route
         path="/verifikasi"

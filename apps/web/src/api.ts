@@ -163,4 +163,5 @@ export const contractApi = {
   post: async <T>(schema: ZodType<T>, path: string, body?: unknown, signal?: AbortSignal) =>
     parsedWith(schema, 200, await request<unknown>('POST', path, body ?? {}, signal)),
   put: async <T>(schema: ZodType<T>, path: string, body: unknown, signal?: AbortSignal) => parsedWith(schema, 200, await request<unknown>('PUT', path, body, signal)),
+  delete: async <T>(schema: ZodType<T>, path: string, signal?: AbortSignal) => parsedWith(schema, 200, await request<unknown>('DELETE', path, undefined, signal)),
 };

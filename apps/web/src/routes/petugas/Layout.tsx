@@ -20,6 +20,7 @@ function OfficeFrame() {
           <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
           <NavLink to="/petugas/stok">{t('nav.stock')}</NavLink>
           <NavLink to="/petugas/printer">{t('nav.printers')}</NavLink>
+          <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>
           {(user.role === 'head' || user.role === 'admin') && <NavLink to="/pimpinan">{t('nav.head')}</NavLink>}
         </nav>
       </AppHeader>

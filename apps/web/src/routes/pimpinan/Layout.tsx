@@ -17,6 +17,8 @@ function HeadFrame() {
             {t('nav.signing')}
           </NavLink>
           <NavLink to="/pimpinan/akses">{t('nav.accessLog')}</NavLink>
+          <NavLink to="/pimpinan/cetak">{t('nav.printCharts')}</NavLink>
+          <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>
           <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
           <NavLink to="/petugas" end>
             {t('nav.toOffice')}

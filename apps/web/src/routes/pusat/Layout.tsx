@@ -13,6 +13,7 @@ function CentreFrame() {
         <nav className="app-nav" aria-label={t('nav.main')}>
           <NavLink to="/pusat/adjudikasi">{t('nav.adjudication')}</NavLink>
           <NavLink to="/pusat/tte">{t('nav.tteKeys')}</NavLink>
+          {user.role === 'admin' && <NavLink to="/pusat/blangko">{t('nav.blankRequests')}</NavLink>}
         </nav>
       </AppHeader>
       <main className="page" id="main" tabIndex={-1}>

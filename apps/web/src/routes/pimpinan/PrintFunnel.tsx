@@ -1,0 +1,204 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { FUNNEL_STAGES, printHistorySchema, type PrintHistory } from '@tangguh/protocol';
+import { contractApi, withQuery } from '../../api.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { useSession } from '../../components/Session.tsx';
+import { formatDate, formatNumber } from '../../format.ts';
+import { usePolling } from '../../hooks.ts';
+import { useI18n, type Lang, type MessageKey } from '../../i18n/index.tsx';
+import '../petugas/print.css';
+
+/*
+ * The head's print charts (recharts, loaded only when this page is opened). Each chart is drawn for the
+ * eye and hidden from screen readers; the same figures follow it as a sentence and a table.
+ */
+
+const REFRESH_MS = 60_000;
+const PERIODS = [7, 30, 90] as const;
+const STAGE_COLOURS: Record<(typeof FUNNEL_STAGES)[number], string> = {
+  recorded: '#8a97a8',
+  printReady: '#0b4f8a',
+  sent: '#6a3d9a',
+  printed: '#d77a00',
+  issued: '#146c37',
+};
+
+const shortDate = (iso: string, lang: Lang) => new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(new Date(`${iso}T00:00:00Z`));
+
+function ChartFigure({ id, title, summary, chart, table, height = 320 }: { id: string; title: string; summary?: string; chart: ReactNode; table: ReactNode; height?: number }) {
+  const { t } = useI18n();
+  return (
+    <figure className="card stack" aria-labelledby={`${id}-title`} data-testid={id}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <div className="chart-box" aria-hidden="true" style={{ height }}>
+        <ResponsiveContainer width="100%" height="100%">
+          {chart}
+        </ResponsiveContainer>
+      </div>
+      {summary && <figcaption>{summary}</figcaption>}
+      <details className="chart-figures">
+        <summary>{t('charts.figures')}</summary>
+        <div className="table-wrap">{table}</div>
+      </details>
+    </figure>
+  );
+}
+
+function StageTable({ rows, keyLabel, caption }: { rows: { key: string; label: string; counts: Record<(typeof FUNNEL_STAGES)[number], number> }[]; keyLabel: string; caption: string }) {
+  const { t, lang } = useI18n();
+  return (
+    <table className="records">
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{keyLabel}</th>
+          {FUNNEL_STAGES.map((s) => (
+            <th key={s} scope="col">
+              {t(`charts.stage.${s}` as MessageKey)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>
+            <th scope="row">{row.label}</th>
+            {FUNNEL_STAGES.map((s) => (
+              <td key={s} data-label={t(`charts.stage.${s}` as MessageKey)}>
+                {formatNumber(row.counts[s], lang)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Charts({ history }: { history: PrintHistory }) {
+  const { t, lang } = useI18n();
+  const stageName = (s: string) => t(`charts.stage.${s}` as MessageKey);
+  const number = (v: unknown) => (typeof v === 'number' ? formatNumber(v, lang) : String(v));
+  const last = history.backlog.at(-1);
+  const backlog = history.backlog.map((d) => ({ ...d, label: shortDate(d.date, lang) }));
+  const byDay = history.funnelByDay.map((d) => ({ ...d, label: shortDate(d.date, lang) }));
+  const byKec = history.funnelByKecamatan.map((k) => ({ ...k, label: k.kecamatan.name }));
+  const stages = FUNNEL_STAGES.map((s) => ({ key: s, name: stageName(s), colour: STAGE_COLOURS[s] }));
+  const axis = { tick: { fontSize: 12 }, tickFormatter: number } as const;
+
+  return (
+    <>
+      <ChartFigure
+        id="chart-backlog"
+        title={t('charts.backlogTitle')}
+        summary={last ? t('charts.backlogSummary', { date: formatDate(last.date, lang), waiting: formatNumber(last.waiting, lang), stock: formatNumber(last.stock, lang) }) : t('charts.empty')}
+        chart={
+          <ComposedChart data={backlog} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="label" tick={{ fontSize: 12 }} />
+            <YAxis {...axis} width={64} />
+            <Tooltip formatter={number} />
+            <Legend />
+            <Area type="monotone" dataKey="waiting" name={t('charts.waiting')} stroke="#b3261e" fill="#fbe7e6" isAnimationActive={false} />
+            <Line type="monotone" dataKey="stock" name={t('charts.stockLine')} stroke="#0b4f8a" strokeWidth={2} dot={false} isAnimationActive={false} />
+          </ComposedChart>
+        }
+        table={
+          <table className="records">
+            <caption className="visually-hidden">{t('charts.backlogTitle')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('charts.col.date')}</th>
+                <th scope="col">{t('charts.waiting')}</th>
+                <th scope="col">{t('charts.stockLine')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.backlog.map((d) => (
+                <tr key={d.date}>
+                  <th scope="row">{formatDate(d.date, lang)}</th>
+                  <td>{formatNumber(d.waiting, lang)}</td>
+                  <td>{formatNumber(d.stock, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        }
+      />
+      <ChartFigure
+        id="chart-funnel-kecamatan"
+        title={t('charts.funnelKecTitle')}
+        height={Math.max(320, byKec.length * 34 + 80)}
+        chart={
+          <BarChart data={byKec} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis type="number" {...axis} />
+            <YAxis type="category" dataKey="label" width={120} tick={{ fontSize: 12 }} />
+            <Tooltip formatter={number} />
+            <Legend />
+            {stages.map((s) => (
+              <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.colour} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        }
+        table={<StageTable caption={t('charts.funnelKecTitle')} keyLabel={t('charts.col.kecamatan')} rows={history.funnelByKecamatan.map((k) => ({ key: k.kecamatan.code, label: k.kecamatan.name, counts: k }))} />}
+      />
+      <ChartFigure
+        id="chart-funnel-day"
+        title={t('charts.funnelDayTitle')}
+        chart={
+          <LineChart data={byDay} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="label" tick={{ fontSize: 12 }} />
+            <YAxis {...axis} width={56} />
+            <Tooltip formatter={number} />
+            <Legend />
+            {stages.map((s) => (
+              <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.colour} strokeWidth={2} dot={false} isAnimationActive={false} />
+            ))}
+          </LineChart>
+        }
+        table={<StageTable caption={t('charts.funnelDayTitle')} keyLabel={t('charts.col.date')} rows={history.funnelByDay.map((d) => ({ key: d.date, label: formatDate(d.date, lang), counts: d }))} />}
+      />
+    </>
+  );
+}
+
+/** `/pimpinan/cetak`: backlog against stock over time, and the funnel per kecamatan and per day. */
+export default function PrintFunnelPage() {
+  const { t } = useI18n();
+  const { expire } = useSession();
+  const [days, setDays] = useState<number>(30);
+  const history = usePolling((signal) => contractApi.get(printHistorySchema, withQuery('/api/print-plan/history', { days }), signal), [days], REFRESH_MS);
+  useEffect(() => {
+    if (history.error?.status === 401) expire();
+  }, [history.error, expire]);
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>{t('charts.title')}</h1>
+      </div>
+      <p className="muted">{t('charts.intro')}</p>
+      <div className="field">
+        <label className="field__label" htmlFor="charts-days">
+          {t('charts.days')}
+        </label>
+        <select id="charts-days" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+          {PERIODS.map((n) => (
+            <option key={n} value={n}>
+              {t('charts.daysOption', { n })}
+            </option>
+          ))}
+        </select>
+      </div>
+      {history.error && <ErrorNotice error={history.error} onRetry={history.reload} />}
+      {!history.data && !history.error && (
+        <p className="muted" role="status">
+          {t('app.loading')}
+        </p>
+      )}
+      {history.data && <Charts history={history.data} />}
+    </div>
+  );
+}
