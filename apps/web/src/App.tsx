@@ -18,6 +18,8 @@ import CentreLogin from './routes/pusat/Login.tsx';
 import TteKeysPage from './routes/pusat/TteKeys.tsx';
 import StockPage from './routes/petugas/Stock.tsx';
 import PrintersPage from './routes/petugas/Printers.tsx';
+import DistributionPage from './routes/petugas/Distribution.tsx';
+import PickupPage from './routes/petugas/Pickup.tsx';
 import PublicStockPage from './routes/publik/StockPage.tsx';
 import ForecastPage from './routes/petugas/Forecast.tsx';
 import BlankRequestsPage from './routes/pusat/BlankRequests.tsx';
@@ -39,6 +41,8 @@ export function AppRoutes() {
         <Route path="dokumen" element={<DocumentsPage />} />
         <Route path="stok" element={<StockPage />} />
         <Route path="printer" element={<PrintersPage />} />
+        <Route path="distribusi" element={<DistributionPage />} />
+        <Route path="pengambilan" element={<PickupPage />} />
         <Route path="perkiraan" element={<ForecastPage />} />
       </Route>
       <Route path="/pimpinan/masuk" element={<HeadLogin />} />

@@ -5,6 +5,7 @@ import { accessLogEn } from '../routes/pimpinan/access-log-messages.ts';
 import { tteKeyEn, pusatTteEn } from '../routes/pimpinan/tte-key-messages.ts';
 import { stockEn } from '../routes/petugas/stock-messages.ts';
 import { forecastEn } from '../routes/petugas/forecast-messages.ts';
+import { pickupEn } from '../routes/petugas/pickup-messages.ts';
 
 /** English: the second language. The type forces exactly the same keys as the Indonesian dictionary. */
 export const en: Dictionary = {
@@ -260,4 +261,5 @@ export const en: Dictionary = {
   ...pusatTteEn,
   ...stockEn,
   ...forecastEn,
+  ...pickupEn,
 };

@@ -4,6 +4,7 @@ import { accessLogId } from '../routes/pimpinan/access-log-messages.ts';
 import { tteKeyId, pusatTteId } from '../routes/pimpinan/tte-key-messages.ts';
 import { stockId } from '../routes/petugas/stock-messages.ts';
 import { forecastId } from '../routes/petugas/forecast-messages.ts';
+import { pickupId } from '../routes/petugas/pickup-messages.ts';
 
 /** Bahasa Indonesia: the default language and the source of the message keys. */
 export const id = {
@@ -259,6 +260,7 @@ export const id = {
   ...pusatTteId,
   ...stockId,
   ...forecastId,
+  ...pickupId,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof id;
