@@ -6,6 +6,7 @@ import { adjudicationRoutes } from './api/adjudications.ts';
 import { trustRoutes } from './api/trust.ts';
 import { tteRoutes } from './api/tte.ts';
 import { printPackageRoutes } from './api/print-packages.ts';
+import { blankRequestRoutes } from './api/blank-requests.ts';
 import { reconcileRoutes } from './api/reconcile.ts';
 import { installOfficeAuth, installProtocolVersion } from './api/office-auth.ts';
 import { centralSessionStore } from './repositories/users.ts';
@@ -39,6 +40,7 @@ export async function buildCentralApp(ctx: CentralContext, options: CentralAppOp
   await app.register(async (scope) => trustRoutes(scope, ctx));
   await app.register(async (scope) => tteRoutes(scope, ctx));
   await app.register(async (scope) => printPackageRoutes(scope, ctx));
+  await app.register(async (scope) => blankRequestRoutes(scope, ctx));
   await app.register(async (scope) => reconcileRoutes(scope, ctx));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;

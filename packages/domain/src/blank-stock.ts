@@ -14,11 +14,14 @@ export interface SerialRange {
   to: number;
 }
 
+/** A loan between offices, or blanks going back against an earlier one (kept in the entry's reason). */
+export type LoanPurpose = 'loan' | 'return';
+
 export type BlankLedgerEntry =
   | { kind: 'receipt'; siteId: string; tranche: string; quantity: number; serials: SerialRange }
   | { kind: 'transfer'; fromSiteId: string; toSiteId: string; quantity: number }
-  | { kind: 'loan_out'; siteId: string; office: string; quantity: number }
-  | { kind: 'loan_in'; siteId: string; office: string; quantity: number }
+  | { kind: 'loan_out'; siteId: string; office: string; quantity: number; purpose?: LoanPurpose }
+  | { kind: 'loan_in'; siteId: string; office: string; quantity: number; purpose?: LoanPurpose }
   | { kind: 'consumption'; siteId: string; serial: number; recordId: string }
   | { kind: 'spoilage'; siteId: string; serial: number; reason: SpoilageReason }
   | { kind: 'correction'; siteId: string; delta: number; reason: string; recordedBy: string; approvedBy: string; approverIsSupervisor: boolean };

@@ -1,4 +1,5 @@
 import { applyCardStatus } from './card-status.ts';
+import { applyBlankRequest } from './blank-requests.ts';
 import { applyDocumentSuperseded } from './document-events.ts';
 import { registerOfficeEventHandler, type OfficeEventHandler } from './office-events.ts';
 import { applyReplacementRequest } from './print-packages.ts';
@@ -13,6 +14,7 @@ export const OFFICE_EVENT_HANDLERS = {
   'suket.revoked': logSuketRevoked,
   'document.superseded': applyDocumentSuperseded,
   'card.replacement_requested': applyReplacementRequest,
+  'blank.requested': applyBlankRequest,
   'card.status': applyCardStatus,
 } as const satisfies Record<string, OfficeEventHandler>;
 

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole, typed } from '@tangguh/platform';
-import { blankStockRoutes as routes } from '@tangguh/protocol';
+import { blankLoanRoutes, blankStockRoutes as routes } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { correctBlankCount, movementResponse, publicBlankStock, recordBlankEntry } from '../services/blank-stock.ts';
+import { blankLoanBalances, recordBlankLoan } from '../services/blank-loans.ts';
 import { refusingWhenFull } from '../services/storage-errors.ts';
 
 /**
@@ -48,4 +49,19 @@ export async function blankStockRoutes(plain: FastifyInstance, ctx: OfficeContex
     request.log.info({ by: user(request).username, siteId: request.body.siteId, delta: request.body.delta }, 'blank count corrected');
     return reply.status(201).send(await movementResponse(ctx, entries));
   });
+
+  // Loans between offices (provinces lend between kabupaten): each is a ledger entry naming the other office.
+  app.post('/api/stok-blangko/pinjaman-keluar', { ...keepers, schema: blankLoanRoutes.lend }, async (request, reply) => {
+    const entries = await refusingWhenFull(() => recordBlankLoan(ctx, 'out', request.body, user(request).username));
+    request.log.info({ by: user(request).username, ...request.body }, 'blanks lent to another office');
+    return reply.status(201).send(await movementResponse(ctx, entries));
+  });
+
+  app.post('/api/stok-blangko/pinjaman-masuk', { ...keepers, schema: blankLoanRoutes.borrow }, async (request, reply) => {
+    const entries = await refusingWhenFull(() => recordBlankLoan(ctx, 'in', request.body, user(request).username));
+    request.log.info({ by: user(request).username, ...request.body }, 'blanks received from another office');
+    return reply.status(201).send(await movementResponse(ctx, entries));
+  });
+
+  app.get('/api/stok-blangko/pinjaman', { preValidation: requireRole(), schema: blankLoanRoutes.balances }, async () => ({ items: await blankLoanBalances(ctx) }));
 }

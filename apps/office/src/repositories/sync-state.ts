@@ -4,7 +4,7 @@ import type { OfficeDbOrTx } from '../db/schema.ts';
  * `central_link` and `tte_state` hold what the sync worker last learnt about the centre (JSON), so an API
  * process that runs no worker shows the same truth as the process that talks to the centre.
  */
-export type SyncKey = 'acked_seq' | 'pull_cursor' | 'last_success_at' | 'last_push_at' | 'last_pull_at' | 'central_link' | 'tte_state' | 'print_package_cursor';
+export type SyncKey = 'acked_seq' | 'pull_cursor' | 'last_success_at' | 'last_push_at' | 'last_pull_at' | 'central_link' | 'tte_state' | 'print_package_cursor' | 'blank_answer_cursor';
 
 export async function getSyncValue(db: OfficeDbOrTx, key: SyncKey): Promise<string | undefined> {
   const row = await db.selectFrom('sync_state').select('value').where('key', '=', key).executeTakeFirst();

@@ -103,9 +103,9 @@ function rowsOf(entry: BlankLedgerEntry, recordedBy: string, at: string): BlankL
         { ...base, kind: 'transfer_in', site_id: entry.toSiteId, quantity: entry.quantity, counterpart: entry.fromSiteId },
       ];
     case 'loan_out':
-      return [{ ...base, kind: 'loan_out', site_id: entry.siteId, quantity: -entry.quantity, counterpart: entry.office }];
+      return [{ ...base, kind: 'loan_out', site_id: entry.siteId, quantity: -entry.quantity, counterpart: entry.office, reason: entry.purpose ?? 'loan' }];
     case 'loan_in':
-      return [{ ...base, kind: 'loan_in', site_id: entry.siteId, quantity: entry.quantity, counterpart: entry.office }];
+      return [{ ...base, kind: 'loan_in', site_id: entry.siteId, quantity: entry.quantity, counterpart: entry.office, reason: entry.purpose ?? 'loan' }];
     case 'consumption':
       return [{ ...base, kind: 'consumption', site_id: entry.siteId, quantity: -1, serial: entry.serial, record_id: entry.recordId }];
     case 'spoilage':

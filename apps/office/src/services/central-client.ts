@@ -3,6 +3,7 @@ import { officeRequestHeaders } from '@tangguh/protocol/node';
 import { centralFetch, describeFetchFailure, type CentralFetch } from './central-tls.ts';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 import { printPackagesResponseSchema, type PrintPackagesResponse } from '@tangguh/protocol';
+import { blankAnswersResponseSchema, type BlankAnswersResponse } from '@tangguh/protocol';
 import { centralReconcileResponseSchema, type CentralReconcileResponse } from '@tangguh/protocol';
 import { tteEnrolmentSchema, tteEnrolmentStatusSchema, type TteEnrolment, type TteEnrolmentStatus, type TteEnrolRequest } from '@tangguh/protocol';
 
@@ -77,6 +78,11 @@ export class CentralClient {
   /** The centre's view of this office's records and events in [from, to], for the reconciliation report. */
   async reconcile(from: string, to: string): Promise<CentralReconcileResponse> {
     return centralReconcileResponseSchema.parse(await this.call('GET', `/sync/reconcile?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, ''));
+  }
+
+  /** A page of the centre's answers to this office's blank requests after a cursor. */
+  async blankAnswers(after: number, limit: number): Promise<BlankAnswersResponse> {
+    return blankAnswersResponseSchema.parse(await this.call('GET', `/sync/blank-requests/answers?after=${after}&limit=${limit}`, ''));
   }
 
   async appliedSeq(): Promise<number> {

@@ -4,6 +4,7 @@ import {
   type ExpectedDelivery,
   forecastHeadline,
   type ForecastHeadline,
+  type ForecastInput,
   forecastPrinting,
   officeDate,
   parseIsoDate,
@@ -31,6 +32,8 @@ export interface PrintPlan {
   queue: QueueEntry[];
   forecast: RecordForecast[];
   headline: ForecastHeadline;
+  /** What the forecast was computed from, for a what-if headline without planning again. */
+  input: ForecastInput;
 }
 
 export async function printPlan(ctx: OfficeContext, opts: { deliveries?: ExpectedDelivery[]; extraBlanks?: number } = {}): Promise<PrintPlan> {
@@ -48,7 +51,7 @@ export async function printPlan(ctx: OfficeContext, opts: { deliveries?: Expecte
   const records = rows.map((row) => waitingRecord(ctx, row));
   const queue = planPrintQueue(records, policy, stock, timeZone);
   const since = new Map(rows.map((r) => [r.id, r.printReadyAt]));
-  const input = {
+  const input: ForecastInput = {
     queue: queue.map((e) => ({ recordId: e.recordId, waitingSince: since.get(e.recordId) ?? e.parts.since })),
     stock,
     deliveries: opts.deliveries ?? [],
@@ -56,7 +59,7 @@ export async function printPlan(ctx: OfficeContext, opts: { deliveries?: Expecte
     calendar: workCalendar(timeZone, holidays),
     today,
   };
-  return { today, queue, forecast: forecastPrinting(input), headline: forecastHeadline(input, opts.extraBlanks) };
+  return { today, queue, forecast: forecastPrinting(input), headline: forecastHeadline(input, opts.extraBlanks), input };
 }
 
 /** A first-time holder is someone under 18 on the day the record became print-ready: a new 17-year-old. */

@@ -3,6 +3,7 @@ import type { OfficeContext } from '../context.ts';
 import { CentralClient } from '../services/central-client.ts';
 import { pullOnce, pushOnce } from '../services/sync.ts';
 import { printPackageSyncer } from '../services/print-packages.ts';
+import { blankAnswerSyncer } from '../services/blank-requests.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../services/sync-monitor.ts';
 import { trustSyncer } from '../services/trust-sync.ts';
 import { probeTte } from '../services/tte-status.ts';
@@ -31,6 +32,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
   const batchSize = options.batchSize ?? 200;
   const trust = trustSyncer(ctx, { centralUrl: options.centralUrl, timeoutMs: options.requestTimeoutMs, centralTlsCa: ctx.centralTlsCa });
   const packages = printPackageSyncer(ctx, client);
+  const blankAnswers = blankAnswerSyncer(ctx, client);
   const idleMs = options.idleMs ?? 1000;
   const backoff = options.backoff ?? { baseMs: 500, capMs: 30_000 };
   let running = true;
@@ -61,6 +63,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
         await trust.run();
         // After the trust list: a package signed by a newly certified card key verifies in the same cycle.
         pulled += await packages.run(() => running);
+        pulled += await blankAnswers.run(() => running);
         failures = 0;
         await recordSyncSuccess(ctx.db, attemptAt, ctx.now());
         if (pushed === 0 && pulled === 0 && running) await sleep(idleMs);

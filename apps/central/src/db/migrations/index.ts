@@ -5,6 +5,7 @@ import * as m0003 from './0003_office_request_ids.ts';
 import * as m0004 from './0004_tte_heads.ts';
 import * as m0005 from './0005_login_throttle.ts';
 import * as m0006 from './0006_print_packages.ts';
+import * as m0007 from './0007_blank_requests.ts';
 
 /**
  * Every migration of the centre, applied in name order by Kysely's Migrator (db/migrate.ts).
@@ -21,4 +22,5 @@ export const CENTRAL_MIGRATIONS: Record<string, NodeMigration> = {
   '0004_tte_heads': m0004,
   '0005_login_throttle': m0005,
   '0006_print_packages': m0006,
+  '0007_blank_requests': m0007,
 };
