@@ -12,6 +12,7 @@ import { accessLogRoutes } from './api/access-log.ts';
 import { cardReplacementRoutes } from './api/card-replacements.ts';
 import { blankStockRoutes } from './api/blank-stock.ts';
 import { printPlanRoutes } from './api/print-plan.ts';
+import { printJobRoutes } from './api/print-jobs.ts';
 import { printForecastRoutes } from './api/print-forecast.ts';
 import { blankRequestRoutes } from './api/blank-requests.ts';
 import { citizenRoutes } from './api/citizen.ts';
@@ -53,6 +54,7 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => cardReplacementRoutes(scope, ctx));
   await app.register(async (scope) => blankStockRoutes(scope, ctx));
   await app.register(async (scope) => printPlanRoutes(scope, ctx));
+  await app.register(async (scope) => printJobRoutes(scope, ctx));
   await app.register(async (scope) => printForecastRoutes(scope, ctx));
   await app.register(async (scope) => blankRequestRoutes(scope, ctx));
   await app.register(async (scope) => citizenRoutes(scope, ctx));

@@ -20,6 +20,7 @@ export * from './api/central-tte.ts';
 export * from './api/api-keys.ts';
 export * from './api/print-packages.ts';
 export * from './card-status.ts';
+export * from './api/print-jobs.ts';
 export * from './printable.ts';
 export * from './api/print-plan.ts';
 export * from './api/distribution.ts';
