@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openOffice } from '@tangguh/office/runtime';
 import { officeSessionStore } from '@tangguh/office/repositories/users';
+import { connectDemoPrinters } from '@tangguh/office/printing/demo';
 import { DEMO_CENTRAL_USERS, DEMO_OFFICE_USERS, centralTlsFiles, provisionStack, startCentral, startOffice, type NodeProcess } from './stack.ts';
 import { seedResidents } from './seed.ts';
 import { switchCentreTte } from './tte-switch.ts';
@@ -45,6 +46,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await seedResidents(ctx, login!.user, options.residents, (done) => process.stdout.write(`  ${done}/${options.residents}\r`));
     console.log('');
   }
+  // A card printer for the print room: this machine's CUPS queue if it has one, else PDFs in a folder.
+  const printers = await connectDemoPrinters(ctx, dataDir);
   await handle.close();
 
   const centralUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${options.centralPort}`;
@@ -86,6 +89,7 @@ Tangguh berjalan / is running
   Verifikasi (publik) ${office.url}/verifikasi
   Pusat (adjudikasi) ${centralUrl}/pusat/adjudikasi
   Data              ${dataDir}
+  Printer kartu / card printer  ${printers.described}
   Kunci induk / master key  ${keyFile ?? '(TANGGUH_MASTER_KEY)'}
 
 Akun demo kantor / office demo logins:
