@@ -70,13 +70,17 @@ describe('the CUPS card printer', () => {
     }
   });
 
-  it('reads a stopped queue as offline with CUPS’ reason; a job waits queued there and completes once the queue is enabled', async () => {
+  it('reads a stopped queue as offline with CUPS’ reason; a job waits queued there and completes once the queue is enabled; a cancelled one is failed', async () => {
     await cupsAdmin('cupsdisable', ['-r', 'ribbon out', TEST_QUEUE]);
     try {
       expect(await printer.health()).toEqual({ state: 'offline', detail: 'disabled: ribbon out' });
       const { externalJobId } = await printer.submit({ title: `job-${run}-4243`, pdf });
       await sleep(500);
       expect(await printer.jobState(externalJobId)).toBe('queued');
+      // Cancelled at the printer before it came out: lpstat lists it as completed, IPP says cancelled.
+      const cancelled = await printer.submit({ title: `job-${run}-4244`, pdf });
+      await cupsAdmin('cancel', [cancelled.externalJobId]);
+      expect(await printer.jobState(cancelled.externalJobId)).toBe('failed');
       await cupsAdmin('cupsenable', [TEST_QUEUE]);
       expect(await until(printer, externalJobId, 'completed')).toBe('completed');
     } finally {

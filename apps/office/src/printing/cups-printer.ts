@@ -25,6 +25,8 @@ export interface CupsPrinterOptions {
   /** Where `lp` and `lpstat` are, when not on PATH. */
   lpCommand?: string;
   lpstatCommand?: string;
+  /** CUPS' IPP test tool (Debian's cups brings it through cups-filters): tells a completed job from a cancelled one. */
+  ipptoolCommand?: string;
 }
 
 const cupsMissing = (command: string) =>
@@ -64,6 +66,7 @@ export class CupsPrinter implements CardPrinter {
       statusTimeoutMs: options.statusTimeoutMs ?? 10_000,
       lpCommand: options.lpCommand ?? 'lp',
       lpstatCommand: options.lpstatCommand ?? 'lpstat',
+      ipptoolCommand: options.ipptoolCommand ?? 'ipptool',
     };
   }
 
@@ -104,19 +107,36 @@ export class CupsPrinter implements CardPrinter {
   }
 
   /**
-   * From CUPS' own lists: waiting or printing while `lpstat -o` lists it, completed once `lpstat -W completed`
-   * does. `lpstat` does not tell a completed job from a cancelled or aborted one, and a job CUPS has purged
-   * from its history is in neither list: both are `failed` unless listed as completed — a card that cannot
-   * be shown to have printed is looked at by a person, never counted as printed.
+   * From CUPS' own lists: waiting or printing while `lpstat -o` lists it; once `lpstat -W completed` lists
+   * it, IPP's job-state (asked through `ipptool`) tells a card that came out (9) from a job cancelled at the
+   * printer (7) or aborted by its driver (8) — `lpstat` lists all three alike. A job CUPS never had, or has
+   * purged from its history, is `failed`: a card that cannot be shown to have printed is looked at by a
+   * person, never counted as printed. Without ipptool, a listed completed job is taken as completed.
    */
   async jobState(externalJobId: string): Promise<'queued' | 'printing' | 'completed' | 'failed'> {
     if (!externalJobId.startsWith(`${this.queue}-`)) return 'failed';
     if ((await this.jobsListed(['-o', this.queue])).has(externalJobId)) {
       const printer = await this.run(this.options.lpstatCommand, ['-p', this.queue], this.options.statusTimeoutMs);
-      return new RegExp(`now printing ${externalJobId.replace(/[-]/g, '\\-')}\\b`).test(printer.stdout) ? 'printing' : 'queued';
+      return new RegExp(`now printing ${externalJobId}\\b`).test(printer.stdout) ? 'printing' : 'queued';
     }
-    if ((await this.jobsListed(['-W', 'completed', '-o', this.queue])).has(externalJobId)) return 'completed';
-    return 'failed';
+    if (!(await this.jobsListed(['-W', 'completed', '-o', this.queue])).has(externalJobId)) return 'failed';
+    const state = await this.ippJobState(externalJobId.slice(this.queue.length + 1));
+    return state === undefined || state === 9 ? 'completed' : 'failed';
+  }
+
+  /** IPP job-state (3 pending … 7 canceled, 8 aborted, 9 completed) of a job of the local CUPS, or undefined when ipptool cannot tell. */
+  private async ippJobState(jobNumber: string): Promise<number | undefined> {
+    if (!/^\d+$/.test(jobNumber)) return undefined;
+    // CUPS_SERVER may name a socket; IPP URIs need a host, and the local scheduler answers on localhost.
+    const server = process.env['CUPS_SERVER'] && !process.env['CUPS_SERVER'].startsWith('/') ? process.env['CUPS_SERVER'] : 'localhost';
+    try {
+      const result = await runCommand(this.options.ipptoolCommand, ['-X', `ipp://${server}/jobs/${jobNumber}`, 'get-job-attributes.test'], { timeoutMs: this.options.statusTimeoutMs });
+      const state = /<key>job-state<\/key>\s*<integer>(\d+)<\/integer>/.exec(result.stdout)?.[1];
+      return state === undefined ? undefined : Number(state);
+    } catch (error) {
+      if (error instanceof CommandMissing || error instanceof CommandTimedOut) return undefined;
+      throw error;
+    }
   }
 
   /**
