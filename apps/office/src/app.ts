@@ -20,6 +20,7 @@ import { reconciliationRoutes } from './api/reconciliation.ts';
 import { distributionRoutes } from './api/distribution.ts';
 import { pickupRoutes } from './api/pickup.ts';
 import { statusRoutes } from './api/status.ts';
+import { notificationRoutes } from './api/notifications.ts';
 import { CentralClient } from './services/central-client.ts';
 import { refreshingTrustOnNewKeys } from './services/trust-sync.ts';
 
@@ -61,6 +62,7 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => distributionRoutes(scope, ctx));
   await app.register(async (scope) => pickupRoutes(scope, ctx));
   await app.register(async (scope) => statusRoutes(scope, ctx));
+  await app.register(async (scope) => notificationRoutes(scope, ctx));
   const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey, centralTlsCa: ctx.centralTlsCa }) : undefined;
   const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl!, centralTlsCa: ctx.centralTlsCa });
   await app.register(async (scope) => documentRoutes(scope, ctx, { signer }));

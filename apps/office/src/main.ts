@@ -5,6 +5,7 @@ import { openOffice } from './runtime.ts';
 import { startSyncWorker } from './workers/sync-worker.ts';
 import { centralLinkProblem } from './services/central-tls.ts';
 import { startStatusWorker } from './services/status-probes.ts';
+import { startNotifier } from './notify/worker.ts';
 
 /**
  * The office node: `--services=api,worker` chooses what runs in this process (both by default). Split, the
@@ -69,6 +70,8 @@ const statusWorker = services.has('worker')
       hysteresis: { failAfter: Number(values['status-fail-after']), recoverAfter: Number(values['status-recover-after']) },
     })
   : undefined;
+// Tells subscribers of incidents, maintenance, announcements and expiring Sukets (settings: notify.config).
+const notifier = services.has('worker') ? await startNotifier(ctx) : undefined;
 if (services.has('api')) {
   await app.listen({ port: Number(values.port), host: values.host });
   console.log(`[kantor ${ctx.office.id}] listening on http://${values.host}:${values.port}`);
@@ -77,4 +80,4 @@ if (services.has('api')) {
   console.log(`[kantor ${ctx.office.id}] sync worker running`);
 }
 
-stopOnSignals([() => app.close(), () => worker?.stop(), () => statusWorker?.stop(), () => handle.close()]);
+stopOnSignals([() => app.close(), () => worker?.stop(), () => statusWorker?.stop(), () => notifier?.stop(), () => handle.close()]);

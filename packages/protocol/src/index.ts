@@ -29,3 +29,4 @@ export * from './api/status.ts';
 export * from './api/blank-requests.ts';
 export * from './api/citizen.ts';
 export * from './api/reconciliation.ts';
+export * from './api/notifications.ts';
