@@ -106,6 +106,57 @@ describe('the forecast screen and the head’s charts', () => {
   });
 });
 
+describe('the blank request to the centre', () => {
+  it('goes from the forecast screen to the centre’s admin, who allocates blanks, and the answer comes back to the office', async () => {
+    const office = await (await browser.newContext()).newPage();
+    await signIn(office, '/petugas/masuk?next=/petugas/perkiraan', 'kepala', 'kepala-jember');
+    const form = office.getByRole('form', { name: 'Permintaan blangko ke pusat' });
+    await office.waitForFunction(() => (document.getElementById('request-quantity') as HTMLInputElement | null)?.value === '1000');
+    await form.getByLabel('Catatan (tidak wajib)').fill('Antrean menumpuk di Dinas');
+    await form.getByRole('button', { name: 'Kirim permintaan' }).click();
+    await office.getByRole('status').filter({ hasText: 'Permintaan 1.000 blangko dicatat' }).waitFor();
+    const row = office.locator('[data-testid="blank-requests"] tbody tr').first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Antrean menumpuk di Dinas');
+
+    // The centre's admin sees it (once the office's outbox has delivered it) with the forecast as its justification.
+    const centre = await (await browser.newContext()).newPage();
+    await centre.goto(`${stack.centralUrl}/pusat/masuk?next=/pusat/blangko`);
+    await centre.getByLabel('Nama pengguna').fill('admin');
+    await centre.getByLabel('Kata sandi').fill('admin-pusat');
+    await centre.getByRole('button', { name: 'Masuk' }).click();
+    await centre.getByRole('heading', { name: 'Permintaan blangko dari kantor' }).waitFor();
+    const item = centre.locator('[data-testid="centre-blank-request"][data-status="pending"]').first();
+    await waitFor(
+      async () => {
+        if (await item.count()) return true;
+        await centre.reload();
+        await centre.getByRole('heading', { name: 'Permintaan blangko dari kantor' }).waitFor();
+        return false;
+      },
+      { timeoutMs: 60_000, message: 'the request to reach the centre' },
+    );
+    expect(await item.innerText()).toMatch(new RegExp(`meminta 1\\.000 blangko[\\s\\S]*${WAITING}\\b.*menunggu`));
+    await item.getByLabel('Tahap (tranche)').fill('2026-T9');
+    await item.getByLabel('Nomor seri awal').fill('500000');
+    expect(await item.getByLabel('Nomor seri akhir').inputValue()).toBe('500999');
+    await item.locator('button[type="submit"]').click();
+    await centre.getByRole('status').filter({ hasText: 'tersimpan' }).waitFor();
+
+    // The office learns the answer from the centre's signed feed: the allocation shows beside the request.
+    await waitFor(
+      async () => {
+        await office.reload();
+        const answered = office.locator('[data-testid="blank-requests"] tbody tr[data-state="allocated"]');
+        await office.locator('[data-testid="blank-requests"]').waitFor();
+        return (await answered.count()) > 0;
+      },
+      { timeoutMs: 90_000, intervalMs: 2_000, message: 'the allocation to reach the office' },
+    );
+    expect(await office.locator('[data-testid="blank-requests"] tbody tr[data-state="allocated"]').first().innerText()).toContain('tahap 2026-T9, seri 500000–500999');
+  });
+});
+
 describe('the blank-stock screen', () => {
   it('records a receipt and a spoilage and shows the balance change, with the server’s refusal in Indonesian', async () => {
     const page = await (await browser.newContext()).newPage();
@@ -154,6 +205,17 @@ describe('the blank-stock screen', () => {
     await transfer.getByRole('button', { name: 'Catat' }).click();
     await transfer.getByRole('alert').filter({ hasText: 'Stok blangko di lokasi dinas tidak cukup.' }).waitFor();
     expect(await balanceOf(page, 'dinas')).toBe(499);
+
+    // Ten blanks lent to Banyuwangi (3510): the balance falls and the loan is outstanding.
+    await page.getByRole('button', { name: 'Pinjaman antar kantor', exact: true }).click();
+    const loan = page.getByRole('form', { name: 'Pinjaman antar kantor' });
+    await loan.getByLabel('Arah pinjaman').selectOption('out');
+    await loan.getByLabel('Kode kantor lain').fill('3510');
+    await loan.getByLabel('Jumlah blangko').fill('10');
+    await loan.getByRole('button', { name: 'Catat' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="stock-balance"] tr[data-site="dinas"] [data-testid="site-balance"]')?.textContent?.replace(/\D/g, '') === '489');
+    await page.locator('[data-testid="stock-loans"] tr').filter({ hasText: '3510' }).filter({ hasText: '10' }).waitFor();
+    expect(await ledger.filter({ hasText: 'Dipinjamkan' }).filter({ hasText: 'dengan 3510' }).count()).toBe(1);
 
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'e-KTP blank-card stock' }).waitFor();

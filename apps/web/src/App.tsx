@@ -12,6 +12,8 @@ import HeadLayout from './routes/pimpinan/Layout.tsx';
 import HeadLogin from './routes/pimpinan/Login.tsx';
 import SigningPage from './routes/pimpinan/Signing.tsx';
 import AccessLogPage from './routes/pimpinan/AccessLog.tsx';
+import ReconciliationPage from './routes/pimpinan/Reconciliation.tsx';
+import CitizenCheckPage from './routes/publik/CitizenCheck.tsx';
 import Adjudications from './routes/pusat/Adjudications.tsx';
 import CentreLayout from './routes/pusat/Layout.tsx';
 import CentreLogin from './routes/pusat/Login.tsx';
@@ -49,6 +51,7 @@ export function AppRoutes() {
       <Route path="/pimpinan" element={<HeadLayout />}>
         <Route index element={<SigningPage />} />
         <Route path="akses" element={<AccessLogPage />} />
+        <Route path="rekonsiliasi" element={<ReconciliationPage />} />
         <Route
           path="cetak"
           element={
@@ -74,6 +77,8 @@ export function AppRoutes() {
         }
       />
       <Route path="/stok" element={<PublicStockPage />} />
+      <Route path="/warga" element={<CitizenCheckPage />} />
+      <Route path="/warga/status" element={<CitizenCheckPage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

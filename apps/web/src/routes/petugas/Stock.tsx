@@ -6,8 +6,8 @@ import { useSession } from '../../components/Session.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
-import { CorrectionForm, MOVEMENT_ROLES, ReceiptForm, SpoilageForm, TransferForm, type MovementKind, type Site } from './stock-forms.tsx';
-import { LedgerTable } from './StockLedger.tsx';
+import { CorrectionForm, LoanForm, MOVEMENT_ROLES, ReceiptForm, SpoilageForm, TransferForm, type MovementKind, type Site } from './stock-forms.tsx';
+import { LedgerTable, LoanBalances } from './StockLedger.tsx';
 import './print.css';
 
 const REFRESH_MS = 15_000;
@@ -15,6 +15,7 @@ const REFRESH_MS = 15_000;
 const FORMS: Partial<Record<MovementKind, ComponentType<{ sites: Site[]; defaultSiteId: string; onRecorded: (r: BlankMovementResponse) => void }>>> = {
   receipt: ReceiptForm,
   transfer: TransferForm,
+  loan: LoanForm,
   spoilage: SpoilageForm,
   correction: CorrectionForm,
 };
@@ -125,6 +126,8 @@ export default function StockPage() {
         <p className="muted small">{t('stock.ledgerSession')}</p>
         <LedgerTable entries={entries} sites={siteOptions} />
       </section>
+
+      <LoanBalances version={entries.length} />
     </div>
   );
 }

@@ -1,6 +1,9 @@
 import { useState } from 'react';
-import type { BlankLedgerEntryView } from '@tangguh/protocol';
+import { blankLoanRoutes, type BlankLedgerEntryView } from '@tangguh/protocol';
+import { contractApi } from '../../api.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime, formatNumber } from '../../format.ts';
+import { usePolling } from '../../hooks.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import type { Site } from './stock-forms.tsx';
 
@@ -83,5 +86,44 @@ export function LedgerTable({ entries, sites }: { entries: BlankLedgerEntryView[
         </div>
       )}
     </>
+  );
+}
+
+const loanBalancesSchema = blankLoanRoutes.balances.response[200];
+
+/** Blanks outstanding with other offices: lent and not yet back, borrowed and not yet returned. */
+export function LoanBalances({ version }: { version: number }) {
+  const { t, lang } = useI18n();
+  const loans = usePolling((signal) => contractApi.get(loanBalancesSchema, '/api/stok-blangko/pinjaman', signal), [version], 30_000);
+  const open = loans.data?.items.filter((l) => l.lentOut !== 0 || l.borrowed !== 0) ?? [];
+  return (
+    <section className="card stack" aria-labelledby="stock-loans-title">
+      <h2 id="stock-loans-title">{t('stock.loansTitle')}</h2>
+      {loans.error && <ErrorNotice error={loans.error} onRetry={loans.reload} />}
+      {loans.data && open.length === 0 && <p className="empty">{t('stock.loans.none')}</p>}
+      {open.length > 0 && (
+        <table className="records" data-testid="stock-loans">
+          <caption className="visually-hidden">{t('stock.loansTitle')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('stock.loans.office')}</th>
+              <th scope="col">{t('stock.loans.lentOut')}</th>
+              <th scope="col">{t('stock.loans.borrowed')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {open.map((l) => (
+              <tr key={l.officeId}>
+                <th scope="row" className="mono">
+                  {l.officeId}
+                </th>
+                <td data-label={t('stock.loans.lentOut')}>{formatNumber(l.lentOut, lang)}</td>
+                <td data-label={t('stock.loans.borrowed')}>{formatNumber(l.borrowed, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { blankMovementResponseSchema, SPOILAGE_REASONS, type BlankMovementResponse } from '@tangguh/protocol';
+import { blankMovementResponseSchema, LOAN_PURPOSES, SPOILAGE_REASONS, type BlankMovementResponse } from '@tangguh/protocol';
 import { contractApi, toApiError, type ApiError } from '../../api.ts';
 import type { ApiIssue } from '../../api-types.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -211,6 +211,54 @@ export function CorrectionForm({ sites, defaultSiteId, onRecorded }: FormProps) 
           </Field>
           <Field id="correction-counter" label={t('stock.countedBy')} hint={t('stock.countedByHint')} issues={issues('countedBy')}>
             {(control) => <input {...control} value={countedBy} maxLength={64} autoComplete="off" onChange={(e) => setCountedBy(e.target.value)} />}
+          </Field>
+        </>
+      )}
+    />
+  );
+}
+
+export function LoanForm({ sites, defaultSiteId, onRecorded }: FormProps) {
+  const { t } = useI18n();
+  const [direction, setDirection] = useState<'out' | 'in'>('out');
+  const [purpose, setPurpose] = useState<(typeof LOAN_PURPOSES)[number]>('loan');
+  const [siteId, setSiteId] = useState(defaultSiteId);
+  const [officeId, setOfficeId] = useState('');
+  const [quantity, setQuantity] = useState('');
+  return (
+    <MovementForm
+      title={t('stock.kind.loan')}
+      path={direction === 'out' ? '/api/stok-blangko/pinjaman-keluar' : '/api/stok-blangko/pinjaman-masuk'}
+      body={() => ({ siteId, officeId, quantity: whole(quantity) ?? 0, purpose })}
+      onRecorded={onRecorded}
+      reset={() => setQuantity('')}
+      fields={(issues) => (
+        <>
+          <Field id="loan-direction" label={t('stock.loanDirection')}>
+            {(control) => (
+              <select {...control} value={direction} onChange={(e) => setDirection(e.target.value as 'out' | 'in')}>
+                <option value="out">{t('stock.loanOut')}</option>
+                <option value="in">{t('stock.loanIn')}</option>
+              </select>
+            )}
+          </Field>
+          <Field id="loan-purpose" label={t('stock.purpose')} issues={issues('purpose')}>
+            {(control) => (
+              <select {...control} value={purpose} onChange={(e) => setPurpose(e.target.value as (typeof LOAN_PURPOSES)[number])}>
+                {LOAN_PURPOSES.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`stock.purpose.${p}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <SiteSelect id="loan-site" label={t('stock.site')} value={siteId} onChange={setSiteId} sites={sites} issues={issues('siteId')} />
+          <Field id="loan-office" label={t('stock.office')} hint={t('stock.officeHint')} issues={issues('officeId')}>
+            {(control) => <input {...control} className="mono" inputMode="numeric" maxLength={4} value={officeId} onChange={(e) => setOfficeId(e.target.value)} />}
+          </Field>
+          <Field id="loan-qty" label={t('stock.quantity')} issues={issues('quantity')}>
+            {(control) => <input {...control} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />}
           </Field>
         </>
       )}

@@ -4,6 +4,7 @@ import { RequireSession, useSession } from '../../components/Session.tsx';
 import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
 import { AREAS } from '../../areas.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { ReconciliationNavLink } from './Reconciliation.tsx';
 
 function HeadFrame() {
   const { t } = useI18n();
@@ -17,6 +18,7 @@ function HeadFrame() {
             {t('nav.signing')}
           </NavLink>
           <NavLink to="/pimpinan/akses">{t('nav.accessLog')}</NavLink>
+          <ReconciliationNavLink />
           <NavLink to="/pimpinan/cetak">{t('nav.printCharts')}</NavLink>
           <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>
           <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
