@@ -12,6 +12,8 @@ import HeadLayout from './routes/pimpinan/Layout.tsx';
 import HeadLogin from './routes/pimpinan/Login.tsx';
 import SigningPage from './routes/pimpinan/Signing.tsx';
 import AccessLogPage from './routes/pimpinan/AccessLog.tsx';
+import StatusAdminPage from './routes/pimpinan/Status.tsx';
+import StatusPage from './routes/publik/StatusPage.tsx';
 import ReconciliationPage from './routes/pimpinan/Reconciliation.tsx';
 import CitizenCheckPage from './routes/publik/CitizenCheck.tsx';
 import Adjudications from './routes/pusat/Adjudications.tsx';
@@ -51,6 +53,7 @@ export function AppRoutes() {
       <Route path="/pimpinan" element={<HeadLayout />}>
         <Route index element={<SigningPage />} />
         <Route path="akses" element={<AccessLogPage />} />
+        <Route path="status" element={<StatusAdminPage />} />
         <Route path="rekonsiliasi" element={<ReconciliationPage />} />
         <Route
           path="cetak"
@@ -79,6 +82,7 @@ export function AppRoutes() {
       <Route path="/stok" element={<PublicStockPage />} />
       <Route path="/warga" element={<CitizenCheckPage />} />
       <Route path="/warga/status" element={<CitizenCheckPage />} />
+      <Route path="/status" element={<StatusPage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

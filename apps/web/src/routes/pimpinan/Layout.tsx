@@ -4,10 +4,11 @@ import { RequireSession, useSession } from '../../components/Session.tsx';
 import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
 import { AREAS } from '../../areas.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { statusText } from '../publik/status-messages.ts';
 import { ReconciliationNavLink } from './Reconciliation.tsx';
 
 function HeadFrame() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { user, logout } = useSession();
   const place = [user.officeName, t('nav.head')].filter(Boolean).join(' · ');
   return (
@@ -18,6 +19,7 @@ function HeadFrame() {
             {t('nav.signing')}
           </NavLink>
           <NavLink to="/pimpinan/akses">{t('nav.accessLog')}</NavLink>
+          <NavLink to="/pimpinan/status">{statusText(lang, 'admin.nav')}</NavLink>
           <ReconciliationNavLink />
           <NavLink to="/pimpinan/cetak">{t('nav.printCharts')}</NavLink>
           <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>

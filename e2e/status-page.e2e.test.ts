@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser.ts';
+import { TestStack, login } from '../test/helpers.ts';
+
+// A real centre and office (with the built web UI) on loopback; the public /status page open in Debian's
+// Chromium at a phone's size changes by itself, without a reload, when the centre stops and comes back and
+// when the head publishes an announcement.
+let stack: TestStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await TestStack.create({ officeArgs: ['--backoff-cap-ms', '500', '--idle-ms', '200', '--status-interval-ms', '300', '--status-fail-after', '3', '--status-recover-after', '2'] });
+  await stack.startCentral();
+  await stack.startOffice();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.dispose();
+});
+
+describe('the public status page in the browser', () => {
+  it('shows each service at the chosen site and changes live when the centre stops, an announcement is made, and the centre returns', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' });
+    const page = await context.newPage();
+    await page.goto(`${stack.officeUrl}/status`);
+    await page.getByRole('heading', { name: 'Status layanan' }).waitFor();
+    const service = (name: string) => page.locator(`[data-testid="status-service"][data-service="${name}"]`);
+    await service('cetak').and(page.locator('[data-state="normal"]')).waitFor();
+    await page.getByTestId('status-live').filter({ hasText: 'Langsung' }).waitFor();
+    expect(await page.getByTestId('status-updated').textContent()).toMatch(/diperbarui \d{2}[.:]\d{2}/);
+    expect(await page.locator('.status-history__bars').count()).toBe(8);
+    // Marks this document: a reload would lose it, so the changes below must arrive live.
+    await page.evaluate(() => ((window as unknown as { liveMark: number }).liveMark = 1));
+
+    await stack.stopCentral('SIGTERM');
+    await service('cetak').and(page.locator('[data-state="terganggu"]')).waitFor({ timeout: 30_000 });
+    expect(await service('cetak').textContent()).toContain('Terganggu');
+    expect(await service('perekaman').getAttribute('data-state')).toBe('normal');
+    expect(await service('perekaman').textContent()).toContain('perekaman tetap berjalan');
+    expect(await service('tte_dokumen').getAttribute('data-state')).toBe('gangguan');
+    await page.getByTestId('status-incident').filter({ hasText: 'Gangguan: Sinkronisasi dengan pusat data' }).waitFor();
+
+    const head = await login(stack.officeUrl, 'kepala', 'kepala-jember');
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const announced = await head.request('PUT', '/api/status/announcement', { siteId: null, text: { id: 'Pencetakan KTP-el ditunda sampai jaringan pusat pulih.' }, expiresAt });
+    expect(announced.status).toBe(200);
+    await page.getByTestId('status-announcement').filter({ hasText: 'Pencetakan KTP-el ditunda' }).waitFor({ timeout: 5_000 });
+
+    await stack.startCentral();
+    await service('cetak').and(page.locator('[data-state="normal"]')).waitFor({ timeout: 60_000 });
+    await page.getByTestId('status-incident').filter({ hasText: 'Selesai' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { liveMark?: number }).liveMark)).toBe(1);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Service status' }).waitFor();
+    await context.close();
+  });
+});
