@@ -4,7 +4,7 @@
  * would sit in CUPS — and the PDF it wrote found and read back. Nothing here is skipped when CUPS is
  * missing: the test fails and says what to install.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CommandMissing, runCommand } from '../apps/office/src/printing/commands.ts';
@@ -92,6 +92,13 @@ export async function cupsPdfOutput(jobId: string, title: string, timeoutMs = 30
     await sleep(250);
   }
   throw new Error(`cups-pdf wrote no PDF for job ${jobId} ("${title}") in ${dir} within ${timeoutMs} ms`);
+}
+
+/** Removes what cups-pdf wrote for titles starting with `prefix` (a test's own jobs), so runs do not pile up. */
+export function removeCupsPdfOutputs(prefix: string): void {
+  const dir = cupsPdfOutDir();
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.pdf')) rmSync(join(dir, name), { force: true });
 }
 
 /** Runs a CUPS admin command (cupsenable, cupsdisable, cancel…) and fails loudly if it refuses. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '@tangguh/domain';
-import { cupsAdmin, cupsPdfOutput, ensurePdfQueue, TEST_QUEUE } from '../../../../test/cups.ts';
+import { cupsAdmin, cupsPdfOutput, ensurePdfQueue, removeCupsPdfOutputs, TEST_QUEUE } from '../../../../test/cups.ts';
 import { renderCard } from './card-pdf.ts';
 import { runCommand } from './commands.ts';
 import { CupsPrinter } from './cups-printer.ts';
@@ -33,15 +33,23 @@ describe('the CUPS card printer', () => {
   let pdf: Uint8Array;
   const run = Date.now().toString(36);
 
+  // Stopped and refusing in the second test: a queue of its own, so another test printing to the shared one is not held up.
+  const STOPPABLE = 'TangguhTestPDFStop';
+  let stoppable: CupsPrinter;
+
   beforeAll(async () => {
     await ensurePdfQueue(TEST_QUEUE);
+    await ensurePdfQueue(STOPPABLE);
     printer = new CupsPrinter({ id: 'cups-test', queue: TEST_QUEUE });
+    stoppable = new CupsPrinter({ id: 'cups-stop', queue: STOPPABLE });
     pdf = await renderCard((await testCardPackage()).pkg, { blankSerial: 4242, place: 'JEMBER', date: '2026-11-28' });
   });
 
   afterAll(async () => {
     // Leave the queue usable for the next run whatever happened.
-    await cupsAdmin('cupsenable', [TEST_QUEUE]).catch(() => {});
+    await cupsAdmin('cupsenable', [STOPPABLE]).catch(() => {});
+    await cupsAdmin('cupsaccept', [STOPPABLE]).catch(() => {});
+    removeCupsPdfOutputs(`job-${run}-`);
   });
 
   it('prints a card: lp takes it, the job completes, and cups-pdf wrote two pages of ID-1 size with the NIK', async () => {
@@ -71,29 +79,29 @@ describe('the CUPS card printer', () => {
   });
 
   it('reads a stopped queue as offline with CUPS’ reason; a job waits queued there and completes once the queue is enabled; a cancelled one is failed', async () => {
-    await cupsAdmin('cupsdisable', ['-r', 'ribbon out', TEST_QUEUE]);
+    await cupsAdmin('cupsdisable', ['-r', 'ribbon out', STOPPABLE]);
     try {
-      expect(await printer.health()).toEqual({ state: 'offline', detail: 'disabled: ribbon out' });
-      const { externalJobId } = await printer.submit({ title: `job-${run}-4243`, pdf });
+      expect(await stoppable.health()).toEqual({ state: 'offline', detail: 'disabled: ribbon out' });
+      const { externalJobId } = await stoppable.submit({ title: `job-${run}-4243`, pdf });
       await sleep(500);
-      expect(await printer.jobState(externalJobId)).toBe('queued');
+      expect(await stoppable.jobState(externalJobId)).toBe('queued');
       // Cancelled at the printer before it came out: lpstat lists it as completed, IPP says cancelled.
-      const cancelled = await printer.submit({ title: `job-${run}-4244`, pdf });
+      const cancelled = await stoppable.submit({ title: `job-${run}-4244`, pdf });
       await cupsAdmin('cancel', [cancelled.externalJobId]);
-      expect(await printer.jobState(cancelled.externalJobId)).toBe('failed');
-      await cupsAdmin('cupsenable', [TEST_QUEUE]);
-      expect(await until(printer, externalJobId, 'completed')).toBe('completed');
+      expect(await stoppable.jobState(cancelled.externalJobId)).toBe('failed');
+      await cupsAdmin('cupsenable', [STOPPABLE]);
+      expect(await until(stoppable, externalJobId, 'completed')).toBe('completed');
     } finally {
-      await cupsAdmin('cupsenable', [TEST_QUEUE]);
+      await cupsAdmin('cupsenable', [STOPPABLE]);
     }
-    await cupsAdmin('cupsreject', ['-r', 'maintenance', TEST_QUEUE]);
+    await cupsAdmin('cupsreject', ['-r', 'maintenance', STOPPABLE]);
     try {
-      expect(await printer.health()).toEqual({ state: 'offline', detail: 'not accepting jobs: maintenance' });
-      expect(await code(printer.submit({ title: `job-${run}-refused`, pdf }))).toBe('PRINTER_CUPS_REFUSED');
+      expect(await stoppable.health()).toEqual({ state: 'offline', detail: 'not accepting jobs: maintenance' });
+      expect(await code(stoppable.submit({ title: `job-${run}-refused`, pdf }))).toBe('PRINTER_CUPS_REFUSED');
     } finally {
-      await cupsAdmin('cupsaccept', [TEST_QUEUE]);
+      await cupsAdmin('cupsaccept', [STOPPABLE]);
     }
-    expect((await printer.health()).state).toBe('ready');
+    expect((await stoppable.health()).state).toBe('ready');
   });
 
   it('says clearly, in both languages, when the queue does not exist or lp is not installed; a job CUPS never had is failed', async () => {
