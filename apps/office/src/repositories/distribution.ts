@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
+import type { PrintJobTables } from './print-jobs.ts';
 import { recordVisible, type Visibility } from './visibility.ts';
 
 /** The distribution and pickup tables (created by migrations/0010_distribution_pickup.ts). */
@@ -58,6 +59,22 @@ export function findSite(db: OfficeDbOrTx, id: string): Promise<SiteRow | undefi
 /** The Dinas, where cards are printed and where a resident who collects there finds theirs. */
 export function dinasSite(db: OfficeDbOrTx): Promise<SiteRow | undefined> {
   return db.selectFrom('sites').select(['id', 'name', 'kind', 'district_code']).where('kind', '=', 'DINAS').orderBy('id').executeTakeFirst();
+}
+
+/** Where each record's first card was printed: the site of its printed print job (the print room's record). */
+export async function printSitesOf(db: OfficeDbOrTx, recordIds: readonly string[]): Promise<Map<string, string>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await (db as Kysely<OfficeDb>)
+    .withTables<PrintJobTables>()
+    .selectFrom('print_jobs')
+    .select(['record_id', 'site_id'])
+    .where('record_id', 'in', [...recordIds])
+    .where('card', '=', 'FIRST')
+    .where('state', '=', 'printed')
+    .orderBy('printed_at')
+    .execute();
+  // Oldest first: the last printed job of a record is where its card is.
+  return new Map(rows.map((r) => [r.record_id!, r.site_id]));
 }
 
 /** MNF-<office>-<YYYYMMDD>-<n>: a daily series in `counters`, numbered inside the caller's transaction. */

@@ -15,6 +15,7 @@ import {
   markManifestReceived,
   nextManifestNumber,
   printedCardsAwaitingDistribution,
+  printSitesOf,
   recordStatuses,
   recordsOnManifests,
   type CardCustodyRow,
@@ -57,11 +58,14 @@ export function whereaboutsOf(record: { status: string; status_at: string }, man
   return { kind: 'AT_SITE', siteId: manifest.to_site_id, since: manifest.received_at ?? record.status_at, manifestNumber: manifest.number };
 }
 
-/** The site where this office prints its cards: the Dinas. */
-export async function printSiteId(db: OfficeDbOrTx): Promise<string> {
-  const dinas = await dinasSite(db);
+/**
+ * Where each printed card came out of the printer: the site of its print job, else the Dinas (a card printed
+ * before the print room kept jobs, or reported printed by another path).
+ */
+export async function printSitesOfCards(db: OfficeDbOrTx, recordIds: readonly string[]): Promise<Map<string, string>> {
+  const [jobs, dinas] = await Promise.all([printSitesOf(db, recordIds), dinasSite(db)]);
   if (!dinas) throw new Error('the office has no Dinas site: it is not provisioned');
-  return dinas.id;
+  return new Map(recordIds.map((id) => [id, jobs.get(id) ?? dinas.id]));
 }
 
 /** Printed cards on no manifest, with the pickup point suggested for each: the site where the resident recorded. */
@@ -144,7 +148,6 @@ export async function createManifest(ctx: OfficeContext, props: { toSiteId: stri
   const site = await findSite(ctx.db, props.toSiteId);
   const refused = pickupPointRefused(site, props.toSiteId);
   if (refused) throw refused;
-  const from = await printSiteId(ctx.db);
   const id = await ctx.db.transaction().execute(async (trx) => {
     // Manifests take turns with every other card movement: a card cannot be packed twice, or handed over while packed.
     await lockOutbox(trx);
@@ -160,6 +163,11 @@ export async function createManifest(ctx: OfficeContext, props: { toSiteId: stri
     }
     const packed = [...(await recordsOnManifests(trx, props.recordIds))];
     if (packed.length > 0) throw refuse('CARD_ALREADY_ON_MANIFEST', { id: `Kartu sudah ada di manifes lain: ${packed.join(', ')}.`, en: `Cards already on another manifest: ${packed.join(', ')}.` });
+    // One box leaves one site: the cards must all lie where they were printed, and not already at the destination.
+    const origins = new Set((await printSitesOfCards(trx, props.recordIds)).values());
+    const from = [...origins][0]!;
+    if (origins.size > 1) throw refuse('CARDS_AT_DIFFERENT_SITES', { id: 'Kartu-kartu ini tercetak di lokasi yang berbeda; buat satu manifes per lokasi asal.', en: 'These cards were printed at different sites; make one manifest per site they leave from.' });
+    if (from === props.toSiteId) throw refuse('CARDS_ALREADY_THERE', { id: `Kartu-kartu ini sudah ada di ${site!.name}; tidak perlu manifes.`, en: `These cards are already at ${site!.name}; no manifest is needed.` });
     const now = ctx.now();
     const day = zonedDayKey(now, ctx.office.timeZone);
     const manifestId = randomUUID();

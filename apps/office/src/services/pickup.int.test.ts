@@ -30,7 +30,9 @@ import { CentralClient } from './central-client.ts';
 import { pullOnce, pushOnce } from './sync.ts';
 import { trustSyncer } from './trust-sync.ts';
 import { pullPrintPackages } from './print-packages.ts';
-import { recordCardStatus } from './card-status.ts';
+import { createPrintJobs } from './print-jobs.ts';
+import { printRoomPass, type PrintDevices } from './print-run.ts';
+import { CountingFolderPrinter, FolderChipEncoder, renderTestCard } from './print-room-harness.ts';
 import { recordBlankEntry } from './blank-stock.ts';
 import { issueSuket } from './suket.ts';
 import { signedOfficeRevocations } from './office-revocations.ts';
@@ -66,8 +68,11 @@ describe.each(DIALECTS)('distribution and pickup with the centre down, office on
   let client: CentralClient;
   let dropStore = async () => {};
   const users: Record<string, OfficeUser> = {};
-  /** Recorded at the Dinas: A (with a Suket), B (override), D (left unprinted). Recorded at Kaliwates: C (received), E (missing). */
-  const ids: Record<'A' | 'B' | 'C' | 'D' | 'E', string> = { A: '', B: '', C: '', D: '', E: '' };
+  /**
+   * Recorded at the Dinas: A (with a Suket), B (override), D (left unprinted). Recorded at Kaliwates: C (received),
+   * E (missing), F (printed on Kaliwates' own printer). All but F printed at the Dinas.
+   */
+  const ids: Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F', string> = { A: '', B: '', C: '', D: '', E: '', F: '' };
   const niks: Record<string, string> = {};
   let suketOfA = '';
 
@@ -95,13 +100,14 @@ describe.each(DIALECTS)('distribution and pickup with the centre down, office on
     client = new CentralClient({ baseUrl: `http://127.0.0.1:${port}`, officeId: office.office.id, signingPrivateKey: office.signingPrivateKey });
     await trustSyncer(office, { centralUrl: `http://127.0.0.1:${port}` }).run();
 
-    const people = syntheticResidents(5, { seed: 9191, regencyCode: '35.09', regions: office.regions });
+    const people = syntheticResidents(6, { seed: 9191, regencyCode: '35.09', regions: office.regions });
     const plan = [
       ['A', users.operator!],
       ['B', users.operator!],
       ['C', users['operator.kaliwates']!],
       ['D', users.operator!],
       ['E', users['operator.kaliwates']!],
+      ['F', users['operator.kaliwates']!],
     ] as const;
     for (const [i, [name, operator]] of plan.entries()) {
       const person = people[i]!;
@@ -117,19 +123,21 @@ describe.each(DIALECTS)('distribution and pickup with the centre down, office on
     while ((await pullPrintPackages(office, client)).hasMore);
     // Capacity and blanks, so the print plan can forecast the card that is not printed.
     const at = office.now().toISOString();
-    await upsertPrinter(office.db, { id: 'p1', siteId: 'dinas', name: 'Printer 1', capacityPerDay: 100, state: 'ready', ribbonLeft: 500, filmLeft: 500, printsPerRibbon: 500, printsPerFilm: 500, updatedAt: at });
+    const printer = { capacityPerDay: 100, state: 'ready', ribbonLeft: 500, filmLeft: 500, printsPerRibbon: 500, printsPerFilm: 500, updatedAt: at } as const;
+    await upsertPrinter(office.db, { ...printer, id: 'p1', siteId: 'dinas', name: 'Printer Dinas' });
+    await upsertPrinter(office.db, { ...printer, id: 'p2', siteId: KALIWATES_SITE, name: 'Printer Kaliwates' });
     await recordBlankEntry(office.db, { kind: 'receipt', siteId: 'dinas', tranche: 'T1', quantity: 10, serials: { from: 1, to: 10 } }, 'supervisor', at);
+    await recordBlankEntry(office.db, { kind: 'receipt', siteId: KALIWATES_SITE, tranche: 'T1', quantity: 5, serials: { from: 11, to: 15 } }, 'supervisor', at);
 
     // The centre goes down; everything below happens during the outage.
     await centralApp?.close();
     centralApp = undefined;
-    // Printed at the Dinas (the print room's producer of CARD_PRINTED), all but D.
-    for (const name of ['A', 'B', 'C', 'E'] as const) {
-      await office.db.transaction().execute(async (trx) => {
-        await recordCardStatus(trx, { recordId: ids[name], status: 'SENT_FOR_CARD_PRINTING', at, by: 'operator' });
-        await recordCardStatus(trx, { recordId: ids[name], status: 'CARD_PRINTED', at, by: 'operator' });
-      });
-    }
+    // The print room prints from the stored packages: A, B, C and E at the Dinas, F at Kaliwates; D waits.
+    const devices: PrintDevices = { printer: (row) => new CountingFolderPrinter(row.id, join(dir, 'cards', row.id)), encoder: new FolderChipEncoder(join(dir, 'chips')), render: renderTestCard, pollMs: 10, waitMs: 2000 };
+    await createPrintJobs(office, { recordIds: [ids.A, ids.B, ids.C, ids.E], replacementRequestIds: [], siteId: 'dinas', printerId: 'p1', by: 'operator' });
+    await createPrintJobs(office, { recordIds: [ids.F], replacementRequestIds: [], siteId: KALIWATES_SITE, printerId: 'p2', by: 'operator.kaliwates' });
+    const printed = await printRoomPass(office, devices, { worker: 'pickup-test' });
+    if (printed.printed !== 5) throw new Error(`the print room printed ${JSON.stringify(printed)}`);
   });
 
   afterAll(async () => {
@@ -268,6 +276,14 @@ describe.each(DIALECTS)('distribution and pickup with the centre down, office on
     const handover = await handOverCard(office, users['operator.kaliwates']!, ids.C, check.id);
     expect(handover).toMatchObject({ siteId: KALIWATES_SITE, handedBy: 'operator.kaliwates' });
     expect(await statusOf(ids.C)).toBe('CARD_ISSUED');
+  });
+
+  it('knows a card printed at a kecamatan lies there: ready at that counter with no manifest, and no manifest can send it there', async () => {
+    const [f] = await searchForPickup(office, users['operator.kaliwates']!, { q: niks.F! });
+    expect(f!.availability).toMatchObject({ kind: 'READY_HERE', siteId: KALIWATES_SITE, manifestNumber: null });
+    const [seenAtDinas] = await searchForPickup(office, users.operator!, { q: niks.F! });
+    expect(seenAtDinas!.availability).toMatchObject({ kind: 'READY_ELSEWHERE', siteId: KALIWATES_SITE });
+    expect(await refusal(createManifest(office, { toSiteId: KALIWATES_SITE, recordIds: [ids.F], by: users.supervisor! }))).toBe('CARDS_ALREADY_THERE');
   });
 
   it('sends CARD_SHIPPED and CARD_ISSUED to the centre once it is back, exactly once, also when the outbox is sent again', async () => {

@@ -23,7 +23,7 @@ import { activeSuketsOfRecord } from '../repositories/sukets.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { visibilityOf } from '../repositories/visibility.ts';
 import { recordCardStatus } from './card-status.ts';
-import { printSiteId, whereaboutsOf, type Whereabouts } from './distribution.ts';
+import { printSitesOfCards, whereaboutsOf, type Whereabouts } from './distribution.ts';
 import { openPrintPackage } from './print-packages.ts';
 import { printPlan } from './print-plan.ts';
 import { revokeSuketsOfIssuedCards } from './suket.ts';
@@ -75,8 +75,9 @@ async function siteNames(db: OfficeDbOrTx): Promise<(id: string) => string> {
 async function whereaboutsOfRecords(db: OfficeDbOrTx, rows: readonly PickupCandidateRow[]): Promise<Map<string, Whereabouts>> {
   const printed = rows.filter((r) => r.status === 'CARD_PRINTED' || r.status === 'CARD_SHIPPED');
   if (printed.length === 0) return new Map();
-  const [manifests, printSite] = await Promise.all([latestManifestOf(db, printed.map((r) => r.id)), printSiteId(db)]);
-  return new Map(printed.map((r) => [r.id, whereaboutsOf(r, manifests.get(r.id), printSite)]));
+  const ids = printed.map((r) => r.id);
+  const [manifests, printSites] = await Promise.all([latestManifestOf(db, ids), printSitesOfCards(db, ids)]);
+  return new Map(printed.map((r) => [r.id, whereaboutsOf(r, manifests.get(r.id), printSites.get(r.id)!)]));
 }
 
 export function presentCheck(row: IdentityCheckRow): IdentityCheck {
