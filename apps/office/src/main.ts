@@ -1,8 +1,11 @@
 import { MasterKeyError, configureMasterKey, installProcessHealth, parseServices, stopOnSignals, workerHealthApp } from '@tangguh/platform';
 import { parseArgs } from 'node:util';
+import { dirname, resolve } from 'node:path';
 import { buildOfficeApp } from './app.ts';
 import { openOffice } from './runtime.ts';
 import { startSyncWorker } from './workers/sync-worker.ts';
+import { startPrintWorker } from './workers/print-worker.ts';
+import { printRoomDevices } from './printing/demo.ts';
 import { centralLinkProblem } from './services/central-tls.ts';
 import { startStatusWorker } from './services/status-probes.ts';
 import { startNotifier } from './notify/worker.ts';
@@ -30,6 +33,8 @@ const { values } = parseArgs({
     /** The master key that opens the private keys sealed in the database: a file outside the data folder (or TANGGUH_MASTER_KEY). */
     'key-file': { type: 'string', default: process.env.TANGGUH_MASTER_KEY_FILE },
     log: { type: 'boolean', default: false },
+    /** Where the print room keeps what it makes: chip files, and PDFs of printers not connected (default: beside the database). */
+    'print-data': { type: 'string' },
   },
 });
 
@@ -70,6 +75,9 @@ const statusWorker = services.has('worker')
       hysteresis: { failAfter: Number(values['status-fail-after']), recoverAfter: Number(values['status-recover-after']) },
     })
   : undefined;
+// Prints queued cards and night batches unattended, from the packages already in the database.
+const printData = values['print-data'] ?? (/^postgres(ql)?:/.test(values.db) ? 'data/office' : dirname(resolve(values.db)));
+const printWorker = services.has('worker') ? startPrintWorker(ctx, printRoomDevices(resolve(printData))) : undefined;
 // Tells subscribers of incidents, maintenance, announcements and expiring Sukets (settings: notify.config).
 const notifier = services.has('worker') ? await startNotifier(ctx) : undefined;
 if (services.has('api')) {
@@ -80,4 +88,4 @@ if (services.has('api')) {
   console.log(`[kantor ${ctx.office.id}] sync worker running`);
 }
 
-stopOnSignals([() => app.close(), () => worker?.stop(), () => statusWorker?.stop(), () => notifier?.stop(), () => handle.close()]);
+stopOnSignals([() => app.close(), () => worker?.stop(), () => printWorker?.stop(), () => statusWorker?.stop(), () => notifier?.stop(), () => handle.close()]);

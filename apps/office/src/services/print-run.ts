@@ -190,11 +190,18 @@ export async function carryOn(ctx: OfficeContext, devices: PrintDevices, printer
 /** Prints the next card a printer may take; says why when it takes none. */
 export async function printNextCard(ctx: OfficeContext, devices: PrintDevices, printer: PrinterRow, worker: string): Promise<CardOutcome> {
   if (printer.state === 'in_repair') return 'blocked';
+  const candidates = await nextQueuedJobs(ctx.db, printer, 10);
+  if (candidates.length === 0) return 'idle';
+  if ((await cardsOnDay(ctx.db, printer.id, zonedIsoDate(ctx.now(), ctx.office.timeZone))) >= printer.capacityPerDay) return 'blocked';
+  // Asked only when there is a card to print: a CUPS printer answers through lpstat, not free every pass.
   const driver = await devices.printer(printer);
   const health = await driver.health();
-  if (health.state === 'offline' || health.state === 'error') return 'blocked';
-  if ((await cardsOnDay(ctx.db, printer.id, zonedIsoDate(ctx.now(), ctx.office.timeZone))) >= printer.capacityPerDay) return 'blocked';
-  for (const job of await nextQueuedJobs(ctx.db, printer, 10)) {
+  if (health.state === 'offline' || health.state === 'error') {
+    const why = { id: `Printer ${printer.name} tidak siap: ${health.detail ?? health.state}.`, en: `Printer ${printer.name} is not ready: ${health.detail ?? health.state}.` };
+    for (const job of candidates) await updateJobIn(ctx.db, job.id, 'queued', { problem: problem(why) });
+    return 'blocked';
+  }
+  for (const job of candidates) {
     const opened = await openForJob(ctx, job);
     if (opened === 'failed') continue;
     if (opened === 'blocked') return 'blocked';
