@@ -8,6 +8,7 @@ import { findRecordRef } from '../repositories/records.ts';
 import { listSites } from '../repositories/sites.ts';
 import { visibilityOf } from '../repositories/visibility.ts';
 import { findSuket, suketNotFound } from '../services/suket.ts';
+import { linkSecret } from '../notify/config.ts';
 import { confirmSubscription, createWebhook, deliveryLog, setSuketContact, sinkMessages, subscribe, unsubscribe, webhooks } from '../services/notifications.ts';
 
 /**
@@ -23,6 +24,9 @@ export async function notificationRoutes(plain: FastifyInstance, ctx: OfficeCont
   const admin = { preValidation: requireRole('admin') };
   const issuers = { preValidation: requireRole('operator', 'supervisor', 'admin') };
   const user = (request: { sessionUser?: unknown }) => request.sessionUser as OfficeUser;
+  // Made (once, sealed) when the app starts, not by the first request that needs it: a refused request
+  // must write nothing.
+  await linkSecret(ctx.db);
 
   app.get('/api/langganan/pilihan', { schema: routes.options, config: perAddress(60) }, async () => ({
     sites: (await listSites(ctx.db)).map((s) => ({ id: s.id, name: s.name })),

@@ -75,7 +75,7 @@ export interface FakeGateway {
   failNext: number;
   /** The webhook receiver's secret (set once the webhook is registered). */
   webhookSecret?: string;
-  /** Runs before a message is answered: a test can kill the sender here. */
+  /** Runs after a message is taken and before it is answered: a test can kill the sender here. */
   beforeAnswer?: (message: GatewayMessage) => Promise<void>;
   close(): Promise<void>;
 }
@@ -110,10 +110,10 @@ export async function startFakeGateway(credentials: { userkey: string; passkey: 
         if (form.get('userkey') !== credentials.userkey || form.get('passkey') !== credentials.passkey) return answer(200, { status: '0', text: 'Userkey / Passkey Salah' });
         if (known) return answer(200, { messageId: known, to: form.get('to'), status: '1', text: 'Success' });
         const message: GatewayMessage = { channel: 'sms', to: form.get('to') ?? '', text: form.get('message') ?? '', idempotencyKey: key };
-        await gateway.beforeAnswer?.(message);
         const id = `sms-${++counter}`;
         byKey.set(key, id);
         gateway.delivered.push(message);
+        await gateway.beforeAnswer?.(message);
         return answer(200, { messageId: id, to: message.to, status: '1', text: 'Success' });
       }
       if (request.url?.startsWith('/wa/') && request.url.endsWith('/messages')) {
@@ -121,10 +121,10 @@ export async function startFakeGateway(credentials: { userkey: string; passkey: 
         const json = JSON.parse(body) as { to: string; text: { body: string } };
         if (known) return answer(200, { messaging_product: 'whatsapp', messages: [{ id: known }] });
         const message: GatewayMessage = { channel: 'whatsapp', to: json.to, text: json.text.body, idempotencyKey: key };
-        await gateway.beforeAnswer?.(message);
         const id = `wamid.${++counter}`;
         byKey.set(key, id);
         gateway.delivered.push(message);
+        await gateway.beforeAnswer?.(message);
         return answer(200, { messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: json.to }], messages: [{ id }] });
       }
       if (request.url === '/hook') {
@@ -135,9 +135,9 @@ export async function startFakeGateway(credentials: { userkey: string; passkey: 
         if (known) return answer(200, { ok: true });
         const parsed = JSON.parse(body) as { text: string };
         const message: GatewayMessage = { channel: 'webhook', to: '/hook', text: parsed.text, idempotencyKey: key, body: parsed, signatureValid };
-        await gateway.beforeAnswer?.(message);
         byKey.set(key, 'seen');
         gateway.delivered.push(message);
+        await gateway.beforeAnswer?.(message);
         return answer(200, { ok: true });
       }
       answer(404, { error: 'not found' });
