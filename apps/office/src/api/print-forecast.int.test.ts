@@ -8,6 +8,7 @@ import { insertBlankRequest, storeBlankAnswer } from '../repositories/blank-requ
 import { savePriorityPolicy, setHoliday, upsertPrinter } from '../repositories/print-plan.ts';
 import { officeSessionStore } from '../repositories/users.ts';
 import { recordBlankEntry } from '../services/blank-stock.ts';
+import { forecastSnapshot } from '../services/print-forecast.ts';
 import { recordResident } from '../services/recording.ts';
 import { KALIWATES, startTestOffice, type TestOfficeApi } from './test-office.ts';
 
@@ -209,5 +210,23 @@ describe.each(DIALECTS)('the forecast routes of an office on %s', (dialect) => {
     const headline = headlineSchema.parse((await call('kepala', 'GET', '/api/print-plan/headline')).body);
     expect(headline.stock).toBe(7);
     expect(headline.workingDaysToClear).toBeLessThan(5);
+  });
+
+  it('keeps the plan while nothing it reads changes, and plans again after a change', async () => {
+    const { ctx } = office;
+    const kept = await forecastSnapshot(ctx);
+    expect(await forecastSnapshot(ctx)).toBe(kept);
+    await upsertPrinter(ctx.db, { id: 'C', siteId: 'dinas', name: 'Printer', capacityPerDay: 5, state: 'ready', ribbonLeft: 100, filmLeft: 100, printsPerRibbon: 100, printsPerFilm: 100, updatedAt: '2026-12-21T03:00:00.000Z' });
+    const afterPrinter = await forecastSnapshot(ctx);
+    expect(afterPrinter).not.toBe(kept);
+    expect(afterPrinter.plan.headline.printers).toBe(3);
+    await ctx.db.updateTable('records').set({ status: 'SENT_FOR_CARD_PRINTING' }).where('id', '=', order[0]!).execute();
+    const afterStatus = await forecastSnapshot(ctx);
+    expect(afterStatus).not.toBe(afterPrinter);
+    expect(afterStatus.plan.queue).toHaveLength(9);
+    const tomorrow = ctx.now;
+    ctx.now = () => new Date('2026-12-22T03:00:00.000Z');
+    expect((await forecastSnapshot(ctx)).plan.today).toBe('2026-12-22');
+    ctx.now = tomorrow;
   });
 });

@@ -26,12 +26,6 @@ export async function printPlanMark(db: OfficeDbOrTx): Promise<string> {
   return [events?.v, ready?.v, ledger?.v, printers?.n, printers?.v, policy?.v, calendar?.n, calendar?.v, sukets?.n, sukets?.v].map((v) => String(v ?? '')).join('|');
 }
 
-/** Where each waiting record was made, and the village of its resident: for the queue's filters and who may see it. */
-export async function waitingPlaces(db: OfficeDbOrTx): Promise<Map<string, { siteId: string; villageCode: string }>> {
-  const rows = await db.selectFrom('records').select(['id', 'site_id', 'village_code']).where('status', '=', 'PRINT_READY_RECORD').execute();
-  return new Map(rows.map((r) => [r.id, { siteId: r.site_id, villageCode: r.village_code }]));
-}
-
 /** The ledger's total before an instant, and its rows from then on (instant and change), for stock per day. */
 export async function ledgerSince(db: OfficeDbOrTx, from: string): Promise<{ before: number; rows: { at: string; quantity: number }[] }> {
   const t = all(db);

@@ -156,6 +156,8 @@ export async function currentPriorityPolicy(db: OfficeDbOrTx): Promise<PrintPrio
 /** A record waiting for its card, with what the priority policy reads of it. */
 export interface WaitingRow {
   id: string;
+  /** The site where the record was made. */
+  siteId: string;
   villageCode: string;
   birthDate: string;
   printReadyAt: string;
@@ -168,9 +170,9 @@ export async function waitingForPrint(db: OfficeDbOrTx): Promise<WaitingRow[]> {
   const rows = await withSuketTables(db)
     .selectFrom('records')
     .leftJoin('sukets', 'sukets.record_id', 'records.id')
-    .select(['records.id', 'records.village_code', 'records.birth_date', 'records.status_at', (eb) => eb.fn.min('sukets.issued_at').as('suket_at')])
+    .select(['records.id', 'records.site_id', 'records.village_code', 'records.birth_date', 'records.status_at', (eb) => eb.fn.min('sukets.issued_at').as('suket_at')])
     .where('records.status', '=', 'PRINT_READY_RECORD')
-    .groupBy(['records.id', 'records.village_code', 'records.birth_date', 'records.status_at'])
+    .groupBy(['records.id', 'records.site_id', 'records.village_code', 'records.birth_date', 'records.status_at'])
     .execute();
-  return rows.map((r) => ({ id: r.id, villageCode: r.village_code, birthDate: r.birth_date, printReadyAt: r.status_at, suketIssuedAt: r.suket_at ?? null }));
+  return rows.map((r) => ({ id: r.id, siteId: r.site_id, villageCode: r.village_code, birthDate: r.birth_date, printReadyAt: r.status_at, suketIssuedAt: r.suket_at ?? null }));
 }

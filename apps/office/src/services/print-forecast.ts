@@ -1,7 +1,7 @@
 import { forecastHeadline, type ExpectedDelivery, type RecordForecast, type QueueEntry, officeDate, workCalendar } from '@tangguh/domain';
 import type { PrintHeadline, PrintQueueQuery, PrintQueueResponse, RecordForecastView } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
-import { printPlanMark, waitingPlaces } from '../repositories/print-forecast.ts';
+import { printPlanMark } from '../repositories/print-forecast.ts';
 import { blankRequestsMark } from '../repositories/blank-requests.ts';
 import type { Visibility } from '../repositories/visibility.ts';
 import { expectedDeliveries, type ExpectedAllocation } from './blank-deliveries.ts';
@@ -46,7 +46,8 @@ export async function forecastSnapshot(ctx: OfficeContext): Promise<ForecastSnap
 
 async function computeSnapshot(ctx: OfficeContext, mark: string): Promise<ForecastSnapshot> {
   const deliveries = await expectedDeliveries(ctx);
-  const [plan, places] = await Promise.all([printPlan(ctx, { deliveries: deliveries.map(toDelivery) }), waitingPlaces(ctx.db)]);
+  const plan = await printPlan(ctx, { deliveries: deliveries.map(toDelivery) });
+  const places = new Map(plan.waiting.map((w) => [w.id, { siteId: w.siteId, villageCode: w.villageCode }]));
   const index = new Map(plan.queue.map((e, i) => [e.recordId, i]));
   let overdue = 0;
   let willExceed = 0;
