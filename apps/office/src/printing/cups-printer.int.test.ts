@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -104,19 +105,43 @@ describe('the CUPS card printer', () => {
     expect((await stoppable.health()).state).toBe('ready');
   });
 
-  it('says clearly, in both languages, when the queue does not exist or lp is not installed; a job CUPS never had is failed', async () => {
+  it('says clearly, in both languages, when the queue does not exist, the scheduler is down, lp is not installed or hangs; a job CUPS never had is failed', async () => {
     const nowhere = new CupsPrinter({ id: 'x', queue: 'TangguhNoSuchQueue' });
     const refused = await nowhere.submit({ title: 'x', pdf }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DomainError);
     expect((refused as DomainError).code).toBe('PRINTER_QUEUE_NOT_FOUND');
     expect((refused as DomainError).messages.id).toContain('TangguhNoSuchQueue');
-    expect((await nowhere.health()).state).toBe('error');
+    expect(await nowhere.health()).toEqual({ state: 'error', detail: 'Antrean printer CUPS "TangguhNoSuchQueue" tidak ada. / The CUPS printer queue "TangguhNoSuchQueue" does not exist.' });
 
     const noLp = new CupsPrinter({ id: 'y', queue: TEST_QUEUE, lpCommand: '/nonexistent/lp', lpstatCommand: '/nonexistent/lpstat' });
     const missing = await noLp.submit({ title: 'x', pdf }).catch((e: unknown) => e);
     expect((missing as DomainError).code).toBe('PRINTER_CUPS_MISSING');
     expect((missing as DomainError).messages).toEqual({ id: 'CUPS tidak terpasang di server ini (perintah /nonexistent/lp tidak ditemukan).', en: 'CUPS is not installed on this server (no /nonexistent/lp command).' });
     expect((await noLp.health()).state).toBe('error');
+
+    // A scheduler nobody answers for (a closed port): lp only says "no such printer"; the message says CUPS is down.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const down = new CupsPrinter({ id: 'w', queue: TEST_QUEUE, server: `127.0.0.1:${closed}` });
+    expect(await code(down.submit({ title: 'x', pdf }))).toBe('PRINTER_CUPS_NOT_RUNNING');
+    expect(await down.health()).toEqual({ state: 'offline', detail: 'Layanan CUPS (cupsd) tidak berjalan atau tidak dapat dihubungi. / The CUPS scheduler (cupsd) is not running or cannot be reached.' });
+
+    // An lp that hangs is killed at its time limit.
+    const dir = mkdtempSync(join(tmpdir(), 'tangguh-slow-lp-'));
+    try {
+      const slow = join(dir, 'lp');
+      writeFileSync(slow, '#!/bin/sh\nexec sleep 30\n');
+      chmodSync(slow, 0o755);
+      const started = Date.now();
+      expect(await code(new CupsPrinter({ id: 's', queue: TEST_QUEUE, lpCommand: slow, submitTimeoutMs: 300 }).submit({ title: 'x', pdf }))).toBe('PRINTER_CUPS_TIMEOUT');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     expect(await printer.jobState(`${TEST_QUEUE}-999999999`)).toBe('failed');
     expect(await printer.jobState('OtherQueue-1')).toBe('failed');

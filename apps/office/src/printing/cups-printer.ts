@@ -27,7 +27,11 @@ export interface CupsPrinterOptions {
   lpstatCommand?: string;
   /** CUPS' IPP test tool (Debian's cups brings it through cups-filters): tells a completed job from a cancelled one. */
   ipptoolCommand?: string;
+  /** A CUPS server other than this machine's (`host[:port]`, passed as `-h`); by default the local scheduler. */
+  server?: string;
 }
+
+const CUPS_SERVER_NAME = /^[A-Za-z0-9.[\]:_-]{1,255}$/;
 
 const cupsMissing = (command: string) =>
   new DomainError(
@@ -41,12 +45,14 @@ const cupsRefused = (what: { id: string; en: string }, detail: string) =>
   new DomainError('PRINTER_CUPS_REFUSED', { id: `CUPS menolak ${what.id}: ${detail}`, en: `CUPS refused ${what.en}: ${detail}` }, 'unavailable');
 const JOB = { id: 'pekerjaan cetak', en: 'the print job' };
 const STATUS = { id: 'permintaan status', en: 'the status request' };
+const cupsNotRunning = () =>
+  new DomainError('PRINTER_CUPS_NOT_RUNNING', { id: 'Layanan CUPS (cupsd) tidak berjalan atau tidak dapat dihubungi.', en: 'The CUPS scheduler (cupsd) is not running or cannot be reached.' }, 'unavailable');
+const both = (error: DomainError) => `${error.messages.id} / ${error.messages.en}`;
 const cupsSilent = (command: string, ms: number) =>
   new DomainError('PRINTER_CUPS_TIMEOUT', { id: `CUPS tidak menjawab dalam ${ms} ms (${command}).`, en: `CUPS did not answer within ${ms} ms (${command}).` }, 'unavailable');
 
 /** What `lp`/`lpstat` say about a queue that does not exist (CUPS 2.x, C locale). */
 const NO_SUCH_QUEUE = /does not exist|Invalid destination name|Unknown destination|not found/i;
-const NOT_RUNNING = /scheduler is not running|scheduler not responding|Unable to connect|Connection refused/i;
 
 const firstLine = (result: CommandResult) => (result.stderr.trim() || result.stdout.trim()).split('\n')[0]!.replace(/^(lp|lpstat):\s*(Error -\s*)?/, '');
 
@@ -54,10 +60,14 @@ export class CupsPrinter implements CardPrinter {
   readonly id: string;
   readonly kind = 'cups' as const;
   readonly queue: string;
-  private readonly options: Required<Omit<CupsPrinterOptions, 'id' | 'queue'>>;
+  private readonly options: Required<Omit<CupsPrinterOptions, 'id' | 'queue' | 'server'>>;
+  /** `-h server` before every lp/lpstat argument list, or nothing for the local scheduler. */
+  private readonly host: string[];
 
   constructor(options: CupsPrinterOptions) {
     if (!CUPS_QUEUE_NAME.test(options.queue)) throw new RangeError(`not a CUPS queue name: ${JSON.stringify(options.queue)}`);
+    if (options.server !== undefined && !CUPS_SERVER_NAME.test(options.server)) throw new RangeError(`not a CUPS server: ${JSON.stringify(options.server)}`);
+    this.host = options.server ? ['-h', options.server] : [];
     this.id = options.id;
     this.queue = options.queue;
     this.options = {
@@ -72,12 +82,21 @@ export class CupsPrinter implements CardPrinter {
 
   private async run(command: string, args: string[], timeoutMs: number, input?: Uint8Array): Promise<CommandResult> {
     try {
-      return await runCommand(command, args, { timeoutMs, input });
+      return await runCommand(command, [...this.host, ...args], { timeoutMs, input });
     } catch (error) {
       if (error instanceof CommandMissing) throw cupsMissing(command);
       if (error instanceof CommandTimedOut) throw cupsSilent(command, timeoutMs);
       throw error;
     }
+  }
+
+  /**
+   * `lp` and `lpstat` answer "no such destination" both for a queue that does not exist and when they
+   * cannot reach the scheduler at all; `lpstat -r` tells the two apart, so the message says which.
+   */
+  private async whyUnknown(): Promise<DomainError> {
+    const status = await this.run(this.options.lpstatCommand, ['-r'], this.options.statusTimeoutMs);
+    return /scheduler is running/.test(status.stdout) ? queueMissing(this.queue) : cupsNotRunning();
   }
 
   async submit(job: PrintSubmission): Promise<{ externalJobId: string }> {
@@ -86,7 +105,7 @@ export class CupsPrinter implements CardPrinter {
     const result = await this.run(this.options.lpCommand, ['-d', this.queue, '-t', title, '-o', `media=${this.options.media}`], this.options.submitTimeoutMs, job.pdf);
     if (result.code !== 0) {
       const detail = firstLine(result);
-      if (NO_SUCH_QUEUE.test(detail)) throw queueMissing(this.queue);
+      if (NO_SUCH_QUEUE.test(detail)) throw await this.whyUnknown();
       throw cupsRefused(JOB, detail);
     }
     // "request id is Queue-42 (1 file(s))"
@@ -100,7 +119,7 @@ export class CupsPrinter implements CardPrinter {
     const result = await this.run(this.options.lpstatCommand, args, this.options.statusTimeoutMs);
     if (result.code !== 0 && result.stdout.trim() === '') {
       const detail = firstLine(result);
-      if (NO_SUCH_QUEUE.test(detail)) throw queueMissing(this.queue);
+      if (NO_SUCH_QUEUE.test(detail)) throw await this.whyUnknown();
       if (detail) throw cupsRefused(STATUS, detail);
     }
     return new Set(result.stdout.split('\n').map((line) => line.split(/\s+/)[0]!).filter((id) => id.length > 0));
@@ -128,7 +147,8 @@ export class CupsPrinter implements CardPrinter {
   private async ippJobState(jobNumber: string): Promise<number | undefined> {
     if (!/^\d+$/.test(jobNumber)) return undefined;
     // CUPS_SERVER may name a socket; IPP URIs need a host, and the local scheduler answers on localhost.
-    const server = process.env['CUPS_SERVER'] && !process.env['CUPS_SERVER'].startsWith('/') ? process.env['CUPS_SERVER'] : 'localhost';
+    const fromEnv = process.env['CUPS_SERVER'] && !process.env['CUPS_SERVER'].startsWith('/') ? process.env['CUPS_SERVER'] : undefined;
+    const server = this.host[1] ?? fromEnv ?? 'localhost';
     try {
       const result = await runCommand(this.options.ipptoolCommand, ['-X', `ipp://${server}/jobs/${jobNumber}`, 'get-job-attributes.test'], { timeoutMs: this.options.statusTimeoutMs });
       const state = /<key>job-state<\/key>\s*<integer>(\d+)<\/integer>/.exec(result.stdout)?.[1];
@@ -141,21 +161,18 @@ export class CupsPrinter implements CardPrinter {
 
   /**
    * `lpstat -p Q -a Q`: a disabled (stopped) queue or one that refuses jobs is offline, with CUPS' reason
-   * ("ribbon out", "Paused"); printing now is busy; idle is ready. No CUPS or no such queue is an error.
+   * ("ribbon out", "Paused"); printing now is busy; idle is ready. A scheduler that is not running is
+   * offline too (it may be started again); no CUPS installed or no such queue is an error a person must fix.
    */
   async health(): Promise<PrinterHealth> {
-    let result: CommandResult;
+    let out: string;
     try {
-      result = await this.run(this.options.lpstatCommand, ['-p', this.queue, '-a', this.queue], this.options.statusTimeoutMs);
+      const result = await this.run(this.options.lpstatCommand, ['-p', this.queue, '-a', this.queue], this.options.statusTimeoutMs);
+      out = result.stdout;
+      if (out.trim() === '') throw await this.whyUnknown();
     } catch (error) {
-      if (error instanceof DomainError) return { state: 'error', detail: `${error.messages.id} / ${error.messages.en}` };
-      throw error;
-    }
-    const out = result.stdout;
-    const detail = firstLine(result);
-    if (out.trim() === '') {
-      if (NOT_RUNNING.test(detail)) return { state: 'offline', detail: `CUPS tidak berjalan / CUPS is not running: ${detail}` };
-      if (NO_SUCH_QUEUE.test(detail) || result.code !== 0) return { state: 'error', detail: `${queueMissing(this.queue).messages.id} / ${queueMissing(this.queue).messages.en}` };
+      if (!(error instanceof DomainError)) throw error;
+      return { state: error.code === 'PRINTER_CUPS_NOT_RUNNING' || error.code === 'PRINTER_CUPS_TIMEOUT' ? 'offline' : 'error', detail: both(error) };
     }
     // A reason is the indented line after the status line it belongs to.
     const reasonAfter = (pattern: RegExp) => {
