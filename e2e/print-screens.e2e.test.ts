@@ -249,3 +249,29 @@ describe('the public stock page', () => {
     await context.close();
   });
 });
+
+describe('the printers screen', () => {
+  it('shows each printer’s state, capacity and consumables, and a supervisor puts one in repair', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, '/petugas/masuk?next=/petugas/printer', 'supervisor', 'supervisor-jember');
+    const card = page.locator('[data-testid="printer"][data-printer="dinas-1"]');
+    await card.waitFor();
+    const text = await card.innerText();
+    expect(text).toContain('Printer Dinas 1');
+    expect(text).toContain('Siap');
+    expect(text).toContain('2 kartu/hari');
+    expect(await card.getByRole('meter', { name: 'Pita (ribbon)' }).getAttribute('aria-valuetext')).toBe('40 dari 500 cetakan (8%)');
+
+    await card.getByRole('button', { name: 'Ubah' }).click();
+    await card.getByLabel('Keadaan').selectOption('in_repair');
+    await card.getByRole('button', { name: 'Simpan' }).click();
+    await page.getByRole('status').filter({ hasText: 'Printer Printer Dinas 1 tersimpan.' }).waitFor();
+    await card.locator('.pill').filter({ hasText: 'Dalam perbaikan' }).waitFor();
+
+    // An operator reads the same, without the edit button.
+    const operator = await (await browser.newContext()).newPage();
+    await signIn(operator, '/petugas/masuk?next=/petugas/printer', 'operator', 'operator-jember');
+    await operator.locator('[data-testid="printer"][data-printer="dinas-1"] .pill').filter({ hasText: 'Dalam perbaikan' }).waitFor();
+    expect(await operator.getByRole('button', { name: 'Ubah' }).count()).toBe(0);
+  });
+});

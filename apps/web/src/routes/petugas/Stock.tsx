@@ -52,74 +52,76 @@ export default function StockPage() {
       </div>
       <p className="muted">{t('stock.intro')}</p>
 
-      <section className="card stack" aria-labelledby="stock-balance-title">
-        <h2 id="stock-balance-title">{t('stock.balanceTitle')}</h2>
-        {stock.error && <ErrorNotice error={stock.error} onRetry={stock.reload} />}
-        {!stock.data && !stock.error && <p className="muted">{t('app.loading')}</p>}
-        {stock.data && (
-          <>
-            <p className="muted small">{t('stock.asOf', { date: formatDate(stock.data.date, lang), time: formatDateTime(stock.data.asOf, lang) })}</p>
-            <div className="table-wrap">
-              <table className="records stock-balance" data-testid="stock-balance">
-                <caption className="visually-hidden">{t('stock.balanceTitle')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('stock.col.site')}</th>
-                    <th scope="col" className="stock-balance__n">
-                      {t('stock.col.balance')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {stock.data.sites.map((site) => (
-                    <tr key={site.siteId} data-site={site.siteId}>
-                      <th scope="row">
-                        {site.siteName} {changed.has(site.siteId) && <span className="pill pill--online">{t('stock.changed')}</span>}
+      <div className="grid-2">
+        <section className="card stack" aria-labelledby="stock-balance-title">
+          <h2 id="stock-balance-title">{t('stock.balanceTitle')}</h2>
+          {stock.error && <ErrorNotice error={stock.error} onRetry={stock.reload} />}
+          {!stock.data && !stock.error && <p className="muted">{t('app.loading')}</p>}
+          {stock.data && (
+            <>
+              <p className="muted small">{t('stock.asOf', { date: formatDate(stock.data.date, lang), time: formatDateTime(stock.data.asOf, lang) })}</p>
+              <div className="table-wrap">
+                <table className="records stock-balance" data-testid="stock-balance">
+                  <caption className="visually-hidden">{t('stock.balanceTitle')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('stock.col.site')}</th>
+                      <th scope="col" className="stock-balance__n">
+                        {t('stock.col.balance')}
                       </th>
-                      <td className="stock-balance__n" data-testid="site-balance">
-                        {formatNumber(site.balance, lang)}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {stock.data.sites.map((site) => (
+                      <tr key={site.siteId} data-site={site.siteId}>
+                        <th scope="row">
+                          {site.siteName} {changed.has(site.siteId) && <span className="pill pill--online">{t('stock.changed')}</span>}
+                        </th>
+                        <td className="stock-balance__n" data-testid="site-balance">
+                          {formatNumber(site.balance, lang)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr>
+                      <th scope="row">{t('stock.total')}</th>
+                      <td className="stock-balance__n" data-testid="stock-total">
+                        {formatNumber(stock.data.total, lang)}
                       </td>
                     </tr>
-                  ))}
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <th scope="row">{t('stock.total')}</th>
-                    <td className="stock-balance__n" data-testid="stock-total">
-                      {formatNumber(stock.data.total, lang)}
-                    </td>
-                  </tr>
-                </tfoot>
-              </table>
-            </div>
-          </>
-        )}
-      </section>
-
-      <section className="card stack" aria-labelledby="stock-forms-title">
-        <h2 id="stock-forms-title">{t('stock.formsTitle')}</h2>
-        {allowed.length === 0 ? (
-          <p className="muted">{t('stock.notAllowed')}</p>
-        ) : (
-          <>
-            <p className="muted small">{t('stock.formsIntro')}</p>
-            <div className="kind-switch" role="group" aria-label={t('stock.formsTitle')}>
-              {allowed.map((k) => (
-                <button key={k} type="button" className="button button--secondary button--small" aria-pressed={kind === k} onClick={() => setKind(k)}>
-                  {t(`stock.kind.${k}` as MessageKey)}
-                </button>
-              ))}
-            </div>
-            {last && (
-              <div className="notice notice--success" role="status">
-                <p className="notice__title">{last.message[lang]}</p>
+                  </tfoot>
+                </table>
               </div>
-            )}
-            {sites.error && <ErrorNotice error={sites.error} onRetry={sites.reload} />}
-            {Form && siteOptions.length > 0 && <Form key={kind} sites={siteOptions} defaultSiteId={defaultSiteId} onRecorded={recorded} />}
-          </>
-        )}
-      </section>
+            </>
+          )}
+        </section>
+
+        <section className="card stack" aria-labelledby="stock-forms-title">
+          <h2 id="stock-forms-title">{t('stock.formsTitle')}</h2>
+          {allowed.length === 0 ? (
+            <p className="muted">{t('stock.notAllowed')}</p>
+          ) : (
+            <>
+              <p className="muted small">{t('stock.formsIntro')}</p>
+              <div className="kind-switch" role="group" aria-label={t('stock.formsTitle')}>
+                {allowed.map((k) => (
+                  <button key={k} type="button" className="button button--secondary button--small" aria-pressed={kind === k} onClick={() => setKind(k)}>
+                    {t(`stock.kind.${k}` as MessageKey)}
+                  </button>
+                ))}
+              </div>
+              {last && (
+                <div className="notice notice--success" role="status">
+                  <p className="notice__title">{last.message[lang]}</p>
+                </div>
+              )}
+              {sites.error && <ErrorNotice error={sites.error} onRetry={sites.reload} />}
+              {Form && siteOptions.length > 0 && <Form key={kind} sites={siteOptions} defaultSiteId={defaultSiteId} onRecorded={recorded} />}
+            </>
+          )}
+        </section>
+      </div>
 
       <section className="card stack" aria-labelledby="stock-ledger-title">
         <h2 id="stock-ledger-title">{t('stock.ledgerTitle')}</h2>

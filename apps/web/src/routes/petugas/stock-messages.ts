@@ -117,7 +117,7 @@ export const stockId = {
   'publicStock.total': 'Jumlah di semua tempat',
   'publicStock.none': 'habis',
   'publicStock.blanks': '{n} blangko',
-  'publicStock.asOf': 'Data {date}, pukul {time}',
+  'publicStock.asOf': 'Diperbarui {time}',
   'publicStock.note': 'Blangko ada tidak berarti kartu Anda pasti dicetak hari ini: kartu dicetak menurut antrean. Tanyakan perkiraan tanggal cetak kepada petugas.',
   'publicStock.search': 'Cari tempat',
 } as const;
@@ -240,7 +240,7 @@ export const stockEn: Record<keyof typeof stockId, string> = {
   'publicStock.total': 'All service points',
   'publicStock.none': 'none left',
   'publicStock.blanks': '{n} blanks',
-  'publicStock.asOf': 'Figures of {date}, {time}',
+  'publicStock.asOf': 'Updated {time}',
   'publicStock.note': 'Blanks in stock do not mean your card will be printed today: cards are printed in queue order. Ask staff for your estimated print date.',
   'publicStock.search': 'Find a place',
 };

@@ -85,7 +85,7 @@ function Charts({ history }: { history: PrintHistory }) {
   const byDay = history.funnelByDay.map((d) => ({ ...d, label: shortDate(d.date, lang) }));
   const byKec = history.funnelByKecamatan.map((k) => ({ ...k, label: k.kecamatan.name }));
   const stages = FUNNEL_STAGES.map((s) => ({ key: s, name: stageName(s), colour: STAGE_COLOURS[s] }));
-  const axis = { tick: { fontSize: 12 }, tickFormatter: number } as const;
+  const axis = { tick: { fontSize: 12 }, tickFormatter: number, allowDecimals: false } as const;
 
   return (
     <>
@@ -99,9 +99,9 @@ function Charts({ history }: { history: PrintHistory }) {
             <XAxis dataKey="label" tick={{ fontSize: 12 }} />
             <YAxis {...axis} width={64} />
             <Tooltip formatter={number} />
-            <Legend />
-            <Area type="monotone" dataKey="waiting" name={t('charts.waiting')} stroke="#b3261e" fill="#fbe7e6" isAnimationActive={false} />
-            <Line type="monotone" dataKey="stock" name={t('charts.stockLine')} stroke="#0b4f8a" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Legend itemSorter={null} />
+            <Area type="linear" dataKey="waiting" name={t('charts.waiting')} stroke="#b3261e" fill="#fbe7e6" isAnimationActive={false} />
+            <Line type="linear" dataKey="stock" name={t('charts.stockLine')} stroke="#0b4f8a" strokeWidth={2} dot={false} isAnimationActive={false} />
           </ComposedChart>
         }
         table={
@@ -136,7 +136,7 @@ function Charts({ history }: { history: PrintHistory }) {
             <XAxis type="number" {...axis} />
             <YAxis type="category" dataKey="label" width={120} tick={{ fontSize: 12 }} />
             <Tooltip formatter={number} />
-            <Legend />
+            <Legend itemSorter={null} />
             {stages.map((s) => (
               <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.colour} isAnimationActive={false} />
             ))}
@@ -153,9 +153,9 @@ function Charts({ history }: { history: PrintHistory }) {
             <XAxis dataKey="label" tick={{ fontSize: 12 }} />
             <YAxis {...axis} width={56} />
             <Tooltip formatter={number} />
-            <Legend />
+            <Legend itemSorter={null} />
             {stages.map((s) => (
-              <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.colour} strokeWidth={2} dot={false} isAnimationActive={false} />
+              <Line key={s.key} type="linear" dataKey={s.key} name={s.name} stroke={s.colour} strokeWidth={2} dot={false} isAnimationActive={false} />
             ))}
           </LineChart>
         }

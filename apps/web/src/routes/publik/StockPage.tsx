@@ -3,7 +3,7 @@ import { publicBlankStockSchema } from '@tangguh/protocol';
 import { contractApi } from '../../api.ts';
 import { AppHeader } from '../../components/AppHeader.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatDate, formatDateTime, formatNumber } from '../../format.ts';
+import { formatDateTime, formatNumber } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import '../petugas/print.css';
@@ -43,7 +43,7 @@ export default function PublicStockPage() {
               <p className="public-stock__total" data-testid="public-total">
                 {formatNumber(stock.data.total, lang)}
               </p>
-              <p className="small muted">{t('publicStock.asOf', { date: formatDate(stock.data.date, lang), time: formatDateTime(stock.data.asOf, lang, stock.data.timeZone) })}</p>
+              <p className="small muted">{t('publicStock.asOf', { time: formatDateTime(stock.data.asOf, lang, stock.data.timeZone) })}</p>
             </section>
             {stock.data.sites.length > 8 && (
               <div className="field">
