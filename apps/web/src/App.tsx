@@ -12,6 +12,8 @@ import HeadLayout from './routes/pimpinan/Layout.tsx';
 import HeadLogin from './routes/pimpinan/Login.tsx';
 import SigningPage from './routes/pimpinan/Signing.tsx';
 import AccessLogPage from './routes/pimpinan/AccessLog.tsx';
+import MessagesPage from './routes/pimpinan/Messages.tsx';
+import SubscribePage from './routes/publik/Subscribe.tsx';
 import StatusAdminPage from './routes/pimpinan/Status.tsx';
 import StatusPage from './routes/publik/StatusPage.tsx';
 import ReconciliationPage from './routes/pimpinan/Reconciliation.tsx';
@@ -53,6 +55,7 @@ export function AppRoutes() {
       <Route path="/pimpinan" element={<HeadLayout />}>
         <Route index element={<SigningPage />} />
         <Route path="akses" element={<AccessLogPage />} />
+        <Route path="pesan" element={<MessagesPage />} />
         <Route path="status" element={<StatusAdminPage />} />
         <Route path="rekonsiliasi" element={<ReconciliationPage />} />
         <Route
@@ -83,6 +86,8 @@ export function AppRoutes() {
       <Route path="/warga" element={<CitizenCheckPage />} />
       <Route path="/warga/status" element={<CitizenCheckPage />} />
       <Route path="/status" element={<StatusPage />} />
+      <Route path="/langganan" element={<SubscribePage />} />
+      <Route path="/l/:token" element={<SubscribePage />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -4,6 +4,7 @@ import { RequireSession, useSession } from '../../components/Session.tsx';
 import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
 import { AREAS } from '../../areas.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { notifyText } from '../publik/notify-messages.ts';
 import { statusText } from '../publik/status-messages.ts';
 import { ReconciliationNavLink } from './Reconciliation.tsx';
 
@@ -19,6 +20,7 @@ function HeadFrame() {
             {t('nav.signing')}
           </NavLink>
           <NavLink to="/pimpinan/akses">{t('nav.accessLog')}</NavLink>
+          <NavLink to="/pimpinan/pesan">{notifyText(lang, 'messages.nav')}</NavLink>
           <NavLink to="/pimpinan/status">{statusText(lang, 'admin.nav')}</NavLink>
           <ReconciliationNavLink />
           <NavLink to="/pimpinan/cetak">{t('nav.printCharts')}</NavLink>
