@@ -20,7 +20,7 @@ import type { OfficeContext } from '../context.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../services/sync-monitor.ts';
 import { runStatusChecks } from '../services/status-probes.ts';
 import { incidentEvents, recordIncidentAffected, type IncidentEvent } from '../services/incidents.ts';
-import { serviceStateAt, serviceStatus } from '../services/service-status.ts';
+import { onServiceStatusChange, serviceStateAt, serviceStatus } from '../services/service-status.ts';
 
 const HYSTERESIS = { failAfter: 3, recoverAfter: 2 };
 
@@ -91,6 +91,8 @@ describe.each(DIALECTS)('service status on %s', (dialect) => {
 
   it('the centre failing the configured number of checks flips the services that need it, opens one incident and tells stream clients; flapping adds nothing; recovery resolves it', async () => {
     const events: { at: number; status: PublicStatus }[] = [];
+    const told: PublicStatus[] = [];
+    const stopListening = onServiceStatusChange(ctx, (status) => told.push(status));
     const source = new EventSource(`${url}/api/status/stream`);
     source.addEventListener('status', (e) => events.push({ at: Date.now(), status: JSON.parse((e as MessageEvent<string>).data) as PublicStatus }));
     try {
@@ -121,6 +123,8 @@ describe.each(DIALECTS)('service status on %s', (dialect) => {
       const perekaman = live.status.sites.find((s) => s.siteId === 'dinas')!.services.find((s) => s.service === 'perekaman')!;
       expect(live.status.explanations[perekaman.explanation]!.explanation.id).toContain('perekaman tetap berjalan');
       expect((await serviceStateAt(ctx, 'dinas', 'cetak'))?.state).toBe('terganggu');
+      // In-process listeners (the board, notifications) hear the change itself, once.
+      expect(told.filter((t) => stateOf(t, 'dinas', 'cetak') === 'terganggu')).toHaveLength(1);
 
       // One good check, then bad again, several times: under recoverAfter, so the outage goes on as one incident.
       for (let i = 0; i < 3; i++) {
@@ -149,6 +153,7 @@ describe.each(DIALECTS)('service status on %s', (dialect) => {
       expect(after.history.services.find((s) => s.service === 'tte_dokumen')!.states.at(-1)).toBe('gangguan');
       await expect.poll(() => events.some((e) => e.status.incidents.some((i) => i.id === incident.id && i.resolvedAt !== null)), { timeout: 5_000 }).toBe(true);
     } finally {
+      stopListening();
       source.close();
     }
   });
@@ -216,5 +221,26 @@ describe.each(DIALECTS)('service status on %s', (dialect) => {
     expect(titles.some((t) => t.includes('Gangguan: Sinkronisasi dengan pusat data') && t.includes('(selesai)'))).toBe(true);
     const english = await (await fetch(`${url}/api/status/feed.atom`, { headers: { 'accept-language': 'en' } })).text();
     expect(english).toContain('Outage: Sync with the national centre');
+  });
+
+  // Last: the second app's close stops this context's status hub.
+  it('keeps the number of open streams bounded: one over the limit gets a bilingual 503 with Retry-After', async () => {
+    process.env.TANGGUH_STATUS_MAX_STREAMS = '2';
+    const small = await buildOfficeApp(ctx, { serveWeb: false });
+    delete process.env.TANGGUH_STATUS_MAX_STREAMS;
+    const port = await freePort();
+    await small.listen({ port, host: '127.0.0.1' });
+    const sources = [new EventSource(`http://127.0.0.1:${port}/api/status/stream`), new EventSource(`http://127.0.0.1:${port}/api/status/stream`)];
+    try {
+      const opened = sources.map((source) => new Promise<void>((resolve) => source.addEventListener('status', () => resolve(), { once: true })));
+      await Promise.all(opened);
+      const refused = await fetch(`http://127.0.0.1:${port}/api/status/stream`, { headers: { accept: 'text/event-stream' } });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('30');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('STATUS_STREAM_FULL');
+    } finally {
+      for (const source of sources) source.close();
+      await small.close();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { SERVICE_NAMES, SERVICE_STATE_NAMES } from '@tangguh/domain';
 import { statusRoutes as routes, type PublicStatus } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
-import { onServiceStatusChange, statusSnapshot, stopServiceStatus, type StatusSnapshot } from '../services/service-status.ts';
+import { onStatusSnapshot, statusSnapshot, stopServiceStatus, type StatusSnapshot } from '../services/service-status.ts';
 import { addIncidentUpdate } from '../services/incidents.ts';
 import { announce, cancelMaintenance, clearAnnouncement, clearOverride, scheduleMaintenance, setOverride, statusAdminView } from '../services/status-admin.ts';
 import { refusingWhenFull } from '../services/storage-errors.ts';
@@ -89,7 +89,7 @@ export async function statusRoutes(plain: FastifyInstance, ctx: OfficeContext, o
       return sendError(reply, request, 503, 'STATUS_STREAM_FULL', { id: 'Terlalu banyak sambungan langsung. Halaman akan memperbarui secara berkala.', en: 'Too many live connections. The page will refresh periodically instead.' });
     }
     const snap = await statusSnapshot(ctx);
-    unsubscribe ??= onServiceStatusChange(ctx, (_status, s) => push(s));
+    unsubscribe ??= onStatusSnapshot(ctx, push);
     return openStream(request, reply, snap, streams);
   });
 

@@ -54,6 +54,8 @@ export interface StatusSnapshot {
   derived: Map<string, DerivedService[]>;
   json: Buffer;
   etag: string;
+  /** Changes only when what people are told changes (not the times of the last check or rebuild). */
+  stateKey: string;
   /** The same state as one server-sent event. */
   event: Buffer;
 }
@@ -66,7 +68,7 @@ const CHECKED_REFRESH_MS = 30_000;
 
 class StatusHub {
   snapshot?: StatusSnapshot;
-  readonly emitter = new EventEmitter<{ change: [StatusSnapshot] }>();
+  readonly emitter = new EventEmitter<{ change: [StatusSnapshot]; snapshot: [StatusSnapshot] }>();
   private building?: Promise<StatusSnapshot>;
   private again = false;
   private version = -1;
@@ -102,10 +104,11 @@ class StatusHub {
           this.boundary = boundary;
           built = snapshot;
         } while (this.again);
-        const changed = this.snapshot?.etag !== built.etag;
+        const previous = this.snapshot;
         this.snapshot = built;
         this.checkedPassedAt = Date.now();
-        if (changed) this.emitter.emit('change', built);
+        if (previous?.etag !== built.etag) this.emitter.emit('snapshot', built);
+        if (previous && previous.stateKey !== built.stateKey) this.emitter.emit('change', built);
         return built;
       } finally {
         this.building = undefined;
@@ -163,13 +166,24 @@ export async function serviceStateAt(ctx: OfficeContext, siteId: string, service
   return (await hub(ctx).get()).derived.get(siteId)?.find((s) => s.service === service);
 }
 
-/** Calls `listener` on every change of the status; returns the unsubscribe. */
+/**
+ * Calls `listener` on every change of what people are told (a service's state or explanation, an incident
+ * or its update, maintenance, an announcement); not for a mere new "checked at". Returns the unsubscribe.
+ */
 export function onServiceStatusChange(ctx: OfficeContext, listener: (status: PublicStatus, snapshot: StatusSnapshot) => void): () => void {
   const h = hub(ctx);
   const wrapped = (s: StatusSnapshot) => listener(s.status, s);
   h.emitter.on('change', wrapped);
   void h.get().catch(() => undefined);
   return () => h.emitter.off('change', wrapped);
+}
+
+/** Every new prepared snapshot, also one that only carries a newer "checked at" (the event stream sends these). */
+export function onStatusSnapshot(ctx: OfficeContext, listener: (snapshot: StatusSnapshot) => void): () => void {
+  const h = hub(ctx);
+  h.emitter.on('snapshot', listener);
+  void h.get().catch(() => undefined);
+  return () => h.emitter.off('snapshot', listener);
 }
 
 /** Every change as an async iterator, until `signal` aborts. */
@@ -282,8 +296,10 @@ async function buildSnapshot(ctx: OfficeContext, version: number, checkedAt: str
   };
   // The ETag ignores updatedAt: a rebuild that changed nothing keeps every cache and every client as it is.
   const body = JSON.stringify(status);
-  const etag = `"${createHash('sha256').update(JSON.stringify({ ...status, updatedAt: undefined })).digest('base64url').slice(0, 22)}"`;
-  const snapshot: StatusSnapshot = { status, derived, json: Buffer.from(body), etag, event: Buffer.from(`id: ${version}\nevent: status\ndata: ${body}\n\n`) };
+  const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
+  const etag = `"${hash({ ...status, updatedAt: undefined })}"`;
+  const stateKey = hash({ ...status, updatedAt: undefined, checkedAt: undefined, version: undefined });
+  const snapshot: StatusSnapshot = { status, derived, json: Buffer.from(body), etag, stateKey, event: Buffer.from(`id: ${version}\nevent: status\ndata: ${body}\n\n`) };
 
   const instants = [
     ...overrideRows.map((o) => o.expires_at),
