@@ -71,7 +71,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gallery cursor on %s', (dial
     const mirror = new GalleryMirror(galleryKey);
     expect(await mirror.catchUp(worker.db)).toBe(3);
     expect(mirror.cursor).toBe(3);
-    expect(mirror.search(setOf(released[1]!.recordId), { minScore: 0.9, limit: 1 })).toEqual([{ recordId: released[1]!.recordId, score: 1 }]);
+    expect(await mirror.search(setOf(released[1]!.recordId), { minScore: 0.9, limit: 1 })).toEqual([{ recordId: released[1]!.recordId, score: 1 }]);
 
     // "Another process": an adjudication admitting one record, then a worker admitting two, one already there.
     const decided = randomUUID();
@@ -90,7 +90,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gallery cursor on %s', (dial
     expect(mirror.size).toBe(3);
     expect(await mirror.catchUp(worker.db)).toBe(2);
     expect(mirror.size).toBe(await gallerySize(worker.db));
-    expect(mirror.search(setOf(decided), { minScore: 0.9, limit: 1 })[0]?.recordId).toBe(decided);
+    expect((await mirror.search(setOf(decided), { minScore: 0.9, limit: 1 }))[0]?.recordId).toBe(decided);
     // The record already admitted kept its entry; the seq it would have had is skipped, not reused.
     const seqs = await worker.db.selectFrom('gallery').select(['record_id', 'seq']).where('seq', '>', 3).orderBy('seq').execute();
     expect(seqs).toEqual([{ record_id: decided, seq: 4 }, { record_id: newcomer, seq: 6 }]);

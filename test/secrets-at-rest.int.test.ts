@@ -94,7 +94,7 @@ describe('secrets at rest on SQLite', () => {
       // The gallery still opens for the matcher, with the one data key.
       const mirror = new GalleryMirror(central.ctx.galleryKey);
       await mirror.catchUp(central.ctx.db);
-      expect(mirror.search(template, { minScore: 0.9, limit: 1 })[0]?.recordId).toBe('R-AT-REST-1');
+      expect((await mirror.search(template, { minScore: 0.9, limit: 1 }))[0]?.recordId).toBe('R-AT-REST-1');
     } finally {
       await central.handle.close();
     }
@@ -128,7 +128,7 @@ describe('secrets at rest on SQLite', () => {
       expect(toBase64Url((await trustRoot(central.ctx)).privateKey)).toBe(plain.root);
       const mirror = new GalleryMirror(central.ctx.galleryKey);
       expect(await mirror.catchUp(central.ctx.db)).toBe(1);
-      expect(mirror.search(setOf('admitted before sealing'), { minScore: 0.9, limit: 1 })[0]?.recordId).toBe('R-LEGACY');
+      expect((await mirror.search(setOf('admitted before sealing'), { minScore: 0.9, limit: 1 }))[0]?.recordId).toBe('R-LEGACY');
     } finally {
       await office.handle.close();
       await central.handle.close();

@@ -1,9 +1,12 @@
 import { MasterKeyError, configureMasterKey, installProcessHealth, parseServices, stopOnSignals, workerHealthApp } from '@tangguh/platform';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { BitSamplingIndex, ShardedMatcher } from '@tangguh/matcher';
 import { parseArgs } from 'node:util';
 import { buildCentralApp } from './app.ts';
 import { openCentral } from './services/provision.ts';
 import { loadMatcher } from './services/dedup.ts';
+import { GalleryMirror } from './matcher/gallery-mirror.ts';
 import { startDedupWorker } from './workers/dedup-worker.ts';
 
 /**
@@ -23,6 +26,8 @@ const { values } = parseArgs({
     /** PEM certificate and key: the API serves HTTPS (offices pin this certificate or its CA at provisioning). */
     'tls-cert': { type: 'string', default: process.env.TANGGUH_CENTRAL_TLS_CERT },
     'tls-key': { type: 'string', default: process.env.TANGGUH_CENTRAL_TLS_KEY },
+    /** Shards of the dedup worker's matcher, each in a worker thread; 1 searches in this thread. */
+    'matcher-shards': { type: 'string', default: process.env.TANGGUH_MATCHER_SHARDS ?? String(availableParallelism()) },
     log: { type: 'boolean', default: false },
   },
 });
@@ -54,7 +59,11 @@ installProcessHealth(app, () => ({
   matcher: ctx.matcher ? { loaded: true, size: ctx.matcher.size, cursor: ctx.matcher.cursor } : { loaded: false },
 }));
 // Loaded before the worker starts and before /health answers, so "up" means "ready to deduplicate".
-if (services.has('worker')) await loadMatcher(ctx);
+if (services.has('worker')) {
+  const shards = Math.max(1, Math.floor(Number(values['matcher-shards'])) || 1);
+  ctx.matcher = new GalleryMirror(ctx.galleryKey, shards > 1 ? new ShardedMatcher({ shards }) : new BitSamplingIndex());
+  await loadMatcher(ctx);
+}
 const worker = services.has('worker') ? startDedupWorker(ctx, app.log) : undefined;
 const gallery = ctx.matcher ? ` (gallery ${ctx.matcher.size})` : ' (matcher not loaded: deduplication runs elsewhere)';
 if (services.has('api')) {
@@ -65,4 +74,4 @@ if (services.has('api')) {
   console.log(`[pusat] dedup worker running${gallery}`);
 }
 
-stopOnSignals([() => app.close(), () => worker?.stop(), () => handle.close()]);
+stopOnSignals([() => app.close(), () => worker?.stop(), () => ctx.matcher?.close(), () => handle.close()]);

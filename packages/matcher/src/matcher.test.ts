@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { BitSamplingIndex } from './bit-sampling-index.ts';
+import { ShardedMatcher } from './sharded-matcher.ts';
+import { packProbe } from './packed-sets.ts';
+import { capturedSet, PROBE_KINDS } from './synthetic.ts';
+import { compareSets, DEFAULT_MATCH_POLICY } from '@tangguh/domain';
+
+const GALLERY = 4000;
+const enrolled = Array.from({ length: GALLERY }, (_, i) => [`R${i}`, capturedSet(`person-${i}`, 0, 0.04)] as const);
+
+describe('the bit-sampling index', () => {
+  const index = new BitSamplingIndex();
+  for (const [id, set] of enrolled) index.add(id, set);
+
+  it('scores exactly as the domain defines a match', () => {
+    const probe = capturedSet('person-7', 1, 0.1, PROBE_KINDS['missing fingers'].missing);
+    const slotScore = index.scanPacked(packProbe(probe), { minScore: 0, limit: 1 })[0]!;
+    expect(slotScore.recordId).toBe('R7');
+    expect(slotScore.score).toBeCloseTo(compareSets(probe, enrolled[7]![1]).score, 12);
+  });
+
+  it.each(Object.entries(PROBE_KINDS))('returns every mate brute force returns at the duplicate threshold (%s probes)', async (_kind, { noise, missing }) => {
+    let mates = 0;
+    for (let i = 0; i < 120; i++) {
+      const probe = capturedSet(`person-${i}`, 1, noise, missing);
+      const options = { minScore: DEFAULT_MATCH_POLICY.duplicateAt, limit: 10 };
+      const exact = index.scanPacked(packProbe(probe), options);
+      mates += exact.length;
+      // Fixed seed and data: the index's answer is the exact answer for every probe of this set.
+      expect(await index.search(probe, options)).toEqual(exact);
+    }
+    if (noise < 0.2) expect(mates).toBe(120);
+  }, 60_000);
+
+  it('finds no one for strangers, and never the excluded record', async () => {
+    for (let i = 0; i < 100; i++) expect(await index.search(capturedSet(`stranger-${i}`, 0, 0.04), { minScore: 0.65, limit: 5 })).toEqual([]);
+    expect(await index.search(enrolled[3]![1], { minScore: 0.8, limit: 5, excludeRecordId: 'R3' })).toEqual([]);
+  });
+
+  it('finds an enrolment by the very next search, and adding twice changes nothing', async () => {
+    const set = capturedSet('newcomer', 0, 0.04);
+    index.add('NEW', set);
+    index.add('NEW', capturedSet('someone else', 0, 0.04));
+    expect(index.size).toBe(GALLERY + 1);
+    expect((await index.search(capturedSet('newcomer', 1, 0.04), { minScore: 0.8, limit: 1 }))[0]?.recordId).toBe('NEW');
+  });
+
+  it('with multi-probe, finds poor captures in the adjudication band that single probes miss, and nothing exact does not', async () => {
+    const options = { minScore: DEFAULT_MATCH_POLICY.adjudicateFrom, limit: 5 };
+    let exactMates = 0, narrowFound = 0, wideFound = 0;
+    for (let i = 0; i < 60; i++) {
+      const probe = capturedSet(`person-${i}`, 1, 0.2);
+      const exact = index.scanPacked(packProbe(probe), options);
+      const narrow = await index.search(probe, options);
+      const widened = await index.search(probe, { ...options, probeRadius: 1 });
+      for (const answer of [narrow, widened]) for (const c of answer) expect(exact).toContainEqual(c);
+      exactMates += exact.length;
+      narrowFound += narrow.length;
+      wideFound += widened.length;
+    }
+    expect(exactMates).toBeGreaterThan(50);
+    expect(wideFound).toBeGreaterThan(narrowFound);
+    expect(wideFound / exactMates).toBeGreaterThan(0.9);
+  }, 60_000);
+});
+
+describe('the sharded matcher', () => {
+  const sharded = new ShardedMatcher({ shards: 3 });
+  const single = new BitSamplingIndex();
+  afterAll(() => sharded.close());
+
+  it('gives the same answers as one shard, in worker threads', async () => {
+    sharded.addMany(enrolled);
+    for (const [id, set] of enrolled) single.add(id, set);
+    const sizes = (await sharded.stats()).map((s) => s.size);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(GALLERY);
+    expect(Math.min(...sizes)).toBeGreaterThan(GALLERY / 6);
+    for (let i = 0; i < 100; i++) {
+      const probe = capturedSet(`person-${i * 7}`, 2, i % 2 ? 0.2 : 0.04);
+      const options = { minScore: DEFAULT_MATCH_POLICY.adjudicateFrom, limit: 5 };
+      expect(await sharded.search(probe, options)).toEqual(await single.search(probe, options));
+    }
+  }, 60_000);
+
+  it('finds an enrolment by the very next search', async () => {
+    sharded.add('NEXT', capturedSet('next one', 0, 0.04));
+    expect((await sharded.search(capturedSet('next one', 1, 0.04), { minScore: 0.8, limit: 1 }))[0]?.recordId).toBe('NEXT');
+    expect(sharded.has('NEXT')).toBe(true);
+  });
+});

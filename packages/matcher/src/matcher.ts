@@ -1,0 +1,47 @@
+import type { BiometricSet } from '@tangguh/domain';
+
+export interface MatchCandidate {
+  recordId: string;
+  score: number;
+}
+
+export interface SearchOptions {
+  minScore: number;
+  limit: number;
+  excludeRecordId?: string;
+  /**
+   * Multi-probe, for an index: also visit the buckets whose key differs from the probe's in one bit. Raises
+   * recall for poor captures in the adjudication band several-fold at that many times the bucket visits.
+   * 0 (the default) visits only the probe's own buckets. Exact matchers ignore it.
+   */
+  probeRadius?: 0 | 1;
+}
+
+/**
+ * The 1:N search behind deduplication, at the centre and (provisionally) at the office. Asynchronous, so
+ * that shards can live in worker threads, other processes or other machines. Brute force is the exact
+ * reference; an index may only lose recall, never invent a match, because every candidate it finds is
+ * re-scored exactly.
+ */
+export interface Matcher {
+  readonly size: number;
+  has(recordId: string): boolean;
+  /** Adding a record already held changes nothing. A search started after add resolves sees it. */
+  add(recordId: string, set: BiometricSet): void;
+  /**
+   * Adds many people at once, laid out as `packProbe` lays them out (96 words and a position mask each):
+   * how a gallery read from storage is loaded without an object per template.
+   */
+  addPacked(ids: readonly string[], words: Uint32Array, masks: Uint16Array): void;
+  /** Best candidates at or above minScore, best first, never the excluded record. */
+  search(probe: BiometricSet, options: SearchOptions): Promise<MatchCandidate[]>;
+  /** Frees what the matcher holds (worker threads); a matcher without any does nothing. */
+  close?(): Promise<void>;
+}
+
+/** The candidates of several shards as one answer: best first, at most `limit`. */
+export function mergeCandidates(lists: readonly MatchCandidate[][], limit: number): MatchCandidate[] {
+  const all = lists.flat();
+  all.sort((a, b) => b.score - a.score || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));
+  return all.slice(0, limit);
+}

@@ -1,0 +1,157 @@
+import { BIOMETRIC_POSITIONS, TEMPLATE_BYTES, type BiometricSet } from '@tangguh/domain';
+
+/** Positions per person (ten fingers, two irises) and 32-bit words per 256-bit template. */
+export const POSITIONS = BIOMETRIC_POSITIONS.length;
+export const WORDS = TEMPLATE_BYTES / 4;
+const PERSON_WORDS = POSITIONS * WORDS;
+
+export function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** A probe laid out as the store lays out a person: 12 × 8 words and a mask of the positions present. */
+export interface PackedProbe {
+  words: Uint32Array;
+  bytes: Uint8Array;
+  mask: number;
+}
+
+export function packProbe(set: BiometricSet): PackedProbe {
+  const words = new Uint32Array(PERSON_WORDS);
+  const bytes = new Uint8Array(words.buffer);
+  let mask = 0;
+  BIOMETRIC_POSITIONS.forEach((position, slot) => {
+    const template = set[position];
+    if (!template) return;
+    if (template.length !== TEMPLATE_BYTES) throw new RangeError(`a template is ${TEMPLATE_BYTES} bytes, not ${template.length}`);
+    bytes.set(template, slot * TEMPLATE_BYTES);
+    mask |= 1 << slot;
+  });
+  return { words, bytes, mask };
+}
+
+/**
+ * Every enrolled person's templates in one growing typed array (384 bytes a person), and their record ids.
+ * Scoring reads words straight from it: the same mean-of-similarities over the positions present in both
+ * as `compareSets` in the domain, which stays the definition.
+ */
+export class PackedSets {
+  private words: Uint32Array;
+  private bytesView: Uint8Array;
+  private masks: Uint16Array;
+  private readonly ids: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(initialCapacity = 1024) {
+    this.words = new Uint32Array(initialCapacity * PERSON_WORDS);
+    this.bytesView = new Uint8Array(this.words.buffer);
+    this.masks = new Uint16Array(initialCapacity);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  get capacity(): number {
+    return this.masks.length;
+  }
+
+  has(recordId: string): boolean {
+    return this.index.has(recordId);
+  }
+
+  idOf(slot: number): string {
+    return this.ids[slot]!;
+  }
+
+  slotOf(recordId: string): number | undefined {
+    return this.index.get(recordId);
+  }
+
+  /** The bytes of one person's template at one position (a view, not a copy). */
+  templateBytes(slot: number, position: number): Uint8Array {
+    const start = (slot * POSITIONS + position) * 4 * WORDS;
+    return this.bytesView.subarray(start, start + 4 * WORDS);
+  }
+
+  maskOf(slot: number): number {
+    return this.masks[slot]!;
+  }
+
+  /** Appends a person; returns the slot, or -1 for a record already held. */
+  add(recordId: string, probe: PackedProbe): number {
+    if (this.index.has(recordId)) return -1;
+    const slot = this.ids.length;
+    if (slot === this.masks.length) this.grow();
+    this.words.set(probe.words, slot * PERSON_WORDS);
+    this.masks[slot] = probe.mask;
+    this.ids.push(recordId);
+    this.index.set(recordId, slot);
+    return slot;
+  }
+
+  private grow(): void {
+    const capacity = Math.max(1024, this.masks.length * 2);
+    const words = new Uint32Array(capacity * PERSON_WORDS);
+    words.set(this.words);
+    const masks = new Uint16Array(capacity);
+    masks.set(this.masks);
+    this.words = words;
+    this.bytesView = new Uint8Array(words.buffer);
+    this.masks = masks;
+  }
+
+  /** The exact score of a probe against one person, and how many positions both hold. */
+  score(probe: PackedProbe, slot: number): { score: number; compared: number } {
+    const both = probe.mask & this.masks[slot]!;
+    if (both === 0) return { score: 0, compared: 0 };
+    const words = this.words;
+    const base = slot * PERSON_WORDS;
+    let distance = 0;
+    let compared = 0;
+    for (let position = 0; position < POSITIONS; position++) {
+      if ((both & (1 << position)) === 0) continue;
+      compared++;
+      const offset = position * WORDS;
+      for (let w = 0; w < WORDS; w++) distance += popcount32((words[base + offset + w]! ^ probe.words[offset + w]!) >>> 0);
+    }
+    // Mean over positions of (1 − distance/256) = 1 − total distance / (256 × compared).
+    return { score: 1 - distance / (compared * WORDS * 32), compared };
+  }
+
+  /** Similarity of one position's templates (both present): the cheap first look at a candidate. */
+  positionSimilarity(probe: PackedProbe, slot: number, position: number): number {
+    const words = this.words;
+    const base = slot * PERSON_WORDS + position * WORDS;
+    const offset = position * WORDS;
+    let distance = 0;
+    for (let w = 0; w < WORDS; w++) distance += popcount32((words[base + w]! ^ probe.words[offset + w]!) >>> 0);
+    return 1 - distance / (WORDS * 32);
+  }
+
+  /** Resident bytes of the store itself (templates, masks), for the benchmarks' memory figures. */
+  get bytes(): number {
+    return this.words.byteLength + this.masks.byteLength;
+  }
+}
+
+/**
+ * Lays out a set stored in the domain's compact form (`packSet`: a presence mask, then 32 bytes per present
+ * position) into `words` at person `row`, without making a set; returns the position mask.
+ */
+export function unpackInto(packed: Uint8Array, words: Uint32Array, row: number): number {
+  const mask = (packed[0] ?? 0) | ((packed[1] ?? 0) << 8);
+  const target = new Uint8Array(words.buffer, words.byteOffset + row * POSITIONS * WORDS * 4, POSITIONS * WORDS * 4);
+  target.fill(0);
+  let offset = 2;
+  for (let position = 0; position < POSITIONS; position++) {
+    if ((mask & (1 << position)) === 0) continue;
+    if (offset + 32 > packed.length) throw new RangeError('a packed biometric set is cut short');
+    target.set(packed.subarray(offset, offset + 32), position * 32);
+    offset += 32;
+  }
+  return mask & ((1 << POSITIONS) - 1);
+}

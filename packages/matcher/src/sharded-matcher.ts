@@ -1,0 +1,175 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { BiometricSet } from '@tangguh/domain';
+import type { BitSamplingOptions } from './bit-sampling-index.ts';
+import { mergeCandidates, type MatchCandidate, type Matcher, type SearchOptions } from './matcher.ts';
+import { packProbe } from './packed-sets.ts';
+
+export type ShardRequest =
+  | { id: number; op: 'add'; ids: string[]; words: Uint32Array; masks: Uint16Array }
+  | { id: number; op: 'search' | 'scan'; words: Uint32Array; mask: number; options: SearchOptions }
+  | { id: number; op: 'stats' };
+
+export type ShardResponse =
+  | { id: number; ok: true; size?: number; bytes?: number; candidates?: MatchCandidate[] }
+  | { id: number; ok: false; error: string };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Which shard holds a record: FNV-1a of its id, so every process of the gallery agrees without asking. */
+export function shardOf(recordId: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < recordId.length; i++) hash = Math.imul(hash ^ recordId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % shards;
+}
+
+class Shard {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (r: ShardResponse & { ok: true }) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(options: BitSamplingOptions) {
+    this.worker = new Worker(new URL('./shard-worker-boot.mjs', import.meta.url), { workerData: options });
+    this.worker.on('message', (response: ShardResponse) => {
+      const pending = this.waiting.get(response.id);
+      if (!pending) return;
+      this.waiting.delete(response.id);
+      if (response.ok) pending.resolve(response);
+      else pending.reject(new Error(`matcher shard: ${response.error}`));
+    });
+    const fail = (error: Error) => {
+      this.failure = error;
+      for (const pending of this.waiting.values()) pending.reject(error);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`matcher shard exited (${code})`)));
+  }
+
+  /** Messages to one worker are handled in order: a search sent after an add sees that add. */
+  send(request: DistributiveOmit<ShardRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<ShardResponse & { ok: true }> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id }, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('matcher closed');
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * The gallery split into shards that search in parallel, each an index in a worker thread. A probe fans out
+ * to every shard and the answers are merged; a record lives in exactly one shard (`shardOf`). The same
+ * request/response messages would carry a shard in another process or on another machine.
+ */
+export class ShardedMatcher implements Matcher {
+  private readonly shards: Shard[];
+  private readonly known = new Set<string>();
+  private pendingAdds: Promise<unknown>[] = [];
+
+  constructor(options: BitSamplingOptions & { shards?: number } = {}) {
+    const count = options.shards ?? Math.max(1, availableParallelism());
+    const { shards: _, ...indexOptions } = options;
+    this.shards = Array.from({ length: count }, () => new Shard(indexOptions));
+  }
+
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  has(recordId: string): boolean {
+    return this.known.has(recordId);
+  }
+
+  add(recordId: string, set: BiometricSet): void {
+    this.addMany([[recordId, set]]);
+  }
+
+  /** Adds many people in one message per shard: how a gallery is loaded at start. */
+  addMany(entries: Iterable<readonly [string, BiometricSet]>): void {
+    const perShard = this.shards.map(() => ({ ids: [] as string[], probes: [] as ReturnType<typeof packProbe>[] }));
+    for (const [recordId, set] of entries) {
+      if (this.known.has(recordId)) continue;
+      this.known.add(recordId);
+      const bucket = perShard[shardOf(recordId, this.shards.length)]!;
+      bucket.ids.push(recordId);
+      bucket.probes.push(packProbe(set));
+    }
+    perShard.forEach((bucket, s) => {
+      if (bucket.ids.length === 0) return;
+      const words = new Uint32Array(bucket.ids.length * 96);
+      const masks = new Uint16Array(bucket.ids.length);
+      bucket.probes.forEach((probe, i) => {
+        words.set(probe.words, i * 96);
+        masks[i] = probe.mask;
+      });
+      this.pendingAdds.push(this.shards[s]!.send({ op: 'add', ids: bucket.ids, words, masks }, [words.buffer, masks.buffer]));
+    });
+  }
+
+  /**
+   * Adds people already packed (96 words and a position mask each, as `packProbe` lays them out): how a
+   * gallery read from storage, or a benchmark's, is loaded without making an object per template.
+   */
+  addPacked(ids: readonly string[], words: Uint32Array, masks: Uint16Array): void {
+    const perShard = this.shards.map(() => [] as number[]);
+    ids.forEach((recordId, i) => {
+      if (this.known.has(recordId)) return;
+      this.known.add(recordId);
+      perShard[shardOf(recordId, this.shards.length)]!.push(i);
+    });
+    perShard.forEach((rows, s) => {
+      if (rows.length === 0) return;
+      const shardWords = new Uint32Array(rows.length * 96);
+      const shardMasks = new Uint16Array(rows.length);
+      rows.forEach((row, i) => {
+        shardWords.set(words.subarray(row * 96, row * 96 + 96), i * 96);
+        shardMasks[i] = masks[row]!;
+      });
+      this.pendingAdds.push(this.shards[s]!.send({ op: 'add', ids: rows.map((row) => ids[row]!), words: shardWords, masks: shardMasks }, [shardWords.buffer, shardMasks.buffer]));
+    });
+  }
+
+  /** Resolves when every add sent so far is in its shard (a failed add rejects here). */
+  async settled(): Promise<void> {
+    const adds = this.pendingAdds;
+    this.pendingAdds = [];
+    await Promise.all(adds);
+  }
+
+  async search(probe: BiometricSet, options: SearchOptions): Promise<MatchCandidate[]> {
+    await this.settled();
+    const packed = packProbe(probe);
+    const answers = await Promise.all(this.shards.map((shard) => shard.send({ op: 'search', words: packed.words, mask: packed.mask, options })));
+    return mergeCandidates(answers.map((a) => a.candidates ?? []), options.limit);
+  }
+
+  /** The exact answer, every shard scanning all it holds: the reference the index's recall is measured against. */
+  async scan(probe: BiometricSet, options: SearchOptions): Promise<MatchCandidate[]> {
+    await this.settled();
+    const packed = packProbe(probe);
+    const answers = await Promise.all(this.shards.map((shard) => shard.send({ op: 'scan', words: packed.words, mask: packed.mask, options })));
+    return mergeCandidates(answers.map((a) => a.candidates ?? []), options.limit);
+  }
+
+  /** Enrolled people and typed-array bytes per shard. */
+  async stats(): Promise<{ size: number; bytes: number }[]> {
+    await this.settled();
+    const answers = await Promise.all(this.shards.map((shard) => shard.send({ op: 'stats' })));
+    return answers.map((a) => ({ size: a.size ?? 0, bytes: a.bytes ?? 0 }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.shards.map((shard) => shard.close()));
+  }
+}
