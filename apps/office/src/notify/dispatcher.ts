@@ -1,6 +1,7 @@
 import { openSecretText } from '@tangguh/platform';
 import type { OfficeDbOrTx } from '../db/schema.ts';
 import {
+  cancelMessage,
   claimMessage,
   dueMessages,
   findSubscriber,
@@ -83,6 +84,12 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   async function attempt(row: OutboxRow): Promise<'sent' | 'retry' | 'failed' | 'dead' | 'skipped'> {
+    const extras = await recipientExtras(db, row, composer);
+    if (extras.ended) {
+      // Unsubscribed after the message was queued: the wish of the person wins over the queue.
+      await cancelMessage(db, row.id, now().toISOString(), 'the recipient unsubscribed before it was sent');
+      return 'skipped';
+    }
     const startedAt = now();
     const claimed = await db.transaction().execute(async (trx) => {
       if (!(await claimMessage(trx, row.id, 'pending', row.attempts, new Date(startedAt.getTime() + leaseMs).toISOString()))) return false;
@@ -102,7 +109,8 @@ export function createDispatcher(options: DispatcherOptions) {
         subject: row.subject,
         text: row.body,
         payload: row.payload ? (JSON.parse(row.payload) as unknown) : undefined,
-        ...(await recipientExtras(db, row, composer)),
+        secret: extras.secret,
+        unsubscribeUrl: extras.unsubscribeUrl,
       });
       const at = now().toISOString();
       await db.transaction().execute(async (trx) => {
@@ -150,10 +158,11 @@ export function createDispatcher(options: DispatcherOptions) {
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
-async function recipientExtras(db: OfficeDbOrTx, row: OutboxRow, composer: Pick<Composer, 'publicUrl' | 'linkSecret'>): Promise<{ secret?: string; unsubscribeUrl?: string }> {
+async function recipientExtras(db: OfficeDbOrTx, row: OutboxRow, composer: Pick<Composer, 'publicUrl' | 'linkSecret'>): Promise<{ secret?: string; unsubscribeUrl?: string; ended?: boolean }> {
   if (!row.subscriber_id) return {};
   const subscriber = await findSubscriber(db, row.subscriber_id);
   if (!subscriber) return {};
+  if (subscriber.status === 'unsubscribed' && row.kind !== 'confirm') return { ended: true };
   if (row.channel === 'webhook') return { secret: subscriber.secret_sealed ? openSecretText(subscriber.secret_sealed) : undefined };
   return { unsubscribeUrl: unsubscribeUrl(composer, subscriber.public_id) };
 }

@@ -190,6 +190,11 @@ export async function claimMessage(db: OfficeDbOrTx, id: number, fromStatus: str
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** A pending message nobody should receive any more (its subscriber left): kept, marked, never sent. */
+export async function cancelMessage(db: OfficeDbOrTx, id: number, at: string, reason: string): Promise<void> {
+  await n(db).updateTable('notify_outbox').set({ status: 'cancelled', finished_at: at, last_error: reason }).where('id', '=', id).where('status', '=', 'pending').execute();
+}
+
 export async function finishMessage(db: OfficeDbOrTx, id: number, changes: Partial<Pick<OutboxRow, 'status' | 'next_attempt_at' | 'provider_id' | 'last_error' | 'finished_at' | 'lease_until'>>): Promise<void> {
   await n(db).updateTable('notify_outbox').set(changes).where('id', '=', id).execute();
 }

@@ -12,7 +12,7 @@ export const notifyChannelSchema = z.enum(NOTIFY_CHANNELS);
 export type NotifyChannel = z.infer<typeof notifyChannelSchema>;
 export const NOTIFY_PERSON_CHANNELS = ['email', 'sms', 'whatsapp'] as const;
 export const notifyPersonChannelSchema = z.enum(NOTIFY_PERSON_CHANNELS);
-export const NOTIFY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'unknown'] as const;
+export const NOTIFY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead', 'unknown', 'cancelled'] as const;
 
 const langSchema = z.enum(['id', 'en']).default('id');
 /** A site id or '*' (every site); a service code or '*' (every service). */

@@ -55,6 +55,7 @@ const id = {
   'messages.status.failed': 'gagal (tetap)',
   'messages.status.dead': 'gagal (menyerah)',
   'messages.status.unknown': 'tidak pasti (terputus)',
+  'messages.status.cancelled': 'dibatalkan (berhenti langganan)',
 };
 
 export type NotifyMessageKey = keyof typeof id;
@@ -113,6 +114,7 @@ const en: Record<NotifyMessageKey, string> = {
   'messages.status.failed': 'failed (permanent)',
   'messages.status.dead': 'failed (gave up)',
   'messages.status.unknown': 'uncertain (interrupted)',
+  'messages.status.cancelled': 'cancelled (unsubscribed)',
 };
 
 export function notifyText(lang: Lang, key: NotifyMessageKey, params?: Params): string {
