@@ -198,7 +198,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
 
   it('stops every message to an address whose unsubscribe link was followed; a forged link is refused', async () => {
     const link = /\/l\/([\w-]+\.[\w-]+)/.exec(mailsTo(RECOVERY)[0]!.text)![1]!;
-    const forged = `${link.split('.')[0]}.AAAAAAAAAAAAAAAA`;
+    const forged = `${link.split('.')[0]}.AAAAAAAAAAAA`;
     expect((await post(url, '/api/langganan/berhenti', { token: forged })).body).toMatchObject({ error: { code: 'NOTIFY_LINK_INVALID' } });
     expect((await post(url, '/api/langganan/berhenti', { token: link })).status).toBe(200);
     expect((await post(url, '/api/langganan/berhenti', { token: link })).status).toBe(200);
