@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './browser.ts';
-import { TestStack, login } from '../test/helpers.ts';
+import { TestStack } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback; the public /status page open in Debian's
 // Chromium at a phone's size changes by itself, without a reload, when the centre stops and comes back and
@@ -43,10 +43,18 @@ describe('the public status page in the browser', () => {
     expect(await service('tte_dokumen').getAttribute('data-state')).toBe('gangguan');
     await page.getByTestId('status-incident').filter({ hasText: 'Gangguan: Sinkronisasi dengan pusat data' }).waitFor();
 
-    const head = await login(stack.officeUrl, 'kepala', 'kepala-jember');
-    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-    const announced = await head.request('PUT', '/api/status/announcement', { siteId: null, text: { id: 'Pencetakan KTP-el ditunda sampai jaringan pusat pulih.' }, expiresAt });
-    expect(announced.status).toBe(200);
+    // The head, on the officers' page, sees the failed check and publishes an announcement from the form.
+    const head = await (await browser.newContext()).newPage();
+    await head.goto(`${stack.officeUrl}/pimpinan/masuk?next=/pimpinan/status`);
+    await head.getByLabel('Nama pengguna').fill('kepala');
+    await head.getByLabel('Kata sandi').fill('kepala-jember');
+    await head.getByRole('button', { name: 'Masuk' }).click();
+    await head.getByRole('heading', { name: 'Status layanan — petugas' }).waitFor();
+    await head.locator('[data-testid="status-capability"][data-capability="central_sync"][data-state="down"]').waitFor();
+    await head.getByLabel('Isi (Bahasa Indonesia)').fill('Pencetakan KTP-el ditunda sampai jaringan pusat pulih.');
+    await head.getByLabel('Berakhir', { exact: true }).fill('2099-01-01T10:00');
+    await head.getByRole('button', { name: 'Terbitkan' }).click();
+    await head.getByText('Tersimpan.').waitFor();
     await page.getByTestId('status-announcement').filter({ hasText: 'Pencetakan KTP-el ditunda' }).waitFor({ timeout: 5_000 });
 
     await stack.startCentral();
