@@ -1,7 +1,7 @@
 import { addCalendarDays, officeDate, workCalendar, zonedIsoDate } from '@tangguh/domain';
 import type { PrintHistory } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
-import { countsByKecamatanAndStatus, funnelEventsSince, ledgerSince, printReadyTimelines } from '../repositories/print-forecast.ts';
+import { countsByKecamatanAndStatus, funnelEventsSince, ledgerSince, printPlanMark, printReadyTimelines } from '../repositories/print-forecast.ts';
 
 /**
  * What the head's charts show, derived from what is stored rather than from snapshots nobody took: the
@@ -18,9 +18,33 @@ const STAGE_OF_EVENT: Record<string, keyof PrintHistory['funnelByDay'][number] |
   CARD_ISSUED: 'issued',
 };
 
+/**
+ * Reading every status event of every record ever print-ready is a pass over hundreds of thousands of rows
+ * in a large office, so the answer is kept per (days, kecamatan) while the same mark as the plan's (statuses,
+ * ledger, and today's date) is unchanged; a few windows at most are kept.
+ */
+const kept = new WeakMap<object, Map<string, { mark: string; history: Promise<PrintHistory> }>>();
+const KEPT_WINDOWS = 16;
+
 export async function printHistory(ctx: OfficeContext, days: number, kecamatan?: string): Promise<PrintHistory> {
+  const to = officeDate(ctx.now(), workCalendar(ctx.office.timeZone, []));
+  const mark = `${to}#${await printPlanMark(ctx.db)}`;
+  const key = `${days}|${kecamatan ?? ''}`;
+  const windows = kept.get(ctx.db) ?? new Map<string, { mark: string; history: Promise<PrintHistory> }>();
+  kept.set(ctx.db, windows);
+  const hit = windows.get(key);
+  if (hit && hit.mark === mark) return hit.history;
+  const history = computeHistory(ctx, to, days, kecamatan);
+  history.catch(() => {
+    if (windows.get(key)?.history === history) windows.delete(key);
+  });
+  if (windows.size >= KEPT_WINDOWS) windows.clear();
+  windows.set(key, { mark, history });
+  return history;
+}
+
+async function computeHistory(ctx: OfficeContext, to: string, days: number, kecamatan?: string): Promise<PrintHistory> {
   const timeZone = ctx.office.timeZone;
-  const to = officeDate(ctx.now(), workCalendar(timeZone, []));
   const from = addCalendarDays(to, -(days - 1));
   const dates = Array.from({ length: days }, (_, i) => addCalendarDays(from, i));
   const dayOf = (instant: string) => zonedIsoDate(new Date(instant), timeZone);
