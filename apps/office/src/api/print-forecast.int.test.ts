@@ -165,6 +165,9 @@ describe.each(DIALECTS)('the forecast routes of an office on %s', (dialect) => {
   });
 
   it('draws backlog against stock per day and the funnel from the stored history', async () => {
+    // The last record went to the printer on 15 Dec: it leaves the backlog that day.
+    await office.ctx.db.updateTable('records').set({ status: 'SENT_FOR_CARD_PRINTING', status_at: '2026-12-15T03:00:00.000Z' }).where('id', '=', order[9]!).execute();
+    await office.ctx.db.insertInto('status_events').values({ record_id: order[9]!, status: 'SENT_FOR_CARD_PRINTING', at: '2026-12-15T03:00:00.000Z', source: 'office', note: null }).execute();
     const history = printHistorySchema.parse((await call('kepala', 'GET', '/api/print-plan/history?days=30')).body);
     expect(history).toMatchObject({ from: '2026-11-22', to: '2026-12-21', timeZone: 'Asia/Jakarta' });
     expect(history.backlog).toHaveLength(30);
@@ -173,12 +176,15 @@ describe.each(DIALECTS)('the forecast routes of an office on %s', (dialect) => {
     expect(on('2026-11-30')).toEqual({ date: '2026-11-30', waiting: 1, stock: 0 });
     expect(on('2026-12-01')).toEqual({ date: '2026-12-01', waiting: 9, stock: 4 });
     expect(on('2026-12-10')).toEqual({ date: '2026-12-10', waiting: 10, stock: 4 });
-    expect(on('2026-12-21')).toEqual({ date: '2026-12-21', waiting: 10, stock: 4 });
+    expect(on('2026-12-14')).toEqual({ date: '2026-12-14', waiting: 10, stock: 4 });
+    expect(on('2026-12-15')).toEqual({ date: '2026-12-15', waiting: 9, stock: 4 });
+    expect(on('2026-12-21')).toEqual({ date: '2026-12-21', waiting: 9, stock: 4 });
     const day = (date: string) => history.funnelByDay.find((d) => d.date === date)!;
     expect(day('2026-12-01').printReady).toBe(8);
     expect(day('2026-12-10').printReady).toBe(1);
-    const totals = history.funnelByKecamatan.reduce((sum, k) => ({ recorded: sum.recorded + k.recorded, printReady: sum.printReady + k.printReady, issued: sum.issued + k.issued }), { recorded: 0, printReady: 0, issued: 0 });
-    expect(totals).toEqual({ recorded: 10, printReady: 10, issued: 0 });
+    expect(day('2026-12-15').sent).toBe(1);
+    const totals = history.funnelByKecamatan.reduce((sum, k) => ({ recorded: sum.recorded + k.recorded, printReady: sum.printReady + k.printReady, sent: sum.sent + k.sent, issued: sum.issued + k.issued }), { recorded: 0, printReady: 0, sent: 0, issued: 0 });
+    expect(totals).toEqual({ recorded: 10, printReady: 10, sent: 1, issued: 0 });
     expect(history.funnelByKecamatan.find((k) => k.kecamatan.code === KALIWATES)?.kecamatan.name).toMatch(/kaliwates/i);
   });
 
@@ -223,7 +229,7 @@ describe.each(DIALECTS)('the forecast routes of an office on %s', (dialect) => {
     await ctx.db.updateTable('records').set({ status: 'SENT_FOR_CARD_PRINTING' }).where('id', '=', order[0]!).execute();
     const afterStatus = await forecastSnapshot(ctx);
     expect(afterStatus).not.toBe(afterPrinter);
-    expect(afterStatus.plan.queue).toHaveLength(9);
+    expect(afterStatus.plan.queue).toHaveLength(8);
     const tomorrow = ctx.now;
     ctx.now = () => new Date('2026-12-22T03:00:00.000Z');
     expect((await forecastSnapshot(ctx)).plan.today).toBe('2026-12-22');

@@ -48,7 +48,8 @@ export async function printReadyTimelines(db: OfficeDbOrTx, kecamatan?: string):
     .select(['status_events.record_id as recordId', 'status_events.status', 'status_events.at', 'status_events.id'])
     .where('status_events.record_id', 'in', (eb) => eb.selectFrom('status_events').select('record_id').where('status', '=', 'PRINT_READY_RECORD'));
   if (kecamatan) everReady = everReady.where('records.village_code', 'like', `${kecamatan}.%`);
-  const events = await everReady.orderBy('status_events.record_id').orderBy('status_events.at').orderBy('status_events.id').execute();
+  // In the order the office learned them (its own ids): the order its current status was set in.
+  const events = await everReady.orderBy('status_events.record_id').orderBy('status_events.id').execute();
   let bare = db
     .selectFrom('records')
     .select(['id', 'status_at'])

@@ -10,6 +10,7 @@ import { countsByKecamatanAndStatus, funnelEventsSince, ledgerSince, printPlanMa
  * time), and the funnel from the status events (per day) and the records' current statuses (per kecamatan).
  * Days are the office's calendar days.
  */
+const ENDS_THE_WAIT = new Set(['SENT_FOR_CARD_PRINTING', 'CARD_PRINTED', 'CARD_SHIPPED', 'CARD_ISSUED', 'DUPLICATE_RECORD']);
 const STAGE_OF_EVENT: Record<string, keyof PrintHistory['funnelByDay'][number] | undefined> = {
   RECORDED: 'recorded',
   PRINT_READY_RECORD: 'printReady',
@@ -83,8 +84,9 @@ async function computeHistory(ctx: OfficeContext, to: string, days: number, keca
     if (e.status === 'PRINT_READY_RECORD') {
       if (!ready) bump(dayOf(e.at), 1);
       ready = true;
-    } else if (ready) {
-      // Any next status ends the wait: sent to the printer, printed, or taken back by the centre.
+    } else if (ready && ENDS_THE_WAIT.has(e.status)) {
+      // Sent to the printer, printed (and on), or found a duplicate after all. An earlier pipeline status
+      // learned late (an acknowledgement, a clock a minute off) does not end it.
       bump(dayOf(e.at), -1);
       ready = false;
     }
