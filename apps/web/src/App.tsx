@@ -24,6 +24,7 @@ import CentreLogin from './routes/pusat/Login.tsx';
 import TteKeysPage from './routes/pusat/TteKeys.tsx';
 import StockPage from './routes/petugas/Stock.tsx';
 import PrintersPage from './routes/petugas/Printers.tsx';
+import PrintRoomPage from './routes/petugas/PrintRoom.tsx';
 import DistributionPage from './routes/petugas/Distribution.tsx';
 import PickupPage from './routes/petugas/Pickup.tsx';
 import PublicStockPage from './routes/publik/StockPage.tsx';
@@ -47,6 +48,7 @@ export function AppRoutes() {
         <Route path="dokumen" element={<DocumentsPage />} />
         <Route path="stok" element={<StockPage />} />
         <Route path="printer" element={<PrintersPage />} />
+        <Route path="cetak" element={<PrintRoomPage />} />
         <Route path="distribusi" element={<DistributionPage />} />
         <Route path="pengambilan" element={<PickupPage />} />
         <Route path="perkiraan" element={<ForecastPage />} />

@@ -4,6 +4,7 @@ import { documentsEn } from '../documents/messages.ts';
 import { accessLogEn } from '../routes/pimpinan/access-log-messages.ts';
 import { tteKeyEn, pusatTteEn } from '../routes/pimpinan/tte-key-messages.ts';
 import { stockEn } from '../routes/petugas/stock-messages.ts';
+import { printRoomEn } from '../routes/petugas/print-room-messages.ts';
 import { forecastEn } from '../routes/petugas/forecast-messages.ts';
 import { pickupEn } from '../routes/petugas/pickup-messages.ts';
 
@@ -260,6 +261,7 @@ export const en: Dictionary = {
   ...tteKeyEn,
   ...pusatTteEn,
   ...stockEn,
+  ...printRoomEn,
   ...forecastEn,
   ...pickupEn,
 };

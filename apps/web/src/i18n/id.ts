@@ -3,6 +3,7 @@ import { documentsId } from '../documents/messages.ts';
 import { accessLogId } from '../routes/pimpinan/access-log-messages.ts';
 import { tteKeyId, pusatTteId } from '../routes/pimpinan/tte-key-messages.ts';
 import { stockId } from '../routes/petugas/stock-messages.ts';
+import { printRoomId } from '../routes/petugas/print-room-messages.ts';
 import { forecastId } from '../routes/petugas/forecast-messages.ts';
 import { pickupId } from '../routes/petugas/pickup-messages.ts';
 
@@ -259,6 +260,7 @@ export const id = {
   ...tteKeyId,
   ...pusatTteId,
   ...stockId,
+  ...printRoomId,
   ...forecastId,
   ...pickupId,
 } as const satisfies Record<string, string>;

@@ -20,6 +20,7 @@ function OfficeFrame() {
           <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
           <NavLink to="/petugas/stok">{t('nav.stock')}</NavLink>
           <NavLink to="/petugas/printer">{t('nav.printers')}</NavLink>
+          <NavLink to="/petugas/cetak">{t('nav.printRoom')}</NavLink>
           <NavLink to="/petugas/distribusi">{t('nav.distribution')}</NavLink>
           <NavLink to="/petugas/pengambilan">{t('nav.pickup')}</NavLink>
           <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>
