@@ -18,3 +18,4 @@ export * from './print-priority.ts';
 export * from './print-forecast.ts';
 export * from './blank-stock.ts';
 export * from './service-status.ts';
+export * from './queue.ts';

@@ -30,3 +30,4 @@ export * from './api/blank-requests.ts';
 export * from './api/citizen.ts';
 export * from './api/reconciliation.ts';
 export * from './api/notifications.ts';
+export * from './api/queue.ts';
