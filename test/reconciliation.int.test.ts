@@ -9,7 +9,7 @@ import { inflateSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconciliationReportSchema, type ReconciliationReport } from '@tangguh/protocol';
+import { publicStatusSchema, reconciliationReportSchema, type ReconciliationReport } from '@tangguh/protocol';
 import { HEAD, HttpClient, TestStack, login, loginOperator, residentRequests, waitFor, type RecordingCreated, type SyncStatusBody } from './helpers.ts';
 
 const BEFORE = 2;
@@ -22,7 +22,8 @@ let residents: Awaited<ReturnType<typeof residentRequests>>;
 
 beforeAll(async () => {
   residents = await residentRequests(BEFORE + OFFLINE, 7311);
-  stack = await TestStack.create({ officeArgs: ['--backoff-cap-ms', '1000', '--idle-ms', '200'] });
+  // The status worker checks the centre every 300 ms: 3 failures open an incident, 2 successes resolve it.
+  stack = await TestStack.create({ officeArgs: ['--backoff-cap-ms', '1000', '--idle-ms', '200', '--status-interval-ms', '300', '--status-fail-after', '3', '--status-recover-after', '2'] });
   await stack.startCentral();
   await stack.startOffice();
   operator = await loginOperator(stack.officeUrl);
@@ -48,8 +49,8 @@ const allPrintReady = (n: number) =>
     { timeoutMs: 60_000, message: `${n} records PRINT_READY` },
   );
 
-const report = async (from: string, to: string) => {
-  const response = await head.get<unknown>(`/api/reconciliation?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { timeoutMs: 30_000 });
+const report = async (query: Record<string, string>) => {
+  const response = await head.get<unknown>(`/api/reconciliation?${new URLSearchParams(query).toString()}`, { timeoutMs: 30_000 });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return reconciliationReportSchema.parse(response.body);
 };
@@ -83,18 +84,23 @@ describe('the reconciliation report after an outage', () => {
     const before = [await record(0), await record(1)];
     await allPrintReady(BEFORE);
 
-    // The outage: the centre stops; recordings and a Suket go on at the office.
-    const opened = new Date().toISOString();
+    // The outage: the centre stops and the office opens an incident by itself; recordings and a Suket go on.
     await stack.stopCentral('SIGTERM');
+    const incident = await waitFor(
+      async () => publicStatusSchema.parse(await (await fetch(`${stack.officeUrl}/api/status`)).json()).incidents.find((i) => i.capability === 'central_sync' && i.resolvedAt === null),
+      { timeoutMs: 30_000, message: 'an incident to open for the centre' },
+    );
     const offline = [];
     for (let i = BEFORE; i < BEFORE + OFFLINE; i++) offline.push(await record(i));
     const suket = await operator.post<{ suket: { serial: string } }>(`/api/recordings/${offline[0]!.id}/suket`, {});
     expect(suket.status, JSON.stringify(suket.body)).toBe(201);
     const serial = suket.body.suket.serial;
-    const resolvedGuess = new Date(Date.now() + 1000).toISOString();
 
-    // Asked during the outage: the centre cannot answer, and the report says so; nothing offline is acknowledged.
-    const during = await report(opened, resolvedGuess);
+    // Asked during the outage (the incident still open: its window runs to now): the centre cannot answer, and
+    // the report says so; nothing offline is acknowledged.
+    const during = await report({ incidentId: incident.id });
+    expect(during.incident).toMatchObject({ id: incident.id, resolvedAt: null });
+    expect(during.window.from).toBe(new Date(during.incident!.openedAt).toISOString());
     expect(during.centre.state).toBe('UNREACHABLE');
     expect(during.centre.error).toBeTruthy();
     expect(during.recordings.map((r) => r.registrationNumber).sort()).toEqual(offline.map((r) => r.registrationNumber).sort());
@@ -107,9 +113,17 @@ describe('the reconciliation report after an outage', () => {
     await stack.startCentral();
     await waitFor(async () => (await operator.get<SyncStatusBody>('/api/sync/status')).body.outbox.pending === 0, { timeoutMs: 60_000, message: 'outbox drained' });
     await allPrintReady(BEFORE + OFFLINE);
-    const resolved = new Date().toISOString();
+    await waitFor(
+      async () => publicStatusSchema.parse(await (await fetch(`${stack.officeUrl}/api/status`)).json()).incidents.find((i) => i.id === incident.id && i.resolvedAt !== null),
+      { timeoutMs: 30_000, message: 'the incident to resolve itself' },
+    );
 
-    const clean = await report(opened, resolved);
+    // The closed incident's report: its window is [opened, resolved].
+    const clean = await report({ incidentId: incident.id });
+    expect(clean.incident?.resolvedAt).toBeTruthy();
+    expect(clean.window.to).toBe(new Date(clean.incident!.resolvedAt!).toISOString());
+    expect(clean.incidents.map((i) => i.id)).toContain(incident.id);
+    const { from: opened, to: resolved } = clean.window;
     expect(clean.centre.state).toBe('ANSWERED');
     expect(clean.mismatches).toEqual([]);
     expect(clean.recordings).toHaveLength(OFFLINE);
@@ -136,7 +150,7 @@ describe('the reconciliation report after an outage', () => {
     }
     await stack.startCentral();
 
-    const afterTamper: ReconciliationReport = await report(opened, resolved);
+    const afterTamper: ReconciliationReport = await report({ from: opened, to: resolved });
     expect(afterTamper.centre.state).toBe('ANSWERED');
     expect(afterTamper.mismatches.map((m) => [m.kind, m.subject, m.office, m.centre]).sort()).toEqual(
       [
@@ -147,7 +161,7 @@ describe('the reconciliation report after an outage', () => {
     expect(afterTamper.sukets).toMatchObject([{ serial, loggedAtCentre: false }]);
 
     // The PDF for the head of office: parses, and lists the same differences.
-    const pdfResponse = await fetch(`${stack.officeUrl}/api/reconciliation/pdf?from=${encodeURIComponent(opened)}&to=${encodeURIComponent(resolved)}`, {
+    const pdfResponse = await fetch(`${stack.officeUrl}/api/reconciliation/pdf?incidentId=${encodeURIComponent(incident.id)}`, {
       headers: { cookie: await headCookie() },
     });
     expect(pdfResponse.status).toBe(200);
@@ -158,12 +172,17 @@ describe('the reconciliation report after an outage', () => {
     expect(pdf.getTitle()).toMatch(/Laporan rekonsiliasi/);
     const text = pdfText(bytes);
     expect(text).toContain('LAPORAN REKONSILIASI');
+    expect(text).toContain(`Gangguan / incident: ${clean.incident!.title.id}`);
     expect(text).toContain(`STATUS_DIFFERS · ${changed.registrationNumber}`);
     expect(text).toContain(`EVENT_MISSING_AT_CENTRE · suket.issued ${serial}`);
     for (const r of offline) expect(text).toContain(r.registrationNumber);
 
-    // An operator may not read it.
-    expect((await operator.get(`/api/reconciliation?from=${encodeURIComponent(opened)}&to=${encodeURIComponent(resolved)}`)).status).toBe(403);
+    // An operator may not read it; an unknown incident and a missing window are refused in both languages.
+    expect((await operator.get(`/api/reconciliation?incidentId=${incident.id}`)).status).toBe(403);
+    const unknown = await head.get<{ error: { code: string } }>('/api/reconciliation?incidentId=nope');
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'INCIDENT_NOT_FOUND']);
+    const missing = await head.get<{ error: { code: string } }>(`/api/reconciliation?from=${encodeURIComponent(opened)}`);
+    expect([missing.status, missing.body.error.code]).toEqual([400, 'RECONCILE_WINDOW_MISSING']);
   });
 });
 

@@ -1,7 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { citizenCheckResponseSchema, errorBodySchema, type AccessLogEntry } from '@tangguh/protocol';
 import { DIALECTS, setupOrFail } from '../../../../test/pg.ts';
-import { findSummary } from '../repositories/records.ts';
+import { appendStatusEvents, findSummary, setRecordsStatus } from '../repositories/records.ts';
+import { upsertPrinter } from '../repositories/print-plan.ts';
+import { checkManifestItems, insertManifest } from '../repositories/distribution.ts';
+import { recordBlankEntry } from '../services/blank-stock.ts';
 import { listAccess } from '../repositories/access-log.ts';
 import { CITIZEN_THROTTLE, checkOwnRecord } from '../services/citizen-check.ts';
 import { startTestOffice, type Resident, type TestOfficeApi } from './test-office.ts';
@@ -119,5 +122,50 @@ describe.each(DIALECTS)('a resident checks their own record at /warga on %s', (d
     expect(after.kind).toBe('blocked');
     const elsewhere = await checkOwnRecord(office.ctx, { request: { registrationNumber: numberOf(me), birthDate: me.biodata.birthDate }, address: '198.51.100.4', screen: 'api' });
     expect(elsewhere.kind).toBe('found');
+  });
+
+  it('once print-ready shows the print estimate as a range of days, never one promised date; once sent, where to collect the card', async () => {
+    const me = office.residents.recordedAtKaliwates;
+    const move = async (status: string) => {
+      const at = new Date().toISOString();
+      await setRecordsStatus(office.ctx.db, [me.recordId], status, at);
+      await appendStatusEvents(office.ctx.db, [{ record_id: me.recordId, status, at, source: 'test', note: null }]);
+    };
+    const ask = async () => {
+      const answer = await check({ registrationNumber: numberOf(me), birthDate: me.biodata.birthDate });
+      expect(answer.status, answer.text).toBe(200);
+      return citizenCheckResponseSchema.parse(JSON.parse(answer.text));
+    };
+
+    await move('PRINT_READY_RECORD');
+    // No blanks and no printer yet: said plainly, no date.
+    const none = await ask();
+    expect(none.stage).toBe('PRINT_READY');
+    expect(none.forecast).toMatchObject({ kind: 'UNAVAILABLE', earliest: null, latest: null });
+
+    const at = new Date().toISOString();
+    await recordBlankEntry(office.ctx.db, { kind: 'receipt', siteId: 'dinas', tranche: 'WARGA-1', quantity: 10, serials: { from: 9_000_001, to: 9_000_010 } }, 'admin', at);
+    await upsertPrinter(office.ctx.db, { id: 'warga-p1', siteId: 'dinas', name: 'Printer warga', capacityPerDay: 5, state: 'ready', ribbonLeft: 100, filmLeft: 100, printsPerRibbon: 500, printsPerFilm: 500, updatedAt: at });
+    const ranged = await ask();
+    expect(ranged.forecast.kind).toBe('AVAILABLE');
+    expect(ranged.forecast.earliest).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(ranged.forecast.latest === null || ranged.forecast.latest >= ranged.forecast.earliest!).toBe(true);
+    expect(ranged.forecast.words.id).toMatch(/perkiraan, bukan janji/);
+    expect(ranged.timeline.map((e) => e.status)).toEqual(['BIO_CAPTURED', 'PRINT_READY_RECORD']);
+
+    await move('CARD_PRINTED');
+    const printed = await ask();
+    expect(printed.forecast.kind).toBe('PRINTED');
+    expect(printed.pickup).toMatchObject({ place: 'Kantor Dinas', confirmed: false });
+
+    // Sent to the Kaliwates service point and checked in there: that is where to collect it.
+    await move('CARD_SHIPPED');
+    await insertManifest(office.ctx.db, { id: 'mnf-warga', number: 'MNF-3509-WARGA-1', from_site_id: 'dinas', to_site_id: 'kec-35.09.19', status: 'RECEIVED', created_by: 'supervisor', created_at: at, dispatched_by: 'supervisor', dispatched_at: at, received_by: 'operator.kaliwates', received_at: at }, [me.recordId]);
+    await checkManifestItems(office.ctx.db, 'mnf-warga', [me.recordId], 'RECEIVED', 'operator.kaliwates', at);
+    const shipped = await ask();
+    expect(shipped.stage).toBe('SHIPPED');
+    expect(shipped.pickup.confirmed).toBe(true);
+    expect(shipped.pickup.place).toMatch(/Kaliwates/);
+    expect(shipped.pickup.words.id).toMatch(/^Ambil di .*Kaliwates/);
   });
 });

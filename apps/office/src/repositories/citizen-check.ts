@@ -45,6 +45,7 @@ export function citizenSukets(db: OfficeDbOrTx, recordId: string) {
 
 // ----- optional tables of other features: read when this office's schema has them -----
 
+
 const tableCache = new WeakMap<object, Promise<Set<string>>>();
 
 /** The tables this database holds (asked once per database handle; a migration adds tables only at start). */
@@ -55,27 +56,6 @@ export function tablesOf(db: Kysely<OfficeDb>): Promise<Set<string>> {
     tableCache.set(db, known);
   }
   return known;
-}
-
-type ManifestTables = {
-  card_manifests: { id: string; to_site_id: string; status: string; dispatched_at: string | null };
-  card_manifest_items: { manifest_id: string; record_id: string; state: string };
-};
-
-/** The pickup point a record's card was last sent to (distribution, migration 0010), when that feature is installed. */
-export async function shippedToSite(db: Kysely<OfficeDb>, recordId: string): Promise<string | undefined> {
-  if (!(await tablesOf(db)).has('card_manifest_items')) return undefined;
-  const row = await db
-    .withTables<ManifestTables>()
-    .selectFrom('card_manifest_items')
-    .innerJoin('card_manifests', 'card_manifests.id', 'card_manifest_items.manifest_id')
-    .innerJoin('sites', 'sites.id', 'card_manifests.to_site_id')
-    .select(['sites.name'])
-    .where('card_manifest_items.record_id', '=', recordId)
-    .where('card_manifests.status', 'in', ['DISPATCHED', 'RECEIVED'])
-    .orderBy('card_manifests.dispatched_at', 'desc')
-    .executeTakeFirst();
-  return row?.name;
 }
 
 // ----- failed checks -----

@@ -119,3 +119,5 @@ export async function notificationsInWindow(db: Kysely<OfficeDb>, from: string, 
     .execute();
   return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+export { findIncident, incidentsBetween, type IncidentRow } from './service-status.ts';

@@ -16,10 +16,10 @@ import {
   citizenTimeline,
   countFailure,
   findRecordByRegistrationNumber,
-  shippedToSite,
   sweepFailures,
   type CitizenRecordRow,
 } from '../repositories/citizen-check.ts';
+import { dinasSite, findSite, latestManifestOf } from '../repositories/distribution.ts';
 import { citizenForecast } from './citizen-forecast.ts';
 
 /**
@@ -172,8 +172,20 @@ function suketOf(rows: Awaited<ReturnType<typeof citizenSukets>>, now: Date, tim
 
 async function pickupOf(ctx: OfficeContext, record: CitizenRecordRow, stage: CitizenStage): Promise<CitizenCheckResponse['pickup']> {
   if (stage === 'COLLECTED') return { place: null, confirmed: true, words: { id: 'Sudah diambil.', en: 'Already collected.' } };
-  const shipped = stage === 'SHIPPED' ? await shippedToSite(ctx.db, record.id) : undefined;
-  if (shipped) return { place: shipped, confirmed: true, words: { id: `Ambil di ${shipped}.`, en: `Collect it at ${shipped}.` } };
+  const custody = (await latestManifestOf(ctx.db, [record.id])).get(record.id);
+  const to = custody && (await findSite(ctx.db, custody.to_site_id))?.name;
+  if (custody && to) {
+    if (custody.item_state === 'MISSING') {
+      return { place: to, confirmed: false, words: { id: `Kartu Anda belum ditemukan di ${to}. Tanyakan ke kantor Disdukcapil dengan membawa tanda terima.`, en: `Your card has not been found at ${to}. Ask at the Disdukcapil office with your receipt.` } };
+    }
+    if (custody.manifest_status === 'RECEIVED') return { place: to, confirmed: true, words: { id: `Ambil di ${to}. Bawa tanda terima dan Suket (jika ada).`, en: `Collect it at ${to}. Bring your receipt and Suket (if you have one).` } };
+    if (custody.manifest_status === 'DISPATCHED') return { place: to, confirmed: true, words: { id: `Kartu sedang dikirim ke ${to}. Tunggu sampai status berubah menjadi siap diambil.`, en: `The card is on its way to ${to}. Wait until it shows as ready to collect.` } };
+    return { place: to, confirmed: true, words: { id: `Kartu akan dikirim ke ${to}.`, en: `The card will be sent to ${to}.` } };
+  }
+  if (stage === 'PRINTED' || stage === 'SHIPPED') {
+    const dinas = (await dinasSite(ctx.db))?.name ?? record.site_name;
+    return { place: dinas, confirmed: false, words: { id: `Kartu ada di ${dinas} dan akan dikirim ke tempat pengambilan; tempatnya tampil di sini setelah dikirim.`, en: `The card is at ${dinas} and will be sent to a pickup point; the place shows here once it is sent.` } };
+  }
   return {
     place: record.site_name,
     confirmed: false,

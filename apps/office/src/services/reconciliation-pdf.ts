@@ -89,6 +89,11 @@ export async function renderReconciliationPdf(report: ReconciliationReport): Pro
   w.line('Reconciliation report after an outage', { size: 9, color: MUTED });
   w.gap();
   w.line(`Kantor / office: ${report.officeName}`);
+  if (report.incident) {
+    const i = report.incident;
+    w.line(`Gangguan / incident: ${i.title.id} / ${i.title.en}`, { bold: true });
+    w.line(`Mulai / opened ${when(i.openedAt)} · pulih / resolved ${i.resolvedAt ? when(i.resolvedAt) : 'belum pulih / still open'} · warga terdampak / people affected ${i.affectedCount}`);
+  }
   w.line(`Jendela waktu / window: ${when(report.window.from)} – ${when(report.window.to)}`);
   w.line(`Dibuat / generated: ${when(report.generatedAt)}`);
   const centre =

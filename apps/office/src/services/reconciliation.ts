@@ -1,9 +1,12 @@
 import { DomainError } from '@tangguh/domain';
-import { RECONCILIATION_MAX_DAYS, type CentralReconcileResponse, type ReconciliationMismatch, type ReconciliationReport } from '@tangguh/protocol';
+import { RECONCILIATION_MAX_DAYS, type CentralReconcileResponse, type ReconciliationMismatch, type ReconciliationQuery, type ReconciliationReport } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import { getSyncNumber } from '../repositories/sync-state.ts';
 import {
   documentsWaitingInWindow,
+  findIncident,
+  incidentsBetween,
+  type IncidentRow,
   heldRecordIds,
   notificationsInWindow,
   officeEventsInWindow,
@@ -33,7 +36,39 @@ export const windowInvalid = () =>
 
 const minutesBetween = (from: string, to: string) => Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 60_000));
 
-export async function reconciliationReport(ctx: OfficeContext, window: { from: string; to: string }, centre?: CentreView): Promise<ReconciliationReport> {
+const incidentNotFound = () =>
+  new DomainError('INCIDENT_NOT_FOUND', { id: 'Gangguan itu tidak ditemukan.', en: 'That incident was not found.' }, 'not_found');
+
+const windowMissing = () =>
+  new DomainError('RECONCILE_WINDOW_MISSING', {
+    id: 'Sebutkan gangguan (incidentId) atau jendela waktu (from dan to).',
+    en: 'Name an incident (incidentId) or a window (from and to).',
+  });
+
+const presentIncident = (i: IncidentRow): NonNullable<ReconciliationReport['incident']> => ({
+  id: i.id,
+  title: { id: i.title_id, en: i.title_en },
+  openedAt: i.opened_at,
+  resolvedAt: i.resolved_at,
+  affectedCount: Number(i.affected_count),
+});
+
+/**
+ * The window of the report: an incident's [opened, resolved] (until now while it is still open), else the
+ * [from, to] given.
+ */
+async function windowOf(ctx: OfficeContext, query: ReconciliationQuery): Promise<{ from: string; to: string; incident: IncidentRow | undefined }> {
+  if (query.incidentId) {
+    const incident = await findIncident(ctx.db, query.incidentId);
+    if (!incident) throw incidentNotFound();
+    return { from: incident.opened_at, to: incident.resolved_at ?? ctx.now().toISOString(), incident };
+  }
+  if (!query.from || !query.to) throw windowMissing();
+  return { from: query.from, to: query.to, incident: undefined };
+}
+
+export async function reconciliationReport(ctx: OfficeContext, query: ReconciliationQuery, centre?: CentreView): Promise<ReconciliationReport> {
+  const window = await windowOf(ctx, query);
   const fromDate = new Date(window.from);
   const toDate = new Date(window.to);
   if (!(fromDate.getTime() <= toDate.getTime()) || toDate.getTime() - fromDate.getTime() > RECONCILIATION_MAX_DAYS * 86_400_000) throw windowInvalid();
@@ -41,7 +76,8 @@ export async function reconciliationReport(ctx: OfficeContext, window: { from: s
   const to = toDate.toISOString();
   const now = ctx.now().toISOString();
 
-  const [acked, recordings, sukets, documents, prints, events, notified] = await Promise.all([
+  const [incidents, acked, recordings, sukets, documents, prints, events, notified] = await Promise.all([
+    incidentsBetween(ctx.db, from, to),
     getSyncNumber(ctx.db, 'acked_seq'),
     recordingsInWindow(ctx.db, from, to),
     suketsInWindow(ctx.db, from, to),
@@ -152,6 +188,8 @@ export async function reconciliationReport(ctx: OfficeContext, window: { from: s
   const count = (statuses: string[]) => (notified ? statuses.reduce((sum, s) => sum + (notified.get(s) ?? 0), 0) : null);
   return {
     window: { from, to },
+    incident: window.incident ? presentIncident(window.incident) : null,
+    incidents: incidents.map(presentIncident),
     generatedAt: now,
     officeName: ctx.office.name,
     timeZone: ctx.office.timeZone,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { binary, errors, isoTimestamp, sessionErrors } from './common.ts';
+import { bilingualSchema, binary, errors, isoTimestamp, sessionErrors } from './common.ts';
 import { signedRequestHeadersSchema } from './central-sync.ts';
 
 /**
@@ -13,9 +13,17 @@ export const RECONCILE_MAX_RECORDS = 20_000;
 
 const instant = z.iso.datetime({ offset: true });
 
-export const reconciliationQuerySchema = z.object({
+/** What the centre is asked: always an explicit window. */
+export const centralReconcileQuerySchema = z.object({
   from: instant,
   to: instant,
+});
+
+/** The office's report: an incident's window [opened, resolved] by its id, or an explicit [from, to]. */
+export const reconciliationQuerySchema = z.object({
+  incidentId: z.string().trim().min(1).max(100).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
 });
 export type ReconciliationQuery = z.infer<typeof reconciliationQuerySchema>;
 
@@ -55,7 +63,7 @@ export const centralReconcileRoutes = {
     tags: ['sync'],
     summary: "The centre's view of one office's records and events in a window, for the office's reconciliation report (signed)",
     headers: signedRequestHeadersSchema,
-    querystring: reconciliationQuerySchema,
+    querystring: centralReconcileQuerySchema,
     response: { 200: centralReconcileResponseSchema, ...errors(400, 401, 409) },
   },
 };
@@ -131,9 +139,21 @@ export const reconciliationMismatchSchema = z.object({
 });
 export type ReconciliationMismatch = z.infer<typeof reconciliationMismatchSchema>;
 
+export const reconciliationIncidentSchema = z.object({
+  id: z.string(),
+  title: bilingualSchema,
+  openedAt: isoTimestamp,
+  resolvedAt: isoTimestamp.nullable(),
+  affectedCount: z.number().int(),
+});
+
 export const reconciliationReportSchema = z
   .object({
     window: z.object({ from: isoTimestamp, to: isoTimestamp }),
+    /** The incident the window was taken from, when the report was asked for one. */
+    incident: reconciliationIncidentSchema.nullable(),
+    /** Every incident whose time overlaps the window (to pick one, or to see what happened). */
+    incidents: z.array(reconciliationIncidentSchema),
     generatedAt: isoTimestamp,
     officeName: z.string(),
     timeZone: z.string(),
@@ -169,12 +189,12 @@ export const reconciliationRoutes = {
     tags: ['reconciliation'],
     summary: 'After an outage: recordings, Sukets, documents, prints and notifications of a window, compared with the centre (head of office, admins)',
     querystring: reconciliationQuerySchema,
-    response: { 200: reconciliationReportSchema, ...sessionErrors },
+    response: { 200: reconciliationReportSchema, ...sessionErrors, ...errors(404) },
   },
   pdf: {
     tags: ['reconciliation'],
     summary: 'The same report as an A4 PDF for the head of office',
     querystring: reconciliationQuerySchema,
-    response: { 200: binary(['application/pdf'], 'A4 PDF of the reconciliation report'), ...sessionErrors },
+    response: { 200: binary(['application/pdf'], 'A4 PDF of the reconciliation report'), ...sessionErrors, ...errors(404) },
   },
 };

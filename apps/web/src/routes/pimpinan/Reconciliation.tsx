@@ -25,10 +25,12 @@ export default function ReconciliationPage() {
   const { r, lang } = useReconText();
   const [params, setParams] = useSearchParams();
   const [defaults] = useState(() => ({ from: new Date(Date.now() - 24 * 3600_000).toISOString(), to: new Date().toISOString() }));
+  const incidentId = params.get('incident') ?? undefined;
   const from = params.get('from') ?? defaults.from;
   const to = params.get('to') ?? defaults.to;
+  const query = incidentId ? { incidentId } : { from, to };
   const [draft, setDraft] = useState({ from: localInput(new Date(from)), to: localInput(new Date(to)) });
-  const report = usePolling((signal) => contractApi.get(reconciliationReportSchema, withQuery('/api/reconciliation', { from, to }), signal), [from, to]);
+  const report = usePolling((signal) => contractApi.get(reconciliationReportSchema, withQuery('/api/reconciliation', query), signal), [incidentId, from, to]);
 
   function apply(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -47,7 +49,7 @@ export default function ReconciliationPage() {
     <div className="stack">
       <div className="page-head">
         <h1>{r('title')}</h1>
-        <a className="button button--secondary" href={withQuery('/api/reconciliation/pdf', { from, to })} download data-testid="recon-pdf">
+        <a className="button button--secondary" href={withQuery('/api/reconciliation/pdf', query)} download data-testid="recon-pdf">
           {r('pdf')}
         </a>
       </div>
@@ -82,12 +84,12 @@ export default function ReconciliationPage() {
           {r('loading')}
         </p>
       )}
-      {report.data && !report.loading && <ReportView report={report.data} lang={lang} />}
+      {report.data && !report.loading && <ReportView report={report.data} lang={lang} onIncident={(id) => setParams({ incident: id })} />}
     </div>
   );
 }
 
-function ReportView({ report, lang }: { report: ReconciliationReport; lang: 'id' | 'en' }) {
+function ReportView({ report, lang, onIncident }: { report: ReconciliationReport; lang: 'id' | 'en'; onIncident: (id: string) => void }) {
   const { r } = useReconText();
   const when = (iso: string | null) => (iso ? formatDateTime(iso, lang, report.timeZone) : '—');
   const n = (value: number) => formatNumber(value, lang);
@@ -95,6 +97,36 @@ function ReportView({ report, lang }: { report: ReconciliationReport; lang: 'id'
   const centre = r(`centre.${report.centre.state}`, { applied: report.centre.appliedSeq ?? '—', acked: report.officeAckedSeq, error: report.centre.error ?? '—' });
   return (
     <>
+      {report.incident && (
+        <section className="card" data-testid="recon-incident">
+          <h2>{report.incident.title[lang]}</h2>
+          <p>
+            {r('incident.window', { opened: when(report.incident.openedAt), resolved: report.incident.resolvedAt ? when(report.incident.resolvedAt) : r('incident.open'), n: n(report.incident.affectedCount) })}
+          </p>
+        </section>
+      )}
+      {!report.incident && (
+        <p className="muted">
+          {r('window', { from: when(report.window.from), to: when(report.window.to) })}
+        </p>
+      )}
+      {report.incidents.length > 0 && (
+        <section className="card" aria-labelledby="recon-incidents">
+          <h2 id="recon-incidents">{r('incidents')}</h2>
+          <ul>
+            {report.incidents.map((i) => (
+              <li key={i.id}>
+                {i.title[lang]} · {when(i.openedAt)} – {i.resolvedAt ? when(i.resolvedAt) : r('incident.open')}{' '}
+                {i.id !== report.incident?.id && (
+                  <button type="button" className="button button--ghost button--small" onClick={() => onIncident(i.id)}>
+                    {r('incident.report')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <p className={`notice ${report.centre.state === 'ANSWERED' ? 'notice--info' : 'notice--warning'}`} data-testid="recon-centre">
         {centre} {report.centre.truncated && r('truncated')}
       </p>
