@@ -97,6 +97,8 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'POST /api/notifikasi/webhooks': ['admin'],
     'GET /api/notifikasi/webhooks': ['admin'],
     'PUT /api/sukets/:serial/kontak': RECORDERS,
+    'GET /api/notifikasi/saluran': ['admin'],
+    'PUT /api/notifikasi/saluran': ['admin'],
     'GET /api/cetak/antrean': 'staff',
     'GET /api/cetak/pekerjaan': 'staff',
     'GET /api/cetak/pekerjaan/:id': 'staff',

@@ -9,7 +9,7 @@ import { listSites } from '../repositories/sites.ts';
 import { visibilityOf } from '../repositories/visibility.ts';
 import { findSuket, suketNotFound } from '../services/suket.ts';
 import { linkSecret } from '../notify/config.ts';
-import { confirmSubscription, createWebhook, deliveryLog, setSuketContact, sinkMessages, subscribe, unsubscribe, webhooks } from '../services/notifications.ts';
+import { channelSettings, confirmSubscription, createWebhook, updateChannelSettings, deliveryLog, setSuketContact, sinkMessages, subscribe, unsubscribe, webhooks } from '../services/notifications.ts';
 
 /**
  * Notifications over HTTP. The citizen's routes (/api/langganan…) are public and rate-limited per address
@@ -54,6 +54,15 @@ export async function notificationRoutes(plain: FastifyInstance, ctx: OfficeCont
   });
 
   app.get('/api/notifikasi/webhooks', { ...admin, schema: routes.webhookList }, async () => ({ items: await webhooks(ctx) }));
+
+  app.get('/api/notifikasi/saluran', { ...admin, schema: routes.channelSettings }, async () => channelSettings(ctx));
+
+  app.put('/api/notifikasi/saluran', { ...admin, schema: routes.channelSettingsUpdate }, async (request) => {
+    const settings = await updateChannelSettings(ctx, request.body);
+    // Who changed where messages go is kept in the log; the secrets are not.
+    request.log.info({ by: user(request).username, email: settings.email?.host ?? null, sms: settings.sms?.url ?? null, whatsapp: settings.whatsapp?.url ?? null }, 'notification channels changed');
+    return settings;
+  });
 
   app.put('/api/sukets/:serial/kontak', { ...issuers, schema: routes.suketContact }, async (request) => {
     const { serial } = request.params;

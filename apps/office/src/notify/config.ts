@@ -52,6 +52,22 @@ export async function saveNotifyConfig(db: OfficeDbOrTx, config: Partial<NotifyC
 
 /** The configuration in force: defaults, then the stored setting (secrets opened), then the environment. */
 export async function loadNotifyConfig(db: OfficeDbOrTx, env: NodeJS.ProcessEnv = process.env): Promise<NotifyConfig> {
+  return applyEnvironment(await storedNotifyConfig(db), env);
+}
+
+/** Which parts the environment decides (they win over the stored setting). */
+export function environmentParts(env: NodeJS.ProcessEnv = process.env): string[] {
+  const parts: string[] = [];
+  if (env.TANGGUH_PUBLIC_URL) parts.push('publicUrl');
+  if (env.TANGGUH_NOTIFY_MORNING_AT) parts.push('morningAt');
+  if (env.TANGGUH_SMTP_URL) parts.push('email');
+  if (env.TANGGUH_SMS_URL && env.TANGGUH_SMS_USERKEY && env.TANGGUH_SMS_PASSKEY) parts.push('sms');
+  if (env.TANGGUH_WA_URL && env.TANGGUH_WA_PHONE_ID && env.TANGGUH_WA_TOKEN) parts.push('whatsapp');
+  return parts;
+}
+
+/** Defaults and the stored setting, secrets opened, without the environment. */
+export async function storedNotifyConfig(db: OfficeDbOrTx): Promise<NotifyConfig> {
   const raw = await readSetting(db, CONFIG_KEY);
   const stored = raw ? (JSON.parse(raw) as Stored) : {};
   const open = (v: string) => (isSealedSecret(v) ? openSecretText(v) : v);
@@ -64,7 +80,7 @@ export async function loadNotifyConfig(db: OfficeDbOrTx, env: NodeJS.ProcessEnv 
     sms: sealFields(stored.sms, open),
     whatsapp: sealFields(stored.whatsapp, open),
   };
-  return applyEnvironment(config, env);
+  return config;
 }
 
 function applyEnvironment(config: NotifyConfig, env: NodeJS.ProcessEnv): NotifyConfig {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { notifySinkListSchema } from '@tangguh/protocol';
+import { notifyChannelSettingsSchema, notifySinkListSchema } from '@tangguh/protocol';
 import { DIALECTS, setupOrFail } from '../../../../test/pg.ts';
 import { startTestOffice, type TestOfficeApi } from '../api/test-office.ts';
 import { addPendingTopics, insertSubscriber, listOutbox, setTopicsStatus, updateSubscriber } from '../repositories/notifications.ts';
@@ -16,6 +16,8 @@ import { runStatusChecks } from '../services/status-probes.ts';
 import { announce, scheduleMaintenance } from '../services/status-admin.ts';
 import { registerAudienceProvider, unregisterAudienceProvider } from './audience.ts';
 import { fanOutPending } from './triggers.ts';
+import { storedNotifyConfig } from './config.ts';
+import { readSetting } from '../repositories/settings.ts';
 import { createNotifier, type Notifier } from './worker.ts';
 
 async function login(url: string, username: string, password: string): Promise<string> {
@@ -140,5 +142,27 @@ describe.each(DIALECTS)('notification causes on %s', (dialect) => {
     expect((await sink()).filter((m) => m.to === '6281777788889')).toHaveLength(0);
     const [row] = (await listOutbox(office.ctx.db, { channel: 'whatsapp', limit: 50 })).filter((r) => r.address === '6281777788889');
     expect(row!.status).toBe('cancelled');
+  });
+
+  it('lets an admin set the providers: secrets stored sealed, never shown, kept when not retyped', async () => {
+    const admin = await login(office.url, 'admin', 'admin-jember');
+    const put = (body: unknown, cookie = admin) => fetch(`${office.url}/api/notifikasi/saluran`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await put({ morningAt: '04:30' }, head)).status).toBe(403);
+    expect((await put({ morningAt: '25:00' })).status).toBe(400);
+    const saved = await put({ morningAt: '04:30', sms: { url: 'https://sms.example.id/api/sendsms', userkey: 'uk-1', passkey: 'rahasia-sekali-123' } });
+    expect(saved.status).toBe(200);
+    const settings = notifyChannelSettingsSchema.parse(await saved.json());
+    expect(settings).toMatchObject({ morningAt: '04:30', sms: { url: 'https://sms.example.id/api/sendsms', userkey: 'uk-1', passkeySet: true }, email: null });
+    expect(JSON.stringify(settings)).not.toContain('rahasia-sekali-123');
+    const stored = await readSetting(office.ctx.db, 'notify.config');
+    expect(stored).not.toContain('rahasia-sekali-123');
+    expect(stored).toContain('tgh-sealed:v1:');
+    // A new URL without the passkey keeps the stored passkey; null takes the provider away (back to the sink).
+    await put({ sms: { url: 'https://sms2.example.id/api/sendsms', userkey: 'uk-1' } });
+    expect((await storedNotifyConfig(office.ctx.db)).sms).toEqual({ url: 'https://sms2.example.id/api/sendsms', userkey: 'uk-1', passkey: 'rahasia-sekali-123' });
+    const removed = notifyChannelSettingsSchema.parse(await (await put({ sms: null })).json());
+    expect(removed.sms).toBeNull();
+    const read = await fetch(`${office.url}/api/notifikasi/saluran`, { headers: { cookie: admin } });
+    expect(notifyChannelSettingsSchema.parse(await read.json()).morningAt).toBe('04:30');
   });
 });

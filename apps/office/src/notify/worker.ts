@@ -54,23 +54,46 @@ export interface Notifier {
 
 /** Builds the notifier of an office: channels from its configuration, triggers, dispatcher. Not started. */
 export async function createNotifier(ctx: OfficeContext, options: NotifierOptions = {}): Promise<Notifier> {
-  const config = { ...(await loadNotifyConfig(ctx.db)), ...options.config };
-  const composer: Composer = { publicUrl: config.publicUrl, linkSecret: await linkSecret(ctx.db), timeZone: ctx.office.timeZone, officeName: ctx.office.name, now: ctx.now };
-  const channels = { ...buildChannels(ctx.db, config, ctx.now, `tangguh.${ctx.office.id}`), ...options.channels };
-  const dispatcher = createDispatcher({ db: ctx.db, channels, retry: config.retry, composer, random: options.random });
-  const triggers: TriggerContext = { ctx, composer, derived: async () => (await statusSnapshot(ctx)).derived };
+  const secret = await linkSecret(ctx.db);
+  const build = (config: NotifyConfig) => {
+    const composer: Composer = { publicUrl: config.publicUrl, linkSecret: secret, timeZone: ctx.office.timeZone, officeName: ctx.office.name, now: ctx.now };
+    const channels = { ...buildChannels(ctx.db, config, ctx.now, `tangguh.${ctx.office.id}`), ...options.channels };
+    const dispatcher = createDispatcher({ db: ctx.db, channels, retry: config.retry, composer, random: options.random });
+    const triggers: TriggerContext = { ctx, composer, derived: async () => (await statusSnapshot(ctx)).derived };
+    return { config, dispatcher, triggers, fingerprint: JSON.stringify(config) };
+  };
+  const load = async () => ({ ...(await loadNotifyConfig(ctx.db)), ...options.config });
+  let current = build(await load());
   let running: Promise<{ queued: number; sent: number }> | undefined;
+  const pass = async () => {
+    // An admin's change of providers (PUT /api/notifikasi/saluran, maybe in another process) applies here.
+    const config = await load();
+    if (JSON.stringify(config) !== current.fingerprint) {
+      await current.dispatcher.close();
+      current = build(config);
+    }
+    return notifyTick(current.triggers, current.dispatcher, current.config);
+  };
   const tick = async () => {
     // One pass at a time in this process; a wake-up during a pass waits for it and runs again.
     while (running) await running.catch(() => undefined);
-    running = notifyTick(triggers, dispatcher, config);
+    running = pass();
     try {
       return await running;
     } finally {
       running = undefined;
     }
   };
-  return { tick, dispatcher, triggers, stop: () => dispatcher.close() };
+  return {
+    tick,
+    get dispatcher() {
+      return current.dispatcher;
+    },
+    get triggers() {
+      return current.triggers;
+    },
+    stop: () => current.dispatcher.close(),
+  };
 }
 
 /**

@@ -11,7 +11,10 @@ import type {
   NotifyWebhookCreated,
   NotifyWebhookView,
   NotifySuketContactRequest,
+  NotifyChannelSettings,
+  NotifyChannelSettingsUpdate,
 } from '@tangguh/protocol';
+import { environmentParts, saveNotifyConfig, storedNotifyConfig, type NotifyConfig } from '../notify/config.ts';
 import type { OfficeContext } from '../context.ts';
 import { listSites } from '../repositories/sites.ts';
 import {
@@ -290,6 +293,57 @@ export async function createWebhook(ctx: OfficeContext, request: NotifyWebhookCr
 export async function webhooks(ctx: Pick<OfficeContext, 'db'>): Promise<NotifyWebhookView[]> {
   const rows = await listWebhooks(ctx.db);
   return Promise.all(rows.map(async (row) => presentWebhook(row, (await topicsOf(ctx.db, row.id)).filter((t) => t.status === 'active'))));
+}
+
+// ---- channel settings (admin) ----
+
+function presentSettings(config: NotifyConfig): NotifyChannelSettings {
+  return {
+    publicUrl: config.publicUrl,
+    morningAt: config.morningAt,
+    email: config.email ? { host: config.email.host, port: config.email.port, secure: config.email.secure, user: config.email.user ?? null, from: config.email.from, passwordSet: Boolean(config.email.password) } : null,
+    sms: config.sms ? { url: config.sms.url, userkey: config.sms.userkey, passkeySet: Boolean(config.sms.passkey) } : null,
+    whatsapp: config.whatsapp ? { url: config.whatsapp.url, phoneNumberId: config.whatsapp.phoneNumberId, tokenSet: Boolean(config.whatsapp.token) } : null,
+    retry: config.retry,
+    fromEnvironment: environmentParts(),
+  };
+}
+
+/** The stored settings as an admin sees them: no password, passkey or token, only whether one is set. */
+export async function channelSettings(ctx: Pick<OfficeContext, 'db'>): Promise<NotifyChannelSettings> {
+  return presentSettings(await storedNotifyConfig(ctx.db));
+}
+
+/**
+ * Changes the stored settings. A part left out stays; null removes a provider (its messages go to the
+ * sink); an empty or absent secret keeps the stored one, so an admin can change a URL without retyping
+ * a token. The worker picks the change up at its next pass.
+ */
+export async function updateChannelSettings(ctx: Pick<OfficeContext, 'db'>, update: NotifyChannelSettingsUpdate): Promise<NotifyChannelSettings> {
+  const current = await storedNotifyConfig(ctx.db);
+  const keep = <T>(given: T | undefined, stored: T | undefined) => (given === undefined || given === '' ? stored : given);
+  const next: NotifyConfig = {
+    ...current,
+    publicUrl: update.publicUrl?.replace(/\/$/, '') ?? current.publicUrl,
+    morningAt: update.morningAt ?? current.morningAt,
+    retry: update.retry ?? current.retry,
+    email:
+      update.email === undefined
+        ? current.email
+        : update.email === null
+          ? undefined
+          : { host: update.email.host, port: update.email.port, secure: update.email.secure, user: update.email.user || undefined, password: keep(update.email.password, current.email?.password), from: update.email.from },
+    sms: update.sms === undefined ? current.sms : update.sms === null ? undefined : { url: update.sms.url, userkey: update.sms.userkey, passkey: keep(update.sms.passkey, current.sms?.passkey) ?? '' },
+    whatsapp:
+      update.whatsapp === undefined ? current.whatsapp : update.whatsapp === null ? undefined : { url: update.whatsapp.url, phoneNumberId: update.whatsapp.phoneNumberId, token: keep(update.whatsapp.token, current.whatsapp?.token) ?? '' },
+  };
+  if (next.retry.capMs < next.retry.baseMs) {
+    throw new DomainError('NOTIFY_RETRY_INVALID', { id: 'Batas jeda coba ulang harus ≥ jeda awal.', en: 'The retry cap must be at least the first delay.' }, 'invalid', [
+      { field: 'retry.capMs', code: 'NOTIFY_RETRY_INVALID', messages: { id: 'Harus ≥ jeda awal.', en: 'Must be at least the first delay.' } },
+    ]);
+  }
+  await saveNotifyConfig(ctx.db, next);
+  return presentSettings(next);
 }
 
 // ---- Suket holders ----

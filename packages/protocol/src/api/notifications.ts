@@ -130,6 +130,43 @@ export type NotifySuketContactRequest = z.infer<typeof notifySuketContactRequest
 export const notifySuketContactSchema = z.object({ serial: z.string(), channel: notifyPersonChannelSchema, to: z.string() });
 export const notifySuketParamsSchema = z.object({ serial: suketSerialSchema });
 
+/** The providers the office sends through; secrets are written, never read back (only whether one is set). */
+const httpsUrl = z.url({ protocol: /^https?$/ }).max(500);
+export const notifyChannelSettingsSchema = z
+  .object({
+    publicUrl: z.string(),
+    morningAt: z.string(),
+    email: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), user: z.string().nullable(), from: z.string(), passwordSet: z.boolean() }).nullable(),
+    sms: z.object({ url: z.string(), userkey: z.string(), passkeySet: z.boolean() }).nullable(),
+    whatsapp: z.object({ url: z.string(), phoneNumberId: z.string(), tokenSet: z.boolean() }).nullable(),
+    retry: z.object({ baseMs: z.number(), capMs: z.number(), maxAttempts: z.number() }),
+    /** Parts the environment sets (TANGGUH_SMTP_URL, TANGGUH_SMS_*, TANGGUH_WA_*, TANGGUH_PUBLIC_URL …): they win over these settings. */
+    fromEnvironment: z.array(z.string()),
+  })
+  .meta({ id: 'NotifyChannelSettings' });
+export type NotifyChannelSettings = z.infer<typeof notifyChannelSettingsSchema>;
+
+/** Each part optional: absent keeps what is stored, null removes the provider (its messages go to the sink). An empty secret keeps the stored one. */
+export const notifyChannelSettingsUpdateSchema = z.object({
+  publicUrl: httpsUrl.optional(),
+  morningAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').optional(),
+  email: z
+    .object({
+      host: z.string().trim().min(1).max(253),
+      port: z.number().int().min(1).max(65535),
+      secure: z.boolean(),
+      user: z.string().max(254).optional(),
+      password: z.string().max(500).optional(),
+      from: z.string().trim().min(3).max(254),
+    })
+    .nullable()
+    .optional(),
+  sms: z.object({ url: httpsUrl, userkey: z.string().min(1).max(200), passkey: z.string().max(500).optional() }).nullable().optional(),
+  whatsapp: z.object({ url: httpsUrl, phoneNumberId: z.string().regex(/^[\w-]{1,64}$/), token: z.string().max(2000).optional() }).nullable().optional(),
+  retry: z.object({ baseMs: z.number().int().min(1_000).max(3_600_000), capMs: z.number().int().min(1_000).max(86_400_000), maxAttempts: z.number().int().min(1).max(50) }).optional(),
+});
+export type NotifyChannelSettingsUpdate = z.infer<typeof notifyChannelSettingsUpdateSchema>;
+
 const tags = ['notifications'];
 const publicErrors = errors(400, 403, 415, 429);
 
@@ -147,6 +184,8 @@ export const notifyRoutes = {
   sink: { tags, summary: 'The development sink: messages kept instead of sent (head of office, admin)', querystring: notifySinkQuerySchema, response: { 200: notifySinkListSchema, ...sessionErrors } },
   webhookCreate: { tags, summary: 'Register a webhook (admin); the signing secret is shown once', body: notifyWebhookCreateRequestSchema, response: { 201: notifyWebhookCreatedSchema, ...sessionErrors, ...errors(409) } },
   webhookList: { tags, summary: 'Registered webhooks (admin)', response: { 200: notifyWebhookListSchema, ...sessionErrors } },
+  channelSettings: { tags, summary: 'Where messages go: SMTP, the SMS and WhatsApp gateways, the morning run’s time, retries (admin; secrets never shown)', response: { 200: notifyChannelSettingsSchema, ...sessionErrors } },
+  channelSettingsUpdate: { tags, summary: 'Change the providers, the morning run’s time or retries (admin); secrets are stored sealed', body: notifyChannelSettingsUpdateSchema, response: { 200: notifyChannelSettingsSchema, ...sessionErrors } },
   suketContact: {
     tags,
     summary: 'The Suket holder’s phone or e-mail for the expiry reminder (operators, with the holder’s consent)',
