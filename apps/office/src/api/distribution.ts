@@ -5,6 +5,7 @@ import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { createManifest, dispatchManifest, listManifestViews, manifestMessage, manifestView, printedCardsForDistribution, receiveManifest } from '../services/distribution.ts';
 import { refusingWhenFull } from '../services/storage-errors.ts';
+import { logRead } from './access-log.ts';
 
 /**
  * Card distribution: supervisors pack printed cards on manifests to kecamatan/kelurahan pickup points and
@@ -17,11 +18,24 @@ export async function distributionRoutes(plain: FastifyInstance, ctx: OfficeCont
   const counter = { preValidation: requireRole('operator', 'supervisor', 'admin') };
   const user = (request: { sessionUser?: unknown }) => request.sessionUser as OfficeUser;
 
-  app.get('/api/distribusi/kartu-tercetak', { ...anyStaff, schema: routes.printed }, async () => printedCardsForDistribution(ctx));
+  // Lists of residents' names and NIKs: each read is in the access log, as a search is.
+  app.get('/api/distribusi/kartu-tercetak', { ...anyStaff, schema: routes.printed }, async (request) => {
+    const answer = await printedCardsForDistribution(ctx, user(request));
+    await logRead(ctx, request, { action: 'record.search', subject: 'distribusi: kartu tercetak' });
+    return answer;
+  });
 
-  app.get('/api/distribusi/manifes', { ...anyStaff, schema: routes.list }, async (request) => ({ items: await listManifestViews(ctx, user(request), request.query.limit) }));
+  app.get('/api/distribusi/manifes', { ...anyStaff, schema: routes.list }, async (request) => {
+    const items = await listManifestViews(ctx, user(request), request.query.limit);
+    await logRead(ctx, request, { action: 'record.search', subject: 'distribusi: manifes' });
+    return { items };
+  });
 
-  app.get('/api/distribusi/manifes/:id', { ...anyStaff, schema: routes.detail }, async (request) => manifestView(ctx, user(request), request.params.id));
+  app.get('/api/distribusi/manifes/:id', { ...anyStaff, schema: routes.detail }, async (request) => {
+    const manifest = await manifestView(ctx, user(request), request.params.id);
+    await logRead(ctx, request, { action: 'record.search', subject: `distribusi: manifes ${manifest.number}` });
+    return manifest;
+  });
 
   app.post('/api/distribusi/manifes', { ...keepers, schema: routes.create }, async (request, reply) => {
     const manifest = await refusingWhenFull(() => createManifest(ctx, { ...request.body, by: user(request) }));

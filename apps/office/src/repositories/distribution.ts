@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
 import type { PrintJobTables } from './print-jobs.ts';
 import { recordVisible, type Visibility } from './visibility.ts';
@@ -211,10 +211,11 @@ export interface PrintedCardRow {
   village_code: string;
 }
 
-/** Printed cards not yet handed over that are on no manifest still open or under way. */
-export function printedCardsAwaitingDistribution(db: OfficeDbOrTx, limit: number): Promise<PrintedCardRow[]> {
+/** Printed cards, on no manifest yet, that `visibility` may see. */
+export function printedCardsAwaitingDistribution(db: OfficeDbOrTx, visibility: Visibility, limit: number): Promise<PrintedCardRow[]> {
   return tables(db)
     .selectFrom('records')
+    .where((eb) => recordVisible(eb as unknown as ExpressionBuilder<OfficeDb, 'records'>, visibility))
     .select(['records.id', 'records.registration_number', 'records.nik', 'records.full_name', 'records.status', 'records.status_at', 'records.site_id', 'records.village_code'])
     .where('records.status', '=', 'CARD_PRINTED')
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('card_manifest_items').select('card_manifest_items.record_id').whereRef('card_manifest_items.record_id', '=', 'records.id'))))

@@ -25,6 +25,7 @@ import {
 import { listSites } from '../repositories/sites.ts';
 import { lockOutbox } from '../repositories/outbox.ts';
 import type { OfficeUser } from '../repositories/users.ts';
+import { visibilityOf } from '../repositories/visibility.ts';
 import { recordCardStatus } from './card-status.ts';
 
 /**
@@ -68,9 +69,9 @@ export async function printSitesOfCards(db: OfficeDbOrTx, recordIds: readonly st
   return new Map(recordIds.map((id) => [id, jobs.get(id) ?? dinas.id]));
 }
 
-/** Printed cards on no manifest, with the pickup point suggested for each: the site where the resident recorded. */
-export async function printedCardsForDistribution(ctx: OfficeContext, limit = 500): Promise<{ items: PrintedCard[]; pickupPoints: { id: string; name: string; kind: string }[] }> {
-  const [rows, sites] = await Promise.all([printedCardsAwaitingDistribution(ctx.db, limit), listSites(ctx.db)]);
+/** Printed cards on no manifest that the person may see, with the pickup point suggested for each: the site where the resident recorded. */
+export async function printedCardsForDistribution(ctx: OfficeContext, user: Pick<OfficeUser, 'role' | 'siteId'>, limit = 500): Promise<{ items: PrintedCard[]; pickupPoints: { id: string; name: string; kind: string }[] }> {
+  const [rows, sites] = await Promise.all([printedCardsAwaitingDistribution(ctx.db, await visibilityOf(ctx.db, user), limit), listSites(ctx.db)]);
   const byId = new Map(sites.map((s) => [s.id, s]));
   const items = rows.map((r): PrintedCard => {
     const site = byId.get(r.site_id);

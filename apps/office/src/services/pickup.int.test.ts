@@ -39,7 +39,7 @@ import { signedOfficeRevocations } from './office-revocations.ts';
 import { cachedList, pinnedTrustRoot } from './trust-store.ts';
 import { recordResident } from './recording.ts';
 import { setSyncValue } from '../repositories/sync-state.ts';
-import { createManifest, dispatchManifest, receiveManifest } from './distribution.ts';
+import { createManifest, dispatchManifest, printedCardsForDistribution, receiveManifest } from './distribution.ts';
 import { approveOverride, checkFingerprints, handOverCard, searchForPickup } from './pickup.ts';
 
 const KALIWATES_SITE = 'kec-35.09.19';
@@ -169,6 +169,18 @@ describe.each(DIALECTS)('distribution and pickup with the centre down, office on
     const byName = await searchForPickup(office, users.operator!, { q: a!.fullName.split(' ')[0]!.toLowerCase(), birthDate: a!.birthDate });
     expect(byName.map((r) => r.recordId)).toContain(ids.A);
     expect((await searchForPickup(office, users.operator!, { q: a!.registrationNumber })).map((r) => r.recordId)).toEqual([ids.A]);
+  });
+
+  it('lists the printed cards waiting for distribution within what each person may see', async () => {
+    const all = (await printedCardsForDistribution(office, users.supervisor!)).items.map((c) => c.recordId);
+    expect(all.sort()).toEqual([ids.A, ids.B, ids.C, ids.E, ids.F].sort());
+    const atKaliwates = await printedCardsForDistribution(office, users['operator.kaliwates']!);
+    const kaliwatesResidents = new Set(
+      (await office.db.selectFrom('records').select('id').where((eb) => eb.or([eb('site_id', '=', KALIWATES_SITE), eb('village_code', 'like', '35.09.19.%')])).execute()).map((r) => r.id),
+    );
+    expect(atKaliwates.items.map((c) => c.recordId).sort()).toEqual(all.filter((id) => kaliwatesResidents.has(id)).sort());
+    expect(atKaliwates.items.find((c) => c.recordId === ids.C)).toMatchObject({ suggestedSiteId: KALIWATES_SITE });
+    expect(atKaliwates.pickupPoints.map((p) => p.id)).toContain(KALIWATES_SITE);
   });
 
   it('refuses a card that is not printed, and one that is at another point', async () => {
