@@ -95,6 +95,7 @@ describe('the forecast screen and the head’s charts', () => {
     expect(await page.locator('[data-testid="chart-funnel-kecamatan"] .recharts-bar-rectangle').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="chart-backlog"] .recharts-area-area, [data-testid="chart-backlog"] .recharts-line-curve').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="chart-backlog"] figcaption').innerText()).toContain(`${WAITING} menunggu`);
+    expect(await page.locator('[data-testid="chart-funnel-kecamatan"] figcaption').innerText()).toContain(`Sampai sekarang: ${WAITING} Direkam, ${WAITING} Siap cetak (PRR)`);
 
     // The figures: every recorded resident counted once across the kecamatan, all of them print-ready.
     const figures = page.locator('[data-testid="chart-funnel-kecamatan"] details');
@@ -273,5 +274,31 @@ describe('the printers screen', () => {
     await signIn(operator, '/petugas/masuk?next=/petugas/printer', 'operator', 'operator-jember');
     await operator.locator('[data-testid="printer"][data-printer="dinas-1"] .pill').filter({ hasText: 'Dalam perbaikan' }).waitFor();
     expect(await operator.getByRole('button', { name: 'Ubah' }).count()).toBe(0);
+  });
+});
+
+describe('during a central outage', () => {
+  it('keeps the stock, printers, forecast, charts and public stock screens working from the office alone', async () => {
+    await stack.stopCentral();
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(page, '/petugas/masuk?next=/petugas/stok', 'supervisor', 'supervisor-jember');
+    await page.locator('[data-testid="stock-balance"] tr[data-site="dinas"]').waitFor();
+    const before = await balanceOf(page, 'dinas');
+    await page.getByRole('button', { name: 'Kerusakan', exact: true }).click();
+    const spoilage = page.getByRole('form', { name: 'Kerusakan' });
+    await spoilage.getByLabel('Nomor seri blangko yang rusak').fill('7004');
+    await spoilage.getByLabel('Sebab').selectOption('misprint');
+    await spoilage.getByRole('button', { name: 'Catat' }).click();
+    await page.getByRole('status').filter({ hasText: 'Tercatat.' }).waitFor();
+    await page.waitForFunction((n) => document.querySelector('[data-testid="stock-balance"] tr[data-site="dinas"] [data-testid="site-balance"]')?.textContent?.replace(/\D/g, '') === String(n), before - 1);
+
+    await page.goto(`${stack.officeUrl}/petugas/perkiraan`);
+    expect(await page.getByTestId('forecast-headline').innerText()).toContain(`${WAITING} menunggu`);
+    await page.goto(`${stack.officeUrl}/petugas/printer`);
+    await page.getByTestId('printer').first().waitFor();
+    await page.goto(`${stack.officeUrl}/pimpinan/cetak`);
+    await page.locator('[data-testid="chart-backlog"] svg.recharts-surface').last().waitFor();
+    await page.goto(`${stack.officeUrl}/stok`);
+    expect(Number((await page.getByTestId('public-total').innerText()).replace(/\D/g, ''))).toBeGreaterThan(0);
   });
 });

@@ -85,6 +85,8 @@ function Charts({ history }: { history: PrintHistory }) {
   const byDay = history.funnelByDay.map((d) => ({ ...d, label: shortDate(d.date, lang) }));
   const byKec = history.funnelByKecamatan.map((k) => ({ ...k, label: k.kecamatan.name }));
   const stages = FUNNEL_STAGES.map((s) => ({ key: s, name: stageName(s), colour: STAGE_COLOURS[s] }));
+  const sentence = (rows: readonly Record<(typeof FUNNEL_STAGES)[number], number>[]) =>
+    FUNNEL_STAGES.map((s) => `${formatNumber(rows.reduce((sum, r) => sum + r[s], 0), lang)} ${stageName(s)}`).join(', ');
   const axis = { tick: { fontSize: 12 }, tickFormatter: number, allowDecimals: false } as const;
 
   return (
@@ -94,7 +96,7 @@ function Charts({ history }: { history: PrintHistory }) {
         title={t('charts.backlogTitle')}
         summary={last ? t('charts.backlogSummary', { date: formatDate(last.date, lang), waiting: formatNumber(last.waiting, lang), stock: formatNumber(last.stock, lang) }) : t('charts.empty')}
         chart={
-          <ComposedChart data={backlog} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <ComposedChart accessibilityLayer={false} data={backlog} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="label" tick={{ fontSize: 12 }} />
             <YAxis {...axis} width={64} />
@@ -129,9 +131,10 @@ function Charts({ history }: { history: PrintHistory }) {
       <ChartFigure
         id="chart-funnel-kecamatan"
         title={t('charts.funnelKecTitle')}
+        summary={t('charts.funnelKecSummary', { stages: sentence(history.funnelByKecamatan) })}
         height={Math.max(320, byKec.length * 34 + 80)}
         chart={
-          <BarChart data={byKec} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <BarChart accessibilityLayer={false} data={byKec} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" {...axis} />
             <YAxis type="category" dataKey="label" width={120} tick={{ fontSize: 12 }} />
@@ -147,8 +150,9 @@ function Charts({ history }: { history: PrintHistory }) {
       <ChartFigure
         id="chart-funnel-day"
         title={t('charts.funnelDayTitle')}
+        summary={t('charts.funnelDaySummary', { n: history.funnelByDay.length, stages: sentence(history.funnelByDay) })}
         chart={
-          <LineChart data={byDay} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <LineChart accessibilityLayer={false} data={byDay} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="label" tick={{ fontSize: 12 }} />
             <YAxis {...axis} width={56} />
