@@ -26,6 +26,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const SSE_CLIENTS = Number(process.env.BENCH_SSE_CLIENTS ?? 2000);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 5);
+/** Each route is measured this many times, interleaved with the others; the least disturbed round is shown. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
 type ToChild = { kind: 'change'; n: number };
 type FromChild = { kind: 'ready'; officePort: number; barePort: number; webBuilt: boolean } | { kind: 'changed'; n: number; at: number; version: number };
@@ -179,12 +181,22 @@ async function main(): Promise<void> {
     const size = (await (await fetch(`${office}/api/status`)).arrayBuffer()).byteLength;
     console.log(`status JSON: ${(size / 1024).toFixed(1)} KB (32 sites × their services, 90 days of history); ${CONNECTIONS} connections, ${SECONDS} s each, one machine`);
 
-    const rows: Row[] = [];
-    rows.push(await surge('bare Fastify, {ok:true}', `${bare}/bare`));
-    rows.push(await surge('bare Fastify, same status bytes', `${bare}/bare-status`));
-    rows.push(await surge('GET /api/status', `${office}/api/status`));
-    rows.push(await surge('GET /api/status, If-None-Match (304)', `${office}/api/status`, { 'if-none-match': etag }));
-    if (ready.webBuilt) rows.push(await surge('GET /status (the page)', `${office}/status`));
+    const targets: [string, string, Record<string, string>?][] = [
+      ['bare Fastify, {ok:true}', `${bare}/bare`],
+      ['bare Fastify, same status bytes', `${bare}/bare-status`],
+      ['GET /api/status', `${office}/api/status`],
+      ['GET /api/status, If-None-Match (304)', `${office}/api/status`, { 'if-none-match': etag }],
+      ...(ready.webBuilt ? [['GET /status (the page)', `${office}/status`] as [string, string]] : []),
+    ];
+    const best = new Map<string, Row>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [what, url, headers] of targets) {
+        const row = await surge(what, url, headers);
+        if ((best.get(what)?.rps ?? -1) < row.rps) best.set(what, row);
+      }
+    }
+    const rows = targets.map(([what]) => best.get(what)!);
+    console.log(`(each route ${ROUNDS} times, interleaved; the round with the most requests/s is shown — the machine is shared)`);
     console.log(`\n${'route'.padEnd(40)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'vs bare'.padStart(10)}  errors/other than 2xx, 304`);
     for (const r of rows) console.log(`${r.what.padEnd(40)}${f(r.rps, 0)}${f(r.p50)}${f(r.p99)}${f(r.rps / rows[0]!.rps, 2)}  ${r.errors}/${r.non2xx}`);
     if (!ready.webBuilt) console.log('(the page was not measured: run `npm run build:web` first)');
