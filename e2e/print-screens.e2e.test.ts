@@ -155,6 +155,32 @@ describe('the blank request to the centre', () => {
       { timeoutMs: 90_000, intervalMs: 2_000, message: 'the allocation to reach the office' },
     );
     expect(await office.locator('[data-testid="blank-requests"] tbody tr[data-state="allocated"]').first().innerText()).toContain('tahap 2026-T9, seri 500000–500999');
+
+    // A second request, refused with a reason: the office sees the refusal in its own words.
+    const supervisor = await login(stack.officeUrl, 'supervisor', 'supervisor-jember');
+    expect((await supervisor.post('/api/blank-requests', { quantity: 5000 })).status).toBe(201);
+    const pending = centre.locator('[data-testid="centre-blank-request"][data-status="pending"]').first();
+    await waitFor(
+      async () => {
+        await centre.reload();
+        await centre.getByRole('heading', { name: 'Permintaan blangko dari kantor' }).waitFor();
+        return (await pending.count()) > 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000, message: 'the second request to reach the centre' },
+    );
+    await pending.getByRole('button', { name: 'Tolak' }).click();
+    await pending.getByLabel('Alasan penolakan').fill('Stok nasional habis sampai Januari');
+    await pending.locator('button[type="submit"]').click();
+    await centre.getByRole('status').filter({ hasText: 'tersimpan' }).waitFor();
+    await waitFor(
+      async () => {
+        await office.reload();
+        await office.locator('[data-testid="blank-requests"]').waitFor();
+        return (await office.locator('[data-testid="blank-requests"] tbody tr[data-state="refused"]').count()) > 0;
+      },
+      { timeoutMs: 90_000, intervalMs: 2_000, message: 'the refusal to reach the office' },
+    );
+    expect(await office.locator('[data-testid="blank-requests"] tbody tr[data-state="refused"]').innerText()).toContain('Ditolak: Stok nasional habis sampai Januari');
   });
 });
 
@@ -207,6 +233,16 @@ describe('the blank-stock screen', () => {
     await transfer.getByRole('alert').filter({ hasText: 'Stok blangko di lokasi dinas tidak cukup.' }).waitFor();
     expect(await balanceOf(page, 'dinas')).toBe(499);
 
+    // A physical count by the operator found two fewer: the supervisor approves it as a correction.
+    await page.getByRole('button', { name: 'Koreksi hitung', exact: true }).click();
+    const correction = page.getByRole('form', { name: 'Koreksi hitung' });
+    await correction.getByLabel('Selisih hitung (+ lebih, − kurang)').fill('-2');
+    await correction.getByLabel('Alasan koreksi').fill('Hitung fisik akhir hari');
+    await correction.getByLabel('Nama pengguna petugas yang menghitung').fill('operator');
+    await correction.getByRole('button', { name: 'Catat' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="stock-balance"] tr[data-site="dinas"] [data-testid="site-balance"]')?.textContent?.replace(/\D/g, '') === '497');
+    expect(await ledger.filter({ hasText: 'Koreksi hitung' }).filter({ hasText: 'disetujui supervisor' }).filter({ hasText: 'Hitung fisik akhir hari' }).count()).toBe(1);
+
     // Ten blanks lent to Banyuwangi (3510): the balance falls and the loan is outstanding.
     await page.getByRole('button', { name: 'Pinjaman antar kantor', exact: true }).click();
     const loan = page.getByRole('form', { name: 'Pinjaman antar kantor' });
@@ -214,7 +250,7 @@ describe('the blank-stock screen', () => {
     await loan.getByLabel('Kode kantor lain').fill('3510');
     await loan.getByLabel('Jumlah blangko').fill('10');
     await loan.getByRole('button', { name: 'Catat' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="stock-balance"] tr[data-site="dinas"] [data-testid="site-balance"]')?.textContent?.replace(/\D/g, '') === '489');
+    await page.waitForFunction(() => document.querySelector('[data-testid="stock-balance"] tr[data-site="dinas"] [data-testid="site-balance"]')?.textContent?.replace(/\D/g, '') === '487');
     await page.locator('[data-testid="stock-loans"] tr').filter({ hasText: '3510' }).filter({ hasText: '10' }).waitFor();
     expect(await ledger.filter({ hasText: 'Dipinjamkan' }).filter({ hasText: 'dengan 3510' }).count()).toBe(1);
 
