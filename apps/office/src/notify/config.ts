@@ -52,7 +52,7 @@ export async function saveNotifyConfig(db: OfficeDbOrTx, config: Partial<NotifyC
 
 /** The configuration in force: defaults, then the stored setting (secrets opened), then the environment. */
 export async function loadNotifyConfig(db: OfficeDbOrTx, env: NodeJS.ProcessEnv = process.env): Promise<NotifyConfig> {
-  return applyEnvironment(await storedNotifyConfig(db), env);
+  return applyEnvironment(await storedNotifyConfig(db, env), env);
 }
 
 /** Which parts the environment decides (they win over the stored setting). */
@@ -66,13 +66,17 @@ export function environmentParts(env: NodeJS.ProcessEnv = process.env): string[]
   return parts;
 }
 
-/** Defaults and the stored setting, secrets opened, without the environment. */
-export async function storedNotifyConfig(db: OfficeDbOrTx): Promise<NotifyConfig> {
+/**
+ * Defaults and the stored setting, secrets opened, without the environment. With no public address
+ * stored, links point at the address this node listens on (TANGGUH_LISTEN_URL, set by the node at start).
+ */
+export async function storedNotifyConfig(db: OfficeDbOrTx, env: NodeJS.ProcessEnv = process.env): Promise<NotifyConfig> {
   const raw = await readSetting(db, CONFIG_KEY);
   const stored = raw ? (JSON.parse(raw) as Stored) : {};
   const open = (v: string) => (isSealedSecret(v) ? openSecretText(v) : v);
   const config: NotifyConfig = {
     ...DEFAULT_NOTIFY_CONFIG,
+    publicUrl: env.TANGGUH_LISTEN_URL ?? DEFAULT_NOTIFY_CONFIG.publicUrl,
     ...stored,
     retry: { ...DEFAULT_NOTIFY_CONFIG.retry, ...stored.retry },
     http: { ...DEFAULT_NOTIFY_CONFIG.http, ...stored.http },

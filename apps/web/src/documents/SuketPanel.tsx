@@ -8,6 +8,7 @@ import { usePolling } from '../hooks.ts';
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import type { SuketView } from './types.ts';
 import './documents.css';
+import { SuketContactForm } from './SuketContactForm.tsx';
 
 /** Statuses from which no card can come (or it already has): the office refuses a Suket for them. */
 const NO_SUKET = new Set(['DUPLICATE_RECORD', 'ENROLL_FAILURE_AT_REGIONAL', 'ENROLL_FAILURE_AT_CENTRAL', 'SEARCH_FAILURE_AT_CENTRAL', 'CARD_ISSUED']);
@@ -57,6 +58,7 @@ export function SuketPanel({ recordId, recordStatus }: { recordId: string; recor
           </a>
         </div>
       )}
+      {issued && ISSUERS.has(user.role) && <SuketContactForm serial={issued.serial} />}
       {allowed && ISSUERS.has(user.role) && (
         <div className="actions">
           <button type="button" className="button button--primary" onClick={() => void issue()} disabled={busy}>

@@ -30,6 +30,11 @@ const id = {
   'notify.unsubscribe': 'Berhenti berlangganan',
   'notify.privacy': 'Nomor atau alamat Anda hanya dipakai untuk kabar layanan ini dan tidak ditampilkan kepada siapa pun.',
 
+  'suketContact.intro': 'Pengingat masa berlaku (opsional): kami kirim pesan dua minggu sebelum Suket habis — perpanjang, atau ambil KTP-el bila sudah dicetak.',
+  'suketContact.consent': 'Pemegang Suket setuju dihubungi untuk pengingat ini.',
+  'suketContact.save': 'Simpan kontak pengingat',
+  'suketContact.saved': 'Pengingat akan dikirim ke {to} dua minggu sebelum Suket habis.',
+
   'messages.nav': 'Pesan',
   'messages.title': 'Pesan kepada warga',
   'messages.intro': 'Setiap pesan yang dikirim kantor (gangguan, pemulihan, pengumuman, pengingat Suket) dengan setiap percobaan pengirimannya. Alamat disamarkan.',
@@ -88,6 +93,11 @@ const en: Record<NotifyMessageKey, string> = {
   'notify.unsubscribeIntro': 'Press the button below to stop receiving service news at this address.',
   'notify.unsubscribe': 'Unsubscribe',
   'notify.privacy': 'Your number or address is used only for this service news and is shown to nobody.',
+
+  'suketContact.intro': 'Expiry reminder (optional): we send a message two weeks before the Suket expires — renew it, or collect the KTP-el if it is printed.',
+  'suketContact.consent': 'The Suket holder agrees to be contacted for this reminder.',
+  'suketContact.save': 'Save reminder contact',
+  'suketContact.saved': 'The reminder will go to {to} two weeks before the Suket expires.',
 
   'messages.nav': 'Messages',
   'messages.title': 'Messages to residents',
