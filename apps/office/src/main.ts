@@ -59,7 +59,7 @@ if (linkProblem) {
 }
 
 // Links in messages (confirm, unsubscribe) point at this node unless a public address is set or stored.
-process.env.TANGGUH_LISTEN_URL ??= `http://${values.host}:${values.port}`;
+process.env.TANGGUH_LISTEN_URL = `http://${values.host}:${values.port}`;
 const app = services.has('api') ? await buildOfficeApp(ctx, { logger: values.log, centralUrl: values.central }) : workerHealthApp('office', values.log);
 installProcessHealth(app, () => ({ node: 'office', office: ctx.office.id, services: [...services] }));
 const worker = services.has('worker')
