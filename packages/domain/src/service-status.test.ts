@@ -116,6 +116,13 @@ describe('deriving each service at a site', () => {
     expect(deriveService('cetak', 'dinas', t, NOW).state).toBe('normal');
   });
 
+  it('says nothing of a slow capability that does not change the service, but explains one that is down', () => {
+    const slow = deriveService('cetak', 'dinas', tracks([['central_sync', OFFICE_SCOPE, 'degraded']]), NOW);
+    expect(slow).toMatchObject({ state: 'normal', causes: [] });
+    expect(slow.explanation.id).toBe('Pencetakan berjalan normal.');
+    expect(deriveService('tte_dokumen', 'dinas', tracks([['central_sync', OFFICE_SCOPE, 'degraded']]), NOW).state).toBe('terganggu');
+  });
+
   it('takes the worst of several causes and explains each', () => {
     const t = tracks([
       ['central_sync', OFFICE_SCOPE, 'down'],

@@ -258,6 +258,9 @@ export function deriveService(
     const cap = capabilityAt(tracks, d.capability, siteId);
     if (cap !== 'down' && cap !== 'degraded') continue;
     const effect = cap === 'down' ? d.whenDown : d.whenDegraded;
+    // A slow capability that does not change this service is not worth a word; one that is down is (it says
+    // why the service still works: "recording goes on offline").
+    if (cap === 'degraded' && effect === 'normal') continue;
     causes.push(d.capability);
     explanations.push(d.explanation);
     if (effect !== 'normal') todo.push(d.whatToDo);
