@@ -2,7 +2,8 @@ import { zonedIsoDate, zonedParts } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import { hasMark } from '../repositories/notifications.ts';
 import { incidentEvents } from '../services/incidents.ts';
-import { statusSnapshot } from '../services/service-status.ts';
+import { onServiceStatusChange, statusSnapshot } from '../services/service-status.ts';
+import { queueHousekeeping } from '../services/queue-day.ts';
 import { buildChannels } from './channels/index.ts';
 import { linkSecret, loadNotifyConfig, type NotifyConfig } from './config.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
@@ -37,6 +38,9 @@ export async function notifyTick(t: TriggerContext, dispatcher: Dispatcher, conf
   const now = t.composer.now();
   const zone = t.composer.timeZone;
   const day = zonedIsoDate(now, zone);
+  // The queue first: its flags and day closing, and its offices known to the booking audience before fan-out.
+  // A failure there must not hold back the messages: it is logged and tried again next pass.
+  await queueHousekeeping(t.ctx).catch((error: Error) => console.error(`[kantor ${t.ctx.office.id}] queue: ${error.message}`));
   let queued = await fanOutPending(t);
   if (morningDue(now, zone, config.morningAt)) queued += await morningRun(t, day);
   if (morningDue(now, zone, REMINDERS_AT) && !(await hasMark(t.ctx.db, `reminders:${day}`))) queued += await suketReminders(t, day);
@@ -97,8 +101,8 @@ export async function createNotifier(ctx: OfficeContext, options: NotifierOption
 }
 
 /**
- * The notifier in the worker process: a pass every `tickMs`, and at once when an incident opens or
- * resolves in this process. A failing pass (database busy, disk full) is logged and tried again next tick.
+ * The notifier in the worker process: a pass every `tickMs`, at once when an incident opens or resolves in
+ * this process, and when the status changes (an announcement, maintenance) wherever it was changed. A failing pass (database busy, disk full) is logged and tried again next tick.
  */
 export async function startNotifier(ctx: OfficeContext, options: NotifierOptions = {}): Promise<{ stop(): Promise<void> }> {
   const notifier = await createNotifier(ctx, options);
@@ -119,11 +123,15 @@ export async function startNotifier(ctx: OfficeContext, options: NotifierOptions
   };
   const onIncident = () => void pass();
   incidentEvents(ctx).on('incident', onIncident);
+  // An announcement or maintenance set in an API process raises the status version; this process's status
+  // snapshot sees it within a second, and the notifier runs then rather than at its next tick.
+  const offStatus = onServiceStatusChange(ctx, () => void pass());
   void loop();
   return {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      offStatus();
       incidentEvents(ctx).off('incident', onIncident);
       await notifier.stop();
     },
