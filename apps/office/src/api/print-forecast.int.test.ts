@@ -9,6 +9,7 @@ import { savePriorityPolicy, setHoliday, upsertPrinter } from '../repositories/p
 import { officeSessionStore } from '../repositories/users.ts';
 import { recordBlankEntry } from '../services/blank-stock.ts';
 import { forecastSnapshot } from '../services/print-forecast.ts';
+import { printPlan } from '../services/print-plan.ts';
 import { recordResident } from '../services/recording.ts';
 import { KALIWATES, startTestOffice, type TestOfficeApi } from './test-office.ts';
 
@@ -111,6 +112,9 @@ describe.each(DIALECTS)('the forecast routes of an office on %s', (dialect) => {
     const resorted = [...page.items].sort((a, b) => compareExplanationParts({ ...a.parts, recordId: a.recordId }, { ...b.parts, recordId: b.recordId }));
     expect(resorted.map((i) => i.recordId)).toEqual(order);
     expect(page.items.map((i) => i.parts.withinStock)).toEqual([true, true, true, true, false, false, false, false, false, false]);
+    // The same queue, reasons and dates as the print plan computed directly from the database.
+    const plan = await printPlan(office.ctx, { deliveries: [{ quantity: 6, earliest: '2026-12-24', latest: '2026-12-29' }] });
+    expect(page.items.map((i) => [i.recordId, i.explanation, i.earliest, i.latest, i.flag])).toEqual(plan.queue.map((e, n) => [e.recordId, e.text, plan.forecast[n]!.earliest, plan.forecast[n]!.latest, plan.forecast[n]!.flag]));
   });
 
   it('heads the forecast as the worked example does, counts the flags, and answers the what-if for more blanks', async () => {
