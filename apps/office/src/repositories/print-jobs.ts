@@ -288,3 +288,21 @@ export async function residentsOf(db: OfficeDbOrTx, recordIds: string[]): Promis
   const rows = await db.selectFrom('records').select(['id', 'full_name', 'nik']).where('id', 'in', recordIds).execute();
   return new Map(rows.map((r) => [r.id, { name: r.full_name, nik: r.nik }]));
 }
+
+/**
+ * Records sent for printing whose job ended without a card (cancelled, or failed): they left the print
+ * plan's queue (which holds Print Ready Records) but still wait for their card, so the print room lists them.
+ */
+export async function recordsToRequeue(db: OfficeDbOrTx, limit: number): Promise<{ id: string; name: string; nik: string; statusAt: string }[]> {
+  const rows = await jobsDb(db)
+    .selectFrom('records')
+    .select(['records.id', 'records.full_name', 'records.nik', 'records.status_at'])
+    .where('records.status', '=', 'SENT_FOR_CARD_PRINTING')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('print_jobs').select(sql`1`.as('one')).whereRef('print_jobs.record_id', '=', 'records.id').where('print_jobs.active_key', 'is not', null))),
+    )
+    .orderBy('records.status_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.full_name, nik: r.nik, statusAt: r.status_at }));
+}

@@ -8,7 +8,7 @@ import { upsertPrinter, listPrinters } from '../repositories/print-plan.ts';
 import { requestCardReplacement } from './card-replacements.ts';
 import { cachedTrustList } from './trust-store.ts';
 import { createPrintBatch, printBatch } from './print-batches.ts';
-import { confirmPrintedCard, createPrintJobs, printJob, reportSpoiledCard } from './print-jobs.ts';
+import { cancelPrintJob, confirmPrintedCard, createPrintJobs, printJob, printRoomQueue, reportSpoiledCard } from './print-jobs.ts';
 import { printRoomPass, resumeUnfinished, printersOf } from './print-run.ts';
 import { startPrintRoom, type PrintRoomHarness } from './print-room-harness.ts';
 
@@ -171,5 +171,23 @@ describe.each(DIALECTS)('the print room on %s', (dialect) => {
     expect((await pass()).printed).toBe(1);
     const after = (await listPrinters(room.office.db))[0]!;
     expect(after.ribbonLeft).toBe(1000 - printedToday - 1);
+  });
+
+  it('lists a record whose job was cancelled after the plan’s queue, and prints it when queued again', async () => {
+    // The capacity test before left the printer full for today.
+    await upsertPrinter(room.office.db, { ...(await listPrinters(room.office.db))[0]!, capacityPerDay: 500 });
+    const [recordId] = await room.printReady(1, 6262);
+    await room.deliverPackages();
+    const [job] = await createPrintJobs(room.office, { recordIds: [recordId!], replacementRequestIds: [], siteId: 'dinas', by: 'operator' });
+    expect((await printRoomQueue(room.office, 100)).items.map((i) => i.recordId)).not.toContain(recordId);
+    await cancelPrintJob(room.office, job!.id);
+    const queue = await printRoomQueue(room.office, 100);
+    const listed = queue.items.find((i) => i.recordId === recordId)!;
+    expect(listed).toMatchObject({ priorityClass: 'requeue', packageReady: true, position: queue.total });
+    expect(listed.explanation.en).toMatch(/cancelled or failed/);
+    await createPrintJobs(room.office, { recordIds: [recordId!], replacementRequestIds: [], siteId: 'dinas', by: 'operator' });
+    expect((await pass()).printed).toBe(1);
+    expect(await status(recordId!)).toBe('CARD_PRINTED');
+    expect((await printRoomQueue(room.office, 100)).items.map((i) => i.recordId)).not.toContain(recordId);
   });
 });

@@ -13,6 +13,7 @@ import {
   listPrintJobs,
   moveJob,
   recordForPrint,
+  recordsToRequeue,
   recordsWithReadyPackage,
   residentsOf,
   replacementAnswerOf,
@@ -263,22 +264,33 @@ export async function confirmPrintedCard(ctx: OfficeContext, id: string, by: str
  * explanation of its place and whether its package has arrived. Read from this office's database alone.
  */
 export async function printRoomQueue(ctx: OfficeContext, limit: number): Promise<PrintRoomQueue> {
-  const plan = await printPlan(ctx);
+  const [plan, requeue] = await Promise.all([printPlan(ctx), recordsToRequeue(ctx.db, limit)]);
   const top = plan.queue.slice(0, limit);
-  const ids = top.map((e) => e.recordId);
+  const ids = [...top.map((e) => e.recordId), ...requeue.map((r) => r.id)];
   const [ready, residents] = await Promise.all([recordsWithReadyPackage(ctx.db, ids), residentsOf(ctx.db, ids)]);
-  return {
-    total: plan.queue.length,
-    items: top.map((e) => ({
-      recordId: e.recordId,
-      position: e.parts.position,
-      total: e.parts.total,
-      explanation: e.text,
-      priorityClass: e.parts.priorityClass,
-      withinStock: e.parts.withinStock,
-      packageReady: ready.has(e.recordId),
-      name: residents.get(e.recordId)?.name ?? '',
-      nik: residents.get(e.recordId)?.nik ?? '',
-    })),
-  };
+  const total = plan.queue.length + requeue.length;
+  const planned = top.map((e) => ({
+    recordId: e.recordId,
+    position: e.parts.position,
+    total,
+    explanation: e.text,
+    priorityClass: e.parts.priorityClass,
+    withinStock: e.parts.withinStock,
+    packageReady: ready.has(e.recordId),
+    name: residents.get(e.recordId)?.name ?? '',
+    nik: residents.get(e.recordId)?.nik ?? '',
+  }));
+  // After the plan's queue: records whose print job was cancelled or failed, oldest first, to be printed again.
+  const again = requeue.slice(0, Math.max(0, limit - planned.length)).map((r, i) => ({
+    recordId: r.id,
+    position: plan.queue.length + i + 1,
+    total,
+    explanation: { id: 'Pekerjaan cetaknya dibatalkan atau gagal; dapat dicetak lagi.', en: 'Its print job was cancelled or failed; it can be printed again.' },
+    priorityClass: 'requeue',
+    withinStock: false,
+    packageReady: ready.has(r.id),
+    name: r.name,
+    nik: r.nik,
+  }));
+  return { total, items: [...planned, ...again] };
 }
