@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventSource } from 'undici';
 import { publicStatusSchema, type PublicStatus } from '@tangguh/protocol';
 import { TestStack, waitFor } from './helpers.ts';
+import { SplitStack } from './split-stack.ts';
 
 const INTERVAL_MS = 300;
 let stack: TestStack;
@@ -68,6 +69,29 @@ describe('status page during a central outage', () => {
       await waitFor(() => events.some((e) => e.incidents.some((i) => i.id === incident.id && i.resolvedAt !== null)), { timeoutMs: 5_000 });
     } finally {
       source.close();
+    }
+  });
+
+  it('split into an API and a worker process, the API’s stream clients learn what the worker found within 5 s', async () => {
+    const split = await SplitStack.create({ central: 'sqlite', officeWorkerArgs: ['--backoff-cap-ms', '500', '--idle-ms', '200', '--status-interval-ms', String(INTERVAL_MS), '--status-fail-after', '3', '--status-recover-after', '2'] });
+    const arrivals: { at: number; status: PublicStatus }[] = [];
+    let source: EventSource | undefined;
+    try {
+      await split.startCentral();
+      await split.startOffice();
+      const api = split.url('officeApi');
+      source = new EventSource(`${api}/api/status/stream`);
+      source.addEventListener('status', (e) => arrivals.push({ at: Date.now(), status: JSON.parse((e as MessageEvent<string>).data) as PublicStatus }));
+      await waitFor(() => arrivals.some((a) => a.status.checkedAt !== null), { timeoutMs: 30_000 });
+      await split.stopCentral();
+      const seen = await waitFor(() => arrivals.find((a) => a.status.incidents.some((i) => i.resolvedAt === null && i.capability === 'central_sync')), { timeoutMs: 30_000 });
+      const incident = seen.status.incidents.find((i) => i.resolvedAt === null)!;
+      // Opened in the worker process (its time is in the row), seen by a client of the API process.
+      expect(seen.at - Date.parse(incident.openedAt)).toBeLessThan(5_000);
+      expect(stateOf(seen.status, 'dinas', 'cetak')).toBe('terganggu');
+    } finally {
+      source?.close();
+      await split.dispose();
     }
   });
 });
