@@ -77,6 +77,11 @@ describe('the forecast screen and the head’s charts', () => {
     await rows.first().waitFor();
     expect(await rows.count()).toBe(WAITING);
     expect(await rows.first().innerText()).toContain(`1 / ${WAITING}`);
+    // Nobody holds a Suket here: that class is empty, and the screen says so rather than "nothing waiting".
+    await page.getByLabel('Golongan prioritas').selectOption('suket');
+    await page.getByText('Tidak ada rekaman antrean yang cocok dengan pilihan ini.').waitFor();
+    await page.getByLabel('Golongan prioritas').selectOption('');
+    await rows.nth(WAITING - 1).waitFor();
     expect(await page.getByTestId('request-justification').innerText()).toMatch(new RegExp(`^${WAITING}\\b.*menunggu.*1\\.000 blangko`));
 
     await page.getByRole('button', { name: 'English' }).click();

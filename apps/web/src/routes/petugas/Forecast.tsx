@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { headlineSchema, printQueueResponseSchema, type PrintHeadline } from '@tangguh/protocol';
+import { headlineSchema, PRINT_QUEUE_CLASSES, printQueueResponseSchema, type PrintHeadline } from '@tangguh/protocol';
 import { contractApi, withQuery } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
@@ -124,31 +124,58 @@ function Queue() {
   const { t, lang } = useI18n();
   const [page, setPage] = useState(1);
   const [flag, setFlag] = useState<QueueFilter>('');
-  const queue = usePolling((signal) => contractApi.get(printQueueResponseSchema, withQuery('/api/print-plan/queue', { page, pageSize: PAGE_SIZE, flag: flag || undefined }), signal), [page, flag], REFRESH_MS);
+  const [priorityClass, setPriorityClass] = useState('');
+  const queue = usePolling(
+    (signal) => contractApi.get(printQueueResponseSchema, withQuery('/api/print-plan/queue', { page, pageSize: PAGE_SIZE, flag: flag || undefined, priorityClass: priorityClass || undefined }), signal),
+    [page, flag, priorityClass],
+    REFRESH_MS,
+  );
   const pages = Math.max(1, Math.ceil((queue.data?.matching ?? 0) / PAGE_SIZE));
   return (
     <section className="card stack" aria-labelledby="queue-title">
       <h2 id="queue-title">{t('queue.title')}</h2>
-      <div className="field">
-        <label className="field__label" htmlFor="queue-flag">
-          {t('queue.filter')}
-        </label>
-        <select
-          id="queue-flag"
-          value={flag}
-          onChange={(e) => {
-            setFlag(e.target.value as QueueFilter);
-            setPage(1);
-          }}
-        >
-          <option value="">{t('queue.filter.all')}</option>
-          <option value="any">{t('queue.filter.any')}</option>
-          <option value="overdue">{t('queue.filter.overdue')}</option>
-        </select>
+      <div className="filters">
+        <div className="field">
+          <label className="field__label" htmlFor="queue-class">
+            {t('queue.class')}
+          </label>
+          <select
+            id="queue-class"
+            value={priorityClass}
+            onChange={(e) => {
+              setPriorityClass(e.target.value);
+              setPage(1);
+            }}
+          >
+            <option value="">{t('queue.class.all')}</option>
+            {PRINT_QUEUE_CLASSES.map((c) => (
+              <option key={c} value={c}>
+                {t(`queue.class.${c}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor="queue-flag">
+            {t('queue.filter')}
+          </label>
+          <select
+            id="queue-flag"
+            value={flag}
+            onChange={(e) => {
+              setFlag(e.target.value as QueueFilter);
+              setPage(1);
+            }}
+          >
+            <option value="">{t('queue.filter.all')}</option>
+            <option value="any">{t('queue.filter.any')}</option>
+            <option value="overdue">{t('queue.filter.overdue')}</option>
+          </select>
+        </div>
       </div>
       {queue.error && <ErrorNotice error={queue.error} onRetry={queue.reload} />}
       {!queue.data && !queue.error && <p className="muted">{t('app.loading')}</p>}
-      {queue.data && queue.data.items.length === 0 && <p className="empty">{t('queue.empty')}</p>}
+      {queue.data && queue.data.items.length === 0 && <p className="empty">{t(flag || priorityClass ? 'queue.emptyFiltered' : 'queue.empty')}</p>}
       {queue.data && queue.data.items.length > 0 && (
         <>
           <p className="muted small">{t('queue.count', { n: formatNumber(queue.data.matching, lang) })}</p>
