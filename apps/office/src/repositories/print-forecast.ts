@@ -37,15 +37,16 @@ export async function ledgerSince(db: OfficeDbOrTx, from: string): Promise<{ bef
 const kecamatanOf = (villageCode: string) => villageCode.slice(0, 8);
 
 /**
- * The status events of every record that was ever print-ready (of one kecamatan, when given), in order per
- * record: enough to say on which days each record was waiting. A record marked print-ready without an event
- * (data of an older release) is given one at its status time.
+ * The print-ready events and the events that end a wait (`ending`) of every record that was ever print-ready
+ * (of one kecamatan, when given), in order per record: enough to say on which days each record was waiting.
+ * A record marked print-ready without an event (data of an older release) is given one at its status time.
  */
-export async function printReadyTimelines(db: OfficeDbOrTx, kecamatan?: string): Promise<{ recordId: string; status: string; at: string }[]> {
+export async function printReadyTimelines(db: OfficeDbOrTx, ending: readonly string[], kecamatan?: string): Promise<{ recordId: string; status: string; at: string }[]> {
   let everReady = db
     .selectFrom('status_events')
     .innerJoin('records', 'records.id', 'status_events.record_id')
     .select(['status_events.record_id as recordId', 'status_events.status', 'status_events.at', 'status_events.id'])
+    .where('status_events.status', 'in', ['PRINT_READY_RECORD', ...ending])
     .where('status_events.record_id', 'in', (eb) => eb.selectFrom('status_events').select('record_id').where('status', '=', 'PRINT_READY_RECORD'));
   if (kecamatan) everReady = everReady.where('records.village_code', 'like', `${kecamatan}.%`);
   // In the order the office learned them (its own ids): the order its current status was set in.

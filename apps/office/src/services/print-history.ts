@@ -54,7 +54,7 @@ async function computeHistory(ctx: OfficeContext, to: string, days: number, keca
 
   const [ledger, timelines, events, counts] = await Promise.all([
     ledgerSince(ctx.db, since),
-    printReadyTimelines(ctx.db, kecamatan),
+    printReadyTimelines(ctx.db, [...ENDS_THE_WAIT], kecamatan),
     funnelEventsSince(ctx.db, since, Object.keys(STAGE_OF_EVENT), kecamatan),
     countsByKecamatanAndStatus(ctx.db),
   ]);
