@@ -135,6 +135,35 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'PUT /api/status/announcement': ['head', 'admin'],
     'POST /api/status/announcement/clear': ['head', 'admin'],
     'POST /api/warga/status': 'public',
+    'GET /api/antrean/pilihan': 'public',
+    'GET /api/reservasi/slot': 'public',
+    'POST /api/reservasi': 'public',
+    'POST /api/reservasi/cari': 'public',
+    'POST /api/reservasi/batal': 'public',
+    'POST /api/reservasi/pindah': 'public',
+    'GET /api/reservasi/tawaran/:token': 'public',
+    'POST /api/reservasi/tawaran/:token': 'public',
+    'POST /api/antrean/tiket': 'public',
+    'POST /api/antrean/check-in': 'public',
+    'GET /api/antrean/ikuti/:id': 'public',
+    'POST /api/antrean/ikuti/:id/pengingat': 'public',
+    'GET /api/antrean/ikuti/:id/tiket.pdf': 'public',
+    'GET /api/antrean/papan': 'public',
+    'GET /api/antrean/papan/stream': 'public',
+    'GET /api/antrean/suara/:callId.wav': 'public',
+    'GET /api/antrean/loket': RECORDERS,
+    'POST /api/antrean/loket': RECORDERS,
+    'POST /api/antrean/loket/:id/panggil': RECORDERS,
+    'POST /api/antrean/loket/:id/panggil-ulang': RECORDERS,
+    'POST /api/antrean/loket/:id/tidak-hadir': RECORDERS,
+    'POST /api/antrean/loket/:id/selesai': RECORDERS,
+    'POST /api/antrean/loket/:id/alihkan': RECORDERS,
+    'POST /api/antrean/loket/:id/tutup': RECORDERS,
+    'GET /api/antrean/pengaturan': ['supervisor', 'admin'],
+    'PUT /api/antrean/pengaturan': ['supervisor', 'admin'],
+    'POST /api/antrean/tutup-hari': ['supervisor', 'admin'],
+    'GET /api/antrean/statistik': ['head', 'supervisor', 'admin'],
+    'GET /api/antrean/statistik.csv': ['head', 'supervisor', 'admin'],
     'GET /api/reconciliation': ['head', 'admin'],
     'GET /api/reconciliation/pdf': ['head', 'admin'],
     'GET /api/distribusi/kartu-tercetak': 'staff',
@@ -193,7 +222,7 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
 };
 
 /** Path parameters that name nothing: the answer to an allowed caller is a 404 or 400, never a 401/403. */
-const PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', caseId: '00000000-0000-4000-8000-000000000000', recordId: '00000000-0000-4000-8000-000000000000', serial: 'SKT-3509-20260101-000001', kid: 'AAAAAAAAAAA', officeId: '9999' };
+const PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', caseId: '00000000-0000-4000-8000-000000000000', recordId: '00000000-0000-4000-8000-000000000000', serial: 'SKT-3509-20260101-000001', kid: 'AAAAAAAAAAA', officeId: '9999', token: 'BCDFGHJK20261201090012345678901234567', callId: '00000000-0000-4000-8000-000000000000' };
 
 let world: RouteNodes;
 const cookies: Record<NodeName, Record<string, string>> = { office: {}, central: {} };

@@ -95,6 +95,9 @@ describe('the reconciliation report after an outage', () => {
     const suket = await operator.post<{ suket: { serial: string } }>(`/api/recordings/${offline[0]!.id}/suket`, {});
     expect(suket.status, JSON.stringify(suket.body)).toBe(201);
     const serial = suket.body.suket.serial;
+    // A card queued for printing during the outage (no printer is set up here: it waits).
+    const job = await operator.post<{ items: { id: string }[] }>('/api/cetak/pekerjaan', { recordIds: [before[0]!.id], siteId: 'dinas' });
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
 
     // Asked during the outage (the incident still open: its window runs to now): the centre cannot answer, and
     // the report says so; nothing offline is acknowledged.
@@ -107,12 +110,18 @@ describe('the reconciliation report after an outage', () => {
     expect(during.recordings.every((r) => !r.acknowledged && r.officeStatus === 'BIO_CAPTURED' && r.centreStatus === null)).toBe(true);
     expect(during.totals.reachedCentre).toBe(0);
     expect(during.sukets).toMatchObject([{ serial, acknowledged: false, loggedAtCentre: null }]);
-    expect(during.mismatches.filter((m) => m.kind === 'NOT_YET_SENT')).toHaveLength(OFFLINE + 1);
+    const notSent = during.mismatches.filter((m) => m.kind === 'NOT_YET_SENT').map((m) => m.subject);
+    for (const r of offline) expect(notSent).toContain(r.registrationNumber);
+    expect(notSent).toContain(`suket.issued ${serial}`);
+    expect(during.printJobs.map((j) => [j.jobId, j.registrationNumber])).toEqual([[job.body.items[0]!.id, before[0]!.registrationNumber]]);
+    // Print-ready before the outage and still without a card: a delayed print.
+    expect(during.prints.map((p) => p.registrationNumber)).toContain(before[1]!.registrationNumber);
 
     // The centre comes back: the office drains by itself.
     await stack.startCentral();
     await waitFor(async () => (await operator.get<SyncStatusBody>('/api/sync/status')).body.outbox.pending === 0, { timeoutMs: 60_000, message: 'outbox drained' });
-    await allPrintReady(BEFORE + OFFLINE);
+    // All print-ready but the one whose card is queued for printing.
+    await allPrintReady(BEFORE + OFFLINE - 1);
     await waitFor(
       async () => publicStatusSchema.parse(await (await fetch(`${stack.officeUrl}/api/status`)).json()).incidents.find((i) => i.id === incident.id && i.resolvedAt !== null),
       { timeoutMs: 30_000, message: 'the incident to resolve itself' },

@@ -20,6 +20,8 @@ import { reconciliationRoutes } from './api/reconciliation.ts';
 import { distributionRoutes } from './api/distribution.ts';
 import { pickupRoutes } from './api/pickup.ts';
 import { statusRoutes } from './api/status.ts';
+import { queueRoutes } from './api/queue.ts';
+import { bookingRoutes } from './api/booking.ts';
 import { notificationRoutes } from './api/notifications.ts';
 import { CentralClient } from './services/central-client.ts';
 import { refreshingTrustOnNewKeys } from './services/trust-sync.ts';
@@ -62,6 +64,8 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => distributionRoutes(scope, ctx));
   await app.register(async (scope) => pickupRoutes(scope, ctx));
   await app.register(async (scope) => statusRoutes(scope, ctx));
+  await app.register(async (scope) => queueRoutes(scope, ctx));
+  await app.register(async (scope) => bookingRoutes(scope, ctx));
   await app.register(async (scope) => notificationRoutes(scope, ctx));
   const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey, centralTlsCa: ctx.centralTlsCa }) : undefined;
   const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl!, centralTlsCa: ctx.centralTlsCa });

@@ -63,7 +63,7 @@ export async function createNotifier(ctx: OfficeContext, options: NotifierOption
     const composer: Composer = { publicUrl: config.publicUrl, linkSecret: secret, timeZone: ctx.office.timeZone, officeName: ctx.office.name, now: ctx.now };
     const channels = { ...buildChannels(ctx.db, config, ctx.now, `tangguh.${ctx.office.id}`), ...options.channels };
     const dispatcher = createDispatcher({ db: ctx.db, channels, retry: config.retry, composer, random: options.random });
-    const triggers: TriggerContext = { ctx, composer, derived: async () => (await statusSnapshot(ctx)).derived };
+    const triggers: TriggerContext = { ctx, composer, derived: async () => (await statusSnapshot(ctx)).derived, settleMs: config.recoverySettleMs };
     return { config, dispatcher, triggers, fingerprint: JSON.stringify(config) };
   };
   const load = async () => ({ ...(await loadNotifyConfig(ctx.db)), ...options.config });

@@ -104,6 +104,23 @@ export async function heldRecordIds(db: OfficeDbOrTx, ids: string[]): Promise<Se
   return held;
 }
 
+type PrintJobs = { print_jobs: { id: string; record_id: string | null; site_id: string; state: string; created_at: string; printed_at: string | null; problem: string | null } };
+
+/** Print jobs (migration 0009) open at some time in the window: made before its end, not printed (or ended) before its start. */
+export function printJobsInWindow(db: OfficeDbOrTx, from: string, to: string) {
+  return (db as Kysely<OfficeDb>)
+    .withTables<PrintJobs>()
+    .selectFrom('print_jobs')
+    .leftJoin('records', 'records.id', 'print_jobs.record_id')
+    .select(['print_jobs.id', 'print_jobs.record_id', 'records.registration_number', 'print_jobs.site_id', 'print_jobs.state', 'print_jobs.created_at', 'print_jobs.printed_at', 'print_jobs.problem'])
+    .where('print_jobs.created_at', '<=', to)
+    .where((eb) => eb.or([eb('print_jobs.printed_at', 'is', null), eb('print_jobs.printed_at', '>=', from)]))
+    .where('print_jobs.state', '!=', 'cancelled')
+    .orderBy('print_jobs.created_at')
+    .limit(RECONCILIATION_ROWS_MAX)
+    .execute();
+}
+
 type NotifyOutbox = { notify_outbox: { status: string; created_at: string } };
 
 /** Messages queued to people in the window, by delivery status; undefined when this office keeps no notifications log. */

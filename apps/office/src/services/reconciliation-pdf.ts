@@ -110,7 +110,7 @@ export async function renderReconciliationPdf(report: ReconciliationReport): Pro
   w.line(`Perekaman / recordings: ${t.recordings} — sampai di pusat / reached the centre: ${t.reachedCentre}`);
   w.line(`Suket diterbitkan / issued: ${t.sukets}`);
   w.line(`Dokumen menunggu TTE / documents waiting for e-signature: ${t.documentsWaited} — ditandatangani / signed: ${t.documentsSigned}`);
-  w.line(`Cetak tertunda / prints delayed: ${t.printsDelayed}`);
+  w.line(`Cetak tertunda / prints delayed: ${t.printsDelayed} — pekerjaan cetak / print jobs: ${t.printJobs}`);
   w.line(
     report.notifications.available
       ? `Warga diberi tahu / people notified: ${report.notifications.sent ?? 0} terkirim / sent, ${report.notifications.failed ?? 0} gagal / failed`
@@ -138,6 +138,7 @@ export async function renderReconciliationPdf(report: ReconciliationReport): Pro
   );
   list('Suket diterbitkan / Sukets issued', report.sukets, (s) => `${s.serial} · ${when(s.issuedAt)} · ${s.issuedBy} · ${s.status} · ${s.loggedAtCentre === null ? (s.acknowledged ? 'diakui' : 'belum dikirim') : s.loggedAtCentre ? 'tercatat di pusat' : 'TIDAK tercatat di pusat'}`);
   list('Dokumen menunggu TTE / documents waiting for e-signature', report.documents, (d) => `${d.serial} · ${d.type} · dibuat ${when(d.createdAt)} · ${d.status} · ditandatangani ${when(d.signedAt)} · menunggu ${d.waitedMinutes} menit`);
+  list('Pekerjaan cetak / print jobs', report.printJobs, (j) => `${j.registrationNumber ?? j.jobId} · ${j.siteId} · ${j.state} · dibuat ${when(j.createdAt)} · dicetak ${when(j.printedAt)}${j.problem ? ` · ${j.problem.id}` : ''}`);
   list('Cetak tertunda / prints delayed', report.prints, (p) => `${p.registrationNumber} · siap cetak ${when(p.printReadyAt)} · dicetak ${when(p.printedAt)} · ${p.status}`);
   return pdf.save();
 }

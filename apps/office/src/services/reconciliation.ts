@@ -11,6 +11,7 @@ import {
   notificationsInWindow,
   officeEventsInWindow,
   outboxEntriesBySeq,
+  printJobsInWindow,
   printsWaitingInWindow,
   recordingsInWindow,
   suketsInWindow,
@@ -33,6 +34,17 @@ export const windowInvalid = () =>
     id: `Jendela waktu tidak sah: "dari" harus sebelum "sampai", paling lama ${RECONCILIATION_MAX_DAYS} hari.`,
     en: `The window is invalid: "from" must come before "to", at most ${RECONCILIATION_MAX_DAYS} days.`,
   });
+
+/** The print room's note on a job ({ id, en } as JSON), or null when there is none or it cannot be read. */
+function problemOf(stored: string | null): { id: string; en: string } | null {
+  if (!stored) return null;
+  try {
+    const parsed = JSON.parse(stored) as { id?: unknown; en?: unknown };
+    return typeof parsed.id === 'string' && typeof parsed.en === 'string' ? { id: parsed.id, en: parsed.en } : null;
+  } catch {
+    return { id: stored, en: stored };
+  }
+}
 
 const minutesBetween = (from: string, to: string) => Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 60_000));
 
@@ -76,13 +88,14 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
   const to = toDate.toISOString();
   const now = ctx.now().toISOString();
 
-  const [incidents, acked, recordings, sukets, documents, prints, events, notified] = await Promise.all([
+  const [incidents, acked, recordings, sukets, documents, prints, jobs, events, notified] = await Promise.all([
     incidentsBetween(ctx.db, from, to),
     getSyncNumber(ctx.db, 'acked_seq'),
     recordingsInWindow(ctx.db, from, to),
     suketsInWindow(ctx.db, from, to),
     documentsWaitingInWindow(ctx.db, from, to),
     printsWaitingInWindow(ctx.db, from, to),
+    printJobsInWindow(ctx.db, from, to),
     officeEventsInWindow(ctx.db, from, to),
     notificationsInWindow(ctx.db, from, to),
   ]);
@@ -185,6 +198,17 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
 
   const printRows = prints.map((p) => ({ recordId: p.id, registrationNumber: p.registration_number, printReadyAt: String(p.ready_at), printedAt: p.printed_at === null ? null : String(p.printed_at), status: p.status }));
 
+  const printJobRows = jobs.map((j) => ({
+    jobId: j.id,
+    recordId: j.record_id,
+    registrationNumber: j.registration_number ?? null,
+    siteId: j.site_id,
+    state: j.state,
+    createdAt: j.created_at,
+    printedAt: j.printed_at,
+    problem: problemOf(j.problem),
+  }));
+
   const count = (statuses: string[]) => (notified ? statuses.reduce((sum, s) => sum + (notified.get(s) ?? 0), 0) : null);
   return {
     window: { from, to },
@@ -199,6 +223,7 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
     sukets: suketRows,
     documents: documentRows,
     prints: printRows,
+    printJobs: printJobRows,
     notifications: { available: notified !== undefined, sent: count(['sent', 'delivered', 'SENT', 'DELIVERED']), failed: count(['failed', 'dead', 'FAILED', 'DEAD']) },
     mismatches,
     totals: {
@@ -208,6 +233,7 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
       documentsWaited: documentRows.length,
       documentsSigned: documentRows.filter((d) => d.signedAt !== null).length,
       printsDelayed: printRows.length,
+      printJobs: printJobRows.length,
       mismatches: mismatches.length,
     },
   };

@@ -130,6 +130,18 @@ export const reconciliationPrintSchema = z.object({
   status: z.string(),
 });
 
+export const reconciliationPrintJobSchema = z.object({
+  jobId: z.string(),
+  recordId: z.string().nullable(),
+  registrationNumber: z.string().nullable(),
+  siteId: z.string(),
+  state: z.string(),
+  createdAt: isoTimestamp,
+  printedAt: isoTimestamp.nullable(),
+  /** Why the job waited or failed, as the print room recorded it. */
+  problem: bilingualSchema.nullable(),
+});
+
 export const reconciliationMismatchSchema = z.object({
   kind: z.enum(MISMATCH_KINDS),
   subject: z.string(),
@@ -168,6 +180,8 @@ export const reconciliationReportSchema = z
     documents: z.array(reconciliationDocumentSchema),
     /** Print-ready records that waited in the window: printed later (when) or still waiting. */
     prints: z.array(reconciliationPrintSchema),
+    /** Print jobs open at some time in the window (made before its end, not printed before its start). */
+    printJobs: z.array(reconciliationPrintJobSchema),
     /** People told, from the notifications log; `available: false` when this office keeps none yet. */
     notifications: z.object({ available: z.boolean(), sent: z.number().int().nullable(), failed: z.number().int().nullable() }),
     mismatches: z.array(reconciliationMismatchSchema),
@@ -178,6 +192,7 @@ export const reconciliationReportSchema = z
       documentsWaited: z.number().int(),
       documentsSigned: z.number().int(),
       printsDelayed: z.number().int(),
+      printJobs: z.number().int(),
       mismatches: z.number().int(),
     }),
   })

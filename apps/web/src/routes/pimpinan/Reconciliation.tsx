@@ -150,7 +150,9 @@ function ReportView({ report, lang, onIncident }: { report: ReconciliationReport
           </div>
           <div>
             <dt>{r('totals.prints')}</dt>
-            <dd>{n(t.printsDelayed)}</dd>
+            <dd>
+              {n(t.printsDelayed)} · {r('printJobs')} {n(t.printJobs)}
+            </dd>
           </div>
           <div>
             <dt>{r('totals.notified')}</dt>
@@ -194,6 +196,12 @@ function ReportView({ report, lang, onIncident }: { report: ReconciliationReport
         <Table
           head={[r('col.serial'), r('col.createdAt'), r('col.office'), r('col.signedAt'), r('col.waited')]}
           rows={report.documents.map((d) => [<span className="mono">{d.serial}</span>, when(d.createdAt), d.status, when(d.signedAt), n(d.waitedMinutes)])}
+        />
+      </Listing>
+      <Listing title={r('printJobs')} count={report.printJobs.length}>
+        <Table
+          head={[r('col.number'), r('col.site'), r('col.state'), r('col.createdAt'), r('col.printedAt'), r('col.detail')]}
+          rows={report.printJobs.map((j) => [<span className="mono">{j.registrationNumber ?? j.jobId}</span>, j.siteId, j.state, when(j.createdAt), when(j.printedAt), j.problem ? j.problem[lang] : '—'])}
         />
       </Listing>
       <Listing title={r('prints')} count={report.prints.length}>
