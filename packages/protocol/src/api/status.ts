@@ -174,6 +174,8 @@ export type MaintenanceRequest = z.input<typeof maintenanceRequestSchema>;
 export const announcementRequestSchema = z.object({ siteId: siteRef, text: officerText, expiresAt: instant });
 export type AnnouncementRequest = z.input<typeof announcementRequestSchema>;
 export const announcementClearSchema = z.object({ siteId: siteRef });
+/** Ending an override or cancelling maintenance needs nothing more than the id in the path (the web sends `{}`). */
+export const statusEndRequestSchema = z.object({});
 
 const tags = ['status'];
 const changed = { 200: statusAdminSchema, ...sessionErrors, ...errors(404, 409) };
@@ -189,9 +191,9 @@ export const statusRoutes = {
   admin: { tags, summary: 'Capabilities, incidents with their updates, overrides, maintenance and announcements (head, supervisor, admin)', response: { 200: statusAdminSchema, ...sessionErrors } },
   incidentUpdate: { tags, summary: 'Add an update to an incident’s timeline (head, supervisor, admin)', params: uuidParamsSchema, body: incidentUpdateRequestSchema, response: { 201: statusAdminSchema, ...sessionErrors, ...errors(404, 409) } },
   override: { tags, summary: 'Decide a service’s state, or add an explanation, with a reason (head, supervisor, admin)', body: overrideRequestSchema, response: { 201: statusAdminSchema, ...sessionErrors, ...errors(404) } },
-  clearOverride: { tags, summary: 'End an override (head, supervisor, admin)', params: uuidParamsSchema, response: changed },
+  clearOverride: { tags, summary: 'End an override (head, supervisor, admin)', params: uuidParamsSchema, body: statusEndRequestSchema, response: changed },
   maintenance: { tags, summary: 'Schedule planned maintenance (head, supervisor, admin)', body: maintenanceRequestSchema, response: { 201: statusAdminSchema, ...sessionErrors, ...errors(404) } },
-  cancelMaintenance: { tags, summary: 'Cancel planned maintenance (head, supervisor, admin)', params: uuidParamsSchema, response: changed },
+  cancelMaintenance: { tags, summary: 'Cancel planned maintenance (head, supervisor, admin)', params: uuidParamsSchema, body: statusEndRequestSchema, response: changed },
   announce: { tags, summary: 'The head’s announcement for a site or the whole office, replacing the current one (head, admin)', body: announcementRequestSchema, response: { 200: statusAdminSchema, ...sessionErrors, ...errors(404) } },
   clearAnnouncement: { tags, summary: 'Take the current announcement down (head, admin)', body: announcementClearSchema, response: { 200: statusAdminSchema, ...sessionErrors } },
 };
