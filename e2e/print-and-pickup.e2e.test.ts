@@ -7,7 +7,7 @@ import { TestStack, login, residentRequests, scalar, waitFor, withReadonly, type
 
 // A real centre and office (with the built web UI) on loopback, driven through Debian's Chromium. Two residents
 // are recorded, the centre makes them print-ready and the office fetches their print packages; then the centre
-// goes DOWN. A supervisor prints the batch in the print room (through its API until its screen lands), an operator hands a card over at the pickup counter
+// goes DOWN. An operator prints them in the print room, an operator hands a card over at the pickup counter
 // after the fingerprint check, and the resident's Suket reads DICABUT in the verifier at once. When the centre is
 // back, it learns that the card was issued.
 const SEED = 7300;
@@ -77,7 +77,14 @@ async function signIn(page: Page, path: string, username: string, password: stri
 const statusOf = async (recordId: string) => (await operator.get<{ record: { status: string } }>(`/api/recordings/${recordId}`)).body.record.status;
 
 it('with the centre down, prints a batch in the print room, hands a card over after the fingerprint check, and the Suket reads DICABUT', async () => {
-  await printBatch();
+  // The print room: the operator picks both cards in the queue and prints them on the Dinas printer.
+  const room = await (await browser.newContext()).newPage();
+  await signIn(room, '/petugas/cetak', 'operator', 'operator-jember');
+  await room.locator('#print-site').selectOption('dinas');
+  await room.locator('#print-printer').selectOption('dinas-1');
+  for (const r of residents) await room.locator(`tr[data-record="${r.recordId}"] input[type="checkbox"]`).check();
+  await room.getByRole('button', { name: `Cetak ${residents.length} yang dipilih` }).click();
+  await room.getByTestId('print-room-notice').waitFor();
   for (const r of residents) await waitFor(async () => (await statusOf(r.recordId)) === 'CARD_PRINTED', { timeoutMs: 60_000, message: `card of ${r.nik} printed` });
   expect(readdirSync(cardsDir).length).toBeGreaterThanOrEqual(residents.length);
 
@@ -135,12 +142,3 @@ it('with the centre down, prints a batch in the print room, hands a card over af
   await waitFor(() => centralStatus(residents[0]!.recordId) === 'CARD_ISSUED' && centralStatus(residents[1]!.recordId) === 'CARD_SHIPPED', { timeoutMs: 60_000, message: 'the centre to hear that one card was issued and one shipped' });
 }, 240_000);
 
-/**
- * A batch of both cards to the Dinas printer, printed unattended by the office's print worker. Queued through the
- * print room's API (POST /api/cetak/batch) as its screen does: the print room's screen (/petugas/cetak) has not
- * landed yet.
- */
-async function printBatch(): Promise<void> {
-  const created = await supervisor.post<{ id: string }>('/api/cetak/batch', { siteId: 'dinas', printerId: 'dinas-1', recordIds: residents.map((r) => r.recordId) });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-}
