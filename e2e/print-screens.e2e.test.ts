@@ -310,6 +310,19 @@ describe('the printers screen', () => {
     await page.getByRole('status').filter({ hasText: 'Printer Printer Dinas 1 tersimpan.' }).waitFor();
     await card.locator('.pill').filter({ hasText: 'Dalam perbaikan' }).waitFor();
 
+    // A new printer at Kaliwates: its code is asked for first, then it is listed.
+    await page.getByRole('button', { name: 'Tambah printer' }).click();
+    const add = page.getByRole('form', { name: 'Tambah printer' });
+    await add.getByLabel('Nama', { exact: true }).fill('Printer Kaliwates');
+    await add.getByLabel('Lokasi').selectOption('kec-35.09.19');
+    await add.getByRole('button', { name: 'Simpan' }).click();
+    await add.getByText('Isi kode printer.').first().waitFor();
+    await add.getByLabel('Kode printer').fill('kaliwates-1');
+    await add.getByRole('button', { name: 'Simpan' }).click();
+    const added = page.locator('[data-testid="printer"][data-printer="kaliwates-1"]');
+    await added.waitFor();
+    expect(await added.innerText()).toContain('Kecamatan Kaliwates');
+
     // An operator reads the same, without the edit button.
     const operator = await (await browser.newContext()).newPage();
     await signIn(operator, '/petugas/masuk?next=/petugas/printer', 'operator', 'operator-jember');

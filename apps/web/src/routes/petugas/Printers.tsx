@@ -1,13 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { PRINTER_STATES, printerSchema, printPlanRoutes, siteListSchema } from '@tangguh/protocol';
 import type { z } from 'zod';
-import { contractApi, toApiError, type ApiError } from '../../api.ts';
+import { ApiError, contractApi, toApiError } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { formatDateTime, formatNumber, formatPercent } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
-import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { dictionaries, useI18n, type MessageKey } from '../../i18n/index.tsx';
 import './print.css';
 
 type Printer = z.infer<typeof printerSchema>;
@@ -53,12 +53,17 @@ function PrinterForm({ printer, sites, defaultSiteId, onSaved, onCancel }: { pri
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!printer && draft.id.trim() === '') {
+      // A new printer needs its code before anything is sent: the code is the address it is saved under.
+      const messages = { id: dictionaries.id['printers.idRequired'], en: dictionaries.en['printers.idRequired'] };
+      setError(new ApiError(0, 'PRINTER_ID_REQUIRED', messages, [{ field: 'id', code: 'required', messages }]));
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
       const body = { siteId: draft.siteId, name: draft.name, state: draft.state, ...Object.fromEntries(NUMBERS.map((k) => [k, draft[k].trim() === '' ? -1 : Number(draft[k])])) };
-      const id = draft.id.trim() === '' ? '-' : draft.id.trim();
-      onSaved(await contractApi.put(printerSchema, `/api/print-plan/printers/${encodeURIComponent(id)}`, body));
+      onSaved(await contractApi.put(printerSchema, `/api/print-plan/printers/${encodeURIComponent(draft.id.trim())}`, body));
     } catch (caught) {
       setError(toApiError(caught));
     } finally {
