@@ -60,6 +60,22 @@ const jobsDb = (db: OfficeDbOrTx): Kysely<OfficeDb & PrintJobTables> => (db as K
 const normalJob = (r: PrintJobRow): PrintJobRow => ({ ...r, seq: Number(r.seq), blank_serial: r.blank_serial === null ? null : Number(r.blank_serial) });
 const normalBatch = (r: PrintBatchRow): PrintBatchRow => ({ ...r, total: Number(r.total) });
 
+/**
+ * Takes the print room's write lock for the rest of the caller's transaction (the job counter's row), as its
+ * first statement: on PostgreSQL two transactions making or changing jobs take turns, so the second sees what
+ * the first committed (one unfinished job per card, never a unique-key error); on SQLite the transaction
+ * writes from its first statement, so it never has to upgrade a read it began before another writer.
+ */
+export async function lockPrintJobs(trx: OfficeDbOrTx): Promise<void> {
+  const row = await trx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb.ref('value') }))
+    .where('name', '=', PRINT_JOB_SEQ_COUNTER)
+    .returning('value')
+    .executeTakeFirst();
+  if (!row) throw new Error(`counters row ${PRINT_JOB_SEQ_COUNTER} is missing: the office database is not migrated`);
+}
+
 /** The next job seq, under the counter row's lock until the caller's transaction ends (as the outbox's). */
 export async function takePrintJobSeq(trx: OfficeDbOrTx): Promise<number> {
   const row = await trx

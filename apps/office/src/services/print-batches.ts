@@ -13,6 +13,7 @@ import {
   moveBatch,
   type PrintBatchRow,
   type PrintJobState,
+  lockPrintJobs,
 } from '../repositories/print-jobs.ts';
 import { checkPlacement, queueFirstCard, type Placement } from './print-jobs.ts';
 import { printPlan } from './print-plan.ts';
@@ -101,6 +102,7 @@ export async function createPrintBatch(ctx: OfficeContext, input: CreatePrintBat
     updated_at: at,
   };
   await ctx.db.transaction().execute(async (trx) => {
+    await lockPrintJobs(trx);
     await checkPlacement(trx, input.siteId, input.printerId);
     await insertPrintBatch(trx, batch);
     const placement: Placement = { siteId: input.siteId, printerId: input.printerId ?? null, batchId: batch.id, by: input.by, at };
@@ -136,6 +138,7 @@ export async function resumePrintBatch(ctx: OfficeContext, id: string): Promise<
 export async function cancelPrintBatch(ctx: OfficeContext, id: string): Promise<PrintBatchView> {
   const at = ctx.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
+    await lockPrintJobs(trx);
     if (!(await moveBatch(trx, id, ['scheduled', 'running', 'paused'], 'cancelled', at))) {
       const row = await findPrintBatch(trx, id);
       if (!row) throw batchNotFound();

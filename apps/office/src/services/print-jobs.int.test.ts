@@ -19,7 +19,7 @@ describe.each(DIALECTS)('the print room on %s', (dialect) => {
 
   setupOrFail(async () => {
     room = await startPrintRoom(dialect);
-    ids = await room.printReady(7, 4242);
+    ids = await room.printReady(9, 4242);
   });
   afterAll(async () => {
     await room?.close();
@@ -40,7 +40,7 @@ describe.each(DIALECTS)('the print room on %s', (dialect) => {
     expect((await pass()).printed).toBe(0);
     expect((await printJob(room.office.db, job!.id)).state).toBe('waiting_package');
 
-    expect(await room.deliverPackages()).toBe(7);
+    expect(await room.deliverPackages()).toBe(9);
     expect((await pass()).printed).toBe(1);
     const printed = await printJob(room.office.db, job!.id);
     expect(printed).toMatchObject({ state: 'printed', blankSerial: 1000, printerId: 'p1', recordStatus: 'CARD_PRINTED' });
@@ -58,9 +58,13 @@ describe.each(DIALECTS)('the print room on %s', (dialect) => {
     await createPrintJobs(room.office, { recordIds: [ids[1]!], replacementRequestIds: [], siteId: 'dinas', printerId: 'p1', by: 'operator' });
     await expect(createPrintJobs(room.office, { recordIds: [ids[1]!], replacementRequestIds: [], siteId: 'dinas', by: 'operator' })).rejects.toMatchObject({ code: 'PRINT_JOB_EXISTS', messages: { id: expect.stringMatching(/antrean/) } });
     await expect(createPrintJobs(room.office, { recordIds: [ids[2]!], replacementRequestIds: [], siteId: 'dinas', printerId: 'nope', by: 'operator' })).rejects.toMatchObject({ code: 'PRINTER_NOT_AT_SITE' });
+    // Two operators picking the same record at the same moment: one job, and a clean refusal for the other.
+    const both = await Promise.allSettled([0, 1].map(() => createPrintJobs(room.office, { recordIds: [ids[3]!], replacementRequestIds: [], siteId: 'dinas', by: 'operator' })));
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(both.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'PRINT_JOB_EXISTS' } });
     // Nothing half-made: the refused request left ids[2] waiting as it was.
     expect(await status(ids[2]!)).toBe('PRINT_READY_RECORD');
-    expect((await pass()).printed).toBe(1);
+    expect((await pass()).printed).toBe(2);
   });
 
   it('prints a batch while the centre is down; the statuses reach the centre once it is back, exactly once', async () => {
@@ -72,7 +76,8 @@ describe.each(DIALECTS)('the print room on %s', (dialect) => {
     const done = await printBatch(room.office.db, batch.id);
     expect(done).toMatchObject({ state: 'done', progress: { total: 3, printed: 3, queued: 0 } });
     const batchRecords = (await room.office.db.selectFrom('records').select(['id', 'status']).where('status', '=', 'CARD_PRINTED').execute()).map((r) => r.id);
-    expect(batchRecords).toHaveLength(5);
+    // The three of the batch, and the three printed before it.
+    expect(batchRecords).toHaveLength(6);
 
     await room.centralUp();
     await room.pushAll();

@@ -22,6 +22,7 @@ import {
   type PrintJobListRow,
   type PrintJobRow,
   type PrintJobState,
+  lockPrintJobs,
 } from '../repositories/print-jobs.ts';
 import { siteExists } from '../repositories/blank-stock.ts';
 import { recordCardStatus } from './card-status.ts';
@@ -171,6 +172,7 @@ export async function createPrintJobs(ctx: OfficeContext, input: { recordIds: st
   const at = ctx.now().toISOString();
   const placement: Placement = { siteId: input.siteId, printerId: input.printerId ?? null, by: input.by, at };
   const ids = await ctx.db.transaction().execute(async (trx) => {
+    await lockPrintJobs(trx);
     await checkPlacement(trx, input.siteId, input.printerId);
     const made: string[] = [];
     for (const recordId of input.recordIds) made.push((await queueFirstCard(trx, recordId, placement)).id);
@@ -214,6 +216,7 @@ export async function cancelPrintJob(ctx: OfficeContext, id: string): Promise<Pr
 export async function reportSpoiledCard(ctx: OfficeContext, id: string, input: { reason: 'misprint' | 'overheating' | 'damaged'; by: string }): Promise<{ spoiled: PrintJobView; reprint: PrintJobView }> {
   const at = ctx.now().toISOString();
   const reprintId = await ctx.db.transaction().execute(async (trx) => {
+    await lockPrintJobs(trx);
     const job = await findPrintJob(trx, id);
     if (!job) throw jobNotFound();
     const moved = await moveJob(trx, id, ['printed', 'uncertain'], { state: 'spoiled', active_key: null, spoilage_reason: input.reason, spoiled_by: input.by, spoiled_at: at, updated_at: at });
@@ -249,6 +252,7 @@ export async function queueReprint(trx: OfficeDbOrTx, job: PrintJobRow, by: stri
 export async function confirmPrintedCard(ctx: OfficeContext, id: string, by: string): Promise<PrintJobView> {
   const at = ctx.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
+    await lockPrintJobs(trx);
     const job = await findPrintJob(trx, id);
     if (!job) throw jobNotFound();
     if (!(await moveJob(trx, id, ['uncertain'], { state: 'printed', printed_at: at, active_key: null, problem: null, updated_at: at }))) {

@@ -9,6 +9,7 @@ import {
   finishDoneBatches,
   firstPackageOf,
   jobsInState,
+  lockPrintJobs,
   moveJob,
   nextQueuedJobs,
   replacementAnswerOf,
@@ -89,6 +90,7 @@ export async function promoteWaitingJobs(ctx: OfficeContext): Promise<number> {
       if (answer?.status === 'READY' && answer.package_id && answer.record_id) {
         const recordId = answer.record_id;
         await ctx.db.transaction().execute(async (trx) => {
+          await lockPrintJobs(trx);
           if (!(await moveJob(trx, job.id, ['waiting_package'], { state: 'queued', record_id: recordId, package_id: answer.package_id, updated_at: at }))) return;
           await recordCardStatus(trx, { recordId, status: 'SENT_FOR_CARD_PRINTING', at, by: job.created_by, card: 'REPLACEMENT', packageId: answer.package_id, detail: { jobId: job.id, requestId: job.request_id } });
           moved += 1;
@@ -140,6 +142,7 @@ async function claim(ctx: OfficeContext, printer: PrinterRow, job: PrintJobRow, 
 async function settle(ctx: OfficeContext, job: PrintJobRow, outcome: 'completed' | 'failed', worker: string): Promise<CardOutcome> {
   const at = ctx.now().toISOString();
   return ctx.db.transaction().execute(async (trx: OfficeDbOrTx) => {
+    await lockPrintJobs(trx);
     if (outcome === 'completed') {
       if (!(await moveJob(trx, job.id, ['printing'], { state: 'printed', printed_at: at, active_key: null, problem: null, updated_at: at }))) return 'pending';
       const detail = { jobId: job.id, blankSerial: job.blank_serial, printerId: job.printer_id, siteId: job.site_id };
