@@ -1,4 +1,4 @@
-import { addCalendarDays, officeDate, workCalendar, zonedIsoDate } from '@tangguh/domain';
+import { addCalendarDays, officeDate, OfficeDates, workCalendar } from '@tangguh/domain';
 import type { PrintHistory } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import { countsByKecamatanAndStatus, funnelEventsSince, ledgerSince, printPlanMark, printReadyTimelines } from '../repositories/print-forecast.ts';
@@ -48,7 +48,9 @@ async function computeHistory(ctx: OfficeContext, to: string, days: number, keca
   const timeZone = ctx.office.timeZone;
   const from = addCalendarDays(to, -(days - 1));
   const dates = Array.from({ length: days }, (_, i) => addCalendarDays(from, i));
-  const dayOf = (instant: string) => zonedIsoDate(new Date(instant), timeZone);
+  // One zone conversion per 15 minutes of events, not one per event.
+  const dates = new OfficeDates(timeZone);
+  const dayOf = (instant: string) => dates.of(instant);
   // The first instant of `from` in the office's zone: a day early in UTC covers every zone, the day test sorts out the rest.
   const since = new Date(Date.parse(`${addCalendarDays(from, -1)}T00:00:00Z`)).toISOString();
 
