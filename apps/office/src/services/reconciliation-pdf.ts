@@ -122,7 +122,7 @@ export async function renderReconciliationPdf(report: ReconciliationReport): Pro
   w.line('Selisih / mismatches', { size: 11, bold: true });
   if (report.mismatches.length === 0) w.line('Tidak ada selisih. / No mismatch.');
   for (const m of report.mismatches) {
-    w.line(`${m.kind} · ${m.subject} · kantor/office: ${m.office ?? '—'} · pusat/centre: ${m.centre ?? '—'} · ${m.detail}`, { indent: 6 });
+    w.line(`${m.kind} · ${m.subject} · kantor/office: ${m.office ?? '—'} · pusat/centre: ${m.centre ?? '—'} · ${m.detail.id}`, { indent: 6 });
   }
   w.gap(10);
 

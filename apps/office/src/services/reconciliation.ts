@@ -46,6 +46,11 @@ function problemOf(stored: string | null): { id: string; en: string } | null {
   }
 }
 
+const notSent = (seq: number | null, acked: number) => ({
+  id: `seq outbox ${seq ?? '—'} belum diakui pusat (diakui sampai ${acked})`,
+  en: `outbox seq ${seq ?? '—'} not acknowledged yet (acknowledged through ${acked})`,
+});
+
 const minutesBetween = (from: string, to: string) => Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 60_000));
 
 const incidentNotFound = () =>
@@ -122,14 +127,14 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
     const acknowledged = isAcked(seq);
     if (view) {
       if (!acknowledged && !held) {
-        mismatches.push({ kind: 'NOT_YET_SENT', subject: r.registration_number, office: r.status, centre: null, detail: `outbox seq ${seq ?? '—'} > acknowledged ${acked}` });
+        mismatches.push({ kind: 'NOT_YET_SENT', subject: r.registration_number, office: r.status, centre: null, detail: notSent(seq, acked) });
       } else if (!held) {
-        mismatches.push({ kind: 'MISSING_AT_CENTRE', subject: r.registration_number, office: r.status, centre: null, detail: `outbox seq ${seq} acknowledged, but the centre does not hold record ${r.id}` });
+        mismatches.push({ kind: 'MISSING_AT_CENTRE', subject: r.registration_number, office: r.status, centre: null, detail: { id: `seq outbox ${seq} sudah diakui, tetapi pusat tidak memegang rekaman ${r.id}`, en: `outbox seq ${seq} acknowledged, but the centre does not hold record ${r.id}` } });
       } else if (held.status !== r.status) {
-        mismatches.push({ kind: 'STATUS_DIFFERS', subject: r.registration_number, office: r.status, centre: held.status, detail: `record ${r.id}` });
+        mismatches.push({ kind: 'STATUS_DIFFERS', subject: r.registration_number, office: r.status, centre: held.status, detail: { id: `rekaman ${r.id}`, en: `record ${r.id}` } });
       }
     } else if (!acknowledged) {
-      mismatches.push({ kind: 'NOT_YET_SENT', subject: r.registration_number, office: r.status, centre: null, detail: `outbox seq ${seq ?? '—'} > acknowledged ${acked}` });
+      mismatches.push({ kind: 'NOT_YET_SENT', subject: r.registration_number, office: r.status, centre: null, detail: notSent(seq, acked) });
     }
     return {
       recordId: r.id,
@@ -149,7 +154,7 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
     const strangers = view.records.filter((r) => !ours.has(r.recordId));
     const held = await heldRecordIds(ctx.db, strangers.map((r) => r.recordId));
     for (const r of strangers) {
-      if (!held.has(r.recordId)) mismatches.push({ kind: 'UNKNOWN_AT_OFFICE', subject: r.registrationNumber, office: null, centre: r.status, detail: `record ${r.recordId}, received at the centre ${r.receivedAt}` });
+      if (!held.has(r.recordId)) mismatches.push({ kind: 'UNKNOWN_AT_OFFICE', subject: r.registrationNumber, office: null, centre: r.status, detail: { id: `rekaman ${r.recordId}, diterima pusat ${r.receivedAt}`, en: `record ${r.recordId}, received at the centre ${r.receivedAt}` } });
     }
   }
 
@@ -157,9 +162,9 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
   for (const e of events) {
     const seq = Number(e.seq);
     if (!isAcked(seq)) {
-      mismatches.push({ kind: 'NOT_YET_SENT', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: `outbox seq ${seq} > acknowledged ${acked}` });
+      mismatches.push({ kind: 'NOT_YET_SENT', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: notSent(seq, acked) });
     } else if (view && !centreEvents.has(seq)) {
-      mismatches.push({ kind: 'EVENT_MISSING_AT_CENTRE', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: `outbox seq ${seq}` });
+      mismatches.push({ kind: 'EVENT_MISSING_AT_CENTRE', subject: `${e.kind} ${e.subject_id ?? ''}`.trim(), office: e.kind, centre: null, detail: { id: `seq outbox ${seq} sudah diakui, tidak tercatat di pusat`, en: `outbox seq ${seq} acknowledged, not logged at the centre` } });
     }
   }
   if (view) {
@@ -167,7 +172,7 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
     for (const [seq, e] of centreEvents) {
       const ours = ourSeqs.get(seq);
       if (!ours || ours.kind !== e.kind || (ours.subjectId ?? '') !== e.subjectId) {
-        mismatches.push({ kind: 'EVENT_UNKNOWN_AT_OFFICE', subject: `${e.kind} ${e.subjectId}`, office: ours ? `${ours.kind} ${ours.subjectId ?? ''}`.trim() : null, centre: e.kind, detail: `seq ${seq}` });
+        mismatches.push({ kind: 'EVENT_UNKNOWN_AT_OFFICE', subject: `${e.kind} ${e.subjectId}`, office: ours ? `${ours.kind} ${ours.subjectId ?? ''}`.trim() : null, centre: e.kind, detail: { id: `seq ${seq} di pusat`, en: `seq ${seq} at the centre` } });
       }
     }
   }

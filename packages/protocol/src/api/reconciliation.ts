@@ -147,7 +147,7 @@ export const reconciliationMismatchSchema = z.object({
   subject: z.string(),
   office: z.string().nullable(),
   centre: z.string().nullable(),
-  detail: z.string(),
+  detail: bilingualSchema,
 });
 export type ReconciliationMismatch = z.infer<typeof reconciliationMismatchSchema>;
 

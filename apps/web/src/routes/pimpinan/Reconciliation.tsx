@@ -156,7 +156,7 @@ function ReportView({ report, lang, onIncident }: { report: ReconciliationReport
           </div>
           <div>
             <dt>{r('totals.notified')}</dt>
-            <dd>{report.notifications.available ? `${n(report.notifications.sent ?? 0)} / ${n(report.notifications.failed ?? 0)} ✗` : r('totals.notifiedNone')}</dd>
+            <dd>{report.notifications.available ? r('totals.notifiedCounts', { sent: n(report.notifications.sent ?? 0), failed: n(report.notifications.failed ?? 0) }) : r('totals.notifiedNone')}</dd>
           </div>
           <div>
             <dt>{r('totals.mismatches')}</dt>
@@ -175,7 +175,7 @@ function ReportView({ report, lang, onIncident }: { report: ReconciliationReport
           <Table
             testId="recon-mismatch-table"
             head={[r('col.kind'), r('col.subject'), r('col.office'), r('col.centre'), r('col.detail')]}
-            rows={report.mismatches.map((m) => [r(`kind.${m.kind}`), <span className="mono">{m.subject}</span>, m.office ?? '—', m.centre ?? '—', <span className="small muted">{m.detail}</span>])}
+            rows={report.mismatches.map((m) => [r(`kind.${m.kind}`), <span className="mono">{m.subject}</span>, m.office ?? '—', m.centre ?? '—', <span className="small muted">{m.detail[lang]}</span>])}
           />
         )}
       </section>
