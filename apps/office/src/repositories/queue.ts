@@ -209,6 +209,39 @@ export async function waitingTickets(db: OfficeDbOrTx, siteId: string, day: stri
   return (await query.execute()).map(ticket);
 }
 
+/** The columns the call order needs. */
+export type QueuedRow = Pick<TicketRow, 'id' | 'service' | 'lane' | 'serial' | 'queued_at' | 'window_start'>;
+const QUEUED = ['id', 'service', 'lane', 'serial', 'queued_at', 'window_start'] as const;
+const queued = (r: QueuedRow): QueuedRow => ({ ...r, serial: Number(r.serial) });
+
+/**
+ * What a counter may call next, without reading the whole queue: the `limit` oldest of the priority lane,
+ * every waiting booking (a day holds few; their order depends on the clock), and the `limit` oldest of the
+ * rest. The first of each lane is all the call order looks at; the spares serve a counter that loses a race.
+ */
+export async function callCandidates(db: OfficeDbOrTx, siteId: string, day: string, services: string[], limit: number): Promise<QueuedRow[]> {
+  if (services.length === 0) return [];
+  const base = () => q(db).selectFrom('queue_tickets').select([...QUEUED]).where('site_id', '=', siteId).where('day', '=', day).where('status', '=', 'waiting').where('service', 'in', services);
+  const [priority, bookings, walkIns] = await Promise.all([
+    base().where('lane', '=', 'priority').orderBy('queued_at').orderBy('serial').limit(limit).execute(),
+    base().where('lane', '=', 'booking').execute(),
+    base().where('lane', '=', 'walkin').orderBy('queued_at').orderBy('serial').limit(limit).execute(),
+  ]);
+  return [...priority, ...bookings, ...walkIns].map(queued);
+}
+
+/** The queue of one service as the call order needs it (for positions). */
+export async function queuedOf(db: OfficeDbOrTx, siteId: string, day: string, service?: string): Promise<QueuedRow[]> {
+  let query = q(db).selectFrom('queue_tickets').select([...QUEUED]).where('site_id', '=', siteId).where('day', '=', day).where('status', '=', 'waiting');
+  if (service) query = query.where('service', '=', service);
+  return (await query.execute()).map(queued);
+}
+
+/** Whether any waiting ticket at a site still waits for its near-turn message (most calls: none). */
+export async function nearTurnsPending(db: OfficeDbOrTx, siteId: string, day: string): Promise<TicketRow[]> {
+  return (await q(db).selectFrom('queue_tickets').selectAll().where('site_id', '=', siteId).where('day', '=', day).where('status', '=', 'waiting').where('near_position', 'is not', null).where('near_sent_at', 'is', null).execute()).map(ticket);
+}
+
 /**
  * Gives a waiting ticket to a counter — only if it is still waiting. The WHERE on the status is the whole
  * guarantee that two counters calling at once never get the same ticket: the second update finds the row

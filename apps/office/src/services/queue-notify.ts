@@ -6,7 +6,7 @@ import { linkSecret, loadNotifyConfig } from '../notify/config.ts';
 import { queueMessage, type Composer } from '../notify/outbox.ts';
 import { registerTemplate, registeredTemplate, type TemplateParts } from '../notify/templates.ts';
 import type { Lang } from '../notify/types.ts';
-import { bookingsOn, bookingsToRemind, flagBookings, flagTickets, ticketsOn, updateTicket, waitingTickets } from '../repositories/queue.ts';
+import { bookingsOn, bookingsToRemind, flagBookings, flagTickets, nearTurnsPending, queuedOf, ticketsOn, updateTicket } from '../repositories/queue.ts';
 import { listSites } from '../repositories/sites.ts';
 import { offerSlot, offerToken } from './booking.ts';
 import { officeNow } from './queue-settings.ts';
@@ -142,9 +142,9 @@ export async function syncQueueFlags(ctx: OfficeContext): Promise<number> {
 /** Tells each waiting ticket holder who asked, once, when the people ahead fall to their chosen number. */
 export async function notifyNearTurns(ctx: OfficeContext, siteId: string): Promise<number> {
   const now = officeNow(ctx);
-  const waiting = await waitingTickets(ctx.db, siteId, now.day);
-  const asked = waiting.filter((t) => t.near_position !== null && t.near_sent_at === null && t.near_channel && t.near_address);
+  const asked = (await nearTurnsPending(ctx.db, siteId, now.day)).filter((t) => t.near_channel && t.near_address);
   if (asked.length === 0) return 0;
+  const waiting = await queuedOf(ctx.db, siteId, now.day);
   const ahead = peopleAhead(
     waiting.map((t) => ({ id: t.id, service: t.service as ServiceId, lane: t.lane as TicketLane, serial: t.serial, queuedAt: t.queued_at, windowStart: t.window_start })),
     now.clock,

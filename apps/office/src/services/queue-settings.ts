@@ -26,17 +26,31 @@ import { readSetting, writeSetting } from '../repositories/settings.ts';
 
 const SETTINGS_KEY = 'queue.settings';
 
+/**
+ * Read on every ticket and call, so kept a second in memory: a change made in this process is seen at once
+ * (saveQueueSettings replaces it), one made by another process within a second. Quotas themselves are never
+ * cached: they are taken in the database.
+ */
+const SETTINGS_TTL_MS = 1_000;
+const settingsCache = new WeakMap<object, { at: number; value: QueueSettings }>();
+const cacheKey = (db: OfficeDbOrTx): object => ((db as { isTransaction?: boolean }).isTransaction ? {} : db);
+
 export async function loadQueueSettings(db: OfficeDbOrTx): Promise<QueueSettings> {
+  const key = cacheKey(db);
+  const cached = settingsCache.get(key);
+  if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.value;
   const raw = await readSetting(db, SETTINGS_KEY);
-  if (!raw) return DEFAULT_QUEUE_SETTINGS;
-  const parsed = queueSettingsSchema.safeParse({ ...DEFAULT_QUEUE_SETTINGS, ...(JSON.parse(raw) as object) });
-  return parsed.success ? parsed.data : DEFAULT_QUEUE_SETTINGS;
+  const parsed = raw ? queueSettingsSchema.safeParse({ ...DEFAULT_QUEUE_SETTINGS, ...(JSON.parse(raw) as object) }) : undefined;
+  const value = parsed?.success ? parsed.data : DEFAULT_QUEUE_SETTINGS;
+  settingsCache.set(key, { at: Date.now(), value });
+  return value;
 }
 
 export async function saveQueueSettings(db: OfficeDbOrTx, settings: QueueSettings): Promise<QueueSettings> {
   const clean = queueSettingsSchema.parse(settings);
   for (const service of SERVICES) if (!clean.quotas[service]) throw new Error(`quota missing for ${service}`);
   await writeSetting(db, SETTINGS_KEY, JSON.stringify(clean));
+  settingsCache.set(cacheKey(db), { at: Date.now(), value: clean });
   return clean;
 }
 

@@ -38,7 +38,8 @@ import {
   insertTicket,
   nextTicketSerial,
   openCounters,
-  quotaUse,
+  callCandidates,
+  queuedOf,
   recentServiceSeconds,
   takeQuota,
   updateBooking,
@@ -46,6 +47,7 @@ import {
   updateTicket,
   waitingTickets,
   type CallRow,
+  type QueuedRow,
   type CounterRow,
   type TicketRow,
 } from '../repositories/queue.ts';
@@ -131,7 +133,7 @@ async function counterView(db: OfficeDbOrTx, row: CounterRow): Promise<QueueCoun
   };
 }
 
-const toWaiting = (row: TicketRow): WaitingTicket => ({ id: row.id, service: row.service as ServiceId, lane: row.lane as TicketLane, serial: row.serial, queuedAt: row.queued_at, windowStart: row.window_start });
+const toWaiting = (row: QueuedRow): WaitingTicket => ({ id: row.id, service: row.service as ServiceId, lane: row.lane as TicketLane, serial: row.serial, queuedAt: row.queued_at, windowStart: row.window_start });
 
 /** Position, wait range and call of one ticket, as its holder sees it. */
 export async function followView(ctx: OfficeContext, row: TicketRow): Promise<QueueFollow> {
@@ -143,7 +145,7 @@ export async function followView(ctx: OfficeContext, row: TicketRow): Promise<Qu
   let ahead: number | null = null;
   let wait: QueueFollow['wait'] = null;
   if (row.status === 'waiting') {
-    const waiting = await waitingTickets(ctx.db, row.site_id, row.day, [service]);
+    const waiting = await queuedOf(ctx.db, row.site_id, row.day, service);
     ahead = peopleAhead(waiting.map(toWaiting), now.clock).get(row.id) ?? 0;
     wait = waitRange({ ahead, counters, recentServiceSeconds: await recentServiceSeconds(ctx.db, row.site_id, service), defaultMinutes: settings.defaultServiceMinutes }) ?? null;
   }
@@ -244,8 +246,8 @@ export async function issueTicket(ctx: OfficeContext, request: QueueTicketReques
   const settings = await loadQueueSettings(ctx.db);
   const state = (await servicesAt(ctx, request.siteId)).find((s) => s.service === request.service);
   const calendar = await queueCalendar(ctx.db, ctx.office.timeZone, now.day, 1);
-  const used = (await quotaUse(ctx.db, request.siteId, request.service, now.day, now.day)).get(`${now.day}|walkin`) ?? 0;
-  const refusal = kioskRefusal({ service: request.service, state, workingDay: isWorkingDay(now.day, calendar), nowClock: now.clock, settings, walkInsIssued: used });
+  // The quota is decided by taking it, below; the refusal for a quota used up comes from there.
+  const refusal = kioskRefusal({ service: request.service, state, workingDay: isWorkingDay(now.day, calendar), nowClock: now.clock, settings, walkInsIssued: 0 });
   if (refusal) throw refused(refusal.code, refusal.messages, refusal.whatToDo);
   const key = randomBytes(18).toString('base64url');
   const row = await ctx.db.transaction().execute(async (tx) => {
@@ -317,6 +319,8 @@ export async function openCounter(ctx: OfficeContext, request: QueueOpenCounter,
   return counterView(ctx.db, row);
 }
 
+/** Spare candidates per lane read for a call: enough for the losers of a race to pick again without a read. */
+const CANDIDATES = 8;
 const busy = () => new DomainError('QUEUE_COUNTER_BUSY', { id: 'Selesaikan atau tandai tidak hadir nomor yang sedang dipanggil dahulu.', en: 'Finish the current ticket or mark it as a no-show first.' }, 'conflict');
 class NothingWaiting extends Error {}
 
@@ -332,8 +336,8 @@ export async function callNext(ctx: OfficeContext, counterId: string, user: Offi
       const now = officeNow(ctx);
       const callNumber = await countCall(tx, counter.id);
       if (callNumber === undefined) throw new DomainError('QUEUE_COUNTER_CLOSED', { id: 'Loket ini sudah ditutup.', en: 'This counter is closed.' }, 'conflict');
-      let candidates = (await waitingTickets(tx, counter.site_id, now.day, services)).map(toWaiting);
-      while (candidates.length > 0) {
+      let candidates = (await callCandidates(tx, counter.site_id, now.day, services, CANDIDATES)).map(toWaiting);
+      for (let round = 0; candidates.length > 0; ) {
         const choice = chooseNext(candidates, now.clock, callNumber, settings.starvationEvery)!;
         if (await claimTicket(tx, choice.ticket.id, counter, now.iso)) {
           if (!(await updateCounter(tx, counter.id, { current_ticket_id: choice.ticket.id }))) throw busy();
@@ -342,8 +346,9 @@ export async function callNext(ctx: OfficeContext, counterId: string, user: Offi
           await insertCall(tx, call);
           return { ticket, reason: choice.reason, call };
         }
-        // Another counter took it first: choose again among the rest.
+        // Another counter took it first: choose again among the rest, and read again when they are gone.
         candidates = candidates.filter((c) => c.id !== choice.ticket.id);
+        if (candidates.length === 0 && ++round < 20) candidates = (await callCandidates(tx, counter.site_id, now.day, services, CANDIDATES)).map(toWaiting);
       }
       throw new NothingWaiting();
     });

@@ -91,7 +91,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('near_sent_at', 'text')
     .execute();
   await db.schema.createIndex('queue_tickets_number').on('queue_tickets').columns(['site_id', 'day', 'number']).unique().execute();
-  await db.schema.createIndex('queue_tickets_waiting').on('queue_tickets').columns(['site_id', 'day', 'status', 'service']).execute();
+  await db.schema.createIndex('queue_tickets_waiting').on('queue_tickets').columns(['site_id', 'day', 'status', 'service', 'lane', 'queued_at']).execute();
   await db.schema.createIndex('queue_tickets_served').on('queue_tickets').columns(['site_id', 'service', 'finished_at']).execute();
 
   await db.schema
