@@ -29,6 +29,8 @@ beforeAll(async () => {
     email: { host: '127.0.0.1', port: mail.port, secure: false, from: 'Disdukcapil Jember <notifikasi@jember.test>' },
     sms: { url: `${gateway.url}/sms`, userkey: CREDENTIALS.userkey, passkey: CREDENTIALS.passkey },
     whatsapp: { url: `${gateway.url}/wa`, phoneNumberId: '77', token: CREDENTIALS.waToken },
+    // "Back" is held this long in case the link fails again (10 minutes in an office; short here).
+    recoverySettleMs: 2_000,
   });
   await office.handle.close();
   await stack.startCentral();

@@ -19,6 +19,8 @@ export interface NotifyConfig {
   whatsapp?: WhatsAppSettings;
   /** Office time of the morning run, HH:MM. */
   morningAt: string;
+  /** How long a recovery is held in case the same outage comes back (a flap is one outage, not two). */
+  recoverySettleMs: number;
   retry: { baseMs: number; capMs: number; maxAttempts: number };
   http: { timeoutMs: number; maxResponseBytes: number };
 }
@@ -26,6 +28,7 @@ export interface NotifyConfig {
 export const DEFAULT_NOTIFY_CONFIG: NotifyConfig = {
   publicUrl: 'http://127.0.0.1:7200',
   morningAt: '05:00',
+  recoverySettleMs: 10 * 60_000,
   retry: { baseMs: 30_000, capMs: 60 * 60_000, maxAttempts: 8 },
   http: { timeoutMs: 10_000, maxResponseBytes: 64 * 1024 },
 };
@@ -91,6 +94,7 @@ function applyEnvironment(config: NotifyConfig, env: NodeJS.ProcessEnv): NotifyC
   const next = { ...config };
   if (env.TANGGUH_PUBLIC_URL) next.publicUrl = env.TANGGUH_PUBLIC_URL.replace(/\/$/, '');
   if (env.TANGGUH_NOTIFY_MORNING_AT) next.morningAt = env.TANGGUH_NOTIFY_MORNING_AT;
+  if (env.TANGGUH_NOTIFY_SETTLE_MS) next.recoverySettleMs = Number(env.TANGGUH_NOTIFY_SETTLE_MS);
   if (env.TANGGUH_SMTP_URL) {
     // smtp://user:pass@host:587 or smtps://…:465
     const url = new URL(env.TANGGUH_SMTP_URL);

@@ -156,7 +156,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     const hooks = gateway.delivered.filter((m) => m.channel === 'webhook');
     expect(hooks).toHaveLength(1);
     expect(hooks[0]!.signatureValid).toBe(true);
-    expect(hooks[0]!.body).toMatchObject({ event: { type: 'incident.opened', service: 'cetak', siteId: 'dinas', state: 'terganggu' } });
+    expect(hooks[0]!.body).toMatchObject({ event: { type: 'incident.opened', entries: [{ siteId: 'dinas', service: 'cetak', state: 'terganggu' }] } });
     const sms = gatewayTo('sms', SMS_62, OUTAGE)[0]!.text;
     expect(sms).toMatch(/^Cetak KTP-el di .+ terganggu sejak 07\.10\. /);
     expect(sms).toContain(`${url}/l/`);
@@ -178,6 +178,27 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     expect((await listIncidents(ctx.db, clock.toISOString())).filter((i) => i.resolved_at === null)).toHaveLength(1);
     expect(mailsTo(OUTAGE)).toHaveLength(1);
     expect(gateway.delivered.filter((m) => OUTAGE.test(m.text) || m.channel === 'webhook')).toHaveLength(3);
+
+    // Past the hysteresis: back for two checks (the incident resolves), down again two minutes later (a
+    // second incident). Within the settling time that is the same outage: no "back", no second "down".
+    for (let i = 0; i < 2; i += 1) {
+      await centreUp();
+      await check();
+      advance(5_000);
+    }
+    await notifier.tick();
+    advance(2 * 60_000);
+    for (let i = 0; i < 3; i += 1) {
+      await centreDown();
+      await check();
+      advance(5_000);
+    }
+    await notifier.tick();
+    await notifier.tick();
+    expect((await listIncidents(ctx.db, new Date(clock.getTime() - 3_600_000).toISOString())).filter((i) => i.capability === 'central_sync')).toHaveLength(2);
+    expect(mailsTo(OUTAGE)).toHaveLength(1);
+    expect(mailsTo(RECOVERY)).toHaveLength(0);
+    expect(gateway.delivered.filter((m) => OUTAGE.test(m.text) || RECOVERY.test(m.text) || m.channel === 'webhook')).toHaveLength(3);
   });
 
   it('tells the same people once more when the centre is back, with what to do', async () => {
@@ -188,7 +209,12 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     }
     expect((await listIncidents(ctx.db, clock.toISOString())).filter((i) => i.resolved_at === null)).toHaveLength(0);
     await notifier.tick();
+    // Held while the link settles (ten minutes by default) …
+    expect(mailsTo(RECOVERY)).toHaveLength(0);
+    advance(10 * 60_000);
     await notifier.tick();
+    await notifier.tick();
+    // … then one message each, for the whole flapping outage.
     expect(mailsTo(RECOVERY)).toHaveLength(1);
     expect(mailsTo(RECOVERY)[0]!.text).toMatch(/Silakan datang untuk cetak/);
     expect(gatewayTo('sms', SMS_62, RECOVERY)).toHaveLength(1);

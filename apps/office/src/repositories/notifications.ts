@@ -243,13 +243,13 @@ export async function recipientsOfCause(db: OfficeDbOrTx, cause: string): Promis
 
 export interface ToldRecipient {
   recipient: { channel: ChannelName; address: string; lang: 'id' | 'en'; subscriber?: Pick<SubscriberRow, 'id' | 'public_id' | 'secret_sealed'> };
-  siteId: string;
-  service: string;
+  /** The sites and services they were told about (from the messages' payloads). */
+  entries: { siteId: string; service: string }[];
 }
 
 /**
- * Who was told about a cause by messages of these kinds (optionally: queued on one office day, given as
- * [from, to) instants), one entry per recipient, site and service — read back from the messages' payloads.
+ * Who was told about a cause by messages of these kinds (optionally: queued within [from, to)), one entry
+ * per recipient with every site and service they heard of, read back from the messages' payloads.
  */
 export async function recipientsToldOf(db: OfficeDbOrTx, cause: string, kinds: string[], between?: { from: string; to: string }): Promise<ToldRecipient[]> {
   let query = n(db)
@@ -268,23 +268,28 @@ export async function recipientsToldOf(db: OfficeDbOrTx, cause: string, kinds: s
     .where('notify_outbox.kind', 'in', kinds);
   if (between) query = query.where('notify_outbox.created_at', '>=', between.from).where('notify_outbox.created_at', '<', between.to);
   const rows = await query.orderBy('notify_outbox.id').execute();
-  const seen = new Map<string, ToldRecipient>();
+  const people = new Map<string, ToldRecipient>();
   for (const row of rows) {
-    const payload = row.payload ? (JSON.parse(row.payload) as { siteId?: string; service?: string }) : {};
-    const key = `${row.channel}:${row.address}|${payload.siteId ?? ''}|${payload.service ?? ''}`;
-    if (seen.has(key)) continue;
-    seen.set(key, {
-      recipient: {
-        channel: row.channel as ChannelName,
-        address: row.address,
-        lang: row.lang === 'en' ? 'en' : 'id',
-        subscriber: row.subscriber_id && row.public_id ? { id: row.subscriber_id, public_id: row.public_id, secret_sealed: row.secret_sealed } : undefined,
-      },
-      siteId: payload.siteId ?? '',
-      service: payload.service ?? '',
-    });
+    const payload = row.payload ? (JSON.parse(row.payload) as { entries?: { siteId: string; service: string }[] }) : {};
+    const key = `${row.channel}:${row.address}`;
+    let person = people.get(key);
+    if (!person) {
+      person = {
+        recipient: {
+          channel: row.channel as ChannelName,
+          address: row.address,
+          lang: row.lang === 'en' ? 'en' : 'id',
+          subscriber: row.subscriber_id && row.public_id ? { id: row.subscriber_id, public_id: row.public_id, secret_sealed: row.secret_sealed } : undefined,
+        },
+        entries: [],
+      };
+      people.set(key, person);
+    }
+    for (const e of payload.entries ?? []) {
+      if (!person.entries.some((k) => k.siteId === e.siteId && k.service === e.service)) person.entries.push({ siteId: e.siteId, service: e.service });
+    }
   }
-  return [...seen.values()];
+  return [...people.values()];
 }
 
 /** Keys already queued among these (to tell "told this morning already" apart). */

@@ -301,6 +301,7 @@ function presentSettings(config: NotifyConfig): NotifyChannelSettings {
   return {
     publicUrl: config.publicUrl,
     morningAt: config.morningAt,
+    recoverySettleMs: config.recoverySettleMs,
     email: config.email ? { host: config.email.host, port: config.email.port, secure: config.email.secure, user: config.email.user ?? null, from: config.email.from, passwordSet: Boolean(config.email.password) } : null,
     sms: config.sms ? { url: config.sms.url, userkey: config.sms.userkey, passkeySet: Boolean(config.sms.passkey) } : null,
     whatsapp: config.whatsapp ? { url: config.whatsapp.url, phoneNumberId: config.whatsapp.phoneNumberId, tokenSet: Boolean(config.whatsapp.token) } : null,
@@ -326,6 +327,7 @@ export async function updateChannelSettings(ctx: Pick<OfficeContext, 'db'>, upda
     ...current,
     publicUrl: update.publicUrl?.replace(/\/$/, '') ?? current.publicUrl,
     morningAt: update.morningAt ?? current.morningAt,
+    recoverySettleMs: update.recoverySettleMs ?? current.recoverySettleMs,
     retry: update.retry ?? current.retry,
     email:
       update.email === undefined

@@ -136,6 +136,7 @@ export const notifyChannelSettingsSchema = z
   .object({
     publicUrl: z.string(),
     morningAt: z.string(),
+    recoverySettleMs: z.number(),
     email: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), user: z.string().nullable(), from: z.string(), passwordSet: z.boolean() }).nullable(),
     sms: z.object({ url: z.string(), userkey: z.string(), passkeySet: z.boolean() }).nullable(),
     whatsapp: z.object({ url: z.string(), phoneNumberId: z.string(), tokenSet: z.boolean() }).nullable(),
@@ -150,6 +151,8 @@ export type NotifyChannelSettings = z.infer<typeof notifyChannelSettingsSchema>;
 export const notifyChannelSettingsUpdateSchema = z.object({
   publicUrl: httpsUrl.optional(),
   morningAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').optional(),
+  /** How long "it is back" waits in case the same outage returns (0 to 6 hours). */
+  recoverySettleMs: z.number().int().min(0).max(6 * 3_600_000).optional(),
   email: z
     .object({
       host: z.string().trim().min(1).max(253),
