@@ -94,6 +94,7 @@ describe.each(DIALECTS)('notification causes on %s', (dialect) => {
   it('tells booking holders through a registered audience provider, and a person who is both only once', async () => {
     clock = new Date();
     await subscriber('email', 'dua.peran@example.org', 'dinas', 'cetak');
+    await subscriber('sms', '6281999900001', 'dinas', '*');
     registerAudienceProvider('test-bookings', async (_db, scope) =>
       scope.siteId === 'dinas' && scope.serviceCode === 'cetak'
         ? [
@@ -118,6 +119,10 @@ describe.each(DIALECTS)('notification causes on %s', (dialect) => {
     expect(holder[0]!.body).toMatch(/^KTP-el printing at .+ disrupted since \d\d:\d\d\. .*Your booking: A-013, 09:15\./);
     // A booking holder who never subscribed gets no unsubscribe link: there is nothing to leave.
     expect(holder[0]!.body).not.toContain('/l/');
+    // Following every service at the Dinas: one message for the whole incident, naming each service it touches.
+    const everything = messages.filter((m) => m.to === '6281999900001');
+    expect(everything).toHaveLength(1);
+    expect(everything[0]!.body).toMatch(/^Cetak KTP-el, Tanda tangan elektronik \(dokumen\), Kartu Keluarga \(KK\) dan Akta .+ tidak tersedia sejak /);
   });
 
   it('announces maintenance ahead and the head’s announcement to the subscribers of the site', async () => {
