@@ -49,8 +49,8 @@ async function computeHistory(ctx: OfficeContext, to: string, days: number, keca
   const from = addCalendarDays(to, -(days - 1));
   const dates = Array.from({ length: days }, (_, i) => addCalendarDays(from, i));
   // One zone conversion per 15 minutes of events, not one per event.
-  const dates = new OfficeDates(timeZone);
-  const dayOf = (instant: string) => dates.of(instant);
+  const officeDates = new OfficeDates(timeZone);
+  const dayOf = (instant: string) => officeDates.of(instant);
   // The first instant of `from` in the office's zone: a day early in UTC covers every zone, the day test sorts out the rest.
   const since = new Date(Date.parse(`${addCalendarDays(from, -1)}T00:00:00Z`)).toISOString();
 
