@@ -112,6 +112,31 @@ describe('the forecast screen and the head’s charts', () => {
   });
 });
 
+describe('the holiday calendar', () => {
+  it('lets an admin mark a cuti bersama day and take it off again', async () => {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 30 * 86_400_000));
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, '/petugas/masuk?next=/petugas/perkiraan', 'admin', 'admin-jember');
+    const form = page.getByRole('form', { name: 'Tandai hari libur' });
+    await form.getByLabel('Tanggal').fill(day);
+    await form.getByLabel('Jenis').selectOption('cuti_bersama');
+    await form.getByLabel('Nama (Bahasa Indonesia)').fill('Cuti bersama uji');
+    await form.getByLabel('Nama (English)').fill('Test collective leave');
+    await form.getByRole('button', { name: 'Tandai hari libur' }).click();
+    const listed = page.locator('[data-testid="holidays"] li').filter({ hasText: 'Cuti bersama uji' });
+    await listed.waitFor();
+    expect(await listed.innerText()).toContain('Cuti bersama');
+    await listed.getByRole('button', { name: 'Hapus' }).click();
+    await listed.waitFor({ state: 'detached' });
+
+    // A supervisor reads the calendar but has no form to change it.
+    const supervisor = await (await browser.newContext()).newPage();
+    await signIn(supervisor, '/petugas/masuk?next=/petugas/perkiraan', 'supervisor', 'supervisor-jember');
+    await supervisor.getByText('Hanya admin yang dapat mengubah kalender.').waitFor();
+    expect(await supervisor.getByRole('form', { name: 'Tandai hari libur' }).count()).toBe(0);
+  });
+});
+
 describe('the blank request to the centre', () => {
   it('goes from the forecast screen to the centre’s admin, who allocates blanks, and the answer comes back to the office', async () => {
     const office = await (await browser.newContext()).newPage();
