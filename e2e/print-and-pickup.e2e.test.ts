@@ -34,11 +34,11 @@ beforeAll(async () => {
   expect(issued.status).toBe(201);
   suket = issued.body.suket;
   await waitFor(async () => (await operator.get<{ byStatus: Record<string, number> }>('/api/recordings/summary')).body.byStatus.PRINT_READY_RECORD === residents.length, {
-    timeoutMs: 90_000,
+    timeoutMs: 180_000,
     message: 'both records to become print-ready',
   });
   // Prefetched before the outage: both print packages, and the trust lists the verifier needs.
-  await waitFor(() => stack.officeDb((db) => scalar(db, "select count(*) from print_packages where status = 'READY'")) === residents.length, { timeoutMs: 90_000, message: 'both print packages at the office' });
+  await waitFor(() => stack.officeDb((db) => scalar(db, "select count(*) from print_packages where status = 'READY'")) === residents.length, { timeoutMs: 180_000, message: 'both print packages at the office' });
   await waitFor(async () => (await operator.post<{ verdict: string }>('/api/verifikasi', { text: suket.qrText })).body.verdict === 'VALID', { timeoutMs: 60_000, message: 'the office lists vouch for its Suket' });
   // A printer at the Dinas writing each card to a folder (the demo's printer), and blanks on hand.
   cardsDir = join(stack.dir, 'cards');
@@ -60,7 +60,7 @@ beforeAll(async () => {
   expect(blanks.status, JSON.stringify(blanks.body)).toBe(201);
   await stack.stopCentral();
   browser = await launchChromium();
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -140,5 +140,5 @@ it('with the centre down, prints a batch in the print room, hands a card over af
   await stack.startCentral();
   const centralStatus = (recordId: string) => withReadonly(stack.paths.centralDb, (db) => db.prepare('select status from enrollments where record_id = ?').pluck().get(recordId));
   await waitFor(() => centralStatus(residents[0]!.recordId) === 'CARD_ISSUED' && centralStatus(residents[1]!.recordId) === 'CARD_SHIPPED', { timeoutMs: 60_000, message: 'the centre to hear that one card was issued and one shipped' });
-}, 240_000);
+}, 420_000);
 

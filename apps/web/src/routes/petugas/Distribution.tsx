@@ -124,7 +124,7 @@ function PackForm({ cards, points, onDone }: { cards: PrintedCard[]; points: { i
           </li>
         ))}
       </ul>
-      <button type="button" className="button" disabled={busy || picked.size === 0 || !to} onClick={() => void create()}>
+      <button type="button" className="button button--primary" disabled={busy || picked.size === 0 || !to} onClick={() => void create()}>
         {busy ? t('dist.creating') : t('dist.create', { n: picked.size })}
       </button>
       {error && <ErrorNotice error={error} />}
@@ -198,21 +198,21 @@ function ManifestCard({ manifest: m, onDone }: { manifest: CardManifest; onDone:
                   )}
                 </td>
                 <td>{i.nik}</td>
-                <td className={i.state === 'MISSING' ? 'danger' : undefined}>{t(`dist.item.${i.state}`)}</td>
+                <td className={i.state === 'MISSING' ? 'danger' : undefined}>{m.status === 'DISPATCHED' && i.state === 'PACKED' ? t('dist.status.DISPATCHED') : t(`dist.item.${i.state}`)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       {m.status === 'OPEN' && keeper && (
-        <button type="button" className="button" disabled={busy} onClick={() => void act(`/api/distribusi/manifes/${m.id}/kirim`, {})}>
+        <button type="button" className="button button--primary" disabled={busy} onClick={() => void act(`/api/distribusi/manifes/${m.id}/kirim`, {})}>
           {t('dist.dispatch')}
         </button>
       )}
       {receiving && (
         <>
           <p className="muted small">{t('dist.receiveNote')}</p>
-          <button type="button" className="button" disabled={busy} onClick={() => void act(`/api/distribusi/manifes/${m.id}/terima`, { receivedRecordIds: [...found] })}>
+          <button type="button" className="button button--primary" disabled={busy} onClick={() => void act(`/api/distribusi/manifes/${m.id}/terima`, { receivedRecordIds: [...found] })}>
             {t('dist.receiveButton')}
           </button>
         </>

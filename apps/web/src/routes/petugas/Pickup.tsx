@@ -84,7 +84,7 @@ function CandidateCard({ item, onChanged }: { item: PickupCandidate; onChanged: 
       <dl className="facts">
         <dt>NIK</dt>
         <dd>{item.nik}</dd>
-        <dt>{t('dist.col.card')}</dt>
+        <dt>{t('pickup.registration')}</dt>
         <dd>{item.registrationNumber}</dd>
         <dt>{t('pickup.sukets')}</dt>
         <dd data-testid="active-sukets">{item.activeSukets.length > 0 ? item.activeSukets.join(', ') : t('pickup.noSuket')}</dd>
@@ -195,7 +195,7 @@ function IdentityAndHandover({ item, onChanged }: { item: PickupCandidate; onCha
             {t('pickup.confirmed', { method: t(`pickup.method.${check.method}`), who: check.checkedBy, until: formatDateTime(check.validUntil, lang) })}
             {check.score !== null && ` (${formatPercent(check.score, lang)})`}
           </p>
-          <button type="button" className="button" disabled={busy !== undefined} onClick={() => void handOver()}>
+          <button type="button" className="button button--primary" disabled={busy !== undefined} onClick={() => void handOver()}>
             {busy === 'handover' ? t('pickup.handingOver') : t('pickup.handover')}
           </button>
         </>
