@@ -228,6 +228,17 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     expect((await post(url, '/api/langganan/berhenti', { token: forged })).body).toMatchObject({ error: { code: 'NOTIFY_LINK_INVALID' } });
     expect((await post(url, '/api/langganan/berhenti', { token: link })).status).toBe(200);
     expect((await post(url, '/api/langganan/berhenti', { token: link })).status).toBe(200);
+
+    // Coming back for another service: only that one is followed, not what was left.
+    const count = mail.mails.length;
+    expect((await post(url, '/api/langganan', { channel: 'email', address: EMAIL, topics: [{ siteId: 'dinas', serviceCode: 'kk' }], lang: 'id' })).status).toBe(202);
+    await notifier.tick();
+    const codeMail = mail.mails.slice(count).find((m) => m.to === EMAIL)!;
+    const confirmed = await post(url, '/api/langganan/konfirmasi', { channel: 'email', address: EMAIL, code: /: (\d{6})/.exec(codeMail.text)![1]! });
+    expect(confirmed.body.topics).toEqual([{ siteId: 'dinas', serviceCode: 'kk' }]);
+    // And leaves again, so the rest of this story goes on without the e-mail address.
+    const again = /\/l\/([\w-]+\.[\w-]+)/.exec(mailsTo(RECOVERY)[0]!.text)![1]!;
+    expect((await post(url, '/api/langganan/berhenti', { token: again })).status).toBe(200);
   });
 
   it('runs the morning run at 05:00 office time: the day’s affected are told before they set out, once', async () => {

@@ -184,7 +184,8 @@ export async function confirmSubscription(ctx: OfficeContext, request: NotifyCon
   }
   await ctx.db.transaction().execute(async (trx) => {
     await updateSubscriber(trx, subscriber.id, { status: 'active', confirmed_at: now.toISOString(), unsubscribed_at: null, confirm_code_hash: null, confirm_expires_at: null, confirm_attempts: 0 });
-    await setTopicsStatus(trx, subscriber.id, ['pending', 'ended'], 'active');
+    // Only what this person asked for since: topics they left stay left unless asked for again (then pending).
+    await setTopicsStatus(trx, subscriber.id, ['pending'], 'active');
   });
   const topics = (await topicsOf(ctx.db, subscriber.id)).filter((t) => t.status === 'active').map((t) => ({ siteId: t.site_id, serviceCode: t.service_code }));
   return { message: { id: 'Langganan aktif. Kabar layanan akan dikirim ke alamat Anda.', en: 'Subscribed. Service news will be sent to your address.' }, topics };
