@@ -22,7 +22,7 @@ interface OpenApiDocument {
 }
 
 /** POST routes that take no body, or raw bytes rather than JSON. */
-const BODYLESS = new Set(['POST /api/auth/logout', 'POST /api/recordings/:id/suket', 'POST /api/verifikasi/gambar', 'POST /api/api-keys/:id/revoke']);
+const BODYLESS = new Set(['POST /api/auth/logout', 'POST /api/recordings/:id/suket', 'POST /api/verifikasi/gambar', 'POST /api/api-keys/:id/revoke', 'POST /api/distribusi/manifes/:id/kirim']);
 
 /** A route that only ever refuses (DELETE of an append-only log) documents its refusal instead of a success. */
 const refusesOnly = (r: ContractRoute) => {
