@@ -298,6 +298,17 @@ describe.each(DIALECTS)('distribution and pickup with the centre down, office on
     expect(await refusal(createManifest(office, { toSiteId: KALIWATES_SITE, recordIds: [ids.F], by: users.supervisor! }))).toBe('CARDS_ALREADY_THERE');
   });
 
+  it('hands a card over once when two counters press at the same moment, each with a passing check', async () => {
+    const [f] = await searchForPickup(office, users['operator.kaliwates']!, { q: niks.F! });
+    const checks = [];
+    for (let i = 0; i < 2; i++) checks.push(await checkFingerprints(office, users['operator.kaliwates']!, ids.F, await scan(`subject-${niks.F}`, f!.chipFingers, i + 1)));
+    expect(checks.every((c) => c.matched)).toBe(true);
+    const outcomes = await Promise.all(checks.map((c) => refusal(handOverCard(office, users['operator.kaliwates']!, ids.F, c.id))));
+    expect(outcomes.sort()).toEqual(['ACCEPTED', 'CARD_ALREADY_ISSUED']);
+    const issued = await office.db.selectFrom('outbox').select('payload').where('kind', '=', 'card.status').where('subject_id', '=', ids.F).execute();
+    expect(issued.filter((e) => (JSON.parse(e.payload!) as { status: string }).status === 'CARD_ISSUED')).toHaveLength(1);
+  });
+
   it('sends CARD_SHIPPED and CARD_ISSUED to the centre once it is back, exactly once, also when the outbox is sent again', async () => {
     const port = await startCentre();
     client = new CentralClient({ baseUrl: `http://127.0.0.1:${port}`, officeId: office.office.id, signingPrivateKey: office.signingPrivateKey });
