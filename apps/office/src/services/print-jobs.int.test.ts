@@ -100,7 +100,7 @@ describe.each(DIALECTS)('the print room on %s', (dialect) => {
     expect(stuck).toMatchObject({ state: 'printing', submitting_at: null });
     expect(await consumptionsOf(recordId!)).toHaveLength(1);
     // A new worker starts: it carries the claimed job on.
-    await resumeUnfinished(room.office, room.devices, await printersOf(room.office), worker, { onlySubmitted: false });
+    await resumeUnfinished(room.office, room.devices, await printersOf(room.office), worker);
     const printed = (await findPrintJob(room.office.db, job!.id))!;
     expect(printed).toMatchObject({ state: 'printed', blank_serial: stuck.blank_serial });
     expect(await consumptionsOf(recordId!)).toHaveLength(1);
@@ -113,7 +113,7 @@ describe.each(DIALECTS)('the print room on %s', (dialect) => {
     room.printer.dieAfterSubmit = true;
     await expect(pass()).rejects.toThrow(/killed/);
     room.printer.dieAfterSubmit = false;
-    await resumeUnfinished(room.office, room.devices, await printersOf(room.office), worker, { onlySubmitted: false });
+    await resumeUnfinished(room.office, room.devices, await printersOf(room.office), worker);
     await pass();
     const uncertain = await printJob(room.office.db, job!.id);
     expect(uncertain.state).toBe('uncertain');

@@ -225,16 +225,23 @@ export async function printNextCard(ctx: OfficeContext, devices: PrintDevices, p
 }
 
 /**
- * After a restart: every job of these printers left in `printing` is carried on from its last recorded step
- * (never sent to the printer twice). Also run on each pass for cards the printer had not finished.
+ * Every job of these printers left in `printing` is carried on from its last recorded step (never sent to the
+ * printer twice): after a restart, and at the start of each pass (a card the printer had not finished, or one
+ * whose render or chip failed). Safe because a worker owns its printers and its passes never overlap. A
+ * refusal with a reason (a chip that will not take the data) is kept on the job for the screen.
  */
-export async function resumeUnfinished(ctx: OfficeContext, devices: PrintDevices, printers: PrinterRow[], worker: string, opts: { onlySubmitted: boolean }): Promise<number> {
+export async function resumeUnfinished(ctx: OfficeContext, devices: PrintDevices, printers: PrinterRow[], worker: string): Promise<number> {
   let settled = 0;
   const byId = new Map(printers.map((p) => [p.id, p]));
   for (const job of await jobsInState(ctx.db, 'printing', 500, [...byId.keys()])) {
-    if (opts.onlySubmitted && !job.external_job_id) continue;
-    const outcome = await carryOn(ctx, { ...devices, waitMs: opts.onlySubmitted ? 0 : devices.waitMs }, await devices.printer(byId.get(job.printer_id!)!), job, worker);
-    if (outcome !== 'pending') settled += 1;
+    try {
+      // A card already with the printer is only looked at; one not yet sent waits for its printer as a new one does.
+      const outcome = await carryOn(ctx, { ...devices, waitMs: job.external_job_id ? 0 : devices.waitMs }, await devices.printer(byId.get(job.printer_id!)!), job, worker);
+      if (outcome !== 'pending') settled += 1;
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      await updateJobIn(ctx.db, job.id, 'printing', { problem: problem(error.messages), updated_at: ctx.now().toISOString() });
+    }
   }
   return settled;
 }
@@ -256,14 +263,21 @@ export async function printRoomPass(ctx: OfficeContext, devices: PrintDevices, o
   await startDueBatches(ctx.db, now);
   await promoteWaitingJobs(ctx);
   const printers = await printersOf(ctx, opts.printerIds);
-  await resumeUnfinished(ctx, devices, printers, opts.worker, { onlySubmitted: true });
+  await resumeUnfinished(ctx, devices, printers, opts.worker);
   let budget = opts.maxCards ?? Number.POSITIVE_INFINITY;
   for (const printer of printers) {
-    while (budget > 0 && (opts.running?.() ?? true)) {
-      const outcome = await printNextCard(ctx, devices, (await printersOf(ctx, [printer.id]))[0] ?? printer, opts.worker);
-      counts[outcome] += 1;
-      if (outcome === 'idle' || outcome === 'blocked' || outcome === 'pending') break;
-      budget -= 1;
+    try {
+      while (budget > 0 && (opts.running?.() ?? true)) {
+        const outcome = await printNextCard(ctx, devices, (await printersOf(ctx, [printer.id]))[0] ?? printer, opts.worker);
+        counts[outcome] += 1;
+        if (outcome === 'idle' || outcome === 'blocked' || outcome === 'pending') break;
+        budget -= 1;
+      }
+    } catch (error) {
+      // A printer that refuses with a reason (not connected, a driver's refusal) must not stop the others.
+      if (!isDomainError(error)) throw error;
+      console.error(`[kantor ${ctx.office.id}] printer ${printer.id}: ${error.messages.id} / ${error.messages.en}`);
+      counts.blocked += 1;
     }
   }
   await finishDoneBatches(ctx.db, ctx.now().toISOString());

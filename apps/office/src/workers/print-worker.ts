@@ -33,7 +33,7 @@ export function startPrintWorker(ctx: OfficeContext, devices: PrintDevices, opti
 
   const loop = (async () => {
     try {
-      await resumeUnfinished(ctx, devices, await printersOf(ctx, options.printerIds), worker, { onlySubmitted: false });
+      await resumeUnfinished(ctx, devices, await printersOf(ctx, options.printerIds), worker);
     } catch (error) {
       console.error(`[kantor ${ctx.office.id}] cetak: melanjutkan pekerjaan terputus gagal / resuming interrupted prints failed: ${(error as Error).message}`);
     }
