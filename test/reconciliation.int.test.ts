@@ -10,6 +10,9 @@ import Database from 'better-sqlite3';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicStatusSchema, reconciliationReportSchema, type ReconciliationReport } from '@tangguh/protocol';
+import { openOffice } from '../apps/office/src/runtime.ts';
+import { saveNotifyConfig } from '../apps/office/src/notify/config.ts';
+import { startMailServer, type MailServer } from '../apps/office/src/notify/test-servers.ts';
 import { HEAD, HttpClient, TestStack, login, loginOperator, residentRequests, waitFor, type RecordingCreated, type SyncStatusBody } from './helpers.ts';
 
 const BEFORE = 2;
@@ -19,11 +22,17 @@ let stack: TestStack;
 let operator: HttpClient;
 let head: HttpClient;
 let residents: Awaited<ReturnType<typeof residentRequests>>;
+let mail: MailServer;
 
 beforeAll(async () => {
   residents = await residentRequests(BEFORE + OFFLINE, 7311);
   // The status worker checks the centre every 300 ms: 3 failures open an incident, 2 successes resolve it.
   stack = await TestStack.create({ officeArgs: ['--backoff-cap-ms', '1000', '--idle-ms', '200', '--status-interval-ms', '300', '--status-fail-after', '3', '--status-recover-after', '2'] });
+  // A resident subscribed by e-mail to printing at the Dinas, told through a real SMTP server started here.
+  mail = await startMailServer();
+  const office = await openOffice(stack.paths.officeDb);
+  await saveNotifyConfig(office.ctx.db, { email: { host: '127.0.0.1', port: mail.port, secure: false, from: 'Disdukcapil Jember <notifikasi@jember.test>' }, recoverySettleMs: 1_000 });
+  await office.handle.close();
   await stack.startCentral();
   await stack.startOffice();
   operator = await loginOperator(stack.officeUrl);
@@ -32,7 +41,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.dispose();
+  await mail?.close();
 });
+
+const publicPost = async (path: string, body: unknown) =>
+  (await fetch(`${stack.officeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
 
 const record = async (i: number) => {
   const response = await operator.post<RecordingCreated>('/api/recordings', residents[i]!.request, { timeoutMs: 10_000 });
@@ -80,6 +93,11 @@ function pdfText(bytes: Uint8Array): string {
 
 describe('the reconciliation report after an outage', () => {
   it('lists what was done offline, whether each reached the centre, and every difference with the centre', async () => {
+    const address = 'warga.rekonsiliasi@example.org';
+    expect(await publicPost('/api/langganan', { channel: 'email', address, topics: [{ siteId: 'dinas', serviceCode: 'cetak' }], lang: 'id' })).toBe(202);
+    const codeMail = await waitFor(() => mail.mails.find((m) => m.to === address), { message: 'the confirmation code by e-mail' });
+    expect(await publicPost('/api/langganan/konfirmasi', { channel: 'email', address, code: /: (\d{6})/.exec(codeMail.text)![1]! })).toBe(200);
+
     // Before the outage: two recordings that converge normally, outside the window.
     const before = [await record(0), await record(1)];
     await allPrintReady(BEFORE);
@@ -127,6 +145,9 @@ describe('the reconciliation report after an outage', () => {
       { timeoutMs: 30_000, message: 'the incident to resolve itself' },
     );
 
+    // The resident was told of the outage and, once the link settled, of its end.
+    await waitFor(() => mail.mails.filter((m) => m.to === address && /normal kembali/.test(m.text)).length === 1, { timeoutMs: 30_000, message: 'the recovery message' });
+
     // The closed incident's report: its window is [opened, resolved].
     const clean = await report({ incidentId: incident.id });
     expect(clean.incident?.resolvedAt).toBeTruthy();
@@ -145,7 +166,10 @@ describe('the reconciliation report after an outage', () => {
     expect(clean.recordings.some((r) => before.some((b) => b.id === r.recordId))).toBe(false);
     expect(clean.sukets).toMatchObject([{ serial, acknowledged: true, loggedAtCentre: true }]);
     expect(clean.totals).toMatchObject({ recordings: OFFLINE, reachedCentre: OFFLINE, sukets: 1, mismatches: 0 });
-    expect(clean.notifications.sent === null || clean.notifications.sent >= 0).toBe(true);
+    // The incident's messages counted whenever they went (the recovery after the window's end), from the log.
+    await waitFor(async () => (await report({ incidentId: incident.id })).notifications.incident?.sent === 2, { timeoutMs: 15_000, message: 'both messages logged as sent' });
+    expect((await report({ incidentId: incident.id })).notifications).toMatchObject({ available: true, incident: { sent: 2, failed: 0, pending: 0 } });
+    expect(clean.notifications.sent).toBeGreaterThanOrEqual(1);
 
     // A deliberate difference planted at the centre: one record's status changed there, the Suket's log entry lost.
     const changed = offline[1]!;

@@ -121,7 +121,20 @@ export function printJobsInWindow(db: OfficeDbOrTx, from: string, to: string) {
     .execute();
 }
 
-type NotifyOutbox = { notify_outbox: { status: string; created_at: string } };
+type NotifyOutbox = { notify_outbox: { status: string; created_at: string; cause: string | null } };
+
+/** Messages queued for one cause (e.g. `incident:<id>`), by delivery status; undefined without a notifications log. */
+export async function notificationsForCause(db: Kysely<OfficeDb>, cause: string): Promise<Map<string, number> | undefined> {
+  if (!(await tablesOf(db)).has('notify_outbox')) return undefined;
+  const rows = await db
+    .withTables<NotifyOutbox>()
+    .selectFrom('notify_outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('cause', '=', cause)
+    .groupBy('status')
+    .execute();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
 
 /** Messages queued to people in the window, by delivery status; undefined when this office keeps no notifications log. */
 export async function notificationsInWindow(db: Kysely<OfficeDb>, from: string, to: string): Promise<Map<string, number> | undefined> {

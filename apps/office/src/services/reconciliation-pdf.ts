@@ -111,11 +111,13 @@ export async function renderReconciliationPdf(report: ReconciliationReport): Pro
   w.line(`Suket diterbitkan / issued: ${t.sukets}`);
   w.line(`Dokumen menunggu TTE / documents waiting for e-signature: ${t.documentsWaited} — ditandatangani / signed: ${t.documentsSigned}`);
   w.line(`Cetak tertunda / prints delayed: ${t.printsDelayed} — pekerjaan cetak / print jobs: ${t.printJobs}`);
+  const told = report.notifications;
   w.line(
-    report.notifications.available
-      ? `Warga diberi tahu / people notified: ${report.notifications.sent ?? 0} terkirim / sent, ${report.notifications.failed ?? 0} gagal / failed`
-      : 'Warga diberi tahu / people notified: kantor ini belum menyimpan log pemberitahuan / no notifications log at this office',
+    told.available
+      ? `Pesan ke warga dalam jendela / messages in the window: ${told.sent ?? 0} terkirim / sent, ${told.failed ?? 0} gagal / failed, ${told.pending ?? 0} menunggu / pending`
+      : 'Pesan ke warga / messages to people: kantor ini belum menyimpan log pemberitahuan / no notifications log at this office',
   );
+  if (told.incident) w.line(`Pesan tentang gangguan ini / messages about this incident: ${told.incident.sent} terkirim / sent, ${told.incident.failed} gagal / failed, ${told.incident.pending} menunggu / pending`);
   w.line(`Selisih kantor–pusat / mismatches: ${t.mismatches}`, { bold: true, color: t.mismatches > 0 ? ALERT : INK });
   w.gap(10);
 

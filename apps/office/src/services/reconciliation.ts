@@ -8,6 +8,7 @@ import {
   incidentsBetween,
   type IncidentRow,
   heldRecordIds,
+  notificationsForCause,
   notificationsInWindow,
   officeEventsInWindow,
   outboxEntriesBySeq,
@@ -51,6 +52,10 @@ const notSent = (seq: number | null, acked: number) => ({
   en: `outbox seq ${seq ?? '—'} not acknowledged yet (acknowledged through ${acked})`,
 });
 
+/** The notifications log's outcomes (notify/dispatcher.ts): delivered, or given up; anything else is still on its way. */
+const SENT = ['sent'];
+const FAILED = ['failed', 'dead'];
+
 const minutesBetween = (from: string, to: string) => Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 60_000));
 
 const incidentNotFound = () =>
@@ -93,7 +98,7 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
   const to = toDate.toISOString();
   const now = ctx.now().toISOString();
 
-  const [incidents, acked, recordings, sukets, documents, prints, jobs, events, notified] = await Promise.all([
+  const [incidents, acked, recordings, sukets, documents, prints, jobs, events, notified, toldOfIncident] = await Promise.all([
     incidentsBetween(ctx.db, from, to),
     getSyncNumber(ctx.db, 'acked_seq'),
     recordingsInWindow(ctx.db, from, to),
@@ -103,6 +108,7 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
     printJobsInWindow(ctx.db, from, to),
     officeEventsInWindow(ctx.db, from, to),
     notificationsInWindow(ctx.db, from, to),
+    window.incident ? notificationsForCause(ctx.db, `incident:${window.incident.id}`) : Promise.resolve(undefined),
   ]);
 
   let view: CentralReconcileResponse | undefined;
@@ -214,7 +220,13 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
     problem: problemOf(j.problem),
   }));
 
-  const count = (statuses: string[]) => (notified ? statuses.reduce((sum, s) => sum + (notified.get(s) ?? 0), 0) : null);
+  const outcomes = (counts: Map<string, number>) => {
+    const sum = (statuses: string[]) => statuses.reduce((total, s) => total + (counts.get(s) ?? 0), 0);
+    const all = [...counts.values()].reduce((a, b) => a + b, 0);
+    const sent = sum(SENT);
+    const failed = sum(FAILED);
+    return { sent, failed, pending: all - sent - failed };
+  };
   return {
     window: { from, to },
     incident: window.incident ? presentIncident(window.incident) : null,
@@ -229,7 +241,11 @@ export async function reconciliationReport(ctx: OfficeContext, query: Reconcilia
     documents: documentRows,
     prints: printRows,
     printJobs: printJobRows,
-    notifications: { available: notified !== undefined, sent: count(['sent', 'delivered', 'SENT', 'DELIVERED']), failed: count(['failed', 'dead', 'FAILED', 'DEAD']) },
+    notifications: {
+      available: notified !== undefined,
+      ...(notified ? outcomes(notified) : { sent: null, failed: null, pending: null }),
+      incident: toldOfIncident ? outcomes(toldOfIncident) : null,
+    },
     mismatches,
     totals: {
       recordings: recordingRows.length,

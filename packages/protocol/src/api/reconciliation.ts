@@ -183,7 +183,15 @@ export const reconciliationReportSchema = z
     /** Print jobs open at some time in the window (made before its end, not printed before its start). */
     printJobs: z.array(reconciliationPrintJobSchema),
     /** People told, from the notifications log; `available: false` when this office keeps none yet. */
-    notifications: z.object({ available: z.boolean(), sent: z.number().int().nullable(), failed: z.number().int().nullable() }),
+    notifications: z.object({
+      available: z.boolean(),
+      /** Messages queued in the window, by outcome. */
+      sent: z.number().int().nullable(),
+      failed: z.number().int().nullable(),
+      pending: z.number().int().nullable(),
+      /** For an incident's report: the messages it caused, whenever sent (a recovery is told after it settles). */
+      incident: z.object({ sent: z.number().int(), failed: z.number().int(), pending: z.number().int() }).nullable(),
+    }),
     mismatches: z.array(reconciliationMismatchSchema),
     totals: z.object({
       recordings: z.number().int(),

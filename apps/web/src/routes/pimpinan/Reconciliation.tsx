@@ -156,7 +156,17 @@ function ReportView({ report, lang, onIncident }: { report: ReconciliationReport
           </div>
           <div>
             <dt>{r('totals.notified')}</dt>
-            <dd>{report.notifications.available ? r('totals.notifiedCounts', { sent: n(report.notifications.sent ?? 0), failed: n(report.notifications.failed ?? 0) }) : r('totals.notifiedNone')}</dd>
+            <dd>
+              {report.notifications.available
+                ? r('totals.notifiedCounts', { sent: n(report.notifications.sent ?? 0), failed: n(report.notifications.failed ?? 0), pending: n(report.notifications.pending ?? 0) })
+                : r('totals.notifiedNone')}
+              {report.notifications.incident && (
+                <span className="muted small">
+                  {' · '}
+                  {r('totals.notifiedIncident', { sent: n(report.notifications.incident.sent), failed: n(report.notifications.incident.failed), pending: n(report.notifications.incident.pending) })}
+                </span>
+              )}
+            </dd>
           </div>
           <div>
             <dt>{r('totals.mismatches')}</dt>
