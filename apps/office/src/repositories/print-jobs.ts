@@ -246,12 +246,17 @@ export async function moveBatch(db: OfficeDbOrTx, id: string, from: PrintBatchSt
 
 /** Scheduled batches whose start has come begin running; returns how many did. */
 export async function startDueBatches(db: OfficeDbOrTx, now: string): Promise<number> {
+  // Looked for first: the worker asks every pass, and an UPDATE that finds nothing still takes SQLite's write lock.
+  const due = await jobsDb(db).selectFrom('print_batches').select('id').where('state', '=', 'scheduled').where('start_at', '<=', now).limit(1).executeTakeFirst();
+  if (!due) return 0;
   const result = await jobsDb(db).updateTable('print_batches').set({ state: 'running', updated_at: now }).where('state', '=', 'scheduled').where('start_at', '<=', now).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
 /** Running batches with no unfinished job left are done. */
 export async function finishDoneBatches(db: OfficeDbOrTx, now: string): Promise<number> {
+  const running = await jobsDb(db).selectFrom('print_batches').select('id').where('state', '=', 'running').limit(1).executeTakeFirst();
+  if (!running) return 0;
   const result = await jobsDb(db)
     .updateTable('print_batches')
     .set({ state: 'done', updated_at: now })
