@@ -30,11 +30,17 @@ import PickupPage from './routes/petugas/Pickup.tsx';
 import PublicStockPage from './routes/publik/StockPage.tsx';
 import ForecastPage from './routes/petugas/Forecast.tsx';
 import BlankRequestsPage from './routes/pusat/BlankRequests.tsx';
+import BookingPage, { OfferPage } from './routes/warga/Booking.tsx';
+import KioskPage from './routes/kiosk/Kiosk.tsx';
+import CounterPage from './routes/petugas/Counter.tsx';
+import BoardPage from './routes/layar/Board.tsx';
 
 // The public verifier carries the QR reader and the credential codec: loaded only when opened.
 const VerifierPage = lazy(() => import('./routes/verifikasi/VerifierPage.tsx'));
 // The head's print charts carry recharts: loaded only when opened.
 const PrintFunnelPage = lazy(() => import('./routes/pimpinan/PrintFunnel.tsx'));
+// The queue's statistics carry recharts too.
+const QueueStatsPage = lazy(() => import('./routes/pimpinan/QueueStats.tsx'));
 
 export function AppRoutes() {
   return (
@@ -52,6 +58,7 @@ export function AppRoutes() {
         <Route path="distribusi" element={<DistributionPage />} />
         <Route path="pengambilan" element={<PickupPage />} />
         <Route path="perkiraan" element={<ForecastPage />} />
+        <Route path="loket" element={<CounterPage />} />
       </Route>
       <Route path="/pimpinan/masuk" element={<HeadLogin />} />
       <Route path="/pimpinan" element={<HeadLayout />}>
@@ -65,6 +72,14 @@ export function AppRoutes() {
           element={
             <Suspense fallback={<p className="muted">…</p>}>
               <PrintFunnelPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="antrean"
+          element={
+            <Suspense fallback={<p className="muted">…</p>}>
+              <QueueStatsPage />
             </Suspense>
           }
         />
@@ -87,6 +102,10 @@ export function AppRoutes() {
       <Route path="/stok" element={<PublicStockPage />} />
       <Route path="/warga" element={<CitizenCheckPage />} />
       <Route path="/warga/status" element={<CitizenCheckPage />} />
+      <Route path="/warga/antrean" element={<BookingPage />} />
+      <Route path="/warga/pindah/:token" element={<OfferPage />} />
+      <Route path="/kiosk" element={<KioskPage />} />
+      <Route path="/layar" element={<BoardPage />} />
       <Route path="/status" element={<StatusPage />} />
       <Route path="/langganan" element={<SubscribePage />} />
       <Route path="/l/:token" element={<SubscribePage />} />

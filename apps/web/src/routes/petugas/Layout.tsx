@@ -4,9 +4,10 @@ import { RequireSession, useSession } from '../../components/Session.tsx';
 import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
 import { AREAS } from '../../areas.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { counterText } from './counter-messages.ts';
 
 function OfficeFrame() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { user, logout } = useSession();
   const place = [user.officeName, user.siteName].filter(Boolean).join(' · ') || undefined;
   return (
@@ -24,6 +25,7 @@ function OfficeFrame() {
           <NavLink to="/petugas/distribusi">{t('nav.distribution')}</NavLink>
           <NavLink to="/petugas/pengambilan">{t('nav.pickup')}</NavLink>
           <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>
+          <NavLink to="/petugas/loket">{counterText(lang, 'nav')}</NavLink>
           {(user.role === 'head' || user.role === 'admin') && <NavLink to="/pimpinan">{t('nav.head')}</NavLink>}
         </nav>
       </AppHeader>

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { notifyText } from '../publik/notify-messages.ts';
 import { statusText } from '../publik/status-messages.ts';
 import { ReconciliationNavLink } from './Reconciliation.tsx';
+import { queueStatsText } from './queue-stats-messages.ts';
 
 function HeadFrame() {
   const { t, lang } = useI18n();
@@ -24,6 +25,7 @@ function HeadFrame() {
           <NavLink to="/pimpinan/status">{statusText(lang, 'admin.nav')}</NavLink>
           <ReconciliationNavLink />
           <NavLink to="/pimpinan/cetak">{t('nav.printCharts')}</NavLink>
+          <NavLink to="/pimpinan/antrean">{queueStatsText(lang, 'nav')}</NavLink>
           <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>
           <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
           <NavLink to="/petugas" end>

@@ -6,6 +6,7 @@ import { AppHeader } from '../../components/AppHeader.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useCitizenText } from './citizen-messages.ts';
+import { bookingText } from '../warga/booking-messages.ts';
 import './citizen.css';
 
 /**
@@ -52,6 +53,9 @@ export default function CitizenCheckPage() {
         <nav className="citizen__tabs" aria-label={c('tabs.label')}>
           <NavLink to="/warga/status" className={({ isActive }) => `citizen__tab${isActive || pathname === '/warga' ? ' citizen__tab--active' : ''}`}>
             {c('tab.status')}
+          </NavLink>
+          <NavLink to="/warga/antrean" className="citizen__tab">
+            {bookingText(lang, 'tab')}
           </NavLink>
         </nav>
         <h1>{c('title')}</h1>

@@ -1,0 +1,66 @@
+import { makeText } from '../warga/queue-text.ts';
+
+/** Messages of the kiosk at /kiosk (a touch screen at the office's entrance). */
+const id = {
+  title: 'Ambil nomor antrean',
+  pickSite: 'Pilih lokasi kios ini',
+  pickService: 'Sentuh layanan yang Anda perlukan',
+  unavailable: 'Tidak dapat dilayani sekarang',
+  priorityQuestion: 'Apakah Anda termasuk antrean prioritas?',
+  priorityNo: 'Tidak — antrean biasa',
+  priorityNote: 'Petugas dapat memeriksa. Antrean prioritas dipanggil lebih dulu.',
+  haveBooking: 'Sudah reservasi? Check-in di sini',
+  checkInTitle: 'Check-in reservasi',
+  checkInIntro: 'Pindai QR reservasi Anda di pemindai, atau ketik kodenya.',
+  checkInCode: 'Kode reservasi',
+  checkInSubmit: 'Check-in',
+  back: 'Kembali',
+  busy: 'Mencetak nomor…',
+  ticketTitle: 'Nomor antrean Anda',
+  ticketService: 'Layanan',
+  ticketAhead: '{n} orang di depan Anda',
+  ticketWait: 'Perkiraan tunggu: {range}',
+  ticketNoCounter: 'Belum ada loket buka untuk layanan ini.',
+  ticketPrint: 'Cetak tiket',
+  ticketFollow: 'Pindai QR di tiket untuk mengikuti antrean dari HP Anda.',
+  ticketDone: 'Selesai',
+  ticketReturn: 'Kembali ke awal dalam {s} detik',
+  refusedTitle: 'Nomor tidak dapat diberikan',
+  refusedWhatToDo: 'Yang dapat dilakukan',
+  fullscreen: 'Layar penuh',
+  lane: 'Jalur',
+} as const;
+
+type Key = keyof typeof id;
+
+const en: Record<Key, string> = {
+  title: 'Take a queue number',
+  pickSite: 'Choose where this kiosk stands',
+  pickService: 'Touch the service you need',
+  unavailable: 'Cannot be served now',
+  priorityQuestion: 'Are you in the priority lane?',
+  priorityNo: 'No — regular queue',
+  priorityNote: 'Staff may check. The priority lane is called first.',
+  haveBooking: 'Booked already? Check in here',
+  checkInTitle: 'Booking check-in',
+  checkInIntro: 'Scan your booking QR at the scanner, or type its code.',
+  checkInCode: 'Booking code',
+  checkInSubmit: 'Check in',
+  back: 'Back',
+  busy: 'Printing your number…',
+  ticketTitle: 'Your queue number',
+  ticketService: 'Service',
+  ticketAhead: '{n} people ahead of you',
+  ticketWait: 'Expected wait: {range}',
+  ticketNoCounter: 'No counter is open for this service yet.',
+  ticketPrint: 'Print ticket',
+  ticketFollow: 'Scan the QR on the ticket to follow the queue on your phone.',
+  ticketDone: 'Done',
+  ticketReturn: 'Back to the start in {s} seconds',
+  refusedTitle: 'No number can be given',
+  refusedWhatToDo: 'What you can do',
+  fullscreen: 'Full screen',
+  lane: 'Lane',
+};
+
+export const { useText: useKioskText } = makeText<Key>(id, en);
