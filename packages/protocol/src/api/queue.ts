@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOOKING_STATUSES, PRIORITY_REASONS, TICKET_LANES, TICKET_STATUSES } from '@tangguh/domain';
+import { BOOKING_STATUSES, PRIORITY_REASONS, TICKET_LANES, TICKET_STATUSES, isIsoDate } from '@tangguh/domain';
 import { binary, bilingualSchema, errors, isoTimestamp, sessionErrors, uuidParamsSchema } from './common.ts';
 import { serviceIdSchema, serviceStateSchema } from './status.ts';
 
@@ -24,7 +24,7 @@ export const queueCallReasonSchema = z.enum(['priority', 'booking', 'walkin', 's
 
 const siteIdSchema = z.string().trim().min(1).max(40);
 const clockSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
-const daySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const daySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine(isIsoDate, 'a calendar date');
 const nikSchema = z.string().trim().regex(/^\d{16}$/, '16 digits');
 /** As printed (ABCD-2345) or typed; the server normalizes it. */
 const bookingCodeSchema = z.string().trim().min(8).max(12);
