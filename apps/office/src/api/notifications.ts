@@ -9,7 +9,8 @@ import { listSites } from '../repositories/sites.ts';
 import { visibilityOf } from '../repositories/visibility.ts';
 import { findSuket, suketNotFound } from '../services/suket.ts';
 import { linkSecret } from '../notify/config.ts';
-import { channelSettings, confirmSubscription, createWebhook, updateChannelSettings, deliveryLog, setSuketContact, sinkMessages, subscribe, unsubscribe, webhooks } from '../services/notifications.ts';
+import { confirmSubscription, deliveryLog, sinkMessages, subscribe, unsubscribe } from '../services/notifications.ts';
+import { channelSettings, createWebhook, setSuketContact, updateChannelSettings, webhooks } from '../services/notification-admin.ts';
 
 /**
  * Notifications over HTTP. The citizen's routes (/api/langganan…) are public and rate-limited per address

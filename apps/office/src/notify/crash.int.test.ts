@@ -18,7 +18,7 @@ import type { OfficeContext } from '../context.ts';
 import { listSites } from '../repositories/sites.ts';
 import { addPendingTopics, insertSubscriber, listOutbox, deliveriesOf, setTopicsStatus } from '../repositories/notifications.ts';
 import { announce } from '../services/status-admin.ts';
-import { createWebhook } from '../services/notifications.ts';
+import { createWebhook } from '../services/notification-admin.ts';
 import { saveNotifyConfig } from './config.ts';
 import { fanOutPending } from './triggers.ts';
 import { createNotifier } from './worker.ts';
