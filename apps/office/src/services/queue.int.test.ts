@@ -17,7 +17,7 @@ import { setHoliday } from '../repositories/print-plan.ts';
 import { officeSessionStore, type OfficeUser } from '../repositories/users.ts';
 import { createNotifier, type Notifier } from '../notify/worker.ts';
 import { makeBooking, cancelBooking, moveBooking } from './booking.ts';
-import { callNext, checkIn, finishTicket, issueTicket, openCounter, closeCounter } from './queue.ts';
+import { callNext, checkIn, closeCounter, finishTicket, issueTicket, markNoShow, openCounter, recall, transferTicket } from './queue.ts';
 import { askNearTurn } from './queue-public.ts';
 import { queueHousekeeping, queueStats, statsCsv } from './queue-day.ts';
 import { saveQueueSettings } from './queue-settings.ts';
@@ -92,6 +92,30 @@ describe.each(DIALECTS)('the queue on %s', (dialect) => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as { code: string; messages: { id: string; en: string } });
     expect(new Set(refused.map((r) => r.code))).toEqual(new Set(['QUEUE_WALK_IN_QUOTA_USED']));
     expect(refused[0]!.messages.id).toMatch(/habis\. Pesan antrean untuk hari kerja berikutnya/);
+  });
+
+  it('transfers a ticket to another service in its place by original time, recalls, and marks a no-show', async () => {
+    const desk = await openCounter(office.ctx, { siteId: 'dinas', number: 30, services: ['perekaman'] }, operator);
+    const suketDesk = await openCounter(office.ctx, { siteId: 'dinas', number: 31, services: ['suket'] }, operator);
+    const first = await ticket('perekaman');
+    clock = new Date(clock.getTime() + 60_000);
+    const laterSuket = await ticket('suket');
+    expect((await callNext(office.ctx, desk.id, operator)).ticket!.id).toBe(first.ticket.id);
+    expect(await refusal(callNext(office.ctx, desk.id, operator))).toBe('QUEUE_COUNTER_BUSY');
+    const again = await recall(office.ctx, desk.id, operator);
+    expect(again.call).toMatchObject({ recall: true, counterNumber: 30 });
+    expect(again.ticket!.callCount).toBe(2);
+    await transferTicket(office.ctx, desk.id, 'suket', operator);
+    // Issued before the Suket walk-in, it is called first there.
+    const atSuket = await callNext(office.ctx, suketDesk.id, operator);
+    expect(atSuket.ticket).toMatchObject({ id: first.ticket.id, service: 'suket', transferredFrom: 'perekaman' });
+    await finishTicket(office.ctx, suketDesk.id, operator);
+    expect((await callNext(office.ctx, suketDesk.id, operator)).ticket!.id).toBe(laterSuket.ticket.id);
+    const gone = await markNoShow(office.ctx, suketDesk.id, operator);
+    expect(gone.current).toBeNull();
+    const seen = await fetch(`${office.url}/api/antrean/ikuti/${laterSuket.ticket.id}?k=${laterSuket.followKey}`);
+    expect(((await seen.json()) as { status: string }).status).toBe('noshow');
+    for (const c of [desk, suketDesk]) await closeCounter(office.ctx, c.id, operator);
   });
 
   it('holds the online quota per window under concurrent bookings, one booking per NIK per service per day, and a cap per phone', async () => {
