@@ -145,6 +145,8 @@ export type PrintRoomQueue = z.infer<typeof printRoomQueueSchema>;
 export const printRoomQueueQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 const idParams = z.object({ id: z.uuid() });
+/** The actions (cancel, confirm, pause, resume) take no data: `{}`, as the web sends it. */
+const noBody = z.object({}).strict();
 const tags = ['print-jobs'];
 const write = { ...sessionErrors, ...errors(404, 409) };
 
@@ -153,13 +155,13 @@ export const printJobRoutes = {
   list: { tags, summary: 'Print jobs, newest first, by state, batch, record or site (staff)', querystring: printJobListQuerySchema, response: { 200: printJobsResponseSchema, ...sessionErrors } },
   get: { tags, summary: 'One print job (staff)', params: idParams, response: { 200: printJobSchema, ...sessionErrors, ...errors(404) } },
   create: { tags, summary: 'Print cards: one job per record or answered replacement; a job waits for a package not yet here (operator, supervisor)', body: createPrintJobsSchema, response: { 201: printJobsResponseSchema, ...write } },
-  cancel: { tags, summary: 'Cancel a job that has not started printing (supervisor)', params: idParams, response: { 200: printJobSchema, ...write } },
+  cancel: { tags, summary: 'Cancel a job that has not started printing (supervisor)', params: idParams, body: noBody, response: { 200: printJobSchema, ...write } },
   spoil: { tags, summary: 'Report a printed card spoiled (misprint, overheating, damaged): it is reprinted on a new blank (supervisor)', params: idParams, body: spoilageBodySchema, response: { 201: spoilageResponseSchema, ...write } },
-  confirm: { tags, summary: 'Confirm that a card whose printing was interrupted came out whole (supervisor)', params: idParams, response: { 200: printJobSchema, ...write } },
+  confirm: { tags, summary: 'Confirm that a card whose printing was interrupted came out whole (supervisor)', params: idParams, body: noBody, response: { 200: printJobSchema, ...write } },
   batches: { tags, summary: 'Print batches with progress, newest first (staff)', response: { 200: z.object({ items: z.array(printBatchSchema) }), ...sessionErrors } },
   batch: { tags, summary: 'One print batch with progress and problems (staff)', params: idParams, response: { 200: printBatchSchema, ...sessionErrors, ...errors(404) } },
   createBatch: { tags, summary: 'Queue a batch to print unattended, optionally from a start time (supervisor)', body: createPrintBatchSchema, response: { 201: printBatchSchema, ...write } },
-  pauseBatch: { tags, summary: 'Pause a batch: jobs not started wait (supervisor)', params: idParams, response: { 200: printBatchSchema, ...write } },
-  resumeBatch: { tags, summary: 'Resume a paused batch (supervisor)', params: idParams, response: { 200: printBatchSchema, ...write } },
-  cancelBatch: { tags, summary: 'Cancel a batch: jobs not started are cancelled, those printing finish (supervisor)', params: idParams, response: { 200: printBatchSchema, ...write } },
+  pauseBatch: { tags, summary: 'Pause a batch: jobs not started wait (supervisor)', params: idParams, body: noBody, response: { 200: printBatchSchema, ...write } },
+  resumeBatch: { tags, summary: 'Resume a paused batch (supervisor)', params: idParams, body: noBody, response: { 200: printBatchSchema, ...write } },
+  cancelBatch: { tags, summary: 'Cancel a batch: jobs not started are cancelled, those printing finish (supervisor)', params: idParams, body: noBody, response: { 200: printBatchSchema, ...write } },
 };
