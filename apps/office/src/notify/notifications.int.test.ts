@@ -23,6 +23,7 @@ import { runStatusChecks } from '../services/status-probes.ts';
 import { listIncidents } from '../repositories/service-status.ts';
 import { saveNotifyConfig } from './config.ts';
 import { createNotifier, type Notifier } from './worker.ts';
+import { subscribe } from '../services/notifications.ts';
 import { startFakeGateway, startMailServer, type FakeGateway, type MailServer } from './test-servers.ts';
 
 const HYSTERESIS = { failAfter: 3, recoverAfter: 2 };
@@ -290,5 +291,30 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     // Nothing went to the sink: every channel has its provider here.
     const sink = await fetch(`${url}/api/notifikasi/sink`, { headers: { cookie: head } });
     expect(notifySinkListSchema.parse(await sink.json()).items).toHaveLength(0);
+  });
+
+  it('refuses a subscription posted from another site or as a form, and slows down one address that asks too often', async () => {
+    const topics = [{ siteId: 'dinas', serviceCode: 'cetak' }];
+    const body = JSON.stringify({ channel: 'sms', address: '0812 5555 0001', topics, lang: 'id' });
+    const crossSite = await fetch(`${url}/api/langganan`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body });
+    expect(crossSite.status).toBe(403);
+    expect(((await crossSite.json()) as { error: { code: string } }).error.code).toBe('CROSS_SITE_REQUEST');
+    const form = await fetch(`${url}/api/langganan`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'channel=sms&address=08125555' });
+    expect(form.status).toBe(415);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await post(url, '/api/langganan', { channel: 'sms', address: '0812 5555 0001', topics, lang: 'id' })).status);
+    expect(statuses).toContain(429);
+    const limited = await post(url, '/api/langganan', { channel: 'sms', address: '0812 5555 0001', topics, lang: 'id' });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: { messages: { id: expect.any(String), en: expect.any(String) } } });
+    // However often it was asked, that phone got at most three codes this hour.
+    await notifier.tick();
+    const accepted = statuses.filter((status) => status === 202).length;
+    expect(accepted).toBeGreaterThan(0);
+    expect(gateway.delivered.filter((m) => m.to === '6281255550001')).toHaveLength(Math.min(3, accepted));
+    // Past the per-address limit (many addresses behind one NAT), the office still sends one phone three codes an hour.
+    for (let i = 0; i < 5; i += 1) await subscribe(ctx, { channel: 'sms', address: '0812 5555 0002', topics, lang: 'id' });
+    await notifier.tick();
+    expect(gateway.delivered.filter((m) => m.to === '6281255550002')).toHaveLength(3);
   });
 });
