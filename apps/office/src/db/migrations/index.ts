@@ -6,10 +6,10 @@ import * as m0004 from './0004_api_keys.ts';
 import * as m0005 from './0005_login_throttle.ts';
 import * as m0006 from './0006_print_packages.ts';
 import * as m0007 from './0007_print_plan.ts';
-import * as m0009 from './0009_print_jobs.ts';
-import * as m0011 from './0011_blank_requests.ts';
 import * as m0008 from './0008_printer_drivers.ts';
+import * as m0009 from './0009_print_jobs.ts';
 import * as m0010 from './0010_distribution_pickup.ts';
+import * as m0011 from './0011_blank_requests.ts';
 import * as m0012 from './0012_service_status.ts';
 import * as m0013 from './0013_notifications.ts';
 import * as m0014 from './0014_citizen_check.ts';
@@ -31,10 +31,10 @@ export const OFFICE_MIGRATIONS: Record<string, NodeMigration> = {
   '0005_login_throttle': m0005,
   '0006_print_packages': m0006,
   '0007_print_plan': m0007,
-  '0009_print_jobs': m0009,
-  '0011_blank_requests': m0011,
   '0008_printer_drivers': m0008,
+  '0009_print_jobs': m0009,
   '0010_distribution_pickup': m0010,
+  '0011_blank_requests': m0011,
   '0012_service_status': m0012,
   '0013_notifications': m0013,
   '0014_citizen_check': m0014,
