@@ -1,6 +1,8 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, StandardFonts, drawObject, popGraphicsState, pushGraphicsState, rgb, scale, translate, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
+import QRCode from 'qrcode';
 import { embedCredentialInPdf } from '@tangguh/credential';
-import { renderQrPng } from '@tangguh/credential/node';
+import { QR_ERROR_CORRECTION } from '@tangguh/credential/node';
 import { decodeCredential } from '@tangguh/credential';
 import { formatZonedDate } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
@@ -37,6 +39,171 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/** Pixels per QR module and quiet-zone modules of the QR image in the PDF (as the PNG was drawn before). */
+const QR_SCALE = 4;
+const QR_MARGIN = 2;
+
+/** The characters of QR's alphanumeric mode, which a credential's base45 text keeps to. */
+const QR_ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
+
+/** The eight mask patterns of ISO/IEC 18004 (a module at row i, column j is flipped when true). */
+const MASKS: ((i: number, j: number) => boolean)[] = [
+  (i, j) => (i + j) % 2 === 0,
+  (i) => i % 2 === 0,
+  (_i, j) => j % 3 === 0,
+  (i, j) => (i + j) % 3 === 0,
+  (i, j) => (Math.floor(i / 2) + Math.floor(j / 3)) % 2 === 0,
+  (i, j) => ((i * j) % 2) + ((i * j) % 3) === 0,
+  (i, j) => (((i * j) % 2) + ((i * j) % 3)) % 2 === 0,
+  (i, j) => (((i * j) % 3) + ((i + j) % 2)) % 2 === 0,
+];
+
+/** The standard's penalty of a symbol (rules N1–N4) — lower reads better. */
+function maskPenalty(m: Uint8Array, size: number): number {
+  let penalty = 0;
+  const at = (row: number, col: number, byRow: boolean) => (byRow ? m[row * size + col]! : m[col * size + row]!);
+  for (const byRow of [true, false]) {
+    for (let a = 0; a < size; a++) {
+      let run = 1;
+      let bits = 0;
+      for (let b = 0; b < size; b++) {
+        const v = at(a, b, byRow);
+        if (b > 0) {
+          if (v === at(a, b - 1, byRow)) run++;
+          else {
+            if (run >= 5) penalty += 3 + run - 5;
+            run = 1;
+          }
+        }
+        // N3: 1:1:3:1:1 with four light modules on one side (10111010000 or 00001011101).
+        bits = ((bits << 1) & 0x7ff) | v;
+        if (b >= 10 && (bits === 0x5d0 || bits === 0x05d)) penalty += 40;
+      }
+      if (run >= 5) penalty += 3 + run - 5;
+    }
+  }
+  let dark = 0;
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) {
+      const v = m[row * size + col]!;
+      dark += v;
+      if (row + 1 < size && col + 1 < size && v === m[row * size + col + 1] && v === m[(row + 1) * size + col] && v === m[(row + 1) * size + col + 1]) penalty += 3;
+    }
+  }
+  return penalty + 10 * Math.floor(Math.abs((100 * dark) / (size * size) - 50) / 5);
+}
+
+/**
+ * The credential's QR at level Q, built in a fraction of qrcode's own time: a base45 text is one alphanumeric
+ * segment (what qrcode's segment search finds, without the search), and the mask is chosen by the standard's
+ * penalty computed here over typed arrays instead of by qrcode's much slower evaluation of all eight. The
+ * format information is left out of the penalty, so in a rare tie another mask may win; any mask decodes.
+ */
+function qrCode(text: string): ReturnType<typeof QRCode.create> {
+  if (!QR_ALPHANUMERIC.test(text)) return QRCode.create(text, { errorCorrectionLevel: QR_ERROR_CORRECTION });
+  const segments = [{ data: text, mode: 'alphanumeric' as const }];
+  const first = QRCode.create(segments, { errorCorrectionLevel: QR_ERROR_CORRECTION, maskPattern: 0 });
+  const { size, data, reservedBit } = first.modules;
+  const scratch = new Uint8Array(size * size);
+  let best = 0;
+  let bestPenalty = Infinity;
+  for (let mask = 0; mask < MASKS.length; mask++) {
+    for (let row = 0; row < size; row++) {
+      for (let col = 0; col < size; col++) {
+        const k = row * size + col;
+        // The symbol came masked with pattern 0: undo it, apply this one (function patterns are never masked).
+        scratch[k] = reservedBit[k] ? data[k]! : data[k]! ^ Number(MASKS[0]!(row, col)) ^ Number(MASKS[mask]!(row, col));
+      }
+    }
+    const penalty = maskPenalty(scratch, size);
+    if (penalty < bestPenalty) {
+      bestPenalty = penalty;
+      best = mask;
+    }
+  }
+  return best === 0 ? first : QRCode.create(segments, { errorCorrectionLevel: QR_ERROR_CORRECTION, maskPattern: best as 0 });
+}
+
+/**
+ * The QR as a greyscale image straight from the code's modules: no PNG is encoded and decoded again on the
+ * way into the PDF (that round trip, with pdf-lib's JavaScript deflate, was most of a Suket's issue time).
+ * The samples are deflated natively; the image is drawn unsmoothed, so the modules stay sharp on paper.
+ */
+function drawQr(doc: PDFDocument, page: PDFPage, text: string, at: { x: number; y: number; size: number }): void {
+  const { modules } = qrCode(text);
+  const count = modules.size;
+  const side = (count + 2 * QR_MARGIN) * QR_SCALE;
+  const samples = Buffer.alloc(side * side, 0xff);
+  for (let row = 0; row < count; row++) {
+    for (let col = 0; col < count; col++) {
+      if (!modules.get(row, col)) continue;
+      const x0 = (col + QR_MARGIN) * QR_SCALE;
+      for (let dy = 0; dy < QR_SCALE; dy++) samples.fill(0, ((row + QR_MARGIN) * QR_SCALE + dy) * side + x0, ((row + QR_MARGIN) * QR_SCALE + dy) * side + x0 + QR_SCALE);
+    }
+  }
+  const image = doc.context.stream(deflateSync(samples), {
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: side,
+    Height: side,
+    ColorSpace: 'DeviceGray',
+    BitsPerComponent: 8,
+    Interpolate: false,
+    Filter: 'FlateDecode',
+  });
+  drawXObject(page, doc.context.register(image), { x: at.x, y: at.y, width: at.size, height: at.size });
+}
+
+function drawXObject(page: PDFPage, ref: PDFRef, at: { x: number; y: number; width: number; height: number }): void {
+  const name = page.node.newXObject('Image', ref);
+  page.pushOperators(pushGraphicsState(), translate(at.x, at.y), scale(at.width, at.height), drawObject(name), popGraphicsState());
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * A plain PNG (8-bit grey or RGB, no alpha, no palette, not interlaced — what the capture device gives) goes
+ * into the PDF as it is: its IDAT data is a zlib stream with PNG row filters, which PDF reads directly
+ * (FlateDecode with predictor 15), so nothing is decoded or compressed again. Any other PNG: undefined, and
+ * pdf-lib embeds it the long way.
+ */
+function pngAsPdfImage(doc: PDFDocument, png: Uint8Array): PDFRef | undefined {
+  if (png.length < 33 || PNG_SIGNATURE.some((byte, i) => png[i] !== byte)) return undefined;
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const idat: Uint8Array[] = [];
+  let width = 0;
+  let height = 0;
+  let colours = 0;
+  for (let at = 8; at + 12 <= png.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(png[at + 4]!, png[at + 5]!, png[at + 6]!, png[at + 7]!);
+    const data = png.subarray(at + 8, at + 8 + length);
+    if (data.length !== length) return undefined;
+    if (type === 'IHDR') {
+      width = view.getUint32(at + 8);
+      height = view.getUint32(at + 12);
+      const [depth, colourType, , , interlace] = data.subarray(8, 13);
+      if (depth !== 8 || interlace !== 0 || (colourType !== 0 && colourType !== 2)) return undefined;
+      colours = colourType === 2 ? 3 : 1;
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'tRNS') return undefined;
+    else if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  if (!width || !height || !colours || idat.length === 0) return undefined;
+  const stream = doc.context.stream(Buffer.concat(idat), {
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: width,
+    Height: height,
+    ColorSpace: colours === 3 ? 'DeviceRGB' : 'DeviceGray',
+    BitsPerComponent: 8,
+    Filter: 'FlateDecode',
+    DecodeParms: { Predictor: 15, Colors: colours, BitsPerComponent: 8, Columns: width },
+  });
+  return doc.context.register(stream);
 }
 
 /**
@@ -86,9 +253,13 @@ export async function renderSuketPdf(ctx: OfficeContext, serial: string): Promis
   // Photo at the top right of the table, 3 × 4 as on the card.
   const photoWidth = 96;
   const photoHeight = 128;
-  const photo = record.photo_mime === 'image/jpeg' ? await doc.embedJpg(record.photo) : await doc.embedPng(record.photo);
   const photoX = A4.width - MARGIN - photoWidth;
-  page.drawImage(photo, { x: photoX, y: y - photoHeight, width: photoWidth, height: photoHeight });
+  const direct = record.photo_mime === 'image/png' ? pngAsPdfImage(doc, record.photo) : undefined;
+  if (direct) drawXObject(page, direct, { x: photoX, y: y - photoHeight, width: photoWidth, height: photoHeight });
+  else {
+    const photo = record.photo_mime === 'image/jpeg' ? await doc.embedJpg(record.photo) : await doc.embedPng(record.photo);
+    page.drawImage(photo, { x: photoX, y: y - photoHeight, width: photoWidth, height: photoHeight });
+  }
   page.drawRectangle({ x: photoX, y: y - photoHeight, width: photoWidth, height: photoHeight, borderColor: MUTED, borderWidth: 0.75 });
 
   const labelX = MARGIN;
@@ -113,11 +284,10 @@ export async function renderSuketPdf(ctx: OfficeContext, serial: string): Promis
   page.drawText(printable(`Diterbitkan oleh petugas ${suket.issuedBy}; ditandatangani secara elektronik dengan kunci kantor ${suket.kid}.`), { x: MARGIN, y, size: 8.5, font: regular, color: MUTED });
 
   // The QR at the bottom right; 2 points per module keeps even a version-14 code near 4.5 cm.
-  const qr = await doc.embedPng(await renderQrPng(suket.qrText, { scale: 4, margin: 2 }));
   const qrSize = 150;
   const qrX = A4.width - MARGIN - qrSize;
   const qrY = MARGIN + 24;
-  page.drawImage(qr, { x: qrX, y: qrY, width: qrSize, height: qrSize });
+  drawQr(doc, page, suket.qrText, { x: qrX, y: qrY, size: qrSize });
   const caption = 'Pindai untuk memeriksa keaslian di /verifikasi';
   page.drawText(caption, { x: A4.width - MARGIN - regular.widthOfTextAtSize(caption, 8), y: qrY - 12, size: 8, font: regular, color: MUTED });
   page.drawText(printable(ctx.office.name), { x: MARGIN, y: qrY + qrSize - 10, size: 9, font: regular, color: INK });
