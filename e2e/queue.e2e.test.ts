@@ -8,6 +8,8 @@ import { launchChromium } from './browser.ts';
 import { freePort, provisionStack } from '../apps/cli/src/stack.ts';
 import { buildOfficeApp } from '../apps/office/src/app.ts';
 import { openOffice } from '../apps/office/src/runtime.ts';
+import { scheduleMaintenance } from '../apps/office/src/services/status-admin.ts';
+import type { OfficeContext } from '../apps/office/src/context.ts';
 
 // The queue's screens in Debian's Chromium against a real office (SQLite, its HTTP API and the built web
 // UI on loopback). The office's clock is set to a working Tuesday morning in Jember and runs on from there,
@@ -22,6 +24,7 @@ let app: FastifyInstance;
 let closeOffice: () => Promise<void>;
 let dir: string;
 let url: string;
+let ctx: OfficeContext;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tangguh-queue-e2e-'));
@@ -29,6 +32,9 @@ beforeAll(async () => {
   const office = await openOffice(paths.officeDb);
   const startedAt = Date.now();
   office.ctx.now = () => new Date(OFFICE_START + (Date.now() - startedAt));
+  ctx = office.ctx;
+  // Consultations are under planned maintenance all morning: the kiosk must refuse them and say what to do.
+  await scheduleMaintenance(ctx, { service: 'konsultasi', siteId: 'dinas', startsAt: new Date(OFFICE_START - 60_000).toISOString(), endsAt: new Date(OFFICE_START + 3 * 3_600_000).toISOString(), note: { id: 'Pembaruan sistem konsultasi.', en: 'Consultation system upgrade.' } }, 'kepala');
   closeOffice = () => office.handle.close();
   app = await buildOfficeApp(office.ctx, { serveWeb: true });
   const port = await freePort();
@@ -85,9 +91,26 @@ describe('the queue in the browser', () => {
     // A walk-in at the kiosk (a touch screen): the service, then the lane.
     const kioskContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true, locale: 'id-ID' });
     const kiosk = await kioskContext.newPage();
+    const ticketPosts: string[] = [];
+    kiosk.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/api/antrean/tiket')) ticketPosts.push(request.url());
+    });
     await kiosk.goto(`${url}/kiosk?lokasi=dinas`);
+    // A service under maintenance says so and what to do instead, and issues nothing.
+    const consultation = kiosk.locator('[data-testid="kiosk-services"] [data-service="konsultasi"]');
+    expect(await consultation.getAttribute('data-state')).toBe('pemeliharaan');
+    await consultation.tap();
+    const refusal = kiosk.getByTestId('kiosk-unavailable');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('Yang dapat dilakukan');
+    await refusal.getByRole('button', { name: 'Kembali' }).tap();
+    expect(ticketPosts).toEqual([]);
+
     await kiosk.locator('[data-testid="kiosk-services"] [data-service="perekaman"]').tap();
+    const issuedResponse = kiosk.waitForResponse((r) => r.url().endsWith('/api/antrean/tiket') && r.request().method() === 'POST');
     await kiosk.getByRole('button', { name: 'Tidak — antrean biasa' }).tap();
+    const issued = (await (await issuedResponse).json()) as { followPath: string };
+    expect(ticketPosts).toHaveLength(1);
     const number = (await kiosk.getByTestId('kiosk-number').textContent())!.trim();
     expect(number).toMatch(/^[A-Z]-\d{3}$/);
     expect(await kiosk.getByTestId('kiosk-ticket').textContent()).toContain('0 orang di depan Anda');
@@ -97,6 +120,12 @@ describe('the queue in the browser', () => {
     expect(pdf.headers()['content-type']).toContain('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     await board.locator('[data-testid="board-waiting"] [data-service="perekaman"] [data-testid="board-waiting-count"]').filter({ hasText: /^1$/ }).waitFor({ timeout: 5_000 });
+
+    // The holder follows the ticket on a phone from its QR's link.
+    const holder = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID' })).newPage();
+    await holder.goto(`${url}${issued.followPath}`);
+    expect(await holder.getByTestId('follow-status').textContent()).toBe('Menunggu');
+    expect(await holder.getByTestId('follow-ahead').textContent()).toBe('0 orang');
 
     // The operator calls next with the N key.
     await desk.getByTestId('counter-current').getByText('Belum ada nomor dipanggil.').waitFor();
@@ -126,6 +155,8 @@ describe('the queue in the browser', () => {
       expect(spoken[0]).toMatchObject({ ticketNumber: number, via: 'speech' });
     }
 
+    await holder.getByText('Giliran Anda! Silakan ke loket 3').waitFor({ timeout: 15_000 });
+
     // Call again is spoken again; done leaves the counter free.
     await desk.keyboard.press('u');
     await board.waitForFunction((n) => (window.tangguhBoard?.spoken.filter((s) => s.ticketNumber === n).length ?? 0) >= 2, number, { timeout: 5_000 });
@@ -145,7 +176,7 @@ describe('the queue in the browser', () => {
     const slot = page.locator('[data-testid="booking-windows"] button:not([disabled])').first();
     await slot.waitFor();
     const chosenDay = await page.locator('[data-testid="booking-days"] button[aria-pressed="true"]').getAttribute('data-day');
-    expect(chosenDay).toMatch(/^2026-12-0\d$/);
+    expect(chosenDay).toBe('2026-12-01');
     expect(await page.locator('[data-testid="booking-days"] button[disabled]').count()).toBeGreaterThan(0); // the weekend
     const start = await slot.getAttribute('data-window');
     expect(await slot.textContent()).toMatch(/sisa \d+ dari \d+/);
@@ -167,5 +198,42 @@ describe('the queue in the browser', () => {
     expect(await page.getByTestId('booking-code').textContent()).toBe(code);
     expect(await page.getByTestId('booking-status').textContent()).toBe('Aktif');
     await phone.close();
+
+    // On arrival the booked resident checks in at the kiosk with the code and gets a ticket in the booking lane.
+    const kiosk = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' })).newPage();
+    await kiosk.goto(`${url}/kiosk?lokasi=dinas`);
+    await kiosk.getByRole('button', { name: 'Sudah reservasi? Check-in di sini' }).click();
+    await kiosk.getByLabel('Kode reservasi').fill(code.toLowerCase());
+    await kiosk.getByRole('button', { name: 'Check-in', exact: true }).click();
+    expect(await kiosk.getByTestId('kiosk-number').textContent()).toMatch(/^A-\d{3}$/);
+    expect(await kiosk.getByTestId('kiosk-ticket').textContent()).toContain('Jalur: Reservasi');
+  });
+
+  it('shows the day’s statistics to the head as charts and a CSV download', async () => {
+    const page = await (await browser.newContext({ locale: 'id-ID', acceptDownloads: true })).newPage();
+    await page.goto(`${url}/pimpinan/masuk?next=/pimpinan/antrean`);
+    await page.getByLabel('Nama pengguna').fill('kepala');
+    await page.getByLabel('Kata sandi').fill('kepala-jember');
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.getByRole('heading', { name: 'Statistik antrean' }).waitFor();
+    const totals = page.getByTestId('queue-chart-totals');
+    await totals.waitFor();
+    // Two perekaman tickets: the walk-in served at counter 3 and the booked arrival still waiting.
+    expect(await totals.locator('figcaption').textContent()).toBe('2 nomor, 1 dilayani, 0 tidak hadir (0%).');
+    expect(await totals.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    const waits = page.getByTestId('queue-chart-waits');
+    expect(await waits.locator('.recharts-line').count()).toBe(3);
+    expect(await waits.locator('tbody tr').count()).toBe(1);
+    expect(await waits.locator('tbody tr th').textContent()).toMatch(/2026|Des/);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('queue-stats-csv').click();
+    const csv = await (await download).createReadStream().then(async (stream) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    });
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('day,siteId,service,issued,served,noShow,closedUnserved,priority,fromBookings,bookings,bookingsCheckedIn,waitMedianMinutes,waitP90Minutes,serviceMedianMinutes');
+    expect(lines.find((l) => l.startsWith('2026-12-01,dinas,perekaman,'))).toMatch(/^2026-12-01,dinas,perekaman,2,1,0,0,0,1,1,1,/);
   });
 });

@@ -34,6 +34,7 @@ import BookingPage, { OfferPage } from './routes/warga/Booking.tsx';
 import KioskPage from './routes/kiosk/Kiosk.tsx';
 import CounterPage from './routes/petugas/Counter.tsx';
 import BoardPage from './routes/layar/Board.tsx';
+import FollowPage from './routes/warga/Follow.tsx';
 
 // The public verifier carries the QR reader and the credential codec: loaded only when opened.
 const VerifierPage = lazy(() => import('./routes/verifikasi/VerifierPage.tsx'));
@@ -106,6 +107,7 @@ export function AppRoutes() {
       <Route path="/warga/pindah/:token" element={<OfferPage />} />
       <Route path="/kiosk" element={<KioskPage />} />
       <Route path="/layar" element={<BoardPage />} />
+      <Route path="/antrean/:id" element={<FollowPage />} />
       <Route path="/status" element={<StatusPage />} />
       <Route path="/langganan" element={<SubscribePage />} />
       <Route path="/l/:token" element={<SubscribePage />} />

@@ -230,7 +230,15 @@ export default function BoardPage() {
         <span className={`board__mode board__mode--${mode}`} data-testid="board-mode">
           {q(mode === 'live' ? 'live' : mode === 'polling' ? 'polling' : 'offline')}
         </span>
-        {soundOn && <span className="board__sound">🔊 {q('soundOn')}</span>}
+        {!soundOn && (
+          <button type="button" className="board__tap" onClick={enableSound} data-testid="board-enable-sound">
+            <span lang="id">{TAP_FOR_SOUND.id}</span>
+            <span lang="en" className="board__tap-en">
+              {TAP_FOR_SOUND.en}
+            </span>
+          </button>
+        )}
+        {soundOn && <span className="board__sound">{q('soundOn')}</span>}
         {soundOn && board && !board.voice.available && <span className="board__sound">{board.voice.note?.[lang] ?? q('noVoice')}</span>}
         <time className="board__clock">{clock}</time>
       </header>
@@ -279,11 +287,11 @@ export default function BoardPage() {
                 {w.name[lang]}
                 {w.state !== 'normal' && <span className={`board__state board__state--${w.state}`}>{queueCommon(lang, `state.${w.state}`)}</span>}
                 {w.state !== 'normal' && <span className="board__what">{w.whatToDo[lang]}</span>}
+                {w.wait && w.waiting > 0 && <span className="board__wait">{q('waitRange', { range: waitText(lang, w.wait) })}</span>}
               </span>
-              <span className="board__count">
-                <strong data-testid="board-waiting-count">{w.waiting}</strong>
-                {w.wait && <span className="board__wait">{q('waitRange', { range: waitText(lang, w.wait) })}</span>}
-              </span>
+              <strong className="board__count" data-testid="board-waiting-count">
+                {w.waiting}
+              </strong>
             </li>
           ))}
         </ul>
@@ -296,14 +304,6 @@ export default function BoardPage() {
         </footer>
       )}
 
-      {!soundOn && (
-        <button type="button" className="board__tap" onClick={enableSound} data-testid="board-enable-sound">
-          <span lang="id">🔈 {TAP_FOR_SOUND.id}</span>
-          <span lang="en" className="board__tap-en">
-            {TAP_FOR_SOUND.en}
-          </span>
-        </button>
-      )}
     </main>
   );
 }

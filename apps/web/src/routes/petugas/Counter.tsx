@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { SERVICES, SERVICE_NAMES, type ServiceId } from '@tangguh/domain';
+import { PRIORITY_REASON_NAMES, SERVICES, SERVICE_NAMES, type ServiceId } from '@tangguh/domain';
 import { QUEUE_PATHS, queueCallResultSchema, queueConsoleSchema, queueCounterViewSchema, type QueueCallResult, type QueueCounterView } from '@tangguh/protocol';
 import { contractApi, toApiError, withQuery, type ApiError } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -140,7 +140,7 @@ export default function CounterPage() {
                 <p className="counter__number">{current.number}</p>
                 <p>
                   {name(current.service)} · {queueCommon(lang, `lane.${current.lane}`)}
-                  {current.priorityReason && ` (${current.priorityReason})`}
+                  {current.priorityReason && ` (${PRIORITY_REASON_NAMES[current.priorityReason][lang]})`}
                   {current.bookingCode && ` · ${current.bookingCode}`} · {q('calls', { n: current.callCount })}
                 </p>
                 {reason && <p className="small">{q('calledBecause', { reason: q(`reason.${reason}`) })}</p>}

@@ -41,6 +41,13 @@ export function WargaTabs() {
   );
 }
 
+/** Why days are closed, each reason once with its days (a phone has no hover to show a button's title). */
+function closedReasons(days: QueueSlots['days'], lang: Lang): [string, string[]][] {
+  const by = new Map<string, string[]>();
+  for (const d of days) if (!d.open && d.reason) by.set(d.reason[lang], [...(by.get(d.reason[lang]) ?? []), dayLabel(d.day, lang)]);
+  return [...by];
+}
+
 /** Days and windows of a site's service: the day buttons (closed days disabled, with why) and the windows with what is left. */
 function SlotPicker({ siteId, service, day, windowStart, onDay, onWindow }: { siteId: string; service: string; day: string; windowStart: string; onDay: (d: string) => void; onWindow: (w: string) => void }) {
   const { q, lang } = useBookingText();
@@ -68,6 +75,7 @@ function SlotPicker({ siteId, service, day, windowStart, onDay, onWindow }: { si
               aria-pressed={d.day === day}
               disabled={!d.open}
               title={d.reason?.[lang]}
+              aria-label={d.open ? undefined : `${dayLabel(d.day, lang)}: ${d.reason?.[lang] ?? q('day.closed')}`}
               data-day={d.day}
               onClick={() => {
                 onDay(d.day);
@@ -75,10 +83,17 @@ function SlotPicker({ siteId, service, day, windowStart, onDay, onWindow }: { si
               }}
             >
               <span>{dayLabel(d.day, lang)}</span>
-              {!d.open && <span className="small">{d.reason?.[lang] ?? q('day.closed')}</span>}
+              {!d.open && <span className="small">{q('day.closed')}</span>}
             </button>
           ))}
         </div>
+        <ul className="booking__closed small muted">
+          {closedReasons(slots.data.days, lang).map(([reason, days]) => (
+            <li key={reason}>
+              {days.join(', ')}: {reason}
+            </li>
+          ))}
+        </ul>
       </fieldset>
       <fieldset className="booking__group">
         <legend>{q('step.window')}</legend>

@@ -124,3 +124,43 @@ const en: Record<Key, string> = {
 };
 
 export const { text: bookingText, useText: useBookingText } = makeText<Key>(id, en);
+
+/** Messages of following a ticket at /antrean/:id (the QR on the ticket). */
+const followId = {
+  title: 'Nomor antrean {number}',
+  ahead: 'Di depan Anda',
+  aheadN: '{n} orang',
+  wait: 'Perkiraan tunggu',
+  counters: 'Loket buka untuk layanan ini',
+  calledTitle: 'Giliran Anda! Silakan ke loket {n}',
+  status: 'Status',
+  updated: 'Diperbarui otomatis setiap {s} detik.',
+  nearTitle: 'Kabari saya saat giliran dekat',
+  nearPosition: 'Saat tinggal berapa orang di depan saya',
+  nearChannel: 'Lewat',
+  nearAddress: 'Nomor HP atau e-mail',
+  nearSubmit: 'Minta pesan',
+  nearAsked: 'Pesan akan dikirim ke {to} saat tinggal {n} orang di depan Anda.',
+  nearSent: 'Pesan "giliran dekat" sudah dikirim ke {to}.',
+  missingKey: 'Tautan ini tidak lengkap. Pindai lagi QR pada tiket Anda.',
+} as const;
+type FollowKey = keyof typeof followId;
+const followEn: Record<FollowKey, string> = {
+  title: 'Ticket {number}',
+  ahead: 'Ahead of you',
+  aheadN: '{n} people',
+  wait: 'Expected wait',
+  counters: 'Counters open for this service',
+  calledTitle: 'Your turn! Please go to counter {n}',
+  status: 'Status',
+  updated: 'Refreshes by itself every {s} seconds.',
+  nearTitle: 'Tell me when my turn is near',
+  nearPosition: 'When this many people are ahead of me',
+  nearChannel: 'By',
+  nearAddress: 'Phone number or e-mail',
+  nearSubmit: 'Ask for a message',
+  nearAsked: 'A message goes to {to} when {n} people are ahead of you.',
+  nearSent: 'The "your turn is near" message was sent to {to}.',
+  missingKey: 'This link is incomplete. Scan the QR on your ticket again.',
+};
+export const { useText: useFollowText } = makeText<FollowKey>(followId, followEn);
