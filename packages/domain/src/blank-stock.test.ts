@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type BlankLedgerEntry, BlankStock } from './blank-stock.ts';
+import { type BlankLedgerEntry, BlankStock, heldSerialRanges, holdsRange, validateLedgerEntry } from './blank-stock.ts';
 import { DomainError } from './errors.ts';
 
 const receipt: BlankLedgerEntry = { kind: 'receipt', siteId: 'dinas', tranche: 'T-2026-07', quantity: 5, serials: { from: 1000, to: 1004 } };
@@ -80,5 +80,37 @@ describe('blank stock ledger', () => {
         expect(BlankStock.from(accepted).allBalances()).toEqual(stock.allBalances());
       }),
     );
+  });
+});
+
+describe('held serial ranges', () => {
+  it('follows receipts, loans out and returns in ledger order, merging what touches', () => {
+    expect(
+      heldSerialRanges([
+        { direction: 'in', range: { from: 1, to: 500 } },
+        { direction: 'out', range: { from: 100, to: 149 } },
+        { direction: 'in', range: { from: 9000, to: 9009 } },
+      ]),
+    ).toEqual([
+      { from: 1, to: 99 },
+      { from: 150, to: 500 },
+      { from: 9000, to: 9009 },
+    ]);
+    expect(
+      heldSerialRanges([
+        { direction: 'in', range: { from: 1, to: 500 } },
+        { direction: 'out', range: { from: 100, to: 149 } },
+        { direction: 'in', range: { from: 100, to: 149 } },
+        { direction: 'out', range: { from: 1, to: 1 } },
+        { direction: 'out', range: { from: 500, to: 600 } },
+      ]),
+    ).toEqual([{ from: 2, to: 499 }]);
+    expect(holdsRange([{ from: 2, to: 499 }], { from: 2, to: 10 })).toBe(true);
+    expect(holdsRange([{ from: 2, to: 99 }, { from: 150, to: 200 }], { from: 90, to: 160 })).toBe(false);
+  });
+
+  it('a loan with serials must count as many blanks as its range', () => {
+    expect(() => validateLedgerEntry({ kind: 'loan_in', siteId: 's', office: '3510', quantity: 3, serials: { from: 10, to: 11 } })).toThrow(expect.objectContaining({ code: 'BLANK_LOAN_RANGE' }));
+    expect(() => validateLedgerEntry({ kind: 'loan_out', siteId: 's', office: '3510', quantity: 2, serials: { from: 10, to: 11 } })).not.toThrow();
   });
 });

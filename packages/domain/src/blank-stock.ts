@@ -20,8 +20,8 @@ export type LoanPurpose = 'loan' | 'return';
 export type BlankLedgerEntry =
   | { kind: 'receipt'; siteId: string; tranche: string; quantity: number; serials: SerialRange }
   | { kind: 'transfer'; fromSiteId: string; toSiteId: string; quantity: number }
-  | { kind: 'loan_out'; siteId: string; office: string; quantity: number; purpose?: LoanPurpose }
-  | { kind: 'loan_in'; siteId: string; office: string; quantity: number; purpose?: LoanPurpose }
+  | { kind: 'loan_out'; siteId: string; office: string; quantity: number; purpose?: LoanPurpose; serials?: SerialRange }
+  | { kind: 'loan_in'; siteId: string; office: string; quantity: number; purpose?: LoanPurpose; serials?: SerialRange }
   | { kind: 'consumption'; siteId: string; serial: number; recordId: string }
   | { kind: 'spoilage'; siteId: string; serial: number; reason: SpoilageReason }
   | { kind: 'correction'; siteId: string; delta: number; reason: string; recordedBy: string; approvedBy: string; approverIsSupervisor: boolean };
@@ -66,6 +66,8 @@ export function validateLedgerEntry(entry: BlankLedgerEntry): void {
     case 'loan_in':
     case 'loan_out':
       if (!positive(entry.quantity)) throw quantityError();
+      if (entry.serials && (entry.serials.to - entry.serials.from + 1 !== entry.quantity || entry.serials.from < 0))
+        throw stockError('BLANK_LOAN_RANGE', 'Jumlah blangko pinjaman harus sama dengan rentang nomor serinya.', "The number of blanks lent or borrowed must match their serial range.");
       return;
     case 'consumption':
     case 'spoilage':
@@ -81,6 +83,46 @@ export function validateLedgerEntry(entry: BlankLedgerEntry): void {
         );
       return;
   }
+}
+
+/** A serial range arriving (a receipt, blanks borrowed or given back) or leaving (blanks lent or returned). */
+export interface SerialRangeMove {
+  direction: 'in' | 'out';
+  range: SerialRange;
+}
+
+/**
+ * The serials this office holds, as sorted disjoint ranges, from every range that arrived or left in ledger
+ * order: received 1–500, lent 100–149, given back 100–149 → 1–500. A serial printed or spoiled must be in
+ * one of them, and the next free serial is looked for only there, so a blank lent away is never printed
+ * here and a borrowed one can be.
+ */
+export function heldSerialRanges(moves: Iterable<SerialRangeMove>): SerialRange[] {
+  let held: SerialRange[] = [];
+  for (const { direction, range } of moves) {
+    const rest: SerialRange[] = [];
+    for (const r of held) {
+      if (r.to < range.from || range.to < r.from) rest.push(r);
+      else {
+        if (r.from < range.from) rest.push({ from: r.from, to: range.from - 1 });
+        if (range.to < r.to) rest.push({ from: range.to + 1, to: r.to });
+      }
+    }
+    if (direction === 'in') rest.push({ ...range });
+    rest.sort((a, b) => a.from - b.from);
+    held = [];
+    for (const r of rest) {
+      const last = held[held.length - 1];
+      if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+      else held.push({ ...r });
+    }
+  }
+  return held;
+}
+
+/** Whether every serial of `range` is among the held ranges. */
+export function holdsRange(held: readonly SerialRange[], range: SerialRange): boolean {
+  return held.some((r) => r.from <= range.from && range.to <= r.to);
 }
 
 /** The state a store needs to accept the next entry: balances per site, serials received and used. */

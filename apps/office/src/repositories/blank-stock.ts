@@ -1,4 +1,5 @@
 import { sql, type Generated, type Kysely } from 'kysely';
+import type { SerialRangeMove } from '@tangguh/domain';
 import type { BlankLedgerEntryView } from '@tangguh/protocol';
 import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
 
@@ -70,6 +71,30 @@ export async function receivedSerialRanges(db: OfficeDbOrTx): Promise<{ from: nu
     .orderBy('serial_from')
     .execute();
   return rows.flatMap((r) => (r.serial_from === null || r.serial_to === null ? [] : [{ from: Number(r.serial_from), to: Number(r.serial_to) }]));
+}
+
+/** Every serial range that arrived (receipts, loans in) or left (loans out), in ledger order. */
+export async function serialRangeMoves(db: OfficeDbOrTx): Promise<SerialRangeMove[]> {
+  const rows = await ledger(db)
+    .selectFrom('blank_ledger')
+    .select(['kind', 'serial_from', 'serial_to'])
+    .where('kind', 'in', ['receipt', 'loan_in', 'loan_out'])
+    .where('serial_from', 'is not', null)
+    .where('serial_to', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ direction: r.kind === 'loan_out' ? 'out' : 'in', range: { from: Number(r.serial_from), to: Number(r.serial_to) } }));
+}
+
+/** How many serials of a range were printed or spoiled. */
+export async function usedSerialsIn(db: OfficeDbOrTx, range: { from: number; to: number }): Promise<number> {
+  const row = await ledger(db)
+    .selectFrom('blank_ledger')
+    .select(sql<string | number>`count(*)`.as('used'))
+    .where('serial', '>=', range.from)
+    .where('serial', '<=', range.to)
+    .executeTakeFirst();
+  return Number(row?.used ?? 0);
 }
 
 export async function isBlankSerialUsed(db: OfficeDbOrTx, serial: number): Promise<boolean> {

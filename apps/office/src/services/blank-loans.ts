@@ -14,10 +14,11 @@ import { recordBlankEntry } from './blank-stock.ts';
 export async function recordBlankLoan(ctx: OfficeContext, direction: 'out' | 'in', input: BlankLoanRequest, by: string): Promise<BlankLedgerEntryView[]> {
   if (input.officeId === ctx.office.id)
     throw new DomainError('BLANK_LOAN_SAME_OFFICE', { id: 'Pinjaman blangko harus dengan kantor lain.', en: 'A blank loan must be with another office.' }, 'invalid');
+  const serials = input.serialFrom !== undefined && input.serialTo !== undefined ? { from: input.serialFrom, to: input.serialTo } : undefined;
   const entry: BlankLedgerEntry =
     direction === 'out'
-      ? { kind: 'loan_out', siteId: input.siteId, office: input.officeId, quantity: input.quantity, purpose: input.purpose }
-      : { kind: 'loan_in', siteId: input.siteId, office: input.officeId, quantity: input.quantity, purpose: input.purpose };
+      ? { kind: 'loan_out', siteId: input.siteId, office: input.officeId, quantity: input.quantity, purpose: input.purpose, serials }
+      : { kind: 'loan_in', siteId: input.siteId, office: input.officeId, quantity: input.quantity, purpose: input.purpose, serials };
   const at = ctx.now().toISOString();
   return ctx.db.transaction().execute(async (tx) => {
     await lockBlankLedger(tx);

@@ -113,4 +113,22 @@ describe.each(DIALECTS)('blank-card stock on %s', (dialect) => {
     // handler is not fair, so one station may get none; PostgreSQL's row lock queues them in turn).
     expect(stations.filter((s) => s.serials.length > 0).length).toBeGreaterThan(1);
   });
+
+  it('carries serials with loans: a lent blank is never printed here, a borrowed one is, a returned one again', async () => {
+    await recordBlankEntry(handle.db, { kind: 'receipt', siteId: 'dinas', tranche: 'T4', quantity: 10, serials: { from: 5000, to: 5009 } }, 'admin', at);
+    await recordBlankEntry(handle.db, { kind: 'loan_out', siteId: 'dinas', office: '3510', quantity: 3, serials: { from: 5003, to: 5005 } }, 'admin', at);
+    expect(await refusal(consumeBlank(handle.db, { siteId: 'dinas', recordId: 'lent', serial: 5004, by: 'op', at }))).toBe('BLANK_SERIAL_NOT_HELD');
+    await consumeBlank(handle.db, { siteId: 'dinas', recordId: 'kept', serial: 5006, by: 'op', at });
+    // Only blanks held and unused can leave: one already printed, or one lent already, cannot.
+    expect(await refusal(recordBlankEntry(handle.db, { kind: 'loan_out', siteId: 'dinas', office: '3511', quantity: 2, serials: { from: 5006, to: 5007 } }, 'admin', at))).toBe('BLANK_LOAN_RANGE_NOT_HELD');
+    expect(await refusal(recordBlankEntry(handle.db, { kind: 'loan_out', siteId: 'dinas', office: '3511', quantity: 1, serials: { from: 5004, to: 5004 } }, 'admin', at))).toBe('BLANK_LOAN_RANGE_NOT_HELD');
+    // Borrowed blanks carry their own serials and print here; serials already held cannot arrive again.
+    await recordBlankEntry(handle.db, { kind: 'loan_in', siteId: 'dinas', office: '3511', quantity: 2, serials: { from: 9000, to: 9001 } }, 'admin', at);
+    expect(await consumeBlank(handle.db, { siteId: 'dinas', recordId: 'borrowed', serial: 9000, by: 'op', at })).toBe(9000);
+    expect(await refusal(recordBlankEntry(handle.db, { kind: 'loan_in', siteId: 'dinas', office: '3511', quantity: 2, serials: { from: 5008, to: 5009 } }, 'admin', at))).toBe('BLANK_RANGE_OVERLAP');
+    // The lent blanks come back: printable again.
+    await recordBlankEntry(handle.db, { kind: 'loan_in', siteId: 'dinas', office: '3510', quantity: 3, purpose: 'return', serials: { from: 5003, to: 5005 } }, 'admin', at);
+    expect(await consumeBlank(handle.db, { siteId: 'dinas', recordId: 'returned', serial: 5004, by: 'op', at })).toBe(5004);
+    expect(await refusal(recordBlankEntry(handle.db, { kind: 'loan_out', siteId: 'dinas', office: '3510', quantity: 2, serials: { from: 5003, to: 5003 } }, 'admin', at))).toBe('BLANK_LOAN_RANGE');
+  });
 });

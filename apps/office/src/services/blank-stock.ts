@@ -3,6 +3,8 @@ import {
   balanceChanges,
   type BlankLedgerEntry,
   DomainError,
+  heldSerialRanges,
+  holdsRange,
   insufficientStock,
   serialOf,
   serialUsed,
@@ -21,6 +23,8 @@ import {
   lockBlankLedger,
   receivedSerialRanges,
   roleOfUser,
+  serialRangeMoves,
+  usedSerialsIn,
   siteExists,
 } from '../repositories/blank-stock.ts';
 import { listSites } from '../repositories/sites.ts';
@@ -50,7 +54,7 @@ export async function consumeBlank(db: OfficeDbOrTx, input: { siteId: string; re
     await lockBlankLedger(tx);
     let serial = input.serial;
     if (serial === undefined) {
-      for (const range of await receivedSerialRanges(tx)) {
+      for (const range of heldSerialRanges(await serialRangeMoves(tx))) {
         const next = ((await highestUsedSerialIn(tx, range)) ?? range.from - 1) + 1;
         if (next <= range.to) {
           serial = next;
@@ -81,14 +85,29 @@ async function checkAgainstStore(tx: OfficeDbOrTx, entry: BlankLedgerEntry): Pro
   const serial = serialOf(entry);
   if (serial !== undefined) {
     if (await isBlankSerialUsed(tx, serial)) throw serialUsed(serial);
-    const ranges = await receivedSerialRanges(tx);
-    if (!ranges.some((r) => serial >= r.from && serial <= r.to))
+    const held = heldSerialRanges(await serialRangeMoves(tx));
+    if (!held.some((r) => serial >= r.from && serial <= r.to)) {
+      const ever = [...(await receivedSerialRanges(tx)), ...(await serialRangeMoves(tx)).map((m) => m.range)];
+      if (ever.some((r) => serial >= r.from && serial <= r.to))
+        throw new DomainError('BLANK_SERIAL_NOT_HELD', { id: 'Blangko dengan nomor seri ini sudah dipinjamkan atau dikembalikan ke kantor lain.', en: 'The blank with this serial was lent or returned to another office.' }, 'conflict');
       throw new DomainError('BLANK_SERIAL_UNKNOWN', { id: 'Nomor seri blangko tidak pernah diterima kantor ini.', en: 'This blank serial was never received by this office.' }, 'conflict');
+    }
   }
   if (entry.kind === 'receipt') {
     const { from, to } = entry.serials;
     if ((await receivedSerialRanges(tx)).some((r) => r.from <= to && from <= r.to))
       throw new DomainError('BLANK_RANGE_OVERLAP', { id: 'Rentang nomor seri sudah pernah diterima.', en: 'This serial range overlaps one already received.' }, 'conflict');
+  }
+  if ((entry.kind === 'loan_in' || entry.kind === 'loan_out') && entry.serials) {
+    const held = heldSerialRanges(await serialRangeMoves(tx));
+    if (entry.kind === 'loan_in' && held.some((r) => r.from <= entry.serials!.to && entry.serials!.from <= r.to))
+      throw new DomainError('BLANK_RANGE_OVERLAP', { id: 'Sebagian nomor seri ini sudah ada di kantor ini.', en: 'Some of these serials are already held by this office.' }, 'conflict');
+    if (entry.kind === 'loan_out' && (!holdsRange(held, entry.serials) || (await usedSerialsIn(tx, entry.serials)) > 0))
+      throw new DomainError(
+        'BLANK_LOAN_RANGE_NOT_HELD',
+        { id: 'Hanya blangko kosong yang ada di kantor ini yang dapat dipinjamkan: sebagian nomor seri ini tidak ada atau sudah terpakai.', en: 'Only blank cards this office holds unused can leave: some of these serials are not here or already used.' },
+        'conflict',
+      );
   }
 }
 
@@ -103,9 +122,9 @@ function rowsOf(entry: BlankLedgerEntry, recordedBy: string, at: string): BlankL
         { ...base, kind: 'transfer_in', site_id: entry.toSiteId, quantity: entry.quantity, counterpart: entry.fromSiteId },
       ];
     case 'loan_out':
-      return [{ ...base, kind: 'loan_out', site_id: entry.siteId, quantity: -entry.quantity, counterpart: entry.office, reason: entry.purpose ?? 'loan' }];
+      return [{ ...base, kind: 'loan_out', site_id: entry.siteId, quantity: -entry.quantity, counterpart: entry.office, reason: entry.purpose ?? 'loan', serial_from: entry.serials?.from ?? null, serial_to: entry.serials?.to ?? null }];
     case 'loan_in':
-      return [{ ...base, kind: 'loan_in', site_id: entry.siteId, quantity: entry.quantity, counterpart: entry.office, reason: entry.purpose ?? 'loan' }];
+      return [{ ...base, kind: 'loan_in', site_id: entry.siteId, quantity: entry.quantity, counterpart: entry.office, reason: entry.purpose ?? 'loan', serial_from: entry.serials?.from ?? null, serial_to: entry.serials?.to ?? null }];
     case 'consumption':
       return [{ ...base, kind: 'consumption', site_id: entry.siteId, quantity: -1, serial: entry.serial, record_id: entry.recordId }];
     case 'spoilage':

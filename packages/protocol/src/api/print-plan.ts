@@ -160,13 +160,22 @@ export const printPlanRoutes = {
  * the office they were lent to. `officeId` is the other office's id at the centre (its kabupaten/kota code).
  */
 export const LOAN_PURPOSES = ['loan', 'return'] as const;
-export const blankLoanRequestSchema = z.object({
-  siteId,
-  officeId: z.string().trim().regex(/^\d{4}$/, 'four digits: the kabupaten/kota code'),
-  quantity,
-  /** 'loan' (default): a new loan; 'return': blanks going back against an earlier loan. */
-  purpose: z.enum(LOAN_PURPOSES).default('loan'),
-});
+export const blankLoanRequestSchema = z
+  .object({
+    siteId,
+    officeId: z.string().trim().regex(/^\d{4}$/, 'four digits: the kabupaten/kota code'),
+    quantity,
+    /** 'loan' (default): a new loan; 'return': blanks going back against an earlier loan. */
+    purpose: z.enum(LOAN_PURPOSES).default('loan'),
+    /**
+     * The serials of the blanks, as printed on them (both or neither). With them, borrowed blanks can be
+     * printed here and lent ones never are; without them the loan moves only the count.
+     */
+    serialFrom: serial.optional(),
+    serialTo: serial.optional(),
+  })
+  .refine((r) => (r.serialFrom === undefined) === (r.serialTo === undefined), { message: 'give both ends of the serial range, or neither', path: ['serialTo'] })
+  .refine((r) => r.serialFrom === undefined || r.serialTo === undefined || r.serialTo - r.serialFrom + 1 === r.quantity, { message: 'quantity must match the serial range', path: ['quantity'] });
 export type BlankLoanRequest = z.infer<typeof blankLoanRequestSchema>;
 
 /** What is outstanding with one other office: lent and not yet returned, borrowed and not yet given back. */

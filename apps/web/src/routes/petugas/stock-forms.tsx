@@ -225,13 +225,19 @@ export function LoanForm({ sites, defaultSiteId, onRecorded }: FormProps) {
   const [siteId, setSiteId] = useState(defaultSiteId);
   const [officeId, setOfficeId] = useState('');
   const [quantity, setQuantity] = useState('');
+  const [serialFrom, setSerialFrom] = useState('');
+  const [serialTo, setSerialTo] = useState('');
   return (
     <MovementForm
       title={t('stock.kind.loan')}
       path={direction === 'out' ? '/api/stok-blangko/pinjaman-keluar' : '/api/stok-blangko/pinjaman-masuk'}
-      body={() => ({ siteId, officeId, quantity: whole(quantity) ?? 0, purpose })}
+      body={() => ({ siteId, officeId, quantity: whole(quantity) ?? 0, purpose, serialFrom: whole(serialFrom), serialTo: whole(serialTo) })}
       onRecorded={onRecorded}
-      reset={() => setQuantity('')}
+      reset={() => {
+        setQuantity('');
+        setSerialFrom('');
+        setSerialTo('');
+      }}
       fields={(issues) => (
         <>
           <Field id="loan-direction" label={t('stock.loanDirection')}>
@@ -259,6 +265,12 @@ export function LoanForm({ sites, defaultSiteId, onRecorded }: FormProps) {
           </Field>
           <Field id="loan-qty" label={t('stock.quantity')} issues={issues('quantity')}>
             {(control) => <input {...control} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />}
+          </Field>
+          <Field id="loan-serial-from" label={t('stock.loanSerialFrom')} hint={t('stock.loanSerialHint')} issues={issues('serialFrom')}>
+            {(control) => <input {...control} className="mono" inputMode="numeric" value={serialFrom} onChange={(e) => setSerialFrom(e.target.value)} />}
+          </Field>
+          <Field id="loan-serial-to" label={t('stock.loanSerialTo')} issues={issues('serialTo')}>
+            {(control) => <input {...control} className="mono" inputMode="numeric" value={serialTo} onChange={(e) => setSerialTo(e.target.value)} />}
           </Field>
         </>
       )}
