@@ -9,6 +9,7 @@ import { freePort, provisionStack } from '../apps/cli/src/stack.ts';
 import { buildOfficeApp } from '../apps/office/src/app.ts';
 import { openOffice } from '../apps/office/src/runtime.ts';
 import { scheduleMaintenance } from '../apps/office/src/services/status-admin.ts';
+import { makeBooking, offerToken } from '../apps/office/src/services/booking.ts';
 import type { OfficeContext } from '../apps/office/src/context.ts';
 
 // The queue's screens in Debian's Chromium against a real office (SQLite, its HTTP API and the built web
@@ -207,6 +208,22 @@ describe('the queue in the browser', () => {
     await kiosk.getByRole('button', { name: 'Check-in', exact: true }).click();
     expect(await kiosk.getByTestId('kiosk-number').textContent()).toMatch(/^A-\d{3}$/);
     expect(await kiosk.getByTestId('kiosk-ticket').textContent()).toContain('Jalur: Reservasi');
+  });
+
+  it('takes the slot an outage message offers with one tap', async () => {
+    // The link an outage message carries (its token signs the code and the new slot), as the notifier makes it.
+    const booked = await makeBooking(ctx, { siteId: 'dinas', service: 'kk', day: '2026-12-02', windowStart: '09:00', nik: '3509010101900002', lang: 'id' });
+    const token = await offerToken(ctx.db, booked.code, '2026-12-03', '11:00');
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'id-ID' })).newPage();
+    await page.goto(`${url}/warga/pindah/${token}`);
+    const offer = page.getByTestId('offer');
+    await offer.waitFor();
+    expect(await offer.textContent()).toContain(booked.codeDisplay);
+    expect(await offer.textContent()).toContain('Kamis, 3 Desember 2026, 11:00–12:00');
+    await page.getByRole('button', { name: 'Ambil jadwal baru' }).tap();
+    await page.getByText('Jadwal baru sudah menjadi milik Anda.').waitFor();
+    expect(await page.getByTestId('booking-when').textContent()).toBe('Kamis, 3 Desember 2026, 11:00–12:00');
+    expect(await page.getByTestId('booking-code').textContent()).toBe(booked.codeDisplay);
   });
 
   it('shows the day’s statistics to the head as charts and a CSV download', async () => {
