@@ -10,6 +10,8 @@ import { buildOfficeApp } from '../apps/office/src/app.ts';
 import { openOffice } from '../apps/office/src/runtime.ts';
 import { scheduleMaintenance } from '../apps/office/src/services/status-admin.ts';
 import { makeBooking, offerToken } from '../apps/office/src/services/booking.ts';
+import { callNext, issueTicket, openCounter } from '../apps/office/src/services/queue.ts';
+import { officeSessionStore } from '../apps/office/src/repositories/users.ts';
 import type { OfficeContext } from '../apps/office/src/context.ts';
 
 // The queue's screens in Debian's Chromium against a real office (SQLite, its HTTP API and the built web
@@ -252,5 +254,26 @@ describe('the queue in the browser', () => {
     const lines = csv.trim().split(/\r?\n/);
     expect(lines[0]).toBe('day,siteId,service,issued,served,noShow,closedUnserved,priority,fromBookings,bookings,bookingsCheckedIn,waitMedianMinutes,waitP90Minutes,serviceMedianMinutes');
     expect(lines.find((l) => l.startsWith('2026-12-01,dinas,perekaman,'))).toMatch(/^2026-12-01,dinas,perekaman,2,1,0,0,0,1,1,1,/);
+  });
+
+  it('falls back to polling when the event stream is refused, and still shows and speaks new calls', async () => {
+    const tv = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'id-ID' });
+    const board = await tv.newPage();
+    // The office answers as it does when too many screens are connected.
+    await board.route('**/api/antrean/papan/stream**', (route) => route.fulfill({ status: 503, contentType: 'application/json', headers: { 'retry-after': '30' }, body: JSON.stringify({ error: { code: 'QUEUE_STREAM_FULL', messages: { id: 'Penuh', en: 'Full' } } }) }));
+    await board.goto(`${url}/layar?lokasi=dinas`);
+    await board.getByTestId('board-mode').filter({ hasText: 'Diperbarui berkala' }).waitFor();
+    await board.getByTestId('board-enable-sound').click();
+    const operator = (await officeSessionStore(ctx.db).findLogin('operator'))!.user;
+    const counter = await openCounter(ctx, { siteId: 'dinas', number: 7, services: ['pengambilan'] }, operator);
+    const issued = await issueTicket(ctx, { siteId: 'dinas', service: 'pengambilan', priority: 'lansia', lang: 'id' });
+    const called = await callNext(ctx, counter.id, operator);
+    expect(called.ticket?.number).toBe(issued.ticket.number);
+    await board.getByTestId('board-newest-number').filter({ hasText: issued.ticket.number }).waitFor({ timeout: 8_000 });
+    expect(await board.getByTestId('board-newest').textContent()).toContain('Loket 7');
+    await board.waitForFunction((n) => window.tangguhBoard?.spoken.some((s) => s.ticketNumber === n), issued.ticket.number, { timeout: 5_000 });
+    // Calls made before this board opened are on it but not spoken again.
+    expect(await board.evaluate(() => window.tangguhBoard!.spoken.map((s) => s.ticketNumber))).toEqual([issued.ticket.number]);
+    await tv.close();
   });
 });
