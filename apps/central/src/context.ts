@@ -13,6 +13,11 @@ export interface CentralContext {
    * from the gallery table; absent in an API-only process, which reads the gallery from the database.
    */
   matcher?: GalleryMirror;
+  /**
+   * How widely the index looks (see SearchOptions.probeRadius): 1 (the default) also finds poor captures in
+   * the adjudication band, at several times the cost; 0 is the fast search, exact at the duplicate threshold.
+   */
+  matcherProbeRadius?: 0 | 1;
   policy: MatchPolicy;
   /** Private key that opens the biometric templates offices seal to the centre. */
   sealingPrivateKey: string;

@@ -28,6 +28,8 @@ const { values } = parseArgs({
     'tls-key': { type: 'string', default: process.env.TANGGUH_CENTRAL_TLS_KEY },
     /** Shards of the dedup worker's matcher, each in a worker thread; 1 searches in this thread. */
     'matcher-shards': { type: 'string', default: process.env.TANGGUH_MATCHER_SHARDS ?? String(availableParallelism()) },
+    /** 1: the index also finds poor captures in the adjudication band (default); 0: the fast search, exact at the duplicate threshold. */
+    'matcher-probe-radius': { type: 'string', default: process.env.TANGGUH_MATCHER_PROBE_RADIUS ?? '1' },
     log: { type: 'boolean', default: false },
   },
 });
@@ -62,6 +64,7 @@ installProcessHealth(app, () => ({
 if (services.has('worker')) {
   const shards = Math.max(1, Math.floor(Number(values['matcher-shards'])) || 1);
   ctx.matcher = new GalleryMirror(ctx.galleryKey, shards > 1 ? new ShardedMatcher({ shards }) : new BitSamplingIndex());
+  ctx.matcherProbeRadius = values['matcher-probe-radius'] === '0' ? 0 : 1;
   await loadMatcher(ctx);
 }
 const worker = services.has('worker') ? startDedupWorker(ctx, app.log) : undefined;

@@ -101,9 +101,9 @@ async function searchBatch(ctx: CentralContext, gallery: Matcher, batch: Enrollm
     }
     let best;
     try {
-      // Multi-probe: the index then finds poor captures in the adjudication band too (≈ 99.8 % of the exact
-      // answer there, against ≈ 60 % without; bench:dedup measures both) — the centre's verdict is final.
-      const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, excludeRecordId: row.record_id, probeRadius: 1 as const };
+      // Multi-probe by default: the index then finds poor captures in the adjudication band too (all of the
+      // exact answer in bench:dedup, against ≈ 60–70 % without) — the centre's verdict is final.
+      const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, excludeRecordId: row.record_id, probeRadius: ctx.matcherProbeRadius ?? 1 };
       best = [...(await gallery.search(probe, options)), ...batchGallery.searchNow(probe, options)].sort((a, b) => b.score - a.score)[0];
     } catch (error) {
       decisions.push({ change: { ...base, status: 'SEARCH_FAILURE_AT_CENTRAL', note: `Pencarian gagal / search failed: ${(error as Error).message}` } });
