@@ -48,6 +48,14 @@ async function serve(): Promise<void> {
   const quotas = Object.fromEntries(SERVICES.map((s) => [s, { online: 100, walkIn: 5000 }])) as typeof DEFAULT_QUEUE_SETTINGS.quotas;
   await saveQueueSettings(office.ctx.db, { ...DEFAULT_QUEUE_SETTINGS, quotas });
   const app = await buildOfficeApp(office.ctx, { serveWeb: false });
+  // Time inside the office per route (from the request's arrival at Fastify to its answer), per phase.
+  const handled: Record<string, number[]> = {};
+  app.addHook('onResponse', async (request, reply) => void (handled[`${request.method} ${request.routeOptions.url}`] ??= []).push(reply.elapsedTime));
+  process.on('message', (m: string) => {
+    if (m !== 'phase') return;
+    process.send!({ handled: { ...handled } });
+    for (const k of Object.keys(handled)) delete handled[k];
+  });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
   process.on('disconnect', () => {
@@ -97,6 +105,8 @@ interface Row {
   p50: number;
   p99: number;
   failures: number;
+  /** Inside the office (Fastify's elapsed time of the route), p50 and p99. */
+  server?: { p50: number; p99: number };
 }
 
 const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
@@ -132,6 +142,18 @@ function bareSqlite(): Row {
   return row('bare SQLite tx (insert + update), 1 writer', latencies, seconds, 0);
 }
 
+/** The office's own handling times of one route since the last phase. */
+let phaseTimes: Record<string, number[]> = {};
+async function endPhase(child: ReturnType<typeof fork>): Promise<void> {
+  const reply = new Promise<{ handled: Record<string, number[]> }>((resolve) => child.once('message', (m) => resolve(m as { handled: Record<string, number[]> })));
+  child.send('phase');
+  phaseTimes = (await reply).handled;
+}
+function server(route: string): Row['server'] {
+  const v = [...(phaseTimes[route] ?? [])].sort((a, b) => a - b);
+  return { p50: percentile(v, 0.5), p99: percentile(v, 0.99) };
+}
+
 async function main(): Promise<void> {
   const child = fork(fileURLToPath(import.meta.url), ['serve'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
@@ -139,6 +161,7 @@ async function main(): Promise<void> {
   const cookie = String((login.headers['set-cookie'] as string[])[0]).split(';')[0]!;
 
   const rows: Row[] = [bareSqlite()];
+  await endPhase(child);
 
   // (1) kiosks
   const issued: number[] = [];
@@ -156,6 +179,8 @@ async function main(): Promise<void> {
     }),
   );
   rows.push(row(`ticket issue (HTTP), ${CLIENTS} kiosks`, issued, (performance.now() - started) / 1000, issueFailures));
+  await endPhase(child);
+  rows.at(-1)!.server = server('POST /api/antrean/tiket');
 
   // (2) counters
   const counters: string[] = [];
@@ -185,6 +210,8 @@ async function main(): Promise<void> {
     }),
   );
   rows.push(row(`call-next (HTTP), ${CLIENTS} counters (+ finish between calls)`, calls, (performance.now() - started) / 1000, callFailures));
+  await endPhase(child);
+  rows.at(-1)!.server = server('POST /api/antrean/loket/:id/panggil');
   const twice = calledIds.length - new Set(calledIds).size;
 
   // (3) together
@@ -222,15 +249,18 @@ async function main(): Promise<void> {
       }
     }),
   ]);
-  rows.push(row(`ticket issue, ${CLIENTS} kiosks beside ${CLIENTS} counters`, mixedIssue, SECONDS, 0));
-  rows.push(row(`call-next, ${CLIENTS} counters beside ${CLIENTS} kiosks`, mixedCall, SECONDS, mixedFailures));
+  await endPhase(child);
+  rows.push({ ...row(`ticket issue, ${CLIENTS} kiosks beside ${CLIENTS} counters`, mixedIssue, SECONDS, 0), server: server('POST /api/antrean/tiket') });
+  rows.push({ ...row(`call-next, ${CLIENTS} counters beside ${CLIENTS} kiosks`, mixedCall, SECONDS, mixedFailures), server: server('POST /api/antrean/loket/:id/panggil') });
   const twiceAfter = calledIds.length - new Set(calledIds).size;
 
   const pad = (s: string, n: number) => s.padEnd(n);
   const num = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-').padStart(9);
   console.log(`\nQueue benchmark — office over HTTP on loopback (child process, SQLite WAL + synchronous=FULL), ${CLIENTS} concurrent clients per side\n`);
-  console.log(`${pad('operation', 62)}${'ops'.padStart(7)}${'ops/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(8)}`);
-  for (const r of rows) console.log(`${pad(r.what, 62)}${String(r.ops).padStart(7)}${num(r.perSecond, 0)}${num(r.p50, 2)}${num(r.p99, 2)}${String(r.failures).padStart(8)}`);
+  console.log(`${pad('', 78)}${'round trip'.padStart(18)}${'in the office'.padStart(18)}`);
+  console.log(`${pad('operation', 62)}${'ops'.padStart(7)}${'ops/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(8)}`);
+  for (const r of rows) console.log(`${pad(r.what, 62)}${String(r.ops).padStart(7)}${num(r.perSecond, 0)}${num(r.p50, 2)}${num(r.p99, 2)}${num(r.server?.p50 ?? NaN, 2)}${num(r.server?.p99 ?? NaN, 2)}${String(r.failures).padStart(8)}`);
+  console.log('\nRound trip: what a kiosk or console waits, queueing for the office process included (one Node process, one SQLite writer). In the office: Fastify\'s time from the request\'s arrival to its answer.');
   const base = rows[0]!;
   console.log(`\nIssue is ${(base.perSecond / rows[1]!.perSecond).toFixed(1)}× slower than the bare transaction; call-next ${(base.perSecond / rows[2]!.perSecond).toFixed(1)}× (HTTP, validation, quota, status model and the order rule on top).`);
   console.log(`Tickets called twice: ${twiceAfter} (after phase 2: ${twice}) of ${calledIds.length} calls; ${mixedEmpty} calls found nobody waiting in the mixed phase.`);
