@@ -141,6 +141,7 @@ describe('the queue in the browser', () => {
     const shownAfterMs = Date.now() - calledAt;
     expect(shownAfterMs).toBeLessThan(5_000);
     expect(await board.getByTestId('board-newest').textContent()).toContain('Loket 3');
+    expect(await board.getByTestId('board-newest').getAttribute('class')).toContain('board__newest--fresh');
     expect(await board.locator('[data-testid="board-counters"] [data-counter="3"]').textContent()).toContain(number);
     expect(await board.evaluate(() => (window as unknown as { liveMark?: number }).liveMark)).toBe(1);
     await board.waitForFunction((n) => window.tangguhBoard?.spoken.some((s) => s.ticketNumber === n), number, { timeout: 5_000 });

@@ -176,6 +176,17 @@ export default function BoardPage() {
   const speak = useSpeaker(soundOn);
   const { board, mode } = useLiveBoard(siteId, speak);
   const [now, setNow] = useState(() => Date.now());
+  // The newest call is highlighted for a while after this screen saw it arrive (by this screen's clock, so a
+  // TV whose clock is off still highlights); the call already there when the board opens is not.
+  const [freshCall, setFreshCall] = useState<{ key: string; until: number } | null>(null);
+  const seenNewest = useRef<string | null | undefined>(undefined);
+  const newestKey = board ? (board.recentCalls.reduce<QueueCallEvent | undefined>((a, c) => (!a || c.at > a.at ? c : a), undefined) ?? null) : undefined;
+  const newestId = newestKey === undefined ? undefined : newestKey === null ? null : `${newestKey.callId}:${newestKey.at}`;
+  useEffect(() => {
+    if (newestId === undefined) return;
+    if (seenNewest.current !== undefined && newestId !== null && newestId !== seenNewest.current) setFreshCall({ key: newestId, until: Date.now() + FRESH_MS });
+    seenNewest.current = newestId;
+  }, [newestId]);
   const options = usePolling((signal) => (siteId ? Promise.resolve(undefined) : contractApi.get(queueOptionsSchema, url('options'), signal)), [siteId]);
 
   useEffect(() => {
@@ -220,7 +231,7 @@ export default function BoardPage() {
 
   const calls = [...(board?.recentCalls ?? [])].sort((a, b) => b.at.localeCompare(a.at));
   const newest = calls[0];
-  const fresh = newest !== undefined && now - Date.parse(newest.at) < FRESH_MS;
+  const fresh = newest !== undefined && freshCall?.key === `${newest.callId}:${newest.at}` && now < freshCall.until;
   const clock = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit' }).format(now);
 
   return (
