@@ -63,7 +63,7 @@ describe('counters in four processes on one SQLite office', () => {
     const counters: string[] = [];
     for (let n = 1; n <= 12; n++) counters.push((await openCounter(ctx, { siteId: 'dinas', number: n, services: ['perekaman', 'pengambilan', 'cetak'] }, operator)).id);
     const issued: string[] = [];
-    for (let i = 0; i < 150; i++) issued.push((await issueTicket(ctx, { siteId: 'dinas', service: (['perekaman', 'pengambilan', 'cetak'] as const)[i % 3], priority: i % 7 === 0 ? 'hamil' : null, lang: 'id' })).ticket.id);
+    for (let i = 0; i < 150; i++) issued.push((await issueTicket(ctx, { siteId: 'dinas', service: (['perekaman', 'pengambilan', 'cetak'] as const)[i % 3]!, priority: i % 7 === 0 ? 'hamil' : null, lang: 'id' })).ticket.id);
     const perProcess = [0, 1, 2, 3].map((p) => counters.filter((_, i) => i % 4 === p));
     const processes = perProcess.map((ids) => counterProcess(location, ids));
     await Promise.all(processes.map((p) => p.ready));
