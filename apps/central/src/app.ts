@@ -8,6 +8,7 @@ import { tteRoutes } from './api/tte.ts';
 import { printPackageRoutes } from './api/print-packages.ts';
 import { blankRequestRoutes } from './api/blank-requests.ts';
 import { reconcileRoutes } from './api/reconcile.ts';
+import { gallerySubsetRoutes } from './api/gallery-subset.ts';
 import { installOfficeAuth, installProtocolVersion } from './api/office-auth.ts';
 import { centralSessionStore } from './repositories/users.ts';
 
@@ -42,6 +43,7 @@ export async function buildCentralApp(ctx: CentralContext, options: CentralAppOp
   await app.register(async (scope) => printPackageRoutes(scope, ctx));
   await app.register(async (scope) => blankRequestRoutes(scope, ctx));
   await app.register(async (scope) => reconcileRoutes(scope, ctx));
+  await app.register(async (scope) => gallerySubsetRoutes(scope, ctx));
   if (options.serveWeb ?? true) await serveWebApp(app);
   return app;
 }

@@ -22,6 +22,7 @@ import { pickupRoutes } from './api/pickup.ts';
 import { statusRoutes } from './api/status.ts';
 import { queueRoutes } from './api/queue.ts';
 import { bookingRoutes } from './api/booking.ts';
+import { provisionalMatchRoutes } from './api/provisional-matches.ts';
 import { notificationRoutes } from './api/notifications.ts';
 import { CentralClient } from './services/central-client.ts';
 import { refreshingTrustOnNewKeys } from './services/trust-sync.ts';
@@ -66,6 +67,7 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => statusRoutes(scope, ctx));
   await app.register(async (scope) => queueRoutes(scope, ctx));
   await app.register(async (scope) => bookingRoutes(scope, ctx));
+  await app.register(async (scope) => provisionalMatchRoutes(scope, ctx));
   await app.register(async (scope) => notificationRoutes(scope, ctx));
   const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey, centralTlsCa: ctx.centralTlsCa }) : undefined;
   const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl!, centralTlsCa: ctx.centralTlsCa });

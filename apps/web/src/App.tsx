@@ -33,6 +33,7 @@ import BlankRequestsPage from './routes/pusat/BlankRequests.tsx';
 import BookingPage, { OfferPage } from './routes/warga/Booking.tsx';
 import KioskPage from './routes/kiosk/Kiosk.tsx';
 import CounterPage from './routes/petugas/Counter.tsx';
+import ProvisionalMatchesPage from './routes/petugas/ProvisionalMatches.tsx';
 import BoardPage from './routes/layar/Board.tsx';
 import FollowPage from './routes/warga/Follow.tsx';
 
@@ -60,6 +61,7 @@ export function AppRoutes() {
         <Route path="pengambilan" element={<PickupPage />} />
         <Route path="perkiraan" element={<ForecastPage />} />
         <Route path="loket" element={<CounterPage />} />
+        <Route path="kemiripan" element={<ProvisionalMatchesPage />} />
       </Route>
       <Route path="/pimpinan/masuk" element={<HeadLogin />} />
       <Route path="/pimpinan" element={<HeadLayout />}>

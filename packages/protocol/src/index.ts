@@ -31,3 +31,4 @@ export * from './api/citizen.ts';
 export * from './api/reconciliation.ts';
 export * from './api/notifications.ts';
 export * from './api/queue.ts';
+export * from './api/provisional-matches.ts';

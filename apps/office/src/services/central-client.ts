@@ -3,6 +3,7 @@ import { officeRequestHeaders } from '@tangguh/protocol/node';
 import { centralFetch, describeFetchFailure, type CentralFetch } from './central-tls.ts';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 import { printPackagesResponseSchema, type PrintPackagesResponse } from '@tangguh/protocol';
+import { gallerySubsetResponseSchema, type GallerySubsetResponse } from '@tangguh/protocol';
 import { blankAnswersResponseSchema, type BlankAnswersResponse } from '@tangguh/protocol';
 import { centralReconcileResponseSchema, type CentralReconcileResponse } from '@tangguh/protocol';
 import { tteEnrolmentSchema, tteEnrolmentStatusSchema, type TteEnrolment, type TteEnrolmentStatus, type TteEnrolRequest } from '@tangguh/protocol';
@@ -73,6 +74,11 @@ export class CentralClient {
   /** A page of this office's card print packages after a cursor. */
   async printPackages(after: number, limit: number): Promise<PrintPackagesResponse> {
     return printPackagesResponseSchema.parse(await this.call('GET', `/sync/print-packages?after=${after}&limit=${limit}`, ''));
+  }
+
+  /** A page of the kabupaten's gallery after a cursor, sealed to the office's gallery key (raw X25519, base64url). */
+  async gallerySubset(after: number, limit: number, sealTo: string): Promise<GallerySubsetResponse> {
+    return gallerySubsetResponseSchema.parse(await this.call('GET', `/sync/gallery-subset?after=${after}&limit=${limit}&sealTo=${sealTo}`, ''));
   }
 
   /** The centre's view of this office's records and events in [from, to], for the reconciliation report. */

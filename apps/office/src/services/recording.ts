@@ -17,6 +17,7 @@ import type { OfficeUser } from '../repositories/users.ts';
 import { activeRecordForNik, appendStatusEvents, findSummary, insertRecord, recordIdForClientRequest, type RecordSummary } from '../repositories/records.ts';
 import { nextDailySerial } from '../repositories/counters.ts';
 import { enqueueRecording, lockOutbox, takeOutboxSeq } from '../repositories/outbox.ts';
+import { addRecordingToGallery, sealForGallery } from './provisional-dedup.ts';
 
 export interface Receipt {
   registrationNumber: string;
@@ -64,6 +65,8 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
   const set: BiometricSet = {};
   for (const b of biometrics) if (b.template && !b.exception) set[b.position] = b.template;
   const sealed = seal(ctx.centralSealingPublicKey, packSet(set));
+  // The office's own readable copy, for its provisional search before a Suket (services/provisional-dedup.ts).
+  const forGallery = await sealForGallery(ctx, set);
   const exceptions = biometrics.filter((b) => b.exception).map((b) => ({ position: b.position, exception: b.exception }));
 
   const at = now.toISOString();
@@ -111,6 +114,7 @@ export async function recordResident(ctx: OfficeContext, { request, operator }: 
       status_at: at,
       recorded_at: at,
     });
+    await addRecordingToGallery(trx, { recordId: id, nik: b.nik, fullName: b.fullName, sealed: forGallery, at });
     await appendStatusEvents(trx, [{ record_id: id, status: 'BIO_CAPTURED', at, source: 'office', note: `Direkam oleh / recorded by ${operator.username}` }]);
     await enqueueRecording(trx, { seq: await takeOutboxSeq(trx), recordId: id, at });
     return { id, replayed: false };

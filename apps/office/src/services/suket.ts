@@ -11,6 +11,7 @@ import type { OfficeUser } from '../repositories/users.ts';
 import { currentSigningKey } from './document-keys.ts';
 import { addMonths, suketValidityMonths } from './suket-settings.ts';
 import { suketSubject, type SuketSubject } from './suket-subject.ts';
+import { checkBeforeSuket, refuseIfHeld } from './provisional-dedup.ts';
 
 /** A Suket as the API shows it. */
 export interface SuketView {
@@ -104,11 +105,14 @@ export interface IssueSuketProps {
 export async function issueSuket(ctx: OfficeContext, { recordId, operator }: IssueSuketProps): Promise<{ suket: SuketView; subject: SuketSubject; superseded: string[] }> {
   const key = await currentSigningKey(ctx, 'SUKET');
   const months = await suketValidityMonths(ctx.db);
+  // A recording the centre has not deduplicated is searched in the office's own gallery first.
+  await checkBeforeSuket(ctx, recordId);
   return ctx.db.transaction().execute(async (trx) => {
     // Read inside the write transaction: a CARD_ISSUED pulled a moment ago must win.
     const record = await findRecordForSuket(trx, recordId);
     if (!record) throw recordNotFound();
     if (REFUSED[record.status as RecordStatus] || !isRecordStatus(record.status)) throw refusal(record.status);
+    await refuseIfHeld(trx, record);
     const now = ctx.now();
     const at = now.toISOString();
     const expires = addMonths(now, months);

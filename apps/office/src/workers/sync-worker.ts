@@ -7,6 +7,8 @@ import { blankAnswerSyncer } from '../services/blank-requests.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../services/sync-monitor.ts';
 import { trustSyncer } from '../services/trust-sync.ts';
 import { probeTte } from '../services/tte-status.ts';
+import { gallerySubsetSyncer } from '../services/gallery-subset-sync.ts';
+import { settleProvisionalMatches } from '../services/provisional-dedup.ts';
 
 export interface SyncWorkerOptions {
   centralUrl: string;
@@ -33,6 +35,7 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
   const trust = trustSyncer(ctx, { centralUrl: options.centralUrl, timeoutMs: options.requestTimeoutMs, centralTlsCa: ctx.centralTlsCa });
   const packages = printPackageSyncer(ctx, client);
   const blankAnswers = blankAnswerSyncer(ctx, client);
+  const gallery = gallerySubsetSyncer(ctx, client);
   const idleMs = options.idleMs ?? 1000;
   const backoff = options.backoff ?? { baseMs: 500, capMs: 30_000 };
   let running = true;
@@ -64,6 +67,9 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
         // After the trust list: a package signed by a newly certified card key verifies in the same cycle.
         pulled += await packages.run(() => running);
         pulled += await blankAnswers.run(() => running);
+        // The centre's verdicts just pulled settle the office's provisional holds; then the kabupaten's gallery.
+        await settleProvisionalMatches(ctx);
+        pulled += await gallery.run(() => running);
         failures = 0;
         await recordSyncSuccess(ctx.db, attemptAt, ctx.now());
         if (pushed === 0 && pulled === 0 && running) await sleep(idleMs);

@@ -5,6 +5,7 @@ import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
 import { AREAS } from '../../areas.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { counterText } from './counter-messages.ts';
+import { provisionalText } from './provisional-matches-messages.ts';
 
 function OfficeFrame() {
   const { t, lang } = useI18n();
@@ -26,6 +27,7 @@ function OfficeFrame() {
           <NavLink to="/petugas/pengambilan">{t('nav.pickup')}</NavLink>
           <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>
           <NavLink to="/petugas/loket">{counterText(lang, 'nav')}</NavLink>
+          {(user.role === 'supervisor' || user.role === 'admin') && <NavLink to="/petugas/kemiripan">{provisionalText(lang, 'nav')}</NavLink>}
           {(user.role === 'head' || user.role === 'admin') && <NavLink to="/pimpinan">{t('nav.head')}</NavLink>}
         </nav>
       </AppHeader>

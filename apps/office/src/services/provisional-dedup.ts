@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_MATCH_POLICY, DomainError, packSet, unpackSet, type BiometricSet, type MatchPolicy } from '@tangguh/domain';
+import { BitSamplingIndex, unpackInto } from '@tangguh/matcher';
+import { DataKey } from '@tangguh/platform';
+import type { ProvisionalMatchState } from '@tangguh/protocol';
+import type { Transaction } from 'kysely';
+import type { OfficeContext } from '../context.ts';
+import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
+import { insertSettingsIfAbsent, readSetting } from '../repositories/settings.ts';
+import { findRecordForSuket } from '../repositories/records.ts';
+import {
+  addGalleryEntries,
+  galleryEntriesAfter,
+  galleryEntryOf,
+  insertMatch,
+  matchOfRecord,
+  matchesToSettle,
+  updateMatch,
+  type GalleryEntryRow,
+  type ProvisionalMatchRow,
+} from '../repositories/office-gallery.ts';
+
+/**
+ * Provisional penunggalan at the office (ARCHITECTURE.md principle 6). Jember issued 70,000 Sukets while the
+ * centre deduplicated nothing, so one person could hold two under two NIKs. Here a recording the centre has
+ * not decided yet is searched, before its Suket, in the same index the centre runs (bit-sampling LSH with
+ * multi-probe, every candidate re-scored exactly) over the kabupaten's gallery: the office's own recordings
+ * and the centre's subset (services/gallery-subset-sync.ts). A candidate at or above the adjudication
+ * threshold under another NIK holds the Suket; a supervisor may release it with a reason, and the centre's
+ * verdict, when it arrives, is final either way.
+ */
+
+const DATA_KEY_SETTING = 'office_gallery_data_key';
+const dataKeys = new WeakMap<object, DataKey>();
+
+/** The office's key for its gallery at rest: made once, stored wrapped by the master key, opened once per process. */
+export async function galleryDataKey(db: OfficeDbOrTx): Promise<DataKey> {
+  const cached = dataKeys.get(db);
+  if (cached) return cached;
+  if (!(await readSetting(db, DATA_KEY_SETTING))) await insertSettingsIfAbsent(db, [{ key: DATA_KEY_SETTING, value: DataKey.generate().wrap() }]);
+  // Read back: another process may have stored its key first, and that one is the key.
+  const key = DataKey.unwrap((await readSetting(db, DATA_KEY_SETTING))!);
+  dataKeys.set(db, key);
+  return key;
+}
+
+/** Statuses the centre has not decided: a Suket for these is searched first. */
+const UNDECIDED = new Set(['BIO_CAPTURED', 'SENT_FOR_ENROLLMENT', 'RECEIVED_AT_CENTRAL', 'PROCESSING', 'SEARCH_FAILURE_AT_CENTRAL']);
+/** A hold stands while the centre has not decided — including while its own adjudicator looks at the record. */
+const HOLD_APPLIES = new Set([...UNDECIDED, 'ADJUDICATE_RECORD']);
+/** The centre's verdicts that settle a hold: found unique (and everything after), or a duplicate. */
+const CLEARED = ['PRINT_READY_RECORD', 'SENT_FOR_CARD_PRINTING', 'CARD_PRINTED', 'CARD_SHIPPED', 'CARD_ISSUED'];
+const DUPLICATE = 'DUPLICATE_RECORD';
+
+/* ---- the gallery ---- */
+
+/** Seals a recording's templates for the office gallery; call before the recording's transaction. */
+export async function sealForGallery(ctx: Pick<OfficeContext, 'db'>, set: BiometricSet): Promise<Uint8Array> {
+  return (await galleryDataKey(ctx.db)).seal(packSet(set));
+}
+
+/**
+ * Adds a recording to the office gallery inside its transaction, which already holds the outbox lock (so the
+ * gallery's seq follows commit order). The index picks it up at its next catch-up.
+ */
+export async function addRecordingToGallery(trx: Transaction<OfficeDb>, entry: { recordId: string; nik: string; fullName: string; sealed: Uint8Array; at: string }): Promise<void> {
+  await addGalleryEntries(trx, [{ record_id: entry.recordId, nik: entry.nik, full_name: entry.fullName, source: 'office', templates: entry.sealed, added_at: entry.at }]);
+}
+
+export type NewGalleryEntry = Omit<GalleryEntryRow, 'seq'>;
+
+/** The index of one process, following office_gallery by its seq cursor (as the centre's GalleryMirror follows its gallery). */
+class ProvisionalIndex {
+  readonly matcher = new BitSamplingIndex({ initialCapacity: 16_384 });
+  cursor = 0;
+  private catching: Promise<void> = Promise.resolve();
+
+  /** Catch-ups run one after another: two at once would read the same page twice. */
+  catchUp(db: OfficeDbOrTx, key: DataKey): Promise<void> {
+    this.catching = this.catching.catch(() => undefined).then(() => this.readNew(db, key));
+    return this.catching;
+  }
+
+  private async readNew(db: OfficeDbOrTx, key: DataKey): Promise<void> {
+    const PAGE = 5000;
+    for (;;) {
+      const rows = await galleryEntriesAfter(db, this.cursor, PAGE);
+      if (rows.length === 0) return;
+      const ids: string[] = [];
+      const words = new Uint32Array(rows.length * 96);
+      const masks = new Uint16Array(rows.length);
+      for (const row of rows) {
+        if (this.matcher.has(row.record_id)) continue;
+        masks[ids.length] = unpackInto(key.open(new Uint8Array(row.templates)), words, ids.length);
+        ids.push(row.record_id);
+      }
+      if (ids.length > 0) this.matcher.addPacked(ids, words.subarray(0, ids.length * 96), masks.subarray(0, ids.length));
+      this.cursor = Number(rows[rows.length - 1]!.seq);
+      if (rows.length < PAGE) return;
+    }
+  }
+}
+
+const indexes = new WeakMap<object, ProvisionalIndex>();
+
+/** This process's index, brought up to date with every gallery entry committed so far. Called at start and before each search. */
+export async function provisionalIndex(ctx: Pick<OfficeContext, 'db'>): Promise<{ size: number; cursor: number; index: BitSamplingIndex }> {
+  let index = indexes.get(ctx.db);
+  if (!index) indexes.set(ctx.db, (index = new ProvisionalIndex()));
+  await index.catchUp(ctx.db, await galleryDataKey(ctx.db));
+  return { size: index.matcher.size, cursor: index.cursor, index: index.matcher };
+}
+
+/* ---- the check before a Suket ---- */
+
+export const suketHeld = (match: Pick<ProvisionalMatchRow, 'score'>) =>
+  new DomainError(
+    'SUKET_HELD_PROVISIONAL_MATCH',
+    {
+      id: `Suket ditahan: sidik jari/iris rekaman ini mirip rekaman lain dengan NIK berbeda (kemiripan ${Math.round(match.score * 100)}%). Penyelia harus memeriksa kedua rekaman di menu Kemiripan sebelum Suket dapat diterbitkan; keputusan pusat tetap berlaku.`,
+      en: `Suket held: this recording's fingerprints/irises resemble another record under a different NIK (similarity ${Math.round(match.score * 100)}%). A supervisor must compare both records under Matches before a Suket can be issued; the centre's decision remains final.`,
+    },
+    'conflict',
+  );
+
+/**
+ * Searches the record in the office's index when the centre has not decided it, and stores a hold when
+ * another person's record (another NIK) is as close as the adjudication threshold. Throws the hold's refusal
+ * when one stands. The search runs outside the Suket's transaction (it may take a few milliseconds and must
+ * not hold SQLite's writer); the Suket's transaction checks the hold again (`refuseIfHeld`).
+ */
+export async function checkBeforeSuket(ctx: OfficeContext, recordId: string, policy: MatchPolicy = DEFAULT_MATCH_POLICY): Promise<void> {
+  const record = await findRecordForSuket(ctx.db, recordId);
+  if (!record || !HOLD_APPLIES.has(record.status)) return;
+  const earlier = await matchOfRecord(ctx.db, recordId);
+  if (earlier) {
+    if (earlier.state === 'HELD') throw suketHeld(earlier);
+    return;
+  }
+  if (!UNDECIDED.has(record.status)) return;
+  const entry = await galleryEntryOf(ctx.db, recordId);
+  // A record made before the office kept a gallery has no templates it can read: only the centre can search it.
+  if (!entry) return;
+  const { index } = await provisionalIndex(ctx);
+  const probe = unpackSet((await galleryDataKey(ctx.db)).open(new Uint8Array(entry.templates)));
+  const candidates = await index.search(probe, { minScore: policy.adjudicateFrom, limit: 5, excludeRecordId: recordId, probeRadius: 1 });
+  for (const candidate of candidates) {
+    // The same NIK is the same person recorded again (after a failure): not a second identity.
+    const other = await galleryEntryOf(ctx.db, candidate.recordId);
+    if (!other || other.nik === record.nik) continue;
+    const stored = await insertMatch(ctx.db, {
+      id: randomUUID(),
+      record_id: recordId,
+      candidate_record_id: candidate.recordId,
+      score: candidate.score,
+      state: 'HELD',
+      found_at: ctx.now().toISOString(),
+      decided_by: null,
+      decided_at: null,
+      reason: null,
+      reviewed_by: null,
+      review_note: null,
+    });
+    if (stored.state === 'HELD') throw suketHeld(stored);
+    return;
+  }
+}
+
+/** Inside the Suket's transaction: a hold stored (or kept) since the check still refuses. */
+export async function refuseIfHeld(trx: OfficeDbOrTx, record: { id: string; status: string }): Promise<void> {
+  if (!HOLD_APPLIES.has(record.status)) return;
+  const match = await matchOfRecord(trx, record.id);
+  if (match?.state === 'HELD') throw suketHeld(match);
+}
+
+/* ---- the centre's verdict ---- */
+
+/**
+ * Settles the holds and releases whose record the centre has decided since: PRINT_READY_RECORD (or later)
+ * clears, DUPLICATE_RECORD makes the refusal final — whatever the supervisor decided meanwhile, which stays
+ * on the row. Called by the sync worker after each pull, and before the supervisor's list is read.
+ */
+export async function settleProvisionalMatches(ctx: Pick<OfficeContext, 'db' | 'now'>): Promise<number> {
+  const due = await matchesToSettle(ctx.db, [...CLEARED, DUPLICATE]);
+  if (due.length === 0) return 0;
+  const at = ctx.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const row of due) {
+      const state: ProvisionalMatchState = row.status === DUPLICATE ? 'CENTRE_DUPLICATE' : 'CENTRE_CLEARED';
+      // A supervisor's release keeps its author and reason; a hold nobody released is decided by the centre.
+      await updateMatch(trx, row.id, row.state === 'HELD' ? { state, decided_at: at, decided_by: 'pusat' } : { state });
+    }
+  });
+  return due.length;
+}
