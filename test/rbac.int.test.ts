@@ -80,6 +80,7 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'GET /api/policies/wet-signature': 'staff',
     'PUT /api/policies/wet-signature': ['head', 'admin'],
     'GET /api/stok-blangko': 'public',
+    'GET /api/stok-blangko/buku': 'staff',
     'POST /api/stok-blangko/penerimaan': ['supervisor', 'admin'],
     'POST /api/stok-blangko/pemindahan': ['supervisor', 'admin'],
     'POST /api/stok-blangko/kerusakan': RECORDERS,

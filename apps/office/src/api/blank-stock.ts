@@ -3,7 +3,7 @@ import { requireRole, typed } from '@tangguh/platform';
 import { blankLoanRoutes, blankStockRoutes as routes } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
-import { correctBlankCount, movementResponse, publicBlankStock, recordBlankEntry } from '../services/blank-stock.ts';
+import { blankLedger, correctBlankCount, movementResponse, publicBlankStock, recordBlankEntry } from '../services/blank-stock.ts';
 import { blankLoanBalances, recordBlankLoan } from '../services/blank-loans.ts';
 import { refusingWhenFull } from '../services/storage-errors.ts';
 
@@ -22,6 +22,8 @@ export async function blankStockRoutes(plain: FastifyInstance, ctx: OfficeContex
   const at = () => ctx.now().toISOString();
 
   app.get('/api/stok-blangko', { schema: routes.publicStock }, async () => publicBlankStock(ctx));
+
+  app.get('/api/stok-blangko/buku', { preValidation: requireRole(), schema: routes.ledger }, async (request) => ({ items: await blankLedger(ctx, request.query) }));
 
   app.post('/api/stok-blangko/penerimaan', { ...keepers, schema: routes.receipt }, async (request, reply) => {
     const { siteId, tranche, quantity, serialFrom, serialTo } = request.body;

@@ -17,6 +17,7 @@ import type { OfficeDbOrTx } from '../db/schema.ts';
 import {
   appendBlankLedger,
   blankBalances,
+  blankLedgerEntries,
   type BlankLedgerRow,
   highestUsedSerialIn,
   isBlankSerialUsed,
@@ -132,6 +133,11 @@ function rowsOf(entry: BlankLedgerEntry, recordedBy: string, at: string): BlankL
     case 'correction':
       return [{ ...base, kind: 'correction', site_id: entry.siteId, quantity: entry.delta, reason: entry.reason, recorded_by: entry.recordedBy, approved_by: entry.approvedBy }];
   }
+}
+
+/** The ledger's newest entries, of one site or all: what the stock screen lists. */
+export function blankLedger(ctx: OfficeContext, query: { siteId?: string; limit: number }): Promise<BlankLedgerEntryView[]> {
+  return blankLedgerEntries(ctx.db, query);
 }
 
 /** A correction: `countedBy` made the count, the session's supervisor approves it. */

@@ -81,6 +81,12 @@ export const blankMovementResponseSchema = z.object({
 });
 export type BlankMovementResponse = z.infer<typeof blankMovementResponseSchema>;
 
+/** Which ledger entries to read: one site's or all, the newest `limit`. */
+export const blankLedgerQuerySchema = z.object({
+  siteId: z.string().trim().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
 const tags = ['blank-stock'];
 const movement = { 201: blankMovementResponseSchema, ...sessionErrors, ...errors(404, 409) };
 
@@ -91,6 +97,12 @@ export const blankStockRoutes = {
   transfer: { tags, summary: 'Move blanks from one site to another (supervisor, admin)', body: blankTransferRequestSchema, response: movement },
   spoilage: { tags, summary: 'Record a spoiled blank with its reason (operator, supervisor, admin)', body: blankSpoilageRequestSchema, response: movement },
   correction: { tags, summary: 'Correct a site count after a physical count made by someone else (supervisor)', body: blankCorrectionRequestSchema, response: movement },
+  ledger: {
+    tags,
+    summary: "The ledger's entries, newest first: receipts, transfers, loans, every printed and spoiled blank, corrections (staff)",
+    querystring: blankLedgerQuerySchema,
+    response: { 200: z.object({ items: z.array(blankLedgerEntryViewSchema) }), ...sessionErrors },
+  },
 };
 
 /** What the print plan reads and an admin keeps: the policy, the holiday calendar, the printers. */

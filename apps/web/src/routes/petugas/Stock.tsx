@@ -1,5 +1,5 @@
 import { useEffect, useState, type ComponentType } from 'react';
-import { publicBlankStockSchema, siteListSchema, type BlankLedgerEntryView, type BlankMovementResponse } from '@tangguh/protocol';
+import { blankStockRoutes, publicBlankStockSchema, siteListSchema, type BlankLedgerEntryView, type BlankMovementResponse } from '@tangguh/protocol';
 import { contractApi } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
@@ -26,7 +26,8 @@ export default function StockPage() {
   const { user, expire } = useSession();
   const stock = usePolling((signal) => contractApi.get(publicBlankStockSchema, '/api/stok-blangko', signal), [], REFRESH_MS);
   const sites = usePolling((signal) => contractApi.get(siteListSchema, '/api/sites', signal), []);
-  const [entries, setEntries] = useState<BlankLedgerEntryView[]>([]);
+  const ledger = usePolling((signal) => contractApi.get(blankStockRoutes.ledger.response[200], '/api/stok-blangko/buku?limit=200', signal), [], REFRESH_MS);
+  const entries: BlankLedgerEntryView[] = ledger.data?.items ?? [];
   const [last, setLast] = useState<BlankMovementResponse>();
   const allowed = (Object.keys(FORMS) as MovementKind[]).filter((kind) => MOVEMENT_ROLES[kind].includes(user.role));
   const [kind, setKind] = useState<MovementKind | undefined>(allowed[0]);
@@ -35,9 +36,9 @@ export default function StockPage() {
   }, [sites.error, stock.error, expire]);
 
   function recorded(response: BlankMovementResponse) {
-    setEntries((previous) => [...response.entries, ...previous]);
     setLast(response);
     stock.reload();
+    ledger.reload();
   }
 
   const changed = new Set(last?.balances.map((b) => b.siteId) ?? []);
@@ -126,10 +127,11 @@ export default function StockPage() {
       <section className="card stack" aria-labelledby="stock-ledger-title">
         <h2 id="stock-ledger-title">{t('stock.ledgerTitle')}</h2>
         <p className="muted small">{t('stock.ledgerSession')}</p>
+        {ledger.error && <ErrorNotice error={ledger.error} onRetry={ledger.reload} />}
         <LedgerTable entries={entries} sites={siteOptions} />
       </section>
 
-      <LoanBalances version={entries.length} />
+      <LoanBalances version={entries[0]?.id ?? 0} />
     </div>
   );
 }

@@ -61,7 +61,7 @@ export const stockId = {
   'stock.submitting': 'Menyimpan…',
 
   'stock.ledgerTitle': 'Buku besar',
-  'stock.ledgerSession': 'Catatan yang dibuat dari layar ini sejak halaman dibuka (buku besar lengkap belum dapat dibaca dari server).',
+  'stock.ledgerSession': '200 catatan terbaru buku besar: penerimaan, pemindahan, pinjaman, setiap blangko tercetak dan rusak, koreksi.',
   'stock.ledgerEmpty': 'Belum ada catatan.',
   'stock.ledgerFilter': 'Lokasi',
   'stock.ledgerAll': 'Semua lokasi',
@@ -188,7 +188,7 @@ export const stockEn: Record<keyof typeof stockId, string> = {
   'stock.submitting': 'Saving…',
 
   'stock.ledgerTitle': 'Ledger',
-  'stock.ledgerSession': 'Entries made from this screen since the page was opened (the full ledger cannot be read from the server yet).',
+  'stock.ledgerSession': "The ledger's 200 newest entries: receipts, transfers, loans, every printed and spoiled blank, corrections.",
   'stock.ledgerEmpty': 'No entries yet.',
   'stock.ledgerFilter': 'Site',
   'stock.ledgerAll': 'All sites',
