@@ -1,39 +1,47 @@
 import type { RecordingPacket } from '@tangguh/protocol';
-import type { CentralDbOrTx } from '../db/schema.ts';
+import type { CentralDbOrTx, EnrollmentsTable } from '../db/schema.ts';
 
 const fromBase64 = (data: string) => new Uint8Array(Buffer.from(data, 'base64'));
 
 // Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits with 19 columns.
 const CHUNK = 200;
 
-export async function insertEnrollments(trx: CentralDbOrTx, officeId: string, packets: RecordingPacket[], receivedAt: string): Promise<void> {
-  if (packets.length === 0) return;
-  for (let i = 0; i < packets.length; i += CHUNK) {
-    const rows = packets.slice(i, i + CHUNK).map((p) => ({
-      record_id: p.recordId,
-      office_id: officeId,
-      registration_number: p.registrationNumber,
-      site_id: p.siteId,
-      nik: p.biodata.nik,
-      full_name: p.biodata.fullName,
-      birth_date: p.biodata.birthDate,
-      sex: p.biodata.sex,
-      biodata: JSON.stringify(p.biodata),
-      photo: fromBase64(p.photo.data),
-      photo_mime: p.photo.mime,
-      signature: fromBase64(p.signature.data),
-      signature_mime: p.signature.mime,
-      sealed_biometrics: fromBase64(p.sealedBiometrics),
-      exceptions: JSON.stringify(p.exceptions),
-      status: 'RECEIVED_AT_CENTRAL',
-      status_at: receivedAt,
-      recorded_at: p.recordedAt,
-      received_at: receivedAt,
-    }));
+/** The enrollment rows of an office's recordings, as received at `receivedAt` (no database work). */
+export function enrollmentRows(officeId: string, packets: RecordingPacket[], receivedAt: string): EnrollmentsTable[] {
+  return packets.map((p) => ({
+    record_id: p.recordId,
+    office_id: officeId,
+    registration_number: p.registrationNumber,
+    site_id: p.siteId,
+    nik: p.biodata.nik,
+    full_name: p.biodata.fullName,
+    birth_date: p.biodata.birthDate,
+    sex: p.biodata.sex,
+    biodata: JSON.stringify(p.biodata),
+    photo: fromBase64(p.photo.data),
+    photo_mime: p.photo.mime,
+    signature: fromBase64(p.signature.data),
+    signature_mime: p.signature.mime,
+    sealed_biometrics: fromBase64(p.sealedBiometrics),
+    exceptions: JSON.stringify(p.exceptions),
+    status: 'RECEIVED_AT_CENTRAL',
+    status_at: receivedAt,
+    recorded_at: p.recordedAt,
+    received_at: receivedAt,
+  }));
+}
+
+/** Inserts rows made by `enrollmentRows`, in the caller's transaction. */
+export async function insertEnrollmentRows(trx: CentralDbOrTx, rows: EnrollmentsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
     // A record id already enrolled under another seq would be an office bug; keep the first copy
     // rather than block the office's whole queue.
-    await trx.insertInto('enrollments').values(rows).onConflict((oc) => oc.column('record_id').doNothing()).execute();
+    await trx.insertInto('enrollments').values(rows.slice(i, i + CHUNK)).onConflict((oc) => oc.column('record_id').doNothing()).execute();
   }
+}
+
+export async function insertEnrollments(trx: CentralDbOrTx, officeId: string, packets: RecordingPacket[], receivedAt: string): Promise<void> {
+  await insertEnrollmentRows(trx, enrollmentRows(officeId, packets, receivedAt));
 }
 
 /**

@@ -3,7 +3,8 @@ import { isRecordingEntry, type OfficeEventEntryWire, type PushBatch, type PushR
 import type { CentralContext } from '../context.ts';
 import { lockOffice, recordAppliedEntries, setAppliedSeq } from '../repositories/offices.ts';
 import { appendChanges } from '../repositories/changes.ts';
-import { insertEnrollments } from '../repositories/enrollments.ts';
+import { enrollmentRows, insertEnrollmentRows } from '../repositories/enrollments.ts';
+import type { EnrollmentsTable } from '../db/schema.ts';
 import { applyOfficeEvents } from './office-events.ts';
 
 export const outOfOrder = (expected: number, got: number) =>
@@ -25,6 +26,12 @@ export async function applyPushBatch(ctx: CentralContext, officeId: string, batc
       throw new DomainError('BATCH_NOT_CONTIGUOUS', { id: 'Nomor urut paket tidak bersambung.', en: 'Batch entries are not contiguous.' });
     }
   }
+  // The rows are made before the transaction (base64 and JSON are the costly part), so the office's row lock
+  // and a database connection are held only for the writes.
+  const now = ctx.now().toISOString();
+  const rowOf = new Map<number, EnrollmentsTable>();
+  const recordingEntries = batch.entries.filter(isRecordingEntry);
+  enrollmentRows(officeId, recordingEntries.map((e) => e.packet), now).forEach((row, i) => rowOf.set(recordingEntries[i]!.seq, row));
   return ctx.db.transaction().execute(async (trx) => {
     const office = await lockOffice(trx, ctx.dialect, officeId);
     if (!office) throw new DomainError('OFFICE_UNKNOWN', { id: 'Kantor tidak terdaftar di pusat.', en: 'Office is not registered.' }, 'unauthenticated');
@@ -35,10 +42,9 @@ export async function applyPushBatch(ctx: CentralContext, officeId: string, batc
     const fresh = batch.entries.filter((e) => e.seq > applied);
     if (fresh.length === 0) return { appliedThrough: applied, applied: 0, replayed: batch.entries.length };
 
-    const now = ctx.now().toISOString();
     const recordings = fresh.filter(isRecordingEntry);
     const events = fresh.filter((e): e is OfficeEventEntryWire => !isRecordingEntry(e));
-    await insertEnrollments(trx, officeId, recordings.map((e) => e.packet), now);
+    await insertEnrollmentRows(trx, recordings.map((e) => rowOf.get(e.seq)!));
     await recordAppliedEntries(trx, fresh.map((e) => ({ office_id: officeId, seq: e.seq, record_id: subjectOf(e), applied_at: now })));
     if (recordings.length > 0) {
       await appendChanges(

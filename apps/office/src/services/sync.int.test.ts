@@ -21,7 +21,7 @@ import { getSyncNumber, outboxBacklog, setSyncValue } from '../repositories/sync
 import { recordResident } from './recording.ts';
 import { enqueueOfficeEvent } from '../repositories/outbox.ts';
 import { CentralClient, CentralUnavailable } from './central-client.ts';
-import { nextOutboxBatch, pullOnce, pushOnce } from './sync.ts';
+import { nextOutboxBatch, pullOnce, pushBacklog, pushOnce } from './sync.ts';
 
 describe.each(DIALECTS)('office sync against a real centre on %s', (dialect) => {
   let dir: string;
@@ -173,6 +173,23 @@ describe.each(DIALECTS)('office sync against a real centre on %s', (dialect) => 
       }
       expect((await outboxBacklog(office.db)).pending).toBe(1);
       expect(await pushOnce(office, client, 10)).toBe(1);
+    });
+
+    it('drains a backlog batch after batch (the next read while the centre applies the last), each entry applied once, stopping at its time budget', async () => {
+      await record(8);
+      const applied = await centralCount('applied_entries');
+      // The centre already applied the first batch, but the office never heard back: a replay, acknowledged.
+      await applyPushBatch(central, office.office.id, { officeId: office.office.id, entries: await nextOutboxBatch(office, 3) });
+      // A spent budget: one batch, then the caller gets to pull.
+      expect(await pushBacklog(office, client, 3, { budgetMs: 0 })).toBe(3);
+      expect((await outboxBacklog(office.db)).pending).toBe(5);
+      expect(await pushBacklog(office, client, 3, { budgetMs: 60_000 })).toBe(5);
+      expect((await outboxBacklog(office.db)).pending).toBe(0);
+      expect(await pushBacklog(office, client, 3, { budgetMs: 60_000 })).toBe(0);
+      expect(await centralCount('applied_entries')).toBe(applied + 8);
+      expect(await centralCount('enrollments')).toBe(await officeCount());
+      const waiting = await office.db.selectFrom('records').select('id').where('status', '=', 'BIO_CAPTURED').execute();
+      expect(waiting).toEqual([]);
     });
   });
 

@@ -1,7 +1,7 @@
 import { backoffDelay } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import { CentralClient } from '../services/central-client.ts';
-import { pullOnce, pushOnce } from '../services/sync.ts';
+import { pullOnce, pushBacklog } from '../services/sync.ts';
 import { printPackageSyncer } from '../services/print-packages.ts';
 import { blankAnswerSyncer } from '../services/blank-requests.ts';
 import { recordSyncFailure, recordSyncSuccess } from '../services/sync-monitor.ts';
@@ -18,6 +18,9 @@ export interface SyncWorkerOptions {
   backoff?: { baseMs: number; capMs: number };
   requestTimeoutMs?: number;
 }
+
+/** How long one cycle keeps pushing full batches before it pulls the centre's news (then pushes on). */
+const PUSH_BURST_MS = 2000;
 
 /**
  * Drains the outbox and pulls status changes for as long as the office runs. When the centre is down it
@@ -55,7 +58,9 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
       await probeTte(ctx, client);
       const attemptAt = ctx.now();
       try {
-        const pushed = await pushOnce(ctx, client, batchSize);
+        // A backlog goes out batch after batch (see pushBacklog), and only then the pulls and the other
+        // chores, which cost a round trip each and would otherwise come between every two batches.
+        const pushed = await pushBacklog(ctx, client, batchSize, { budgetMs: PUSH_BURST_MS, running: () => running });
         let more = true;
         let pulled = 0;
         while (more && running) {
