@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_MATCH_POLICY, DomainError, packSet, unpackSet, type BiometricSet, type MatchPolicy } from '@tangguh/domain';
 import { BitSamplingIndex, unpackInto } from '@tangguh/matcher';
 import { DataKey } from '@tangguh/platform';
@@ -82,7 +83,9 @@ class ProvisionalIndex {
   }
 
   private async readNew(db: OfficeDbOrTx, key: DataKey): Promise<void> {
-    const PAGE = 5000;
+    // Small pages: indexing one blocks the API process's event loop (≈ 0.1 ms a person), so a kabupaten's
+    // first load at start lets the other requests through between pages.
+    const PAGE = 1000;
     for (;;) {
       const rows = await galleryEntriesAfter(db, this.cursor, PAGE);
       if (rows.length === 0) return;
@@ -113,6 +116,19 @@ export async function provisionalIndex(ctx: Pick<OfficeContext, 'db'>): Promise<
 
 /* ---- the check before a Suket ---- */
 
+/** How long a Suket waits for the index to catch up before the counter is told to try again shortly. */
+const LOAD_WAIT_MS = 5000;
+
+const indexLoading = (loaded: number) =>
+  new DomainError(
+    'PROVISIONAL_INDEX_LOADING',
+    {
+      id: `Galeri biometrik kabupaten sedang dimuat (${loaded.toLocaleString('id-ID')} orang sejauh ini); Suket belum dapat diperiksa. Coba lagi dalam satu menit.`,
+      en: `The kabupaten's biometric gallery is still loading (${loaded.toLocaleString('en')} people so far); the Suket cannot be checked yet. Try again in a minute.`,
+    },
+    'unavailable',
+  );
+
 export const suketHeld = (match: Pick<ProvisionalMatchRow, 'score'>) =>
   new DomainError(
     'SUKET_HELD_PROVISIONAL_MATCH',
@@ -141,7 +157,10 @@ export async function checkBeforeSuket(ctx: OfficeContext, recordId: string, pol
   const entry = await galleryEntryOf(ctx.db, recordId);
   // A record made before the office kept a gallery has no templates it can read: only the centre can search it.
   if (!entry) return;
-  const { index } = await provisionalIndex(ctx);
+  const loaded = await Promise.race([provisionalIndex(ctx), delay(LOAD_WAIT_MS, undefined, { ref: false })]);
+  // Still loading the kabupaten (minutes for millions after a restart): say so rather than issue unchecked.
+  if (!loaded) throw indexLoading(indexes.get(ctx.db)?.matcher.size ?? 0);
+  const { index } = loaded;
   const probe = unpackSet((await galleryDataKey(ctx.db)).open(new Uint8Array(entry.templates)));
   const candidates = await index.search(probe, { minScore: policy.adjudicateFrom, limit: 5, excludeRecordId: recordId, probeRadius: 1 });
   for (const candidate of candidates) {

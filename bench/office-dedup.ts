@@ -1,0 +1,128 @@
+/**
+ * The office's provisional search before a Suket (apps/office/src/services/provisional-dedup.ts): one
+ * bit-sampling index in the API process over a kabupaten the size of Jember, searched one probe at a time as
+ * the counter does, with multi-probe (`probeRadius: 1`) as the centre searches. Prints the median and p99 of one
+ * search per probe kind and how often the known mate was found, the time to build the index from packed
+ * templates (what the office does at start from its gallery table), the process's memory — and, in the same
+ * run, brute force (the exact matcher) on a subset of the gallery, with its time scaled to the full size.
+ *
+ * The gallery is generated directly: `MATES` people captured by the synthetic device (noise 0.04) who come
+ * back as probes, everyone else random 256-bit templates (what unrelated people's templates are).
+ *
+ *   npm run bench:office-dedup                       # 2,000,000 people
+ *   BENCH_OFFICE_SIZE=500000 npm run bench:office-dedup
+ */
+import { randomFillSync } from 'node:crypto';
+import { BIOMETRIC_POSITIONS, DEFAULT_MATCH_POLICY, packSet, type BiometricSet } from '@tangguh/domain';
+import { BitSamplingIndex, unpackInto, type MatchCandidate } from '@tangguh/matcher';
+import { capturedSet, PROBE_KINDS } from '../packages/matcher/src/synthetic.ts';
+import { BruteForceMatcher } from '../apps/central/src/matcher/brute-force.ts';
+
+const SIZE = Number(process.env.BENCH_OFFICE_SIZE ?? 2_000_000);
+const BRUTE_SIZE = Math.min(SIZE, Number(process.env.BENCH_BRUTE_SIZE ?? 100_000));
+const MATES = 2000;
+const PER_KIND = 200;
+const BRUTE_PROBES = 40;
+const { adjudicateFrom } = DEFAULT_MATCH_POLICY;
+const options = { minScore: adjudicateFrom, limit: 5, probeRadius: 1 as const };
+
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+interface Probe {
+  kind: string;
+  mate?: string;
+  set: BiometricSet;
+}
+
+function probes(): Probe[] {
+  const out: Probe[] = [];
+  for (const [kind, { noise, missing }] of Object.entries(PROBE_KINDS)) {
+    for (let i = 0; i < PER_KIND; i++) {
+      const person = (i * 7 + kind.length) % MATES;
+      out.push({ kind, mate: `M${person}`, set: capturedSet(`mate-${person}`, 1, noise, missing) });
+    }
+  }
+  for (let i = 0; i < PER_KIND; i++) out.push({ kind: 'stranger', set: capturedSet(`stranger-${i}`, 0, 0.04) });
+  return out;
+}
+
+/** One search at a time, as at the counter: each probe's own time. */
+async function timed(search: (set: BiometricSet) => Promise<MatchCandidate[]>, sample: Probe[]): Promise<{ times: number[]; answers: MatchCandidate[][] }> {
+  const times: number[] = [];
+  const answers: MatchCandidate[][] = [];
+  for (const p of sample) {
+    const t0 = performance.now();
+    answers.push(await search(p.set));
+    times.push(performance.now() - t0);
+  }
+  return { times, answers };
+}
+
+function randomSet(bytes: Uint8Array): BiometricSet {
+  const set: BiometricSet = {};
+  for (const position of BIOMETRIC_POSITIONS) set[position] = Uint8Array.from(randomFillSync(bytes));
+  return set;
+}
+
+const sample = probes();
+console.log(`Office provisional search — one bit-sampling index (18-bit keys, 96 tables a person) in the API process, probeRadius 1, one search at a time`);
+console.log(`kabupaten of ${SIZE.toLocaleString('en')} people (${MATES} known mates, the rest random); ${PER_KIND} probes each of ${Object.keys(PROBE_KINDS).join(', ')}, stranger\n`);
+
+// Baseline first, in the same run: brute force on a subset, its time scaled to the full gallery (it scans everyone).
+const brute = new BruteForceMatcher();
+for (let i = 0; i < MATES; i++) brute.add(`M${i}`, capturedSet(`mate-${i}`, 0, 0.04));
+const scratch = new Uint8Array(32);
+for (let i = MATES; i < BRUTE_SIZE; i++) brute.add(`P${i}`, randomSet(scratch));
+const bruteSample = sample.filter((_, i) => i % Math.floor(sample.length / BRUTE_PROBES) === 0).slice(0, BRUTE_PROBES);
+const bruteRun = await timed((set) => brute.search(set, options), bruteSample);
+const bruteMedian = quantile(bruteRun.times, 0.5);
+const scale = SIZE / BRUTE_SIZE;
+console.log(
+  `baseline: brute force on ${BRUTE_SIZE.toLocaleString('en')} people: median ${ms(bruteMedian)}, p99 ${ms(quantile(bruteRun.times, 0.99))} a search (${bruteSample.length} probes)` +
+    ` → at ${SIZE.toLocaleString('en')} ≈ ${ms(bruteMedian * scale)} (scales as N)\n`,
+);
+
+globalThis.gc?.();
+const rssBefore = process.memoryUsage().rss;
+const index = new BitSamplingIndex({ initialCapacity: SIZE });
+const t0 = performance.now();
+{
+  // Through the same packed path as the office's catch-up from its gallery table (packSet → unpackInto).
+  const words = new Uint32Array(MATES * 96);
+  const masks = new Uint16Array(MATES);
+  for (let i = 0; i < MATES; i++) masks[i] = unpackInto(packSet(capturedSet(`mate-${i}`, 0, 0.04)), words, i);
+  index.addPacked(Array.from({ length: MATES }, (_, i) => `M${i}`), words, masks);
+}
+const CHUNK = 50_000;
+for (let start = MATES; start < SIZE; start += CHUNK) {
+  const count = Math.min(CHUNK, SIZE - start);
+  const words = new Uint32Array(count * 96);
+  randomFillSync(words);
+  index.addPacked(Array.from({ length: count }, (_, i) => `P${start + i}`), words, new Uint16Array(count).fill(0xfff));
+}
+const buildSeconds = (performance.now() - t0) / 1000;
+const rss = process.memoryUsage().rss;
+console.log(`index of ${index.size.toLocaleString('en')} built in ${buildSeconds.toFixed(1)} s from packed templates; process RSS ${mb(rss)} (+${mb(rss - rssBefore)} for the index)\n`);
+
+// A warm-up pass (JIT), then the measured pass.
+await timed((set) => index.search(set, options), sample.slice(0, 100));
+const run = await timed((set) => index.search(set, options), sample);
+
+const rows: string[] = [];
+for (const kind of [...Object.keys(PROBE_KINDS), 'stranger']) {
+  const picked = sample.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === kind);
+  const times = picked.map(({ i }) => run.times[i]!);
+  const found = picked.filter(({ p, i }) => p.mate && run.answers[i]!.some((c) => c.recordId === p.mate)).length;
+  const held = picked.filter(({ i }) => run.answers[i]!.length > 0).length;
+  const mateText = kind === 'stranger' ? `held by mistake: ${held}/${picked.length}` : `mate found: ${found}/${picked.length}`;
+  rows.push(`| ${kind} | ${ms(quantile(times, 0.5))} | ${ms(quantile(times, 0.99))} | ${mateText} |`);
+}
+const all = run.times;
+console.log(`one search at the counter, ${SIZE.toLocaleString('en')} people, probeRadius 1: median ${ms(quantile(all, 0.5))}, p99 ${ms(quantile(all, 0.99))} (max ${ms(Math.max(...all))})`);
+console.log(`brute force at the same size ≈ ${ms(bruteMedian * scale)} a search: the index is ≈ ${Math.round((bruteMedian * scale) / quantile(all, 0.5))}× faster at the median\n`);
+console.log('| probe | median | p99 | |');
+console.log('|---|---|---|---|');
+for (const row of rows) console.log(row);
+console.log(`| brute force on ${BRUTE_SIZE.toLocaleString('en')} (baseline) | ${ms(bruteMedian)} | ${ms(quantile(bruteRun.times, 0.99))} | scaled to ${SIZE.toLocaleString('en')}: ${ms(bruteMedian * scale)} |`);
