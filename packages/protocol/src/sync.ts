@@ -41,7 +41,27 @@ export const MIN_PROTOCOL_VERSION = PROTOCOL_VERSION - 1;
 /** How far an office clock may drift before its signed requests are refused; request ids are kept this long. */
 export const SIGNATURE_MAX_SKEW_MS = 10 * 60_000;
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const BASE64_ALPHABET = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_ALPHABET[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether `text` is base64 as /^[A-Za-z0-9+/]*={0,2}$/ says — checked by a loop over a lookup table, several
+ * times faster on a batch's photos than the regular expression, which was a tenth of the centre's drain.
+ */
+export function isBase64(text: string): boolean {
+  let end = text.length;
+  if (end > 0 && text.charCodeAt(end - 1) === 61) {
+    end -= 1;
+    if (end > 0 && text.charCodeAt(end - 1) === 61) end -= 1;
+  }
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127 || BASE64_ALPHABET[c] === 0) return false;
+  }
+  return true;
+}
+
+const base64 = z.string().refine(isBase64, 'base64');
 
 /** A recording as it travels to the centre; templates are sealed to the centre's key. */
 export const recordingPacketSchema = z.object({
