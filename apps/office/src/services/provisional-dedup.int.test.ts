@@ -145,6 +145,15 @@ describe.each(DIALECTS)('provisional deduplication at the office on %s', (dialec
       expectError(await decide(found.id, 'lepas', 'dilepas untuk kedua kalinya'), 409, 'PROVISIONAL_MATCH_NOT_HELD');
     });
 
+    it('lets the first of two NIKs for one face have its Suket and holds the later one, whichever asks first', async () => {
+      ids.earlier = await record('orang-E');
+      ids.later = await record('orang-E');
+      expect((await issue(ids.earlier!)).statusCode).toBe(201);
+      expectError(await issue(ids.later!), 409, 'SUKET_HELD_PROVISIONAL_MATCH');
+      expect(await caseOf(ids.earlier!)).toBeUndefined();
+      expect(await caseOf(ids.later!)).toMatchObject({ candidate: { recordId: ids.earlier! } });
+    });
+
     it('holds a poor capture of the same person in the adjudication band', async () => {
       ids.poor = await record('orang-A', new SyntheticCaptureDevice({ noise: 0.2 }));
       expectError(await issue(ids.poor!), 409, 'SUKET_HELD_PROVISIONAL_MATCH');

@@ -167,6 +167,10 @@ export async function checkBeforeSuket(ctx: OfficeContext, recordId: string, pol
     // The same NIK is the same person recorded again (after a failure): not a second identity.
     const other = await galleryEntryOf(ctx.db, candidate.recordId);
     if (!other || other.nik === record.nik) continue;
+    // As at the centre, the first recording of a person stands and the later one is the suspect: a record of
+    // the centre's gallery (found unique there) or one this office recorded earlier holds this one, never a
+    // recording made after it — so of two NIKs for one face, the first still gets its Suket.
+    if (other.source !== 'centre' && Number(other.seq) > Number(entry.seq)) continue;
     const stored = await insertMatch(ctx.db, {
       id: randomUUID(),
       record_id: recordId,
