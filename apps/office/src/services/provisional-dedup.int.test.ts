@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -20,7 +21,8 @@ import { buildOfficeApp } from '../app.ts';
 import type { OfficeContext } from '../context.ts';
 import { openOffice } from '../runtime.ts';
 import { officeSessionStore, type OfficeUser } from '../repositories/users.ts';
-import { gallerySize } from '../repositories/office-gallery.ts';
+import { gallerySize, gallerySubsetCursor, matchOfRecord } from '../repositories/office-gallery.ts';
+import { startSyncWorker } from '../workers/sync-worker.ts';
 import { CentralClient } from './central-client.ts';
 import { recordResident } from './recording.ts';
 import { pullOnce, pushOnce } from './sync.ts';
@@ -168,6 +170,7 @@ describe.each(DIALECTS)('provisional deduplication at the office on %s', (dialec
     let closeCentral: () => Promise<void>;
     let centralApp: FastifyInstance;
     let client: CentralClient;
+    let centralUrl: string;
 
     beforeAll(async () => {
       const c = await openCentral(centralDbPath);
@@ -176,7 +179,8 @@ describe.each(DIALECTS)('provisional deduplication at the office on %s', (dialec
       centralApp = await buildCentralApp(central, { serveWeb: false });
       const port = await freePort();
       await centralApp.listen({ port, host: '127.0.0.1' });
-      client = new CentralClient({ baseUrl: `http://127.0.0.1:${port}`, officeId: office.office.id, signingPrivateKey: office.signingPrivateKey });
+      centralUrl = `http://127.0.0.1:${port}`;
+      client = new CentralClient({ baseUrl: centralUrl, officeId: office.office.id, signingPrivateKey: office.signingPrivateKey });
       while ((await pushOnce(office, client, 50)) > 0);
       while ((await runDeduplication(central)) > 0);
       while ((await pullOnce(office, client, 100)).hasMore);
@@ -208,6 +212,25 @@ describe.each(DIALECTS)('provisional deduplication at the office on %s', (dialec
       await settleProvisionalMatches(office);
       expect(await caseOf(ids.poor!)).toMatchObject({ state: 'CENTRE_CLEARED', decidedBy: 'pusat' });
       expect((await issue(ids.poor!)).statusCode).toBe(201);
+    });
+
+    it('the sync worker settles a hold by itself once the centre has decided, and takes the gallery', async () => {
+      ids.workerFirst = await record('orang-F');
+      ids.workerSecond = await record('orang-F');
+      expectError(await issue(ids.workerSecond!), 409, 'SUKET_HELD_PROVISIONAL_MATCH');
+      const worker = startSyncWorker(office, { centralUrl, idleMs: 50 });
+      try {
+        const deadline = Date.now() + 90_000;
+        // Read from the table, not the list route (which settles too): this is the worker's doing.
+        while ((await matchOfRecord(office.db, ids.workerSecond!))?.state !== 'CENTRE_DUPLICATE') {
+          if (Date.now() > deadline) throw new Error('the sync worker never settled the hold');
+          await runDeduplication(central);
+          await delay(100);
+        }
+        expect(await gallerySubsetCursor(office.db)).toBeGreaterThan(0);
+      } finally {
+        await worker.stop();
+      }
     });
 
     it("takes the kabupaten's gallery from the centre, so a person recorded at another office is found here", async () => {
