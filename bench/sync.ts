@@ -16,7 +16,7 @@
  *
  * After the drain the office idles a few seconds and its resident memory (RSS) is printed, holding N records.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -310,7 +310,7 @@ function baselineInsert(centralDb: string, file: string): { ms: number; rows: nu
 }
 
 async function main(): Promise<void> {
-  const { provisionStack, freePort, startCentral, startOffice } = await import('../apps/cli/src/stack.ts');
+  const { CENTRAL_MAIN, provisionStack, freePort, startCentral, startOffice } = await import('../apps/cli/src/stack.ts');
   type NodeProcess = Awaited<ReturnType<typeof startCentral>>;
   const dataDir = mkdtempSync(join(tmpdir(), 'tangguh-bench-sync-'));
   const running: NodeProcess[] = [];
@@ -436,8 +436,21 @@ async function main(): Promise<void> {
       );
       const started = performance.now();
       let firstFinalAt: number | undefined;
-      const c = await startCentral(small.centralDb, await freePort(), [], { quiet: true });
+      // The centre as an API process and a dedup worker process on the same database: the worker builds its
+      // index over the whole gallery before it answers anything (longer than a start-up check waits for a
+      // large gallery), so it is started without waiting; the clock runs from here either way.
+      const c = await startCentral(small.centralDb, await freePort(), ['--services', 'api'], { quiet: true });
       running.push(c);
+      const worker = spawn(process.execPath, ['--import', 'tsx', CENTRAL_MAIN, '--db', small.centralDb, '--services=worker', '--health-port', String(await freePort())], { stdio: 'ignore' });
+      const workerExited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      running.push({
+        child: worker,
+        url: '',
+        async stop(signal: NodeJS.Signals = 'SIGTERM') {
+          if (worker.exitCode === null && worker.signalCode === null) worker.kill(signal);
+          await workerExited;
+        },
+      });
       const o = await startOffice(small.officeDb, await freePort(), c.url, ['--batch-size', String(BATCH), '--idle-ms', '200'], { quiet: true });
       running.push(o);
       let ready = 0;
