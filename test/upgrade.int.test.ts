@@ -31,6 +31,15 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/release-98a4c85/', import.met
 const run = promisify(execFile);
 
 /** Every table's row count, read with a plain driver, not with the code under test. */
+function settingKeys(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('select key from settings order by key').all() as { key: string }[]).map((r) => r.key);
+  } finally {
+    db.close();
+  }
+}
+
 function sqliteCounts(path: string): Record<string, number> {
   const db = new Database(path, { readonly: true });
   try {
@@ -90,6 +99,7 @@ describe('a data folder made by the release before versioned migrations (SQLite)
     const officePath = copy('office');
     const centralPath = copy('central');
     const officeBefore = sqliteCounts(officePath);
+    const settingsBefore = settingKeys(officePath);
     const centralBefore = sqliteCounts(centralPath);
     expect(officeBefore).toMatchObject({ records: 5, outbox: 6, sukets: 1, documents: 1, users: 5, sites: 32 });
     expect(centralBefore).toMatchObject({ enrollments: 4, applied_entries: 5, office_events: 1, sukets: 1 });
@@ -128,8 +138,12 @@ describe('a data folder made by the release before versioned migrations (SQLite)
     // (Tables that later migrations add are not in `officeBefore`.)
     const grown = ['status_events', 'sync_state', 'counters'];
     const released = (counts: Record<string, number>) => Object.fromEntries(Object.keys(officeBefore).filter((table) => !grown.includes(table)).map((table) => [table, counts[table]]));
-    // The master key's check joins the settings: the release's plain keys are sealed on this first open (secrets-at-rest).
-    expect(released(officeAfter)).toEqual({ ...released(officeBefore), records: 6, outbox: 7, settings: officeBefore.settings! + 1 });
+    // Every setting of the release is kept. New ones join it: the master key's check (the release's plain keys
+    // are sealed on this first open) and the keys later features make on first use.
+    expect(released(officeAfter)).toEqual({ ...released(officeBefore), records: 6, outbox: 7, settings: officeAfter.settings });
+    const settingsAfter = settingKeys(officePath);
+    expect(settingsAfter).toEqual(expect.arrayContaining(settingsBefore));
+    expect(settingsAfter.length).toBeGreaterThan(settingsBefore.length);
     for (const table of grown) expect(officeAfter[table]).toBeGreaterThanOrEqual(officeBefore[table]!);
     expect(officeAfter.status_events).toBeGreaterThan(officeBefore.status_events!);
     const centralAfter = sqliteCounts(centralPath);

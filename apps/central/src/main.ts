@@ -66,6 +66,8 @@ if (services.has('worker')) {
   ctx.matcher = new GalleryMirror(ctx.galleryKey, shards > 1 ? new ShardedMatcher({ shards }) : new BitSamplingIndex());
   ctx.matcherProbeRadius = values['matcher-probe-radius'] === '0' ? 0 : 1;
   await loadMatcher(ctx);
+  // An empty gallery sends the shards nothing: wait for their threads all the same, so that "up" means loaded.
+  await ctx.matcher.ready();
 }
 const worker = services.has('worker') ? startDedupWorker(ctx, app.log) : undefined;
 const gallery = ctx.matcher ? ` (gallery ${ctx.matcher.size})` : ' (matcher not loaded: deduplication runs elsewhere)';

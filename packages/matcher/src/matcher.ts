@@ -35,6 +35,8 @@ export interface Matcher {
   addPacked(ids: readonly string[], words: Uint32Array, masks: Uint16Array): void;
   /** Best candidates at or above minScore, best first, never the excluded record. */
   search(probe: BiometricSet, options: SearchOptions): Promise<MatchCandidate[]>;
+  /** Resolves once the matcher can search at full speed: its worker threads started and loaded. */
+  ready?(): Promise<void>;
   /** Frees what the matcher holds (worker threads); a matcher without any does nothing. */
   close?(): Promise<void>;
 }

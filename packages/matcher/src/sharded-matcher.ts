@@ -162,6 +162,11 @@ export class ShardedMatcher implements Matcher {
     return mergeCandidates(answers.map((a) => a.candidates ?? []), options.limit);
   }
 
+  /** Every shard's thread has started, loaded its code and taken every add sent so far. */
+  async ready(): Promise<void> {
+    await this.stats();
+  }
+
   /** Enrolled people and typed-array bytes per shard. */
   async stats(): Promise<{ size: number; bytes: number }[]> {
     await this.settled();

@@ -52,6 +52,10 @@ export class GalleryMirror implements Matcher {
     return this.matcher.search(probe, options);
   }
 
+  async ready(): Promise<void> {
+    await this.matcher.ready?.();
+  }
+
   async close(): Promise<void> {
     await this.matcher.close?.();
   }
