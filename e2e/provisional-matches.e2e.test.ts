@@ -62,9 +62,7 @@ describe('the supervisor’s provisional matches screen', () => {
     expect(await release.isDisabled()).toBe(true);
     await card.getByLabel(/Alasan/).fill('kembar identik; KK dan akta kelahiran diperiksa');
     await release.click();
-    // The decision is one SQLite write; in the full suite on a loaded machine it once waited over 30 s for
-    // the office's other process to let go of the file, so this wait is generous.
-    await page.getByText('Keputusan disimpan.').waitFor({ timeout: 120_000 });
+    await page.getByText('Keputusan disimpan.').waitFor();
     await page.getByLabel('Tampilkan').selectOption('RELEASED');
     await page.getByText(/Dilepas oleh supervisor/).waitFor();
 

@@ -20,6 +20,7 @@ type StateFilter = (typeof PROVISIONAL_MATCH_STATES)[number] | 'all';
 export default function ProvisionalMatchesPage() {
   const { lang, q } = useProvisionalText();
   const [state, setState] = useState<StateFilter>('HELD');
+  const [saved, setSaved] = useState(false);
   const list = usePolling((signal) => contractApi.get(listSchema, withQuery('/api/kemiripan', { state }), signal), [state], 10_000);
 
   return (
@@ -46,7 +47,22 @@ export default function ProvisionalMatchesPage() {
       {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
       {!list.data && !list.error && <p className="muted">{q('loading')}</p>}
       {list.data && list.data.items.length === 0 && <p className="empty">{q('empty')}</p>}
-      {list.data?.items.map((item) => <MatchCard key={item.id} item={item} onChanged={list.reload} />)}
+      {/* On the page, not the card: a released case leaves the list of held ones as soon as it reloads. */}
+      {saved && (
+        <p className="notice notice--success" role="status">
+          {q('done')}
+        </p>
+      )}
+      {list.data?.items.map((item) => (
+        <MatchCard
+          key={item.id}
+          item={item}
+          onChanged={() => {
+            setSaved(true);
+            list.reload();
+          }}
+        />
+      ))}
     </div>
   );
 }
@@ -95,7 +111,6 @@ function MatchCard({ item, onChanged }: { item: ProvisionalMatchView; onChanged:
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
-  const [done, setDone] = useState(false);
   const reasonId = `kemiripan-${item.id}-reason`;
   const titleId = `kemiripan-${item.id}-title`;
 
@@ -104,7 +119,6 @@ function MatchCard({ item, onChanged }: { item: ProvisionalMatchView; onChanged:
     setError(undefined);
     try {
       await contractApi.post(decisionSchema, `/api/kemiripan/${encodeURIComponent(item.id)}/${what}`, { reason: reason.trim() });
-      setDone(true);
       setReason('');
       onChanged();
     } catch (caught) {
@@ -137,11 +151,6 @@ function MatchCard({ item, onChanged }: { item: ProvisionalMatchView; onChanged:
       {item.state === 'RELEASED' && item.decidedBy && <p className="notice">{q('released', { who: item.decidedBy, when: formatDateTime(item.decidedAt, lang), reason: item.reason ?? '' })}</p>}
       {item.reviewedBy && <p className="muted">{q('reviewed', { who: item.reviewedBy, note: item.reviewNote ?? '' })}</p>}
       {(item.state === 'CENTRE_CLEARED' || item.state === 'CENTRE_DUPLICATE') && <p className="notice">{q('centre', { when: formatDateTime(item.decidedAt, lang) })}</p>}
-      {done && (
-        <p className="notice notice--success" role="status">
-          {q('done')}
-        </p>
-      )}
       {item.state === 'HELD' &&
         (user.role === 'supervisor' ? (
           <>
