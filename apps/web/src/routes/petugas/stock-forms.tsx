@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { blankMovementResponseSchema, LOAN_PURPOSES, SPOILAGE_REASONS, type BlankMovementResponse } from '@tangguh/protocol';
+import { blankMovementResponseSchema, LOAN_PURPOSES, SPOILAGE_REASONS, type BlankMovementResponse, type SiteList } from '@tangguh/protocol';
 import { contractApi, toApiError, type ApiError } from '../../api.ts';
 import type { ApiIssue } from '../../api-types.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -18,10 +18,8 @@ export const MOVEMENT_ROLES: Record<MovementKind, readonly string[]> = {
   correction: ['supervisor'],
 };
 
-export interface Site {
-  id: string;
-  name: string;
-}
+/** A service point as the forms need it: the contract's site, without its kind. */
+export type Site = Pick<SiteList['items'][number], 'id' | 'name'>;
 
 interface FormProps {
   sites: Site[];
