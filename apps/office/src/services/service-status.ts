@@ -69,7 +69,7 @@ const CHECKED_REFRESH_MS = 30_000;
 class StatusHub {
   snapshot?: StatusSnapshot;
   readonly emitter = new EventEmitter<{ change: [StatusSnapshot]; snapshot: [StatusSnapshot] }>();
-  private building?: Promise<StatusSnapshot>;
+  building?: Promise<StatusSnapshot>;
   private again = false;
   private version = -1;
   private boundary = Infinity;
@@ -208,7 +208,18 @@ export async function* serviceStatusChanges(ctx: OfficeContext, signal?: AbortSi
 /** This process changed something: rebuild now if anyone holds the status here. */
 export async function statusChanged(ctx: OfficeContext): Promise<void> {
   const h = hubs.get(ctx);
-  if (h?.snapshot) await h.rebuild();
+  // A build already running may have read the database before the change: rebuild after it too.
+  if (h?.snapshot || h?.building) await h.rebuild();
+}
+
+/**
+ * A round of checks finished without changing any state. The new "checked at" is normally passed on by the
+ * poller (at most every 30 s), but the first one is news — a status that says "never checked" is wrong — so
+ * it is passed on at once, also when a build that read the database before the check is still running.
+ */
+export async function statusChecked(ctx: OfficeContext): Promise<void> {
+  const h = hubs.get(ctx);
+  if (h?.building || (h?.snapshot && h.snapshot.status.checkedAt === null)) await h.rebuild();
 }
 
 /** Stops the polling of this context's status (the app's close). */

@@ -18,7 +18,7 @@ import { CentralClient, CentralUnavailable } from './central-client.ts';
 import { readCentralLink, WORKER_SILENT_AFTER_MS } from './sync-monitor.ts';
 import { currentTteState } from './tte-status.ts';
 import { announceIncidentEvents, openCapabilityIncident, resolveCapabilityIncident, type IncidentEvent } from './incidents.ts';
-import { statusChanged } from './service-status.ts';
+import { statusChanged, statusChecked } from './service-status.ts';
 
 /**
  * The checks behind the status model, run on an interval by the worker process. Each capability is read
@@ -158,6 +158,7 @@ export async function runStatusChecks(ctx: OfficeContext, options: StatusCheckOp
   });
   announceIncidentEvents(ctx, result.events);
   if (result.changed) await statusChanged(ctx);
+  else await statusChecked(ctx);
   return result;
 }
 
