@@ -1,12 +1,13 @@
-import { useEffect, useState, type ReactNode } from 'react';
-import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useEffect, useState } from 'react';
+import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { FUNNEL_STAGES, printHistorySchema, type PrintHistory } from '@tangguh/protocol';
 import { contractApi, withQuery } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { formatDate, formatNumber } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
-import { useI18n, type Lang, type MessageKey } from '../../i18n/index.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { CHART_MARGIN, ChartFigure, shortDate, type ChartFigureProps } from './ChartFigure.tsx';
 import '../petugas/print.css';
 
 /*
@@ -24,25 +25,9 @@ const STAGE_COLOURS: Record<(typeof FUNNEL_STAGES)[number], string> = {
   issued: '#146c37',
 };
 
-const shortDate = (iso: string, lang: Lang) => new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(new Date(`${iso}T00:00:00Z`));
-
-function ChartFigure({ id, title, summary, chart, table, height = 320 }: { id: string; title: string; summary?: string; chart: ReactNode; table: ReactNode; height?: number }) {
+function Figure(props: ChartFigureProps) {
   const { t } = useI18n();
-  return (
-    <figure className="card stack" aria-labelledby={`${id}-title`} data-testid={id}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      <div className="chart-box" aria-hidden="true" style={{ height }}>
-        <ResponsiveContainer width="100%" height="100%">
-          {chart}
-        </ResponsiveContainer>
-      </div>
-      {summary && <figcaption>{summary}</figcaption>}
-      <details className="chart-figures">
-        <summary>{t('charts.figures')}</summary>
-        <div className="table-wrap">{table}</div>
-      </details>
-    </figure>
-  );
+  return <ChartFigure {...props} figuresLabel={t('charts.figures')} />;
 }
 
 function StageTable({ rows, keyLabel, caption }: { rows: { key: string; label: string; counts: Record<(typeof FUNNEL_STAGES)[number], number> }[]; keyLabel: string; caption: string }) {
@@ -91,12 +76,12 @@ function Charts({ history }: { history: PrintHistory }) {
 
   return (
     <>
-      <ChartFigure
+      <Figure
         id="chart-backlog"
         title={t('charts.backlogTitle')}
         summary={last ? t('charts.backlogSummary', { date: formatDate(last.date, lang), waiting: formatNumber(last.waiting, lang), stock: formatNumber(last.stock, lang) }) : t('charts.empty')}
         chart={
-          <ComposedChart accessibilityLayer={false} data={backlog} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <ComposedChart accessibilityLayer={false} data={backlog} margin={CHART_MARGIN}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="label" tick={{ fontSize: 12 }} />
             <YAxis {...axis} width={64} />
@@ -128,13 +113,13 @@ function Charts({ history }: { history: PrintHistory }) {
           </table>
         }
       />
-      <ChartFigure
+      <Figure
         id="chart-funnel-kecamatan"
         title={t('charts.funnelKecTitle')}
         summary={t('charts.funnelKecSummary', { stages: sentence(history.funnelByKecamatan) })}
         height={Math.max(320, byKec.length * 34 + 80)}
         chart={
-          <BarChart accessibilityLayer={false} data={byKec} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <BarChart accessibilityLayer={false} data={byKec} layout="vertical" margin={CHART_MARGIN}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" {...axis} />
             <YAxis type="category" dataKey="label" width={120} tick={{ fontSize: 12 }} />
@@ -147,12 +132,12 @@ function Charts({ history }: { history: PrintHistory }) {
         }
         table={<StageTable caption={t('charts.funnelKecTitle')} keyLabel={t('charts.col.kecamatan')} rows={history.funnelByKecamatan.map((k) => ({ key: k.kecamatan.code, label: k.kecamatan.name, counts: k }))} />}
       />
-      <ChartFigure
+      <Figure
         id="chart-funnel-day"
         title={t('charts.funnelDayTitle')}
         summary={t('charts.funnelDaySummary', { n: history.funnelByDay.length, stages: sentence(history.funnelByDay) })}
         chart={
-          <LineChart accessibilityLayer={false} data={byDay} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <LineChart accessibilityLayer={false} data={byDay} margin={CHART_MARGIN}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="label" tick={{ fontSize: 12 }} />
             <YAxis {...axis} width={56} />

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useEffect, useMemo, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { SERVICE_NAMES, type ServiceId } from '@tangguh/domain';
 import { QUEUE_PATHS, queueOptionsSchema, queueStatsSchema, type QueueStatRow } from '@tangguh/protocol';
 import { contractApi, withQuery } from '../../api.ts';
@@ -7,7 +7,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { formatDate, formatNumber, formatPercent } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
-import type { Lang } from '../../i18n/index.tsx';
+import { CHART_MARGIN, ChartFigure, shortDate, type ChartFigureProps } from './ChartFigure.tsx';
 import { useQueueStatsText } from './queue-stats-messages.ts';
 import '../petugas/print.css';
 
@@ -18,26 +18,11 @@ import '../petugas/print.css';
  */
 
 const route = (key: keyof typeof QUEUE_PATHS) => QUEUE_PATHS[key].split(' ')[1]!;
-const shortDate = (iso: string, lang: Lang) => new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(new Date(`${iso}T00:00:00Z`));
 const minutes = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 
-function Figure({ id, title, summary, chart, table, height = 300 }: { id: string; title: string; summary?: string; chart: ReactNode; table: ReactNode; height?: number }) {
+function Figure({ height = 300, ...props }: ChartFigureProps) {
   const { q } = useQueueStatsText();
-  return (
-    <figure className="card stack" aria-labelledby={`${id}-title`} data-testid={id}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      <div className="chart-box" aria-hidden="true" style={{ height }}>
-        <ResponsiveContainer width="100%" height="100%">
-          {chart}
-        </ResponsiveContainer>
-      </div>
-      {summary && <figcaption>{summary}</figcaption>}
-      <details className="chart-figures">
-        <summary>{q('figures')}</summary>
-        <div className="table-wrap">{table}</div>
-      </details>
-    </figure>
-  );
+  return <ChartFigure {...props} height={height} figuresLabel={q('figures')} />;
 }
 
 /** Rows of several sites for one service and day add up; medians of different sites cannot, so the busiest site's stands. */
@@ -158,7 +143,7 @@ export default function QueueStatsPage() {
             summary={q('totalsSummary', { issued: formatNumber(all.issued, lang), served: formatNumber(all.served, lang), noShow: formatNumber(all.noShow, lang), rate: all.issued ? formatPercent(all.noShow / all.issued, lang) : '—' })}
             height={Math.max(260, totals.length * 40 + 80)}
             chart={
-              <BarChart accessibilityLayer={false} data={totals} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <BarChart accessibilityLayer={false} data={totals} layout="vertical" margin={CHART_MARGIN}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
                 <YAxis type="category" dataKey="label" width={150} tick={{ fontSize: 12 }} />
@@ -199,7 +184,7 @@ export default function QueueStatsPage() {
             title={q('waitTitle', { service: SERVICE_NAMES[shown][lang] })}
             summary={lastDay ? q('waitSummary', { wait: number(lastDay.waitMedian), service: number(lastDay.serviceMedian) }) : undefined}
             chart={
-              <LineChart accessibilityLayer={false} data={days} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <LineChart accessibilityLayer={false} data={days} margin={CHART_MARGIN}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="label" tick={{ fontSize: 12 }} />
                 <YAxis tick={{ fontSize: 12 }} width={48} />
@@ -216,7 +201,7 @@ export default function QueueStatsPage() {
             id="queue-chart-outcomes"
             title={q('outcomeTitle', { service: SERVICE_NAMES[shown][lang] })}
             chart={
-              <BarChart accessibilityLayer={false} data={days} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <BarChart accessibilityLayer={false} data={days} margin={CHART_MARGIN}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="label" tick={{ fontSize: 12 }} />
                 <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
