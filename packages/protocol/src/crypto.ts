@@ -76,6 +76,14 @@ export function seal(recipientPublicPem: string, plaintext: Uint8Array): Uint8Ar
   return Buffer.concat([Buffer.from([SEAL_VERSION]), ephemeralPublic, nonce, ciphertext, cipher.getAuthTag()]);
 }
 
+/** The last private key unseal parsed: parsing the PEM took most of an unseal, and a node holds one key. */
+let unsealKey: { pem: string; key: KeyObject } | undefined;
+
+function privateKeyOf(pem: string): KeyObject {
+  if (unsealKey?.pem !== pem) unsealKey = { pem, key: createPrivateKey(pem) };
+  return unsealKey.key;
+}
+
 /** Opens a sealed box; throws if it was not sealed to this key or was altered. */
 export function unseal(recipientPrivatePem: string, sealed: Uint8Array): Uint8Array {
   const box = Buffer.from(sealed);
@@ -85,7 +93,7 @@ export function unseal(recipientPrivatePem: string, sealed: Uint8Array): Uint8Ar
   const tag = box.subarray(box.length - 16);
   const ciphertext = box.subarray(45, box.length - 16);
   const ephemeralKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: ephemeralPublic.toString('base64url') }, format: 'jwk' });
-  const key = sealKey(diffieHellman({ privateKey: createPrivateKey(recipientPrivatePem), publicKey: ephemeralKey }), ephemeralPublic);
+  const key = sealKey(diffieHellman({ privateKey: privateKeyOf(recipientPrivatePem), publicKey: ephemeralKey }), ephemeralPublic);
   const decipher = createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAuthTag(tag);
   return new Uint8Array(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
