@@ -5,6 +5,7 @@ import { formatDateTime, formatNumber } from '../../format.ts';
 import { useI18n, type Lang } from '../../i18n/index.tsx';
 import { statusText, type StatusMessageKey } from './status-messages.ts';
 import { POLL_MS, useLiveStatus } from './useLiveStatus.ts';
+import './status-chip.css';
 import './status.css';
 
 const SITE_KEY = 'tangguh.status.site';

@@ -10,6 +10,7 @@ import { useCitizenText } from '../publik/citizen-messages.ts';
 import { useBookingText } from './booking-messages.ts';
 import { queueCommon, rememberSite, rememberedSite, UNAVAILABLE_STATES } from './queue-text.ts';
 import '../publik/citizen.css';
+import '../publik/status-chip.css';
 import './booking.css';
 
 const SITE_KEY = 'tangguh.booking.site';
