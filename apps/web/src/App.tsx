@@ -36,6 +36,8 @@ import CounterPage from './routes/petugas/Counter.tsx';
 import ProvisionalMatchesPage from './routes/petugas/ProvisionalMatches.tsx';
 import BoardPage from './routes/layar/Board.tsx';
 import FollowPage from './routes/warga/Follow.tsx';
+import QueueSettingsPage from './routes/pimpinan/QueueSettings.tsx';
+import ApiKeysPage from './routes/pimpinan/ApiKeys.tsx';
 
 // The public verifier carries the QR reader and the credential codec: loaded only when opened.
 const VerifierPage = lazy(() => import('./routes/verifikasi/VerifierPage.tsx'));
@@ -86,6 +88,8 @@ export function AppRoutes() {
             </Suspense>
           }
         />
+        <Route path="antrean/pengaturan" element={<QueueSettingsPage />} />
+        <Route path="kunci-api" element={<ApiKeysPage />} />
       </Route>
       <Route path="/pusat/masuk" element={<CentreLogin />} />
       <Route path="/pusat" element={<CentreLayout />}>

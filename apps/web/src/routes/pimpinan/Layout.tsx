@@ -8,6 +8,8 @@ import { notifyText } from '../publik/notify-messages.ts';
 import { statusText } from '../publik/status-messages.ts';
 import { ReconciliationNavLink } from './Reconciliation.tsx';
 import { queueStatsText } from './queue-stats-messages.ts';
+import { queueSettingsText } from './queue-settings-messages.ts';
+import { apiKeysText } from './api-keys-messages.ts';
 
 function HeadFrame() {
   const { t, lang } = useI18n();
@@ -25,7 +27,11 @@ function HeadFrame() {
           <NavLink to="/pimpinan/status">{statusText(lang, 'admin.nav')}</NavLink>
           <ReconciliationNavLink />
           <NavLink to="/pimpinan/cetak">{t('nav.printCharts')}</NavLink>
-          <NavLink to="/pimpinan/antrean">{queueStatsText(lang, 'nav')}</NavLink>
+          <NavLink to="/pimpinan/antrean" end>
+            {queueStatsText(lang, 'nav')}
+          </NavLink>
+          {(user.role === 'supervisor' || user.role === 'admin') && <NavLink to="/pimpinan/antrean/pengaturan">{queueSettingsText(lang, 'nav')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/pimpinan/kunci-api">{apiKeysText(lang, 'nav')}</NavLink>}
           <NavLink to="/petugas/perkiraan">{t('nav.forecast')}</NavLink>
           <NavLink to="/petugas/dokumen">{t('nav.documents')}</NavLink>
           <NavLink to="/petugas" end>
