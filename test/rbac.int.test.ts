@@ -180,6 +180,9 @@ const EXPECTED: Record<NodeName, Record<string, Expected>> = {
     'POST /api/pengambilan/:id/sidik-jari': RECORDERS,
     'POST /api/pengambilan/:id/persetujuan': ['supervisor'],
     'POST /api/pengambilan/:id/serah-terima': RECORDERS,
+    'POST /api/pengambilan/pengganti/:id/sidik-jari': RECORDERS,
+    'POST /api/pengambilan/pengganti/:id/persetujuan': ['supervisor'],
+    'POST /api/pengambilan/pengganti/:id/serah-terima': RECORDERS,
   },
   central: {
     'GET /api/docs': 'public',

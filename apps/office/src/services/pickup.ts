@@ -95,7 +95,7 @@ export function presentCheck(row: IdentityCheckRow): IdentityCheck {
   };
 }
 
-const stillValid = (row: IdentityCheckRow, now: Date) => Date.parse(row.checked_at) + CHECK_VALID_MINUTES * 60_000 >= now.getTime();
+export const stillValid = (row: IdentityCheckRow, now: Date) => Date.parse(row.checked_at) + CHECK_VALID_MINUTES * 60_000 >= now.getTime();
 
 function availability(row: PickupCandidateRow, where: Whereabouts | undefined, userSite: string, siteName: (id: string) => string, forecast: Map<string, { earliest: string | null; latest: string | null; flag: string | null }>): PickupAvailability {
   const base = { siteId: null, siteName: null, pickupFrom: null, forecast: null, manifestNumber: null };
@@ -213,8 +213,16 @@ function decodeTemplate(text: string, position: string): Uint8Array {
  */
 export async function checkFingerprints(ctx: OfficeContext, user: User, recordId: string, fingerprints: readonly { position: string; template: string }[]): Promise<IdentityCheck> {
   const { row } = await handoverable(ctx.db, user, recordId, user.siteId);
+  return matchAgainstChip(ctx, user, row.id, fingerprints);
+}
+
+/**
+ * Scores the fingers scanned at the counter against the prints on the chip of the record's newest ready
+ * package (a replacement card's, when there is one) and records the check, passed or failed.
+ */
+export async function matchAgainstChip(ctx: OfficeContext, user: User, recordId: string, fingerprints: readonly { position: string; template: string }[]): Promise<IdentityCheck> {
   const probe = fingerprints.map((f) => ({ position: f.position, template: decodeTemplate(f.template, f.position) }));
-  const chip = new Map((await openPrintPackage(ctx, row.id)).fingerprints.map((f) => [f.position, f.template]));
+  const chip = new Map((await openPrintPackage(ctx, recordId)).fingerprints.map((f) => [f.position, f.template]));
   const compared = probe.filter((p) => chip.has(p.position));
   if (compared.length === 0) {
     throw new DomainError('FINGER_NOT_ON_CHIP', {
@@ -225,7 +233,7 @@ export async function checkFingerprints(ctx: OfficeContext, user: User, recordId
   const score = compared.reduce((sum, p) => sum + templateSimilarity(p.template, chip.get(p.position)!), 0) / compared.length;
   const check: IdentityCheckRow = {
     id: randomUUID(),
-    record_id: row.id,
+    record_id: recordId,
     site_id: user.siteId,
     method: 'FINGERPRINT',
     matched: score >= PICKUP_MATCH_THRESHOLD ? 1 : 0,
@@ -241,12 +249,11 @@ export async function checkFingerprints(ctx: OfficeContext, user: User, recordId
   return presentCheck(check);
 }
 
-/** A supervisor vouches for the holder when the fingers cannot be matched (worn ridges, an injury), with a reason, recorded. */
-export async function approveOverride(ctx: OfficeContext, supervisor: User, recordId: string, reason: string): Promise<IdentityCheck> {
-  const { row, siteId } = await handoverable(ctx.db, supervisor, recordId, 'where-it-is');
+/** A supervisor's recorded override for the holder of the card of `recordId` at `siteId`. */
+export async function recordOverride(ctx: OfficeContext, supervisor: User, recordId: string, siteId: string, reason: string): Promise<IdentityCheck> {
   const check: IdentityCheckRow = {
     id: randomUUID(),
-    record_id: row.id,
+    record_id: recordId,
     site_id: siteId,
     method: 'OVERRIDE',
     matched: 1,
@@ -262,7 +269,28 @@ export async function approveOverride(ctx: OfficeContext, supervisor: User, reco
   return presentCheck(check);
 }
 
-const checkRefused = (messages: Bilingual) => conflict('IDENTITY_NOT_CONFIRMED', messages);
+/** A supervisor vouches for the holder when the fingers cannot be matched (worn ridges, an injury), with a reason, recorded. */
+export async function approveOverride(ctx: OfficeContext, supervisor: User, recordId: string, reason: string): Promise<IdentityCheck> {
+  const { row, siteId } = await handoverable(ctx.db, supervisor, recordId, 'where-it-is');
+  return recordOverride(ctx, supervisor, row.id, siteId, reason);
+}
+
+export const checkRefused = (messages: Bilingual) => conflict('IDENTITY_NOT_CONFIRMED', messages);
+
+/**
+ * Uses up a confirmed identity check for one hand-over, in the caller's transaction: it must be for this
+ * record, passed (or a supervisor's override), made for this site, unused and recent. Throws why not.
+ */
+export async function useConfirmedCheck(trx: OfficeDbOrTx, props: { checkId: string; recordId: string; siteId: string; now: Date; handoverId: string }): Promise<IdentityCheckRow> {
+  const check = await findIdentityCheck(trx, props.checkId);
+  if (!check || check.record_id !== props.recordId) throw checkRefused({ id: 'Pemeriksaan identitas ini bukan untuk kartu ini.', en: 'This identity check is not for this card.' });
+  if (Number(check.matched) !== 1) throw checkRefused({ id: 'Sidik jari tidak cocok; kartu tidak boleh diserahkan tanpa persetujuan penyelia.', en: 'The fingerprints did not match; the card must not be handed over without a supervisor’s override.' });
+  if (check.site_id !== props.siteId) throw checkRefused({ id: 'Pemeriksaan identitas dilakukan untuk lokasi lain.', en: 'The identity check was made for another site.' });
+  if (check.used_by !== null) throw checkRefused({ id: 'Pemeriksaan identitas ini sudah dipakai.', en: 'This identity check has already been used.' });
+  if (!stillValid(check, props.now)) throw checkRefused({ id: `Pemeriksaan identitas lebih dari ${CHECK_VALID_MINUTES} menit yang lalu; periksa ulang.`, en: `The identity check is more than ${CHECK_VALID_MINUTES} minutes old; check again.` });
+  if (!(await useIdentityCheck(trx, check.id, props.handoverId))) throw checkRefused({ id: 'Pemeriksaan identitas ini sudah dipakai.', en: 'This identity check has already been used.' });
+  return check;
+}
 
 /**
  * Hands the card over: under the outbox lock (so two counters cannot both hand it over, and a manifest cannot
@@ -274,16 +302,10 @@ export async function handOverCard(ctx: OfficeContext, user: User, recordId: str
   return ctx.db.transaction().execute(async (trx) => {
     await lockOutbox(trx);
     const { row } = await handoverable(trx, user, recordId, user.siteId);
-    const check = await findIdentityCheck(trx, checkId);
     const now = ctx.now();
-    if (!check || check.record_id !== row.id) throw checkRefused({ id: 'Pemeriksaan identitas ini bukan untuk kartu ini.', en: 'This identity check is not for this card.' });
-    if (Number(check.matched) !== 1) throw checkRefused({ id: 'Sidik jari tidak cocok; kartu tidak boleh diserahkan tanpa persetujuan penyelia.', en: 'The fingerprints did not match; the card must not be handed over without a supervisor’s override.' });
-    if (check.site_id !== user.siteId) throw checkRefused({ id: 'Pemeriksaan identitas dilakukan untuk lokasi lain.', en: 'The identity check was made for another site.' });
-    if (check.used_by !== null) throw checkRefused({ id: 'Pemeriksaan identitas ini sudah dipakai.', en: 'This identity check has already been used.' });
-    if (!stillValid(check, now)) throw checkRefused({ id: `Pemeriksaan identitas lebih dari ${CHECK_VALID_MINUTES} menit yang lalu; periksa ulang.`, en: `The identity check is more than ${CHECK_VALID_MINUTES} minutes old; check again.` });
     const handoverId = randomUUID();
     const at = now.toISOString();
-    if (!(await useIdentityCheck(trx, check.id, handoverId))) throw checkRefused({ id: 'Pemeriksaan identitas ini sudah dipakai.', en: 'This identity check has already been used.' });
+    const check = await useConfirmedCheck(trx, { checkId, recordId: row.id, siteId: user.siteId, now, handoverId });
     const pkg = await latestReadyPackage(trx, row.id);
     await recordCardStatus(trx, {
       recordId: row.id,

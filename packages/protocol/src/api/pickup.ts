@@ -69,7 +69,42 @@ export const pickupCandidateSchema = z
   .meta({ id: 'PickupCandidate' });
 export type PickupCandidate = z.infer<typeof pickupCandidateSchema>;
 
-export const pickupSearchResponseSchema = z.object({ items: z.array(pickupCandidateSchema) });
+/** What becomes of the resident's old card when the replacement is handed over. */
+export const OLD_CARD_OUTCOMES = ['TAKEN_BACK', 'DECLARED_LOST'] as const;
+export type OldCardOutcome = (typeof OLD_CARD_OUTCOMES)[number];
+
+export const REPLACEMENT_PICKUP_STATES = ['NOT_PRINTED', 'READY_HERE', 'READY_ELSEWHERE', 'ISSUED'] as const;
+
+/**
+ * A replacement card (lost, damaged, data changed) at the counter, found by the resident's NIK. It lies where
+ * it was printed; the hand-over records the old card as taken back (damaged, data changed) or declared lost.
+ */
+export const replacementCandidateSchema = z
+  .object({
+    requestId: z.string(),
+    recordId: z.string(),
+    nik: z.string(),
+    fullName: z.string(),
+    reason: z.enum(['LOST', 'DAMAGED', 'DATA_CHANGED']),
+    requestedAt: isoTimestamp,
+    state: z.enum(REPLACEMENT_PICKUP_STATES),
+    siteId: z.string().nullable(),
+    siteName: z.string().nullable(),
+    printedAt: isoTimestamp.nullable(),
+    /** What the hand-over records for the old card by default: DECLARED_LOST for a lost card, else TAKEN_BACK. */
+    oldCardExpected: z.enum(OLD_CARD_OUTCOMES),
+    chipFingers: z.array(z.string()),
+    activeSukets: z.array(z.string()),
+    confirmedCheck: identityCheckSchema.nullable(),
+    handover: z
+      .object({ id: z.string(), handedBy: z.string(), handedAt: isoTimestamp, siteId: z.string(), oldCard: z.enum(OLD_CARD_OUTCOMES), oldCardNote: z.string().nullable(), revokedSukets: z.array(z.string()) })
+      .nullable(),
+    messages: bilingualSchema,
+  })
+  .meta({ id: 'PickupReplacementCandidate' });
+export type ReplacementCandidate = z.infer<typeof replacementCandidateSchema>;
+
+export const pickupSearchResponseSchema = z.object({ items: z.array(pickupCandidateSchema), replacements: z.array(replacementCandidateSchema) });
 export type PickupSearchResponse = z.infer<typeof pickupSearchResponseSchema>;
 
 export const fingerprintCheckRequestSchema = z.object({
@@ -89,6 +124,29 @@ export const handoverResponseSchema = z.object({
   message: bilingualSchema,
 });
 export type HandoverResponse = z.infer<typeof handoverResponseSchema>;
+
+export const replacementHandoverRequestSchema = z.object({
+  checkId: z.uuid(),
+  oldCard: z.enum(OLD_CARD_OUTCOMES),
+  /** Required when the old card's fate differs from the request's reason (a damaged card lost since, a lost card found). */
+  note: z.string().trim().max(300).optional(),
+});
+export const replacementHandoverResponseSchema = z.object({
+  handover: z.object({
+    id: z.string(),
+    requestId: z.string(),
+    recordId: z.string(),
+    siteId: z.string(),
+    handedBy: z.string(),
+    handedAt: isoTimestamp,
+    method: z.enum(['FINGERPRINT', 'OVERRIDE']),
+    oldCard: z.enum(OLD_CARD_OUTCOMES),
+    oldCardNote: z.string().nullable(),
+    revokedSukets: z.array(z.string()),
+  }),
+  message: bilingualSchema,
+});
+export type ReplacementHandoverResponse = z.infer<typeof replacementHandoverResponseSchema>;
 
 const tags = ['pickup'];
 
@@ -114,5 +172,26 @@ export const pickupRoutes = {
     params: uuidParamsSchema,
     body: handoverRequestSchema,
     response: { 200: handoverResponseSchema, ...sessionErrors, ...errors(404, 409, 503) },
+  },
+  replacementFingerprint: {
+    tags,
+    summary: "1:1 fingerprint check for a replacement card (by replacement request id) against its chip's prints, recorded pass or fail (operator, supervisor, admin)",
+    params: uuidParamsSchema,
+    body: fingerprintCheckRequestSchema,
+    response: { 200: identityCheckResponseSchema, ...sessionErrors, ...errors(404, 409, 422, 503) },
+  },
+  replacementOverride: {
+    tags,
+    summary: 'A supervisor confirms the holder of a replacement card without a fingerprint match, with a reason, recorded (supervisor)',
+    params: uuidParamsSchema,
+    body: pickupOverrideRequestSchema,
+    response: { 200: identityCheckResponseSchema, ...sessionErrors, ...errors(404, 409, 503) },
+  },
+  replacementHandover: {
+    tags,
+    summary: "Hand a replacement card over after a confirmed identity check, recording the old card as taken back or declared lost: CARD_ISSUED (replacement) to the centre and the resident's active Sukets revoked, in one transaction (operator, supervisor, admin)",
+    params: uuidParamsSchema,
+    body: replacementHandoverRequestSchema,
+    response: { 200: replacementHandoverResponseSchema, ...sessionErrors, ...errors(404, 409, 422, 503) },
   },
 };

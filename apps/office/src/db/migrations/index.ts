@@ -15,6 +15,7 @@ import * as m0013 from './0013_notifications.ts';
 import * as m0014 from './0014_citizen_check.ts';
 import * as m0015 from './0015_queue.ts';
 import * as m0016 from './0016_office_gallery.ts';
+import * as m0018 from './0018_replacement_handover_missing_cards.ts';
 
 /**
  * Every migration of the office, applied in name order by Kysely's Migrator (db/migrate.ts).
@@ -41,4 +42,5 @@ export const OFFICE_MIGRATIONS: Record<string, NodeMigration> = {
   '0014_citizen_check': m0014,
   '0015_queue': m0015,
   '0016_office_gallery': m0016,
+  '0018_replacement_handover_missing_cards': m0018,
 };

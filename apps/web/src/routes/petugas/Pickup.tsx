@@ -4,8 +4,11 @@ import {
   handoverResponseSchema,
   identityCheckResponseSchema,
   pickupSearchResponseSchema,
+  replacementHandoverResponseSchema,
   type IdentityCheck,
+  type OldCardOutcome,
   type PickupCandidate,
+  type ReplacementCandidate,
 } from '@tangguh/protocol';
 import { contractApi, toApiError, withQuery, type ApiError } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -22,6 +25,7 @@ export default function PickupPage() {
   const [q, setQ] = useState('');
   const [birthDate, setBirthDate] = useState('');
   const [items, setItems] = useState<PickupCandidate[]>();
+  const [replacements, setReplacements] = useState<ReplacementCandidate[]>([]);
   const [searching, setSearching] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -33,6 +37,7 @@ export default function PickupPage() {
     try {
       const answer = await contractApi.get(pickupSearchResponseSchema, withQuery('/api/pengambilan', { q: q.trim(), birthDate: birthDate || undefined }));
       setItems(answer.items);
+      setReplacements(answer.replacements);
     } catch (caught) {
       setError(toApiError(caught));
     } finally {
@@ -65,9 +70,10 @@ export default function PickupPage() {
           </button>
         </form>
         {error && <ErrorNotice error={error} />}
-        {items && items.length === 0 && <p className="empty">{t('pickup.none')}</p>}
+        {items && items.length === 0 && replacements.length === 0 && <p className="empty">{t('pickup.none')}</p>}
       </section>
       {items?.map((item) => <CandidateCard key={item.recordId} item={item} onChanged={() => void search()} />)}
+      {replacements.map((item) => <ReplacementCard key={item.requestId} item={item} onChanged={() => void search()} />)}
     </div>
   );
 }
@@ -100,17 +106,116 @@ function CandidateCard({ item, onChanged }: { item: PickupCandidate; onChanged: 
           {item.handover.revokedSukets.length > 0 && <p>{t('pickup.revoked', { serials: item.handover.revokedSukets.join(', ') })}</p>}
         </div>
       )}
-      {a.kind === 'READY_HERE' && <IdentityAndHandover item={item} onChanged={onChanged} />}
+      {a.kind === 'READY_HERE' && (
+        <IdentityAndHandover
+          holder={item.recordId}
+          chipFingers={item.chipFingers}
+          confirmedCheck={item.confirmedCheck}
+          base={`/api/pengambilan/${item.recordId}`}
+          handOver={async (checkId) => (await contractApi.post(handoverResponseSchema, `/api/pengambilan/${item.recordId}/serah-terima`, { checkId })).message}
+          onChanged={onChanged}
+        />
+      )}
     </section>
   );
 }
 
-function IdentityAndHandover({ item, onChanged }: { item: PickupCandidate; onChanged: () => void }) {
+const OLD_CARD_OUTCOMES: OldCardOutcome[] = ['TAKEN_BACK', 'DECLARED_LOST'];
+
+/** A replacement card (lost, damaged, data changed): marked as one, and its hand-over asks what became of the old card. */
+function ReplacementCard({ item, onChanged }: { item: ReplacementCandidate; onChanged: () => void }) {
+  const { t, lang } = useI18n();
+  const [oldCard, setOldCard] = useState<OldCardOutcome>(item.oldCardExpected);
+  const [note, setNote] = useState('');
+  const differs = oldCard !== item.oldCardExpected;
+  return (
+    <section className="card stack" data-testid="pickup-replacement" data-request={item.requestId} data-state={item.state}>
+      <div className="page-head">
+        <h2>{item.fullName}</h2>
+        <span className="badge" data-testid="replacement-badge">
+          {t('pickup.replacement.badge', { reason: t(`pickup.replacement.reason.${item.reason}`) })}
+        </span>
+      </div>
+      <dl className="facts">
+        <dt>NIK</dt>
+        <dd>{item.nik}</dd>
+        <dt>{t('pickup.replacement.requestedAt')}</dt>
+        <dd>{formatDateTime(item.requestedAt, lang)}</dd>
+        <dt>{t('pickup.sukets')}</dt>
+        <dd>{item.activeSukets.length > 0 ? item.activeSukets.join(', ') : t('pickup.noSuket')}</dd>
+      </dl>
+      <p className={item.state === 'READY_HERE' ? 'notice notice--success' : 'notice'} data-testid="replacement-availability">
+        {item.messages[lang]}
+      </p>
+      {item.handover && (
+        <div className="notice notice--success" role="status" data-testid="replacement-handover-done">
+          <p className="notice__title">{t('pickup.handedOver', { who: item.handover.handedBy, when: formatDateTime(item.handover.handedAt, lang) })}</p>
+          <p>{t(`pickup.replacement.old.${item.handover.oldCard}`)}</p>
+          {item.handover.oldCardNote && <p className="muted small">{item.handover.oldCardNote}</p>}
+        </div>
+      )}
+      {item.state === 'READY_HERE' && (
+        <>
+          <fieldset className="stack" data-testid="old-card">
+            <legend>{t('pickup.replacement.oldCardTitle')}</legend>
+            {OLD_CARD_OUTCOMES.map((outcome) => (
+              <label key={outcome} className="choice">
+                <input type="radio" name={`old-card-${item.requestId}`} value={outcome} checked={oldCard === outcome} onChange={() => setOldCard(outcome)} />{' '}
+                {t(`pickup.replacement.choose.${outcome}`)}
+                {outcome === item.oldCardExpected && <span className="muted small"> {t('pickup.replacement.expected')}</span>}
+              </label>
+            ))}
+            {differs && (
+              <div className="field">
+                <label className="field__label" htmlFor={`old-note-${item.requestId}`}>
+                  {t('pickup.replacement.note')}
+                </label>
+                <textarea id={`old-note-${item.requestId}`} value={note} maxLength={300} onChange={(event) => setNote(event.target.value)} />
+              </div>
+            )}
+          </fieldset>
+          <IdentityAndHandover
+            holder={item.requestId}
+            chipFingers={item.chipFingers}
+            confirmedCheck={item.confirmedCheck}
+            base={`/api/pengambilan/pengganti/${item.requestId}`}
+            blocked={differs && note.trim().length < 10}
+            handOver={async (checkId) =>
+              (await contractApi.post(replacementHandoverResponseSchema, `/api/pengambilan/pengganti/${item.requestId}/serah-terima`, { checkId, oldCard, note: differs ? note.trim() : undefined })).message
+            }
+            onChanged={onChanged}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+function IdentityAndHandover({
+  holder,
+  chipFingers,
+  confirmedCheck,
+  base,
+  blocked = false,
+  handOver: send,
+  onChanged,
+}: {
+  /** What the inputs' ids are made from: the record, or the replacement request. */
+  holder: string;
+  chipFingers: string[];
+  confirmedCheck: IdentityCheck | null;
+  /** The card's routes: `${base}/sidik-jari` and `${base}/persetujuan`. */
+  base: string;
+  /** The hand-over button stays off (the form above it is not complete). */
+  blocked?: boolean;
+  handOver: (checkId: string) => Promise<Bilingual>;
+  onChanged: () => void;
+}) {
   const { t, lang } = useI18n();
   const { user } = useSession();
   const [subjectKey, setSubjectKey] = useState('');
   const [reason, setReason] = useState('');
-  const [check, setCheck] = useState<IdentityCheck | null>(item.confirmedCheck);
+  const [check, setCheck] = useState<IdentityCheck | null>(confirmedCheck);
   const [message, setMessage] = useState<Bilingual>();
   const [busy, setBusy] = useState<'scan' | 'override' | 'handover'>();
   const [error, setError] = useState<ApiError>();
@@ -131,21 +236,20 @@ function IdentityAndHandover({ item, onChanged }: { item: PickupCandidate; onCha
   const scan = () =>
     run('scan', async () => {
       const captured = await contractApi.post(captureResultSchema, '/api/capture/synthetic', { subjectKey: subjectKey.trim(), attempt: 1 });
-      const fingerprints = captured.biometrics.filter((b) => item.chipFingers.includes(b.position)).map((b) => ({ position: b.position, template: b.template }));
-      const answer = await contractApi.post(identityCheckResponseSchema, `/api/pengambilan/${item.recordId}/sidik-jari`, { fingerprints });
+      const fingerprints = captured.biometrics.filter((b) => chipFingers.includes(b.position)).map((b) => ({ position: b.position, template: b.template }));
+      const answer = await contractApi.post(identityCheckResponseSchema, `${base}/sidik-jari`, { fingerprints });
       setCheck(answer.check.matched ? answer.check : null);
       setMessage(answer.message);
     });
   const override = () =>
     run('override', async () => {
-      const answer = await contractApi.post(identityCheckResponseSchema, `/api/pengambilan/${item.recordId}/persetujuan`, { reason: reason.trim() });
+      const answer = await contractApi.post(identityCheckResponseSchema, `${base}/persetujuan`, { reason: reason.trim() });
       setCheck(answer.check);
       setMessage(answer.message);
     });
   const handOver = () =>
     run('handover', async () => {
-      const answer = await contractApi.post(handoverResponseSchema, `/api/pengambilan/${item.recordId}/serah-terima`, { checkId: check!.id });
-      setMessage(answer.message);
+      setMessage(await send(check!.id));
       setCheck(null);
       onChanged();
     });
@@ -153,14 +257,14 @@ function IdentityAndHandover({ item, onChanged }: { item: PickupCandidate; onCha
   return (
     <div className="stack" data-testid="identity">
       <h3>{t('pickup.identityTitle')}</h3>
-      {item.chipFingers.length > 0 ? (
+      {chipFingers.length > 0 ? (
         <>
-          <p className="muted small">{t('pickup.chipFingers', { fingers: item.chipFingers.map(fingerName).join(', ') })}</p>
+          <p className="muted small">{t('pickup.chipFingers', { fingers: chipFingers.map(fingerName).join(', ') })}</p>
           <div className="field">
-            <label className="field__label" htmlFor={`subject-${item.recordId}`}>
+            <label className="field__label" htmlFor={`subject-${holder}`}>
               {t('pickup.subjectKey')}
             </label>
-            <input id={`subject-${item.recordId}`} value={subjectKey} autoComplete="off" onChange={(event) => setSubjectKey(event.target.value)} />
+            <input id={`subject-${holder}`} value={subjectKey} autoComplete="off" onChange={(event) => setSubjectKey(event.target.value)} />
             <p className="field__hint">{t('pickup.subjectKeyHint')}</p>
           </div>
           <button type="button" className="button button--secondary" disabled={busy !== undefined || !subjectKey.trim()} onClick={() => void scan()}>
@@ -174,10 +278,10 @@ function IdentityAndHandover({ item, onChanged }: { item: PickupCandidate; onCha
         <details>
           <summary>{t('pickup.override')}</summary>
           <div className="field">
-            <label className="field__label" htmlFor={`reason-${item.recordId}`}>
+            <label className="field__label" htmlFor={`reason-${holder}`}>
               {t('pickup.overrideReason')}
             </label>
-            <textarea id={`reason-${item.recordId}`} value={reason} maxLength={500} onChange={(event) => setReason(event.target.value)} />
+            <textarea id={`reason-${holder}`} value={reason} maxLength={500} onChange={(event) => setReason(event.target.value)} />
           </div>
           <button type="button" className="button button--secondary" disabled={busy !== undefined || reason.trim().length < 10} onClick={() => void override()}>
             {t('pickup.overrideButton')}
@@ -195,7 +299,7 @@ function IdentityAndHandover({ item, onChanged }: { item: PickupCandidate; onCha
             {t('pickup.confirmed', { method: t(`pickup.method.${check.method}`), who: check.checkedBy, until: formatDateTime(check.validUntil, lang) })}
             {check.score !== null && ` (${formatPercent(check.score, lang)})`}
           </p>
-          <button type="button" className="button button--primary" disabled={busy !== undefined} onClick={() => void handOver()}>
+          <button type="button" className="button button--primary" disabled={busy !== undefined || blocked} onClick={() => void handOver()}>
             {busy === 'handover' ? t('pickup.handingOver') : t('pickup.handover')}
           </button>
         </>
