@@ -227,6 +227,20 @@ export class BitSamplingIndex implements Matcher {
     return Promise.resolve(this.searchPacked(packProbe(probe), options));
   }
 
+  /**
+   * Probes laid out as `packProbe` lays them out (96 words and a mask each), each with its own excluded record
+   * ('' for none); every answer as `searchPacked` gives it for that probe alone.
+   */
+  searchManyPacked(words: Uint32Array, masks: Uint16Array, exclude: readonly string[], options: SearchOptions): MatchCandidate[][] {
+    const answers: MatchCandidate[][] = [];
+    for (let i = 0; i < masks.length; i++) {
+      const person = words.subarray(i * 96, i * 96 + 96);
+      const probe = { words: person, bytes: new Uint8Array(person.buffer, person.byteOffset, 384), mask: masks[i]! };
+      answers.push(this.searchPacked(probe, exclude[i] ? { ...options, excludeRecordId: exclude[i] } : options));
+    }
+    return answers;
+  }
+
   /** The exact answer over every enrolled person, on the same packed store: the reference for recall. */
   scanPacked(probe: PackedProbe, options: SearchOptions): MatchCandidate[] {
     const found: MatchCandidate[] = [];

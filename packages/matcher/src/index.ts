@@ -1,4 +1,4 @@
-export { mergeCandidates, type MatchCandidate, type Matcher, type SearchOptions } from './matcher.ts';
+export { mergeCandidates, type BatchProbe, type MatchCandidate, type Matcher, type SearchOptions } from './matcher.ts';
 export { BitSamplingIndex, type BitSamplingOptions } from './bit-sampling-index.ts';
 export { ShardedMatcher, shardOf } from './sharded-matcher.ts';
 export { PackedSets, packProbe, popcount32, unpackInto, type PackedProbe } from './packed-sets.ts';

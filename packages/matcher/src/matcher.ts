@@ -17,6 +17,12 @@ export interface SearchOptions {
   probeRadius?: 0 | 1;
 }
 
+/** One probe of a batch search: the set, and the record it must not be matched with (its own). */
+export interface BatchProbe {
+  set: BiometricSet;
+  excludeRecordId?: string;
+}
+
 /**
  * The 1:N search behind deduplication, at the centre and (provisionally) at the office. Asynchronous, so
  * that shards can live in worker threads, other processes or other machines. Brute force is the exact
@@ -35,6 +41,12 @@ export interface Matcher {
   addPacked(ids: readonly string[], words: Uint32Array, masks: Uint16Array): void;
   /** Best candidates at or above minScore, best first, never the excluded record. */
   search(probe: BiometricSet, options: SearchOptions): Promise<MatchCandidate[]>;
+  /**
+   * Many probes at once, each answered as `search` would answer it alone (same options, each probe's own
+   * excluded record): a sharded matcher sends the whole batch to every shard in one message, so the shards
+   * work through it without a round trip per probe. Answers in the order of the probes.
+   */
+  searchMany?(probes: readonly BatchProbe[], options: SearchOptions): Promise<MatchCandidate[][]>;
   /** Resolves once the matcher can search at full speed: its worker threads started and loaded. */
   ready?(): Promise<void>;
   /** Frees what the matcher holds (worker threads); a matcher without any does nothing. */

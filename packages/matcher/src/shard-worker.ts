@@ -21,6 +21,9 @@ port.on('message', (request: ShardRequest) => {
           candidates: index.searchPacked({ words: request.words, bytes: new Uint8Array(request.words.buffer, request.words.byteOffset, 384), mask: request.mask }, request.options),
         };
         break;
+      case 'searchMany':
+        response = { id: request.id, ok: true, answers: index.searchManyPacked(request.words, request.masks, request.exclude, request.options) } as ShardResponse;
+        break;
       case 'scan':
         response = {
           id: request.id,

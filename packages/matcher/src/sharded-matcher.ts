@@ -2,12 +2,14 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { BiometricSet } from '@tangguh/domain';
 import type { BitSamplingOptions } from './bit-sampling-index.ts';
-import { mergeCandidates, type MatchCandidate, type Matcher, type SearchOptions } from './matcher.ts';
+import { mergeCandidates, type BatchProbe, type MatchCandidate, type Matcher, type SearchOptions } from './matcher.ts';
 import { packProbe } from './packed-sets.ts';
 
 export type ShardRequest =
   | { id: number; op: 'add'; ids: string[]; words: Uint32Array; masks: Uint16Array }
   | { id: number; op: 'search' | 'scan'; words: Uint32Array; mask: number; options: SearchOptions }
+  /** A batch of probes (96 words and a mask each, their own excluded record or ''), answered in one message: `answers`. */
+  | { id: number; op: 'searchMany'; words: Uint32Array; masks: Uint16Array; exclude: string[]; options: SearchOptions }
   | { id: number; op: 'stats' };
 
 export type ShardResponse =
@@ -152,6 +154,27 @@ export class ShardedMatcher implements Matcher {
     const packed = packProbe(probe);
     const answers = await Promise.all(this.shards.map((shard) => shard.send({ op: 'search', words: packed.words, mask: packed.mask, options })));
     return mergeCandidates(answers.map((a) => a.candidates ?? []), options.limit);
+  }
+
+  /**
+   * A batch of probes in one message per shard: every shard searches the whole batch while this thread waits
+   * once, instead of a round trip per probe. Each answer is what `search` gives for that probe alone.
+   */
+  async searchMany(probes: readonly BatchProbe[], options: SearchOptions): Promise<MatchCandidate[][]> {
+    if (probes.length === 0) return [];
+    await this.settled();
+    const words = new Uint32Array(probes.length * 96);
+    const masks = new Uint16Array(probes.length);
+    probes.forEach((probe, i) => {
+      const packed = packProbe(probe.set);
+      words.set(packed.words, i * 96);
+      masks[i] = packed.mask;
+    });
+    const { excludeRecordId: _, ...shared } = options;
+    const exclude = probes.map((probe) => probe.excludeRecordId ?? '');
+    const answers = await Promise.all(this.shards.map((shard) => shard.send({ op: 'searchMany', words, masks, exclude, options: shared })));
+    const perShard = answers.map((a) => (a as { answers?: MatchCandidate[][] }).answers ?? []);
+    return probes.map((_, i) => mergeCandidates(perShard.map((lists) => lists[i] ?? []), options.limit));
   }
 
   /** The exact answer, every shard scanning all it holds: the reference the index's recall is measured against. */

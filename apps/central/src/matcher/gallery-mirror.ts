@@ -3,7 +3,7 @@ import { BitSamplingIndex, unpackInto } from '@tangguh/matcher';
 import type { DataKey } from '@tangguh/platform';
 import type { CentralDbOrTx } from '../db/schema.ts';
 import { readGalleryAfter } from '../repositories/gallery.ts';
-import type { MatchCandidate, Matcher, SearchOptions } from './matcher.ts';
+import type { BatchProbe, MatchCandidate, Matcher, SearchOptions } from './matcher.ts';
 
 /** Gallery entries handed to the matcher in one call while catching up: one message per shard per page. */
 const LOAD_PAGE = 10_000;
@@ -50,6 +50,12 @@ export class GalleryMirror implements Matcher {
 
   search(probe: BiometricSet, options: SearchOptions): Promise<MatchCandidate[]> {
     return this.matcher.search(probe, options);
+  }
+
+  /** A batch in one message per shard where the matcher can; otherwise every probe's search at once. */
+  searchMany(probes: readonly BatchProbe[], options: SearchOptions): Promise<MatchCandidate[][]> {
+    if (this.matcher.searchMany) return this.matcher.searchMany(probes, options);
+    return Promise.all(probes.map((probe) => this.search(probe.set, { ...options, excludeRecordId: probe.excludeRecordId })));
   }
 
   async ready(): Promise<void> {

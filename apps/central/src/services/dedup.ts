@@ -7,7 +7,7 @@ import { addToGallery, lockGallery } from '../repositories/gallery.ts';
 import { openAdjudicationCase } from '../repositories/adjudications.ts';
 import { BruteForceMatcher } from '../matcher/brute-force.ts';
 import { GalleryMirror } from '../matcher/gallery-mirror.ts';
-import type { Matcher } from '../matcher/matcher.ts';
+import type { MatchCandidate } from '../matcher/matcher.ts';
 
 /**
  * The process that deduplicates owns the matcher: made on first use, then brought up to date with every
@@ -85,30 +85,51 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
 
 type EnrollmentRow = Awaited<ReturnType<typeof enrollmentsInStatus>>[number];
 
-/** Decides each record of the batch against the gallery and the records before it in the batch; writes nothing. */
-async function searchBatch(ctx: CentralContext, gallery: Matcher, batch: EnrollmentRow[]): Promise<Decision[]> {
+/**
+ * Decides each record of the batch against the gallery and the records before it in the batch; writes nothing.
+ * The verdicts are those of searching record by record: the gallery does not change during the batch (new
+ * entries reach it only after the commit), so every record's gallery search is sent at once and the shards
+ * work through the batch together; then, in arrival order, each record is compared with the earlier records
+ * of the batch that became print-ready (exactly, by brute force) and decided on the best of both answers.
+ */
+async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: EnrollmentRow[]): Promise<Decision[]> {
+  const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, probeRadius: ctx.matcherProbeRadius ?? 1 };
+  const probes = batch.map((row) => {
+    try {
+      return unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(row.sealed_biometrics)));
+    } catch {
+      return undefined;
+    }
+  });
+  const searched = probes.flatMap((set, i) => (set ? [{ set, excludeRecordId: batch[i]!.record_id }] : []));
+  let inGallery: MatchCandidate[][] | Error;
+  try {
+    // Multi-probe by default: the index then finds poor captures in the adjudication band too (all of the
+    // exact answer in bench:dedup, against ≈ 60–70 % without) — the centre's verdict is final.
+    inGallery = await gallery.searchMany(searched, options);
+  } catch (error) {
+    inGallery = error as Error;
+  }
+
   const decisions: Decision[] = [];
   const batchGallery = new BruteForceMatcher();
-  for (const row of batch) {
+  let next = 0;
+  batch.forEach((row, i) => {
     const at = ctx.now().toISOString();
     const base = { officeId: row.office_id, recordId: row.record_id, at };
-    let probe: BiometricSet;
-    try {
-      probe = unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(row.sealed_biometrics)));
-    } catch {
+    const probe = probes[i];
+    if (!probe) {
       decisions.push({ change: { ...base, status: 'ENROLL_FAILURE_AT_CENTRAL', note: 'Templat biometrik tidak dapat dibuka / biometric templates could not be opened' } });
-      continue;
+      return;
     }
-    let best;
-    try {
-      // Multi-probe by default: the index then finds poor captures in the adjudication band too (all of the
-      // exact answer in bench:dedup, against ≈ 60–70 % without) — the centre's verdict is final.
-      const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, excludeRecordId: row.record_id, probeRadius: ctx.matcherProbeRadius ?? 1 };
-      best = [...(await gallery.search(probe, options)), ...batchGallery.searchNow(probe, options)].sort((a, b) => b.score - a.score)[0];
-    } catch (error) {
-      decisions.push({ change: { ...base, status: 'SEARCH_FAILURE_AT_CENTRAL', note: `Pencarian gagal / search failed: ${(error as Error).message}` } });
-      continue;
+    const found = inGallery instanceof Error ? inGallery : inGallery[next];
+    next++;
+    if (found instanceof Error || found === undefined) {
+      const message = found instanceof Error ? found.message : 'no answer for this record';
+      decisions.push({ change: { ...base, status: 'SEARCH_FAILURE_AT_CENTRAL', note: `Pencarian gagal / search failed: ${message}` } });
+      return;
     }
+    const best = [...found, ...batchGallery.searchNow(probe, { ...options, excludeRecordId: row.record_id })].sort((a, b) => b.score - a.score)[0];
     const verdict = best ? classifyScore(best.score, ctx.policy) : 'UNIQUE';
     if (verdict === 'DUPLICATE' && best) {
       decisions.push({ change: { ...base, status: 'DUPLICATE_RECORD', note: `Cocok dengan rekaman lain (skor ${percent(best.score)}) / matches another record (score ${percent(best.score)}) [${best.recordId}]` } });
@@ -121,7 +142,7 @@ async function searchBatch(ctx: CentralContext, gallery: Matcher, batch: Enrollm
       decisions.push({ change: { ...base, status: 'PRINT_READY_RECORD', note: null }, galleryEntry: { recordId: row.record_id, set: probe, at } });
       batchGallery.add(row.record_id, probe);
     }
-  }
+  });
 
   return decisions;
 }
