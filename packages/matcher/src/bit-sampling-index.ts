@@ -23,21 +23,42 @@ import { PackedSets, POSITIONS, packProbe, type PackedProbe } from './packed-set
  * add returns and no bucket is ever rebuilt.
  */
 export interface BitSamplingOptions {
+  /** The key's width: bits sampled per table (the widest key when the width follows the gallery's size). */
   bitsPerKey?: number;
+  /**
+   * Below `bitsPerKey`, the key width follows the gallery's size (the office's index: its gallery is a
+   * kabupaten, from nothing to millions). Bucket heads cost 4 bytes × 2^bits a table whoever is enrolled — 100 MB
+   * for 96 tables of 18 bits — so a small gallery gets a narrow key, and the index widens it (re-keying every
+   * table) as people are added, keeping about `peoplePerBucket` people a bucket: the load the 18-bit key has at
+   * 2,000,000 people, so a search visits about as many candidates at any size as it does there, and a narrower
+   * key only raises a mate's chance of sharing a bucket. Left unset, the width is `bitsPerKey` always.
+   */
+  minBitsPerKey?: number;
+  /** People a bucket before the key widens (with `minBitsPerKey`); 8 by default (2,000,000 / 2^18 ≈ 7.6). */
+  peoplePerBucket?: number;
   tablesPerPosition?: number;
   /** Seeds the sampled bit places; every shard of one gallery uses the same. */
   seed?: number;
   initialCapacity?: number;
+  /** The people about to be added (e.g. the gallery table's rows at start): the width is chosen for them at once. */
+  expectedSize?: number;
 }
 
 interface Table {
   position: number;
-  /** The sampled bit places within the position's template, 0..255, in key order. */
+  /** Every sampled bit place within the position's template, 0..255, in the order drawn (bitsPerKey of them). */
+  places: Int32Array;
+  /** The key's bit places: the first keyBits places drawn, in key order. */
   bits: Int32Array;
 }
 
 /** The first look's bound on the colliding position's similarity; see the class comment. */
 const FIRST_LOOK = 0.62;
+
+/** The first `width` places drawn, in key order. */
+function keyPlaces(places: Int32Array, width: number): Int32Array {
+  return places.slice(0, width).sort();
+}
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -52,10 +73,14 @@ function mulberry32(seed: number): () => number {
 
 export class BitSamplingIndex implements Matcher {
   readonly bitsPerKey: number;
+  readonly minBitsPerKey: number;
   readonly tablesPerPosition: number;
+  private readonly peoplePerBucket: number;
+  /** The key width in use: bitsPerKey, or between minBitsPerKey and bitsPerKey by the gallery's size. */
+  private width: number;
   private readonly sets: PackedSets;
   private readonly tables: Table[] = [];
-  private readonly heads: Int32Array[];
+  private heads: Int32Array[];
   /** Per table, the next person in the same bucket (-1 ends the list), indexed by slot. */
   private next: Int32Array[];
   private stamps: Uint32Array;
@@ -63,23 +88,76 @@ export class BitSamplingIndex implements Matcher {
 
   constructor(options: BitSamplingOptions = {}) {
     this.bitsPerKey = options.bitsPerKey ?? 18;
+    this.minBitsPerKey = options.minBitsPerKey ?? this.bitsPerKey;
     this.tablesPerPosition = options.tablesPerPosition ?? 8;
+    this.peoplePerBucket = options.peoplePerBucket ?? 8;
     if (this.bitsPerKey < 4 || this.bitsPerKey > 24) throw new RangeError('bitsPerKey must be 4..24');
+    if (this.minBitsPerKey < 4 || this.minBitsPerKey > this.bitsPerKey) throw new RangeError('minBitsPerKey must be 4..bitsPerKey');
+    if (!(this.peoplePerBucket >= 1)) throw new RangeError('peoplePerBucket must be at least 1');
     const capacity = options.initialCapacity ?? 1024;
     this.sets = new PackedSets(capacity);
+    this.width = this.widthFor(options.expectedSize ?? 0);
     const random = mulberry32(options.seed ?? 0x7a6e6775);
     for (let position = 0; position < POSITIONS; position++) {
       for (let t = 0; t < this.tablesPerPosition; t++) this.tables.push(this.sampleTable(position, random));
     }
-    this.heads = this.tables.map(() => new Int32Array(1 << this.bitsPerKey).fill(-1));
+    this.heads = this.tables.map(() => new Int32Array(1 << this.width).fill(-1));
     this.next = this.tables.map(() => new Int32Array(capacity));
     this.stamps = new Uint32Array(capacity);
   }
 
+  /** Draws bitsPerKey places whatever the width, so every width keys by a prefix of the same draw (and every shard draws alike). */
   private sampleTable(position: number, random: () => number): Table {
     const chosen = new Set<number>();
     while (chosen.size < this.bitsPerKey) chosen.add(Math.floor(random() * 256));
-    return { position, bits: Int32Array.from([...chosen].sort((a, b) => a - b)) };
+    const places = Int32Array.from(chosen);
+    return { position, places, bits: keyPlaces(places, this.width) };
+  }
+
+  /** The key width in use. */
+  get keyBits(): number {
+    return this.width;
+  }
+
+  private widthFor(people: number): number {
+    if (this.minBitsPerKey === this.bitsPerKey) return this.bitsPerKey;
+    const wanted = Math.ceil(Math.log2(Math.max(1, people) / this.peoplePerBucket));
+    return Math.min(this.bitsPerKey, Math.max(this.minBitsPerKey, wanted));
+  }
+
+  /**
+   * Before `people` more are added: widens the key if the gallery they make needs it, re-keying everyone
+   * enrolled (a pass over the gallery, as long as loading it; with doubling sizes the passes add up to less
+   * than one more load). The width never narrows.
+   */
+  private widenFor(people: number): void {
+    const width = this.widthFor(this.sets.size + people);
+    if (width <= this.width) return;
+    this.width = width;
+    for (const table of this.tables) table.bits = keyPlaces(table.places, width);
+    this.heads = this.tables.map(() => new Int32Array(1 << width).fill(-1));
+    // A block of people copied out at a time, then linked table by table (as addPacked links a page).
+    const BLOCK = 2048;
+    const block = new Uint8Array(BLOCK * 384);
+    for (let first = 0; first < this.sets.size; first += BLOCK) {
+      const count = Math.min(BLOCK, this.sets.size - first);
+      for (let i = 0; i < count; i++) {
+        for (let position = 0; position < POSITIONS; position++) block.set(this.sets.templateBytes(first + i, position), i * 384 + position * 32);
+      }
+      for (let t = 0; t < this.tables.length; t++) {
+        const table = this.tables[t]!;
+        const heads = this.heads[t]!;
+        const next = this.next[t]!;
+        const bit = 1 << table.position;
+        for (let i = 0; i < count; i++) {
+          const slot = first + i;
+          if ((this.sets.maskOf(slot) & bit) === 0) continue;
+          const key = this.key(table, block, i * 384 + table.position * 32);
+          next[slot] = heads[key]!;
+          heads[key] = slot;
+        }
+      }
+    }
   }
 
   /**
@@ -114,6 +192,7 @@ export class BitSamplingIndex implements Matcher {
    */
   addPacked(ids: readonly string[], words: Uint32Array, masks: Uint16Array): void {
     const bytes = new Uint8Array(words.buffer, words.byteOffset, ids.length * 384);
+    this.widenFor(ids.length);
     const slots = new Int32Array(ids.length);
     ids.forEach((recordId, i) => {
       const capacityBefore = this.sets.capacity;
@@ -137,6 +216,7 @@ export class BitSamplingIndex implements Matcher {
   }
 
   addProbe(recordId: string, probe: PackedProbe): void {
+    if (!this.sets.has(recordId)) this.widenFor(1);
     const capacityBefore = this.sets.capacity;
     const slot = this.sets.add(recordId, probe);
     if (slot < 0) return;
@@ -195,7 +275,7 @@ export class BitSamplingIndex implements Matcher {
     const firstLook = Math.min(FIRST_LOOK, options.minScore);
     const found: MatchCandidate[] = [];
     const tableCount = this.tables.length;
-    const flips = options.probeRadius === 1 ? this.bitsPerKey : 0;
+    const flips = options.probeRadius === 1 ? this.width : 0;
     for (let t = 0; t < tableCount; t++) {
       const table = this.tables[t]!;
       if ((probe.mask & (1 << table.position)) === 0) continue;

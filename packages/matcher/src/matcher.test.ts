@@ -88,3 +88,64 @@ describe('the sharded matcher', () => {
     expect(sharded.has('NEXT')).toBe(true);
   });
 });
+
+describe('the bit-sampling index with a key width that follows the gallery', () => {
+  // One person a bucket at most: 4000 people widen the key from 10 bits to 12 on the way (at 1024 and 2048).
+  const options = { minBitsPerKey: 10, peoplePerBucket: 1 };
+  const growing = new BitSamplingIndex(options);
+  const widths: number[] = [growing.keyBits];
+  for (const [id, set] of enrolled) {
+    growing.add(id, set);
+    if (growing.keyBits !== widths.at(-1)) widths.push(growing.keyBits);
+  }
+
+  it('starts narrow and widens as people are added; a fixed index keeps its width', () => {
+    expect(widths).toEqual([10, 11, 12]);
+    expect(new BitSamplingIndex().keyBits).toBe(18);
+    expect(new BitSamplingIndex({ ...options, expectedSize: GALLERY }).keyBits).toBe(12);
+    expect(new BitSamplingIndex({ minBitsPerKey: 10, expectedSize: 50_000_000 }).keyBits).toBe(18);
+    // Narrow buckets hold far less than the 18-bit key's 2^18 heads a table.
+    expect(growing.bytes).toBeLessThan(new BitSamplingIndex({ initialCapacity: GALLERY }).bytes / 4);
+  });
+
+  it.each(Object.entries(PROBE_KINDS))('returns every mate brute force returns at the duplicate threshold after widening (%s probes)', async (_kind, { noise, missing }) => {
+    let mates = 0;
+    for (let i = 0; i < 120; i++) {
+      const probe = capturedSet(`person-${i * 3}`, 1, noise, missing);
+      const search = { minScore: DEFAULT_MATCH_POLICY.duplicateAt, limit: 10 };
+      const exact = growing.scanPacked(packProbe(probe), search);
+      mates += exact.length;
+      expect(await growing.search(probe, search)).toEqual(exact);
+    }
+    if (noise < 0.2) expect(mates).toBe(120);
+  }, 60_000);
+
+  it('answers as an index sized for the gallery at once, and finds poor captures in the adjudication band with multi-probe', async () => {
+    const sized = new BitSamplingIndex({ ...options, expectedSize: GALLERY });
+    for (const [id, set] of enrolled) sized.add(id, set);
+    const search = { minScore: DEFAULT_MATCH_POLICY.adjudicateFrom, limit: 5, probeRadius: 1 as const };
+    let exactMates = 0, found = 0;
+    for (let i = 0; i < 60; i++) {
+      const probe = capturedSet(`person-${i * 11}`, 1, 0.2);
+      const exact = growing.scanPacked(packProbe(probe), search);
+      const answer = await growing.search(probe, search);
+      expect(await sized.search(probe, search)).toEqual(answer);
+      for (const c of answer) expect(exact).toContainEqual(c);
+      exactMates += exact.length;
+      found += answer.length;
+    }
+    expect(exactMates).toBeGreaterThan(50);
+    expect(found / exactMates).toBeGreaterThan(0.9);
+  }, 60_000);
+
+  it('finds an enrolment that widened the key by the very next search, and no one for strangers', async () => {
+    const small = new BitSamplingIndex(options);
+    for (const [id, set] of enrolled.slice(0, 1024)) small.add(id, set);
+    expect(small.keyBits).toBe(10);
+    small.add('WIDENS', capturedSet('newcomer', 0, 0.04));
+    expect(small.keyBits).toBe(11);
+    expect((await small.search(capturedSet('newcomer', 1, 0.04), { minScore: 0.8, limit: 1 }))[0]?.recordId).toBe('WIDENS');
+    expect((await small.search(enrolled[5]![1], { minScore: 0.8, limit: 1 }))[0]?.recordId).toBe('R5');
+    for (let i = 0; i < 50; i++) expect(await small.search(capturedSet(`stranger-${i}`, 0, 0.04), { minScore: 0.65, limit: 5 })).toEqual([]);
+  });
+});

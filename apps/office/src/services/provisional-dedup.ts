@@ -13,6 +13,7 @@ import {
   addGalleryEntries,
   galleryEntriesAfter,
   galleryEntryOf,
+  gallerySize,
   insertMatch,
   matchOfRecord,
   matchesToSettle,
@@ -70,11 +71,27 @@ export async function addRecordingToGallery(trx: Transaction<OfficeDb>, entry: {
 
 export type NewGalleryEntry = Omit<GalleryEntryRow, 'seq'>;
 
+/**
+ * How the office sizes its index. The centre's 18-bit key costs 100 MB of bucket heads (96 tables × 2^18 × 4
+ * bytes) however few people are enrolled — a third of an office node's memory. The office's key width follows
+ * its gallery instead (bit-sampling-index.ts `minBitsPerKey`): 10 bits (0.4 MB of heads) for an empty gallery,
+ * 14 for 100,000 people (6 MB), 18 from about 1,000,000 up, with the load a bucket has at 2,000,000 people on
+ * 18 bits, so a search at any size visits about as many candidates as at that size, and a narrower key only
+ * raises a mate's chance of sharing a bucket. The index is sized for the gallery table's rows at start, so
+ * loading them does not re-key step by step; it widens itself as the gallery grows after that.
+ */
+export const PROVISIONAL_INDEX_OPTIONS = { bitsPerKey: 18, minBitsPerKey: 10, tablesPerPosition: 8, peoplePerBucket: 8 } as const;
+
 /** The index of one process, following office_gallery by its seq cursor (as the centre's GalleryMirror follows its gallery). */
 class ProvisionalIndex {
-  readonly matcher = new BitSamplingIndex({ initialCapacity: 16_384 });
+  readonly matcher: BitSamplingIndex;
   cursor = 0;
   private catching: Promise<void> = Promise.resolve();
+
+  constructor(expectedSize: number) {
+    // Room for the gallery as it is plus a tenth; the arrays' untouched tail takes no resident memory.
+    this.matcher = new BitSamplingIndex({ ...PROVISIONAL_INDEX_OPTIONS, expectedSize, initialCapacity: Math.max(1024, Math.ceil(expectedSize * 1.1)) });
+  }
 
   /** Catch-ups run one after another: two at once would read the same page twice. */
   catchUp(db: OfficeDbOrTx, key: DataKey): Promise<void> {
@@ -109,7 +126,12 @@ const indexes = new WeakMap<object, ProvisionalIndex>();
 /** This process's index, brought up to date with every gallery entry committed so far. Called at start and before each search. */
 export async function provisionalIndex(ctx: Pick<OfficeContext, 'db'>): Promise<{ size: number; cursor: number; index: BitSamplingIndex }> {
   let index = indexes.get(ctx.db);
-  if (!index) indexes.set(ctx.db, (index = new ProvisionalIndex()));
+  if (!index) {
+    const expected = await gallerySize(ctx.db);
+    // Another call may have made it while this one counted.
+    index = indexes.get(ctx.db) ?? new ProvisionalIndex(expected);
+    indexes.set(ctx.db, index);
+  }
   await index.catchUp(ctx.db, await galleryDataKey(ctx.db));
   return { size: index.matcher.size, cursor: index.cursor, index: index.matcher };
 }
