@@ -14,3 +14,4 @@ export * from './cross-site.ts';
 export * from './login-throttle.ts';
 export * from './server-options.ts';
 export * from './security-headers.ts';
+export * from './blank-requests.ts';

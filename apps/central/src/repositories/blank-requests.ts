@@ -1,27 +1,13 @@
 import { sql, type Kysely } from 'kysely';
+import { blankRequestNumbers, numberOrNull, type BlankRequestColumns } from '@tangguh/platform';
 import type { CentralDb, CentralDbOrTx } from '../db/schema.ts';
 
 /** Offices' blank requests and the admin's answers (migration 0007). */
 export type BlankRequestTables = {
-  blank_requests: {
-    id: string;
+  blank_requests: BlankRequestColumns & {
     office_id: string;
-    quantity: number;
-    note: string | null;
-    justification: string;
-    requested_by: string;
-    requested_at: string;
     received_at: string;
     status: 'pending' | 'allocated' | 'refused';
-    allocated_quantity: number | null;
-    tranche: string | null;
-    serial_from: number | null;
-    serial_to: number | null;
-    delivery_earliest: string | null;
-    delivery_latest: string | null;
-    refusal: string | null;
-    answered_by: string | null;
-    answered_at: string | null;
     answer_cursor: number | null;
   };
 };
@@ -29,10 +15,7 @@ export type CentralBlankRequestRow = BlankRequestTables['blank_requests'];
 
 const tables = (db: CentralDbOrTx): Kysely<CentralDb & BlankRequestTables> => (db as Kysely<CentralDb>).withTables<BlankRequestTables>();
 
-function normal(r: CentralBlankRequestRow): CentralBlankRequestRow {
-  const num = (v: number | string | null) => (v === null ? null : Number(v));
-  return { ...r, quantity: Number(r.quantity), allocated_quantity: num(r.allocated_quantity), serial_from: num(r.serial_from), serial_to: num(r.serial_to), answer_cursor: num(r.answer_cursor) };
-}
+const normal = (r: CentralBlankRequestRow): CentralBlankRequestRow => ({ ...blankRequestNumbers(r), answer_cursor: numberOrNull(r.answer_cursor) });
 
 /** Stores a request as it arrived; the same id twice keeps the first (the inbox applies each event once anyway). */
 export async function insertCentralBlankRequest(trx: CentralDbOrTx, row: CentralBlankRequestRow): Promise<void> {

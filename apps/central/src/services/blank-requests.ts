@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { DomainError } from '@tangguh/domain';
+import { UNANSWERED_BLANK_REQUEST } from '@tangguh/platform';
 import {
   blankRequestJustificationSchema,
   blankRequestPayloadSchema,
@@ -44,15 +45,7 @@ export async function applyBlankRequest(trx: Transaction<CentralDb>, ctx: Centra
     requested_at: p.requestedAt,
     received_at: ctx.now().toISOString(),
     status: 'pending',
-    allocated_quantity: null,
-    tranche: null,
-    serial_from: null,
-    serial_to: null,
-    delivery_earliest: null,
-    delivery_latest: null,
-    refusal: null,
-    answered_by: null,
-    answered_at: null,
+    ...UNANSWERED_BLANK_REQUEST,
     answer_cursor: null,
   });
 }

@@ -1,27 +1,13 @@
 import type { Kysely } from 'kysely';
+import { blankRequestNumbers, type BlankRequestColumns } from '@tangguh/platform';
 import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
 import type { BlankStockTables } from './blank-stock.ts';
 
 /** The office's blank requests to the centre and their answers (migration 0011). */
 export type BlankRequestTables = {
-  blank_requests: {
-    id: string;
-    quantity: number;
-    note: string | null;
-    justification: string;
-    requested_by: string;
-    requested_at: string;
+  blank_requests: BlankRequestColumns & {
     outbox_seq: number;
     decision: 'allocated' | 'refused' | null;
-    allocated_quantity: number | null;
-    tranche: string | null;
-    serial_from: number | null;
-    serial_to: number | null;
-    delivery_earliest: string | null;
-    delivery_latest: string | null;
-    refusal: string | null;
-    answered_by: string | null;
-    answered_at: string | null;
     answer_received_at: string | null;
   };
 };
@@ -30,11 +16,7 @@ export type BlankRequestRow = BlankRequestTables['blank_requests'];
 
 const requests = (db: OfficeDbOrTx): Kysely<OfficeDb & BlankRequestTables> => (db as Kysely<OfficeDb>).withTables<BlankRequestTables>();
 
-/** PostgreSQL returns bigints as strings. */
-function normal(r: BlankRequestRow): BlankRequestRow {
-  const num = (v: number | string | null) => (v === null ? null : Number(v));
-  return { ...r, quantity: Number(r.quantity), outbox_seq: Number(r.outbox_seq), allocated_quantity: num(r.allocated_quantity), serial_from: num(r.serial_from), serial_to: num(r.serial_to) };
-}
+const normal = (r: BlankRequestRow): BlankRequestRow => ({ ...blankRequestNumbers(r), outbox_seq: Number(r.outbox_seq) });
 
 export async function insertBlankRequest(trx: OfficeDbOrTx, row: BlankRequestRow): Promise<void> {
   await requests(trx).insertInto('blank_requests').values(row).execute();

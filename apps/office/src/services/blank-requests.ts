@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, groupDigits } from '@tangguh/domain';
+import { UNANSWERED_BLANK_REQUEST } from '@tangguh/platform';
 import {
   BLANK_REQUEST_EVENT,
   blankRequestJustificationSchema,
@@ -81,15 +82,7 @@ export async function createBlankRequest(ctx: OfficeContext, input: BlankRequest
       requested_at: requestedAt,
       outbox_seq: seq,
       decision: null,
-      allocated_quantity: null,
-      tranche: null,
-      serial_from: null,
-      serial_to: null,
-      delivery_earliest: null,
-      delivery_latest: null,
-      refusal: null,
-      answered_by: null,
-      answered_at: null,
+      ...UNANSWERED_BLANK_REQUEST,
       answer_received_at: null,
     };
     await insertBlankRequest(trx, row);
