@@ -61,8 +61,10 @@ describe('queue settings and end of day in the browser', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
     const page = await context.newPage();
     await signIn(page, '/pimpinan/antrean', 'supervisor', 'supervisor-jember');
-    // Reached from the queue statistics through the head's navigation.
-    await page.getByRole('navigation').getByRole('link', { name: 'Pengaturan antrean' }).click();
+    // Reached from the queue statistics page (and from the head's navigation).
+    await page.getByRole('heading', { name: 'Statistik antrean' }).waitFor();
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Pengaturan antrean' }).count()).toBe(1);
+    await page.getByRole('main').getByRole('link', { name: 'Pengaturan antrean' }).click();
     await page.getByRole('heading', { name: 'Pengaturan antrean dan tutup hari' }).waitFor();
     await quota(page, 'perekaman', 'walkIn').waitFor();
     // Every field of the settings is on the page, with the values the office has.
@@ -79,7 +81,7 @@ describe('queue settings and end of day in the browser', () => {
     await page.getByRole('button', { name: 'Simpan pengaturan' }).click();
     const fieldError = page.locator('#qset-quotas-perekaman-walkIn-error');
     await fieldError.waitFor();
-    expect(await fieldError.textContent()).toContain('maksimal 5000');
+    expect(await fieldError.textContent()).toBe(`Langsung (kios) — ${SERVICE_NAMES.perekaman.id} maksimal 5000.`);
     expect(await quota(page, 'perekaman', 'walkIn').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByRole('alert').textContent()).toContain('Pengaturan tidak disimpan');
     expect(queueSettingsSchema.parse(await (await context.request.get(`${url}/api/antrean/pengaturan`)).json()).quotas.perekaman.walkIn).toBe(api.quotas.perekaman.walkIn);
@@ -156,7 +158,7 @@ describe('queue settings and end of day in the browser', () => {
     const confirm = page.getByTestId('qset-eod-confirm');
     await confirm.waitFor();
     const said = (await confirm.textContent())!;
-    expect(said).toContain('Tutup hari hari ini?');
+    expect(said).toContain('Tutup hari untuk hari ini?');
     expect(said).toContain('Semua nomor yang masih menunggu pada hari ini ditutup dengan alasan');
     expect(said).toContain('Nomor yang sedang dilayani di loket dibiarkan sampai selesai');
     expect(said).toContain('Reservasi hari itu yang belum check-in menjadi kedaluwarsa');
@@ -190,6 +192,9 @@ describe('queue settings and end of day in the browser', () => {
     await page.getByText('Hanya supervisor dan admin yang dapat melihat dan mengubah pengaturan antrean.').waitFor();
     expect(await page.locator('#qset-opensAt').count()).toBe(0);
     expect(await page.getByRole('navigation').getByRole('link', { name: 'Pengaturan antrean' }).count()).toBe(0);
+    await page.goto(`${url}/pimpinan/antrean`);
+    await page.getByRole('heading', { name: 'Statistik antrean' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Pengaturan antrean' }).count()).toBe(0);
     await context.close();
   });
 });

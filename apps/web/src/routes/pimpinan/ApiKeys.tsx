@@ -240,12 +240,12 @@ function KeyTable({ items, onRevoked }: { items: ApiKeyView[]; onRevoked: (key: 
               <td data-label={q('colUsedToday')}>{formatNumber(key.usedToday, lang)}</td>
               <td data-label={q('colCreated')}>{q('createdBy', { time: formatDateTime(key.createdAt, lang), who: key.createdBy })}</td>
               <td data-label={q('colLastUsed')}>{key.lastUsedAt ? formatDateTime(key.lastUsedAt, lang) : q('never')}</td>
-              <td data-label={q('colState')}>
+              <td data-label={q('colState')} className={asking === key.id && !key.revokedAt ? 'apikey-asking' : undefined}>
                 {key.revokedAt ? (
                   <span className="status status--danger">{q('revoked', { time: formatDateTime(key.revokedAt, lang), who: key.revokedBy ?? '—' })}</span>
                 ) : asking === key.id ? (
                   <div className="notice notice--warning" role="alertdialog" aria-labelledby={`apikey-revoke-${key.id}`} data-testid="apikey-revoke-confirm">
-                    <p className="notice__title" id={`apikey-revoke-${key.id}`}>
+                    <p className="qset-title" id={`apikey-revoke-${key.id}`}>
                       {q('revokeConfirmTitle', { prefix: key.prefix, institution: key.institution })}
                     </p>
                     <p>{q('revokeConfirmText')}</p>

@@ -10,7 +10,8 @@ import { useSession } from '../../components/Session.tsx';
 import { formatDate, formatNumber, getDisplayTimeZone } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
 import type { Lang } from '../../i18n/index.tsx';
-import { useQueueSettingsText, type QueueSettingsKey } from './queue-settings-messages.ts';
+import { relabelIssues } from './field-issues.ts';
+import { queueSettingsText, useQueueSettingsText, type QueueSettingsKey } from './queue-settings-messages.ts';
 import './queue-settings.css';
 
 /*
@@ -61,12 +62,18 @@ const LABELS: Partial<Record<string, QueueSettingsKey>> = {
   'defaultServiceMinutes.high': 'serviceHigh',
 };
 
-function labelOf(path: string, lang: Lang, q: (key: QueueSettingsKey) => string): string {
+function labelOf(path: string, lang: Lang): string | undefined {
   const quota = /^quotas\.([a-z_]+)\.(online|walkIn)$/.exec(path);
-  if (quota) return `${q(quota[2] as 'online' | 'walkIn')} — ${SERVICE_NAMES[quota[1] as ServiceId]?.[lang] ?? quota[1]}`;
+  if (quota) return `${queueSettingsText(lang, quota[2] as 'online' | 'walkIn')} — ${SERVICE_NAMES[quota[1] as ServiceId]?.[lang] ?? quota[1]}`;
   const key = LABELS[path];
-  return key ? q(key) : path;
+  return key ? queueSettingsText(lang, key) : undefined;
 }
+
+const bilingualLabel = (path: string) => {
+  const id = labelOf(path, 'id');
+  const en = labelOf(path, 'en');
+  return id && en ? { id, en } : undefined;
+};
 
 const fieldId = (path: string) => `qset-${path.replaceAll('.', '-')}`;
 
@@ -94,7 +101,7 @@ export default function QueueSettingsPage() {
     }
   }, [loaded.data, base]);
 
-  const issues = saveError?.issues ?? [];
+  const issues = relabelIssues(saveError?.issues ?? [], bilingualLabel);
   const issuesOf = (path: string) => issues.filter((issue) => issue.field === path);
   const extraIssues = draft ? issues.filter((issue) => !(issue.field in draft)) : issues;
   const dirty = !!draft && !!base && Object.entries(flatten(base)).some(([path, value]) => draft[path] !== value);
@@ -199,7 +206,7 @@ export default function QueueSettingsPage() {
                       <tr key={service} data-service={service}>
                         <th scope="row">{SERVICE_NAMES[service][lang]}</th>
                         {(['online', 'walkIn'] as const).map((lane) => (
-                          <QuotaCell key={lane} path={`quotas.${service}.${lane}`} label={labelOf(`quotas.${service}.${lane}`, lang, q)} column={q(lane)} value={draft[`quotas.${service}.${lane}`] ?? ''} issues={issuesOf(`quotas.${service}.${lane}`)} onChange={set} />
+                          <QuotaCell key={lane} path={`quotas.${service}.${lane}`} label={labelOf(`quotas.${service}.${lane}`, lang)!} column={q(lane)} value={draft[`quotas.${service}.${lane}`] ?? ''} issues={issuesOf(`quotas.${service}.${lane}`)} onChange={set} />
                         ))}
                         <td data-label={q('perWindow')}>{windows && windows.length > 0 && Number.isFinite(online) ? formatNumber(windowCapacity(online, windows.length), lang) : '—'}</td>
                         <td data-label={q('total')}>{Number.isFinite(online + walkIn) ? formatNumber(online + walkIn, lang) : '—'}</td>
@@ -233,13 +240,13 @@ export default function QueueSettingsPage() {
           {changes && (
             <div className="notice notice--success" role="status" data-testid="qset-saved">
               {changes.length === 0 ? (
-                <p className="notice__title">{q('savedNothing')}</p>
+                <p className="qset-title">{q('savedNothing')}</p>
               ) : (
                 <>
-                  <p className="notice__title">{q('savedTitle')}</p>
+                  <p className="qset-title">{q('savedTitle')}</p>
                   <ul className="notice__list">
                     {changes.map((c) => (
-                      <li key={c.path}>{q('change', { label: labelOf(c.path, lang, q), from: c.from, to: c.to })}</li>
+                      <li key={c.path}>{q('change', { label: labelOf(c.path, lang) ?? c.path, from: c.from, to: c.to })}</li>
                     ))}
                   </ul>
                 </>
@@ -350,7 +357,7 @@ function EndOfDay({ closesAt, siteName }: { closesAt: string; siteName: (id: str
       </div>
       {confirming && (
         <div className="notice notice--warning qset-confirm" role="alertdialog" aria-labelledby="qset-eod-confirm" data-testid="qset-eod-confirm">
-          <p className="notice__title" id="qset-eod-confirm">
+          <p className="qset-title" id="qset-eod-confirm">
             {q('eodConfirmTitle', { day: dayText })}
           </p>
           <ul className="notice__list">

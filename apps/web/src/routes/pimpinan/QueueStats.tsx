@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { SERVICE_NAMES, type ServiceId } from '@tangguh/domain';
 import { QUEUE_PATHS, queueOptionsSchema, queueStatsSchema, type QueueStatRow } from '@tangguh/protocol';
@@ -9,6 +10,7 @@ import { formatDate, formatNumber, formatPercent } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
 import { CHART_MARGIN, ChartFigure, shortDate, type ChartFigureProps } from './ChartFigure.tsx';
 import { useQueueStatsText } from './queue-stats-messages.ts';
+import { queueSettingsText } from './queue-settings-messages.ts';
 import '../petugas/print.css';
 
 /*
@@ -55,7 +57,7 @@ function byDay(rows: QueueStatRow[], service: ServiceId) {
 /** `/pimpinan/antrean`: the queue's statistics per service per day, charts and CSV. */
 export default function QueueStatsPage() {
   const { q, lang } = useQueueStatsText();
-  const { expire } = useSession();
+  const { expire, user } = useSession();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [siteId, setSiteId] = useState('');
@@ -88,6 +90,11 @@ export default function QueueStatsPage() {
     <div className="stack">
       <div className="page-head">
         <h1>{q('title')}</h1>
+        {(user.role === 'supervisor' || user.role === 'admin') && (
+          <Link className="button button--secondary" to="/pimpinan/antrean/pengaturan">
+            {queueSettingsText(lang, 'nav')}
+          </Link>
+        )}
       </div>
       <p className="muted">{q('intro')}</p>
       <div className="queue-stats__filters" style={{ display: 'flex', flexWrap: 'wrap', gap: '0.75rem', alignItems: 'flex-end' }}>
