@@ -3,7 +3,19 @@ import { requireRole, typed } from '@tangguh/platform';
 import { distributionRoutes as routes } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeUser } from '../repositories/users.ts';
-import { createManifest, dispatchManifest, listManifestViews, manifestMessage, manifestView, printedCardsForDistribution, receiveManifest } from '../services/distribution.ts';
+import {
+  createManifest,
+  dispatchManifest,
+  listManifestViews,
+  manifestMessage,
+  manifestView,
+  missingCardMessage,
+  missingCardViews,
+  printedCardsForDistribution,
+  receiveManifest,
+  settleMissingFound,
+  settleMissingLost,
+} from '../services/distribution.ts';
 import { refusingWhenFull } from '../services/storage-errors.ts';
 import { logRead } from './access-log.ts';
 
@@ -53,5 +65,24 @@ export async function distributionRoutes(plain: FastifyInstance, ctx: OfficeCont
     const manifest = await refusingWhenFull(() => receiveManifest(ctx, { id: request.params.id, receivedRecordIds: request.body.receivedRecordIds, user: user(request) }));
     request.log.info({ by: user(request).username, manifest: manifest.number, missing: manifest.counts.missing }, 'card manifest received');
     return { manifest, message: manifestMessage(manifest, 'received') };
+  });
+
+  // Cards flagged missing on receipt: the cases the office must settle.
+  app.get('/api/distribusi/kartu-hilang', { ...anyStaff, schema: routes.missing }, async (request) => {
+    const items = await missingCardViews(ctx, user(request));
+    await logRead(ctx, request, { action: 'record.search', subject: 'distribusi: kartu hilang' });
+    return { items };
+  });
+
+  app.post('/api/distribusi/manifes/:id/kartu/:recordId/ditemukan', { ...counter, schema: routes.found }, async (request) => {
+    const item = await refusingWhenFull(() => settleMissingFound(ctx, { manifestId: request.params.id, recordId: request.params.recordId, note: request.body.note, user: user(request) }));
+    request.log.info({ by: user(request).username, manifest: item.manifestNumber, record: item.recordId }, 'missing card found');
+    return { item, message: missingCardMessage(item) };
+  });
+
+  app.post('/api/distribusi/manifes/:id/kartu/:recordId/hilang', { ...keepers, schema: routes.lost }, async (request) => {
+    const item = await refusingWhenFull(() => settleMissingLost(ctx, { manifestId: request.params.id, recordId: request.params.recordId, reason: request.body.reason, user: user(request) }));
+    request.log.info({ by: user(request).username, manifest: item.manifestNumber, record: item.recordId, reprint: item.reprintJobId, notified: item.notified }, 'missing card declared lost in transit');
+    return { item, message: missingCardMessage(item) };
   });
 }

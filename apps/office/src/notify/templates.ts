@@ -114,6 +114,27 @@ export function announcementTemplate(lang: Lang, d: AnnouncementData): TemplateP
   };
 }
 
+export interface CardLostData {
+  office: string;
+  /** Where the card was being sent. */
+  site: Bilingual;
+}
+
+/** A printed card lost on its way to the pickup point: it is printed again first; no need to come yet. */
+export function cardLostTemplate(lang: Lang, d: CardLostData): TemplateParts {
+  return {
+    subject: lang === 'id' ? `KTP-el Anda dicetak ulang (${d.office})` : `Your KTP-el is being printed again (${d.office})`,
+    lead:
+      lang === 'id'
+        ? `KTP-el Anda hilang dalam pengiriman ke ${d.site.id} dan sedang dicetak ulang dengan prioritas.`
+        : `Your KTP-el was lost on its way to ${d.site.en} and is being printed again with priority.`,
+    advice:
+      lang === 'id'
+        ? 'Belum perlu datang: Anda diberi tahu tempat dan waktu pengambilan setelah kartu baru dikirim. Suket tetap berlaku sampai tanggalnya.'
+        : 'No need to come yet: you are told where and when to collect once the new card is sent. Your Suket stays valid until its date.',
+  };
+}
+
 export interface SuketExpiryData {
   serial: string;
   expiresAt: Date | string;

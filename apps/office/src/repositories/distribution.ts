@@ -34,16 +34,33 @@ export type DistributionTables = {
     used_by: string | null;
   };
   card_handovers: { id: string; record_id: string; site_id: string; check_id: string; handed_by: string; handed_at: string; revoked_sukets: string };
+  /** Migration 0018: how a card flagged missing on receipt was settled. */
+  missing_card_settlements: {
+    manifest_id: string;
+    record_id: string;
+    outcome: 'FOUND' | 'LOST_IN_TRANSIT';
+    reason: string;
+    flagged_by: string | null;
+    flagged_at: string | null;
+    settled_by: string;
+    settled_at: string;
+    blank_serial: number | null;
+    reprint_job_id: string | null;
+    notified: number;
+  };
 };
 
 export type ManifestStatus = 'OPEN' | 'DISPATCHED' | 'RECEIVED';
-export type ManifestItemState = 'PACKED' | 'RECEIVED' | 'MISSING';
+/** LOST: flagged MISSING, then declared lost in transit (the card is printed again and may travel on a new manifest). */
+export type ManifestItemState = 'PACKED' | 'RECEIVED' | 'MISSING' | 'LOST';
+export type MissingSettlementRow = DistributionTables['missing_card_settlements'];
 export type ManifestRow = DistributionTables['card_manifests'];
 export type IdentityCheckRow = DistributionTables['pickup_identity_checks'];
 export type HandoverRow = DistributionTables['card_handovers'];
 
 type Db = Kysely<OfficeDb & DistributionTables>;
 const tables = (db: OfficeDbOrTx): Db => (db as Kysely<OfficeDb>).withTables<DistributionTables>();
+const withJobs = (db: OfficeDbOrTx) => tables(db).withTables<PrintJobTables>();
 
 export interface SiteRow {
   id: string;
@@ -171,6 +188,8 @@ export interface CardCustodyRow {
   to_site_id: string;
   manifest_status: ManifestStatus;
   item_state: ManifestItemState;
+  /** When the pickup point checked the card off (a card found late: when it was found). */
+  item_checked_at: string | null;
   dispatched_at: string | null;
   received_at: string | null;
 }
@@ -188,6 +207,7 @@ export async function latestManifestOf(db: OfficeDbOrTx, recordIds: readonly str
       'card_manifests.to_site_id',
       'card_manifests.status as manifest_status',
       'card_manifest_items.state as item_state',
+      'card_manifest_items.checked_at as item_checked_at',
       'card_manifests.dispatched_at',
       'card_manifests.received_at',
       'card_manifests.created_at',
@@ -217,18 +237,57 @@ export function printedCardsAwaitingDistribution(db: OfficeDbOrTx, visibility: V
     .selectFrom('records')
     .where((eb) => recordVisible(eb as unknown as ExpressionBuilder<OfficeDb, 'records'>, visibility))
     .select(['records.id', 'records.registration_number', 'records.nik', 'records.full_name', 'records.status', 'records.status_at', 'records.site_id', 'records.village_code'])
-    .where('records.status', '=', 'CARD_PRINTED')
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('card_manifest_items').select('card_manifest_items.record_id').whereRef('card_manifest_items.record_id', '=', 'records.id'))))
+    .where((eb) => eb.or([eb('records.status', '=', 'CARD_PRINTED'), reprintedAfterLoss(eb as unknown as ExpressionBuilder<OfficeDb, 'records'>)]))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('card_manifest_items').select('card_manifest_items.record_id').whereRef('card_manifest_items.record_id', '=', 'records.id').where('card_manifest_items.state', '<>', 'LOST'))),
+    )
     .orderBy('records.status_at')
     .orderBy('records.id')
     .limit(limit)
     .execute();
 }
 
-/** The records among `ids` already on some manifest (packed, under way, received or missing). */
+/**
+ * A shipped card declared lost in transit whose reprint has come out of the printer: it lies where it was
+ * reprinted and may go out on a new manifest (its record stays CARD_SHIPPED: the lifecycle does not go back).
+ */
+function reprintedAfterLoss(eb: ExpressionBuilder<OfficeDb, 'records'>) {
+  return eb.and([
+    eb('records.status', '=', 'CARD_SHIPPED'),
+    eb.exists(
+      (eb as unknown as ExpressionBuilder<OfficeDb & DistributionTables & PrintJobTables, 'records'>)
+        .selectFrom('missing_card_settlements')
+        // The reprint, or a reprint of it when that one was spoiled: a first card printed after the loss was settled.
+        .innerJoin('print_jobs', (join) =>
+          join
+            .onRef('print_jobs.record_id', '=', 'missing_card_settlements.record_id')
+            .on('print_jobs.card', '=', 'FIRST')
+            .on('print_jobs.state', '=', 'printed')
+            .onRef('print_jobs.printed_at', '>=', 'missing_card_settlements.settled_at'),
+        )
+        .select('missing_card_settlements.record_id')
+        .whereRef('missing_card_settlements.record_id', '=', 'records.id')
+        .where('missing_card_settlements.outcome', '=', 'LOST_IN_TRANSIT'),
+    ),
+  ]);
+}
+
+/** Of `ids`, the shipped cards declared lost in transit and printed again (see reprintedAfterLoss). */
+export async function reprintedLostCards(db: OfficeDbOrTx, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tables(db)
+    .selectFrom('records')
+    .select('records.id')
+    .where('records.id', 'in', [...ids])
+    .where((eb) => reprintedAfterLoss(eb as unknown as ExpressionBuilder<OfficeDb, 'records'>))
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The records among `ids` on some manifest (packed, under way, received or missing; not one where it was lost). */
 export async function recordsOnManifests(db: OfficeDbOrTx, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await tables(db).selectFrom('card_manifest_items').select('record_id').where('record_id', 'in', [...ids]).execute();
+  const rows = await tables(db).selectFrom('card_manifest_items').select('record_id').where('record_id', 'in', [...ids]).where('state', '<>', 'LOST').execute();
   return new Set(rows.map((r) => r.record_id));
 }
 
@@ -302,4 +361,137 @@ export function findPickupRecord(db: OfficeDbOrTx, id: string, visibility: Visib
     .where('records.id', '=', id)
     .where((eb) => recordVisible(eb, visibility))
     .executeTakeFirst();
+}
+
+export interface MissingCardRow {
+  manifest_id: string;
+  number: string;
+  from_site_id: string;
+  to_site_id: string;
+  record_id: string;
+  item_state: ManifestItemState;
+  checked_by: string | null;
+  checked_at: string | null;
+  registration_number: string;
+  nik: string;
+  full_name: string;
+  outcome: 'FOUND' | 'LOST_IN_TRANSIT' | null;
+  reason: string | null;
+  flagged_by: string | null;
+  flagged_at: string | null;
+  settled_by: string | null;
+  settled_at: string | null;
+  blank_serial: number | null;
+  reprint_job_id: string | null;
+  reprint_state: string | null;
+  reprint_printed_at: string | null;
+  reprint_site_id: string | null;
+  notified: number | null;
+}
+
+/**
+ * Cards flagged missing on receipt, open (not settled) and settled, newest flag first; `siteId` keeps those of
+ * manifests leaving or arriving there; `manifestId`/`recordId` find one case.
+ */
+export async function missingCards(db: OfficeDbOrTx, filter: { siteId?: string; manifestId?: string; recordId?: string; limit: number }): Promise<MissingCardRow[]> {
+  let q = withJobs(db)
+    .selectFrom('card_manifest_items')
+    .innerJoin('card_manifests', 'card_manifests.id', 'card_manifest_items.manifest_id')
+    .innerJoin('records', 'records.id', 'card_manifest_items.record_id')
+    .leftJoin('missing_card_settlements', (join) =>
+      join.onRef('missing_card_settlements.manifest_id', '=', 'card_manifest_items.manifest_id').onRef('missing_card_settlements.record_id', '=', 'card_manifest_items.record_id'),
+    )
+    .leftJoin('print_jobs', 'print_jobs.id', 'missing_card_settlements.reprint_job_id')
+    .select([
+      'card_manifest_items.manifest_id',
+      'card_manifests.number',
+      'card_manifests.from_site_id',
+      'card_manifests.to_site_id',
+      'card_manifest_items.record_id',
+      'card_manifest_items.state as item_state',
+      'card_manifest_items.checked_by',
+      'card_manifest_items.checked_at',
+      'records.registration_number',
+      'records.nik',
+      'records.full_name',
+      'missing_card_settlements.outcome',
+      'missing_card_settlements.reason',
+      'missing_card_settlements.flagged_by',
+      'missing_card_settlements.flagged_at',
+      'missing_card_settlements.settled_by',
+      'missing_card_settlements.settled_at',
+      'missing_card_settlements.blank_serial',
+      'missing_card_settlements.reprint_job_id',
+      'print_jobs.state as reprint_state',
+      'print_jobs.printed_at as reprint_printed_at',
+      'print_jobs.site_id as reprint_site_id',
+      'missing_card_settlements.notified',
+    ])
+    .where((eb) => eb.or([eb('card_manifest_items.state', '=', 'MISSING'), eb('missing_card_settlements.outcome', 'is not', null)]))
+    .orderBy('card_manifests.received_at', 'desc')
+    .orderBy('card_manifests.number', 'desc')
+    .orderBy('records.full_name')
+    .limit(filter.limit);
+  if (filter.siteId) q = q.where((eb) => eb.or([eb('card_manifests.to_site_id', '=', filter.siteId!), eb('card_manifests.from_site_id', '=', filter.siteId!)]));
+  if (filter.manifestId) q = q.where('card_manifest_items.manifest_id', '=', filter.manifestId);
+  if (filter.recordId) q = q.where('card_manifest_items.record_id', '=', filter.recordId);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, blank_serial: r.blank_serial === null ? null : Number(r.blank_serial), notified: r.notified === null ? null : Number(r.notified) }));
+}
+
+/** Moves a MISSING item on (found: RECEIVED; declared lost: LOST), once: false when it was settled already. */
+export async function settleMissingItem(trx: OfficeDbOrTx, manifestId: string, recordId: string, state: 'RECEIVED' | 'LOST', by: string, at: string): Promise<boolean> {
+  const result = await tables(trx)
+    .updateTable('card_manifest_items')
+    .set({ state, checked_by: by, checked_at: at })
+    .where('manifest_id', '=', manifestId)
+    .where('record_id', '=', recordId)
+    .where('state', '=', 'MISSING')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function insertMissingSettlement(trx: OfficeDbOrTx, row: MissingSettlementRow): Promise<void> {
+  await tables(trx).insertInto('missing_card_settlements').values(row).execute();
+}
+
+/** The printed job of a record's first card that came out last (the card that was shipped). */
+export async function lastPrintedFirstJob(db: OfficeDbOrTx, recordId: string) {
+  const row = await withJobs(db)
+    .selectFrom('print_jobs')
+    .selectAll()
+    .where('record_id', '=', recordId)
+    .where('card', '=', 'FIRST')
+    .where('state', '=', 'printed')
+    .orderBy('printed_at', 'desc')
+    .orderBy('seq', 'desc')
+    .executeTakeFirst();
+  return row ? { ...row, seq: Number(row.seq), blank_serial: row.blank_serial === null ? null : Number(row.blank_serial) } : undefined;
+}
+
+/** The lowest job number in the print room: a job numbered below it prints before every other (call under lockPrintJobs). */
+export async function lowestPrintJobSeq(db: OfficeDbOrTx): Promise<number> {
+  const row = await withJobs(db).selectFrom('print_jobs').select((eb) => eb.fn.min('seq').as('seq')).executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? 1 : Number(row.seq);
+}
+
+/**
+ * For records declared lost in transit: the newest first-card job made since the loss was settled (the
+ * reprint, or its own reprint when it was spoiled) — its state, site and when it printed.
+ */
+export async function reprintsOf(db: OfficeDbOrTx, recordIds: readonly string[]): Promise<Map<string, { state: string; site_id: string; printed_at: string | null }>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await withJobs(db)
+    .selectFrom('missing_card_settlements')
+    .innerJoin('print_jobs', (join) =>
+      join.onRef('print_jobs.record_id', '=', 'missing_card_settlements.record_id').on('print_jobs.card', '=', 'FIRST').onRef('print_jobs.created_at', '>=', 'missing_card_settlements.settled_at'),
+    )
+    .select(['missing_card_settlements.record_id', 'print_jobs.state', 'print_jobs.site_id', 'print_jobs.printed_at'])
+    .where('missing_card_settlements.record_id', 'in', [...recordIds])
+    .where('missing_card_settlements.outcome', '=', 'LOST_IN_TRANSIT')
+    .orderBy('print_jobs.created_at')
+    .orderBy('print_jobs.seq')
+    .execute();
+  // Oldest first: the last row per record is its newest job. (Its seq may be low — a reprint jumps the queue.)
+  return new Map(rows.map((r) => [r.record_id, { state: r.state, site_id: r.site_id, printed_at: r.printed_at }]));
 }

@@ -370,3 +370,15 @@ export function suketExists(db: OfficeDbOrTx, serial: string): Promise<{ serial:
     .where('serial', '=', serial)
     .executeTakeFirst();
 }
+
+/** The contact a resident left with any of their Sukets (the newest), to tell them about their own card. */
+export function residentContact(db: OfficeDbOrTx, recordId: string): Promise<{ channel: string; address: string; lang: string } | undefined> {
+  return (db as Kysely<OfficeDb>)
+    .withTables<NotifyTables & { sukets: { serial: string; record_id: string } }>()
+    .selectFrom('notify_suket_contacts')
+    .innerJoin('sukets', 'sukets.serial', 'notify_suket_contacts.serial')
+    .select(['notify_suket_contacts.channel', 'notify_suket_contacts.address', 'notify_suket_contacts.lang'])
+    .where('sukets.record_id', '=', recordId)
+    .orderBy('notify_suket_contacts.recorded_at', 'desc')
+    .executeTakeFirst();
+}

@@ -175,6 +175,9 @@ async function pickupOf(ctx: OfficeContext, record: CitizenRecordRow, stage: Cit
   const custody = (await latestManifestOf(ctx.db, [record.id])).get(record.id);
   const to = custody && (await findSite(ctx.db, custody.to_site_id))?.name;
   if (custody && to) {
+    if (custody.item_state === 'LOST') {
+      return { place: null, confirmed: false, words: { id: 'Kartu Anda hilang dalam pengiriman dan dicetak ulang dengan prioritas; tempat pengambilan tampil di sini setelah dikirim lagi.', en: 'Your card was lost in transit and is being printed again with priority; the pickup place shows here once it is sent again.' } };
+    }
     if (custody.item_state === 'MISSING') {
       return { place: to, confirmed: false, words: { id: `Kartu Anda belum ditemukan di ${to}. Tanyakan ke kantor Disdukcapil dengan membawa tanda terima.`, en: `Your card has not been found at ${to}. Ask at the Disdukcapil office with your receipt.` } };
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, zonedDayKey, type Bilingual } from '@tangguh/domain';
-import type { CardManifest, PrintedCard } from '@tangguh/protocol';
+import type { CardManifest, MissingCard, PrintedCard } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
 import {
@@ -9,19 +9,30 @@ import {
   findManifest,
   findSite,
   insertManifest,
+  insertMissingSettlement,
+  lastPrintedFirstJob,
   listManifests,
+  lowestPrintJobSeq,
   manifestItems,
   markManifestDispatched,
   markManifestReceived,
+  missingCards,
   nextManifestNumber,
   printedCardsAwaitingDistribution,
   printSitesOf,
   recordStatuses,
   recordsOnManifests,
+  reprintedLostCards,
+  settleMissingItem,
   type CardCustodyRow,
   type ManifestRow,
+  type MissingCardRow,
   type SiteRow,
 } from '../repositories/distribution.ts';
+import { appendBlankLedger, lockBlankLedger } from '../repositories/blank-stock.ts';
+import { firstPackageOf, insertPrintJob, lockPrintJobs } from '../repositories/print-jobs.ts';
+import { composerFor } from '../notify/composer.ts';
+import { queueCardLostNotice } from '../notify/card-notices.ts';
 import { listSites } from '../repositories/sites.ts';
 import { lockOutbox } from '../repositories/outbox.ts';
 import type { OfficeUser } from '../repositories/users.ts';
@@ -49,14 +60,27 @@ export type Whereabouts =
   | { kind: 'AT_SITE'; siteId: string; since: string; manifestNumber: string | null }
   | { kind: 'PACKED'; siteId: string; manifestNumber: string }
   | { kind: 'IN_TRANSIT'; siteId: string; manifestNumber: string; since: string }
-  | { kind: 'MISSING'; siteId: string; manifestNumber: string };
+  | { kind: 'MISSING'; siteId: string; manifestNumber: string }
+  | { kind: 'REPRINTING'; siteId: string; manifestNumber: string };
 
-export function whereaboutsOf(record: { status: string; status_at: string }, manifest: CardCustodyRow | undefined, printSiteId: string): Whereabouts {
+/** The card printed again after the shipped one was declared lost in transit (repositories/distribution.ts reprintsOf). */
+export interface Reprint {
+  state: string;
+  site_id: string;
+  printed_at: string | null;
+}
+
+export function whereaboutsOf(record: { status: string; status_at: string }, manifest: CardCustodyRow | undefined, printSiteId: string, reprint?: Reprint): Whereabouts {
+  if (manifest?.item_state === 'LOST') {
+    // Lost on the way: the card that exists is its reprint, once printed, where it was printed.
+    if (reprint?.state !== 'printed') return { kind: 'REPRINTING', siteId: reprint?.site_id ?? printSiteId, manifestNumber: manifest.number };
+    return { kind: 'AT_SITE', siteId: reprint.site_id, since: reprint.printed_at ?? record.status_at, manifestNumber: null };
+  }
   if (!manifest) return { kind: 'AT_SITE', siteId: printSiteId, since: record.status_at, manifestNumber: null };
   if (manifest.manifest_status === 'OPEN') return { kind: 'PACKED', siteId: manifest.from_site_id, manifestNumber: manifest.number };
   if (manifest.manifest_status === 'DISPATCHED') return { kind: 'IN_TRANSIT', siteId: manifest.to_site_id, manifestNumber: manifest.number, since: manifest.dispatched_at ?? record.status_at };
   if (manifest.item_state === 'MISSING') return { kind: 'MISSING', siteId: manifest.to_site_id, manifestNumber: manifest.number };
-  return { kind: 'AT_SITE', siteId: manifest.to_site_id, since: manifest.received_at ?? record.status_at, manifestNumber: manifest.number };
+  return { kind: 'AT_SITE', siteId: manifest.to_site_id, since: manifest.item_checked_at ?? manifest.received_at ?? record.status_at, manifestNumber: manifest.number };
 }
 
 /**
@@ -155,7 +179,9 @@ export async function createManifest(ctx: OfficeContext, props: { toSiteId: stri
     const statuses = new Map((await recordStatuses(trx, props.recordIds)).map((r) => [r.id, r.status]));
     const unknown = props.recordIds.filter((r) => !statuses.has(r));
     if (unknown.length > 0) throw refuse('CARD_NOT_FOUND', { id: `Kartu tidak ditemukan: ${unknown.join(', ')}.`, en: `Cards not found: ${unknown.join(', ')}.` }, 'not_found');
-    const notPrinted = props.recordIds.filter((r) => statuses.get(r) !== 'CARD_PRINTED');
+    // A card declared lost in transit and printed again goes out again (its record stays CARD_SHIPPED).
+    const reprinted = await reprintedLostCards(trx, props.recordIds);
+    const notPrinted = props.recordIds.filter((r) => statuses.get(r) !== 'CARD_PRINTED' && !reprinted.has(r));
     if (notPrinted.length > 0) {
       throw refuse('CARD_NOT_PRINTED', {
         id: `Hanya kartu yang sudah tercetak dan belum dikirim yang dapat dimasukkan ke manifes: ${notPrinted.join(', ')}.`,
@@ -241,5 +267,192 @@ export function manifestMessage(manifest: CardManifest, action: 'created' | 'dis
   return {
     id: `Manifes ${manifest.number} diterima: ${received} kartu ada${missing > 0 ? `, ${missing} kartu HILANG/tidak ada di kotak` : ''}.`,
     en: `Manifest ${manifest.number} received: ${received} card${received === 1 ? '' : 's'} found${missing > 0 ? `, ${missing} MISSING from the box` : ''}.`,
+  };
+}
+
+const missingCardNotFound = () => refuse('MISSING_CARD_NOT_FOUND', { id: 'Kartu hilang tidak ditemukan pada manifes ini.', en: 'No missing card of this manifest matches.' }, 'not_found');
+const alreadySettled = (row: MissingCardRow) =>
+  refuse('MISSING_CARD_SETTLED', {
+    id: `Kartu ${row.full_name} pada manifes ${row.number} sudah diselesaikan (${row.outcome === 'FOUND' ? 'ditemukan' : row.outcome === 'LOST_IN_TRANSIT' ? 'dinyatakan hilang' : 'tidak hilang'}).`,
+    en: `The card of ${row.full_name} on manifest ${row.number} has already been settled (${row.outcome === 'FOUND' ? 'found' : row.outcome === 'LOST_IN_TRANSIT' ? 'declared lost' : 'not missing'}).`,
+  });
+
+function presentMissing(row: MissingCardRow, siteName: (id: string) => string): MissingCard {
+  const state: MissingCard['state'] = row.outcome ?? 'OPEN';
+  return {
+    manifestId: row.manifest_id,
+    manifestNumber: row.number,
+    fromSiteId: row.from_site_id,
+    toSiteId: row.to_site_id,
+    toSiteName: siteName(row.to_site_id),
+    recordId: row.record_id,
+    registrationNumber: row.registration_number,
+    nik: row.nik,
+    fullName: row.full_name,
+    state,
+    // Open: the receipt's check is the flag; settled: the flag kept before the item changed.
+    flaggedBy: state === 'OPEN' ? row.checked_by : row.flagged_by,
+    flaggedAt: state === 'OPEN' ? row.checked_at : row.flagged_at,
+    settledBy: row.settled_by,
+    settledAt: row.settled_at,
+    reason: row.reason,
+    blankSerial: row.blank_serial,
+    reprintJobId: row.reprint_job_id,
+    reprintState: row.reprint_state,
+    notified: row.notified,
+  };
+}
+
+async function siteNameOf(db: OfficeDbOrTx): Promise<(id: string) => string> {
+  const names = new Map((await listSites(db)).map((s) => [s.id, s.name]));
+  return (id) => names.get(id) ?? id;
+}
+
+/** Cards flagged missing on receipt, open and settled; a kecamatan sees those of its own manifests. */
+export async function missingCardViews(ctx: OfficeContext, user: Pick<OfficeUser, 'role' | 'siteId'>, limit = 200): Promise<MissingCard[]> {
+  const [rows, siteName] = await Promise.all([missingCards(ctx.db, { siteId: await siteFilter(ctx.db, user), limit }), siteNameOf(ctx.db)]);
+  return rows.map((r) => presentMissing(r, siteName));
+}
+
+async function missingCase(db: OfficeDbOrTx, user: Pick<OfficeUser, 'role' | 'siteId'>, manifestId: string, recordId: string): Promise<MissingCardRow> {
+  const [row] = await missingCards(db, { manifestId, recordId, siteId: await siteFilter(db, user), limit: 1 });
+  if (!row) throw missingCardNotFound();
+  if (row.outcome !== null || row.item_state !== 'MISSING') throw alreadySettled(row);
+  return row;
+}
+
+async function missingView(ctx: OfficeContext, manifestId: string, recordId: string): Promise<MissingCard> {
+  const [row] = await missingCards(ctx.db, { manifestId, recordId, limit: 1 });
+  return presentMissing(row!, await siteNameOf(ctx.db));
+}
+
+/**
+ * A card flagged missing turned up at its pickup point (under another box's lid, in the wrong tray): it is
+ * received late — checked off now, by someone posted there — and can be handed over there from now on.
+ */
+export async function settleMissingFound(ctx: OfficeContext, props: { manifestId: string; recordId: string; note?: string; user: Pick<OfficeUser, 'username' | 'role' | 'siteId'> }): Promise<MissingCard> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await missingCase(trx, props.user, props.manifestId, props.recordId);
+    if (props.user.role !== 'admin' && props.user.siteId !== row.to_site_id) {
+      throw refuse(
+        'MANIFEST_WRONG_SITE',
+        { id: `Kartu ini hanya dapat dinyatakan ditemukan oleh petugas di lokasi tujuan manifes ${row.number}.`, en: `This card can only be reported found by staff posted at the destination of manifest ${row.number}.` },
+        'forbidden',
+      );
+    }
+    const at = ctx.now().toISOString();
+    if (!(await settleMissingItem(trx, row.manifest_id, row.record_id, 'RECEIVED', props.user.username, at))) throw alreadySettled(row);
+    await insertMissingSettlement(trx, {
+      manifest_id: row.manifest_id,
+      record_id: row.record_id,
+      outcome: 'FOUND',
+      reason: props.note?.trim() || 'Ditemukan di lokasi ambil / Found at the pickup point',
+      flagged_by: row.checked_by,
+      flagged_at: row.checked_at,
+      settled_by: props.user.username,
+      settled_at: at,
+      blank_serial: null,
+      reprint_job_id: null,
+      notified: 0,
+    });
+  });
+  return missingView(ctx, props.manifestId, props.recordId);
+}
+
+/**
+ * A missing card declared lost in transit, in one transaction: the manifest item becomes LOST; the blank it
+ * was printed on is written off in the stock ledger as spoiled with the reason (a row of quantity 0 — the
+ * blank left the stock when the card was printed, and the ledger keeps one row per serial, so the serial is
+ * named in the reason); the card goes back to the print queue ahead of every other job (a job numbered below
+ * the lowest), at the site and on the printer of the lost one; and the resident is told if they left a
+ * contact. The record stays CARD_SHIPPED (the lifecycle does not go back); the reprint is then shipped anew.
+ */
+export async function settleMissingLost(ctx: OfficeContext, props: { manifestId: string; recordId: string; reason: string; user: Pick<OfficeUser, 'username' | 'role' | 'siteId'> }): Promise<MissingCard> {
+  // Outside the transaction: on SQLite the transaction holds the one connection.
+  const composer = await composerFor(ctx);
+  const siteName = await siteNameOf(ctx.db);
+  const reason = props.reason.trim();
+  await ctx.db.transaction().execute(async (trx) => {
+    // The print room's lock first: the reprint's number is taken below the lowest, and no job is made meanwhile.
+    await lockPrintJobs(trx);
+    const row = await missingCase(trx, props.user, props.manifestId, props.recordId);
+    const at = ctx.now().toISOString();
+    const by = props.user.username;
+    if (!(await settleMissingItem(trx, row.manifest_id, row.record_id, 'LOST', by, at))) throw alreadySettled(row);
+    const lost = await lastPrintedFirstJob(trx, row.record_id);
+    const siteId = lost?.site_id ?? row.from_site_id;
+    await lockBlankLedger(trx);
+    await appendBlankLedger(trx, [
+      {
+        at,
+        kind: 'spoilage',
+        site_id: siteId,
+        quantity: 0,
+        movement_id: randomUUID(),
+        counterpart: row.to_site_id,
+        tranche: null,
+        serial_from: null,
+        serial_to: null,
+        serial: null,
+        record_id: row.record_id,
+        reason: `lost_in_transit: ${lost?.blank_serial !== null && lost?.blank_serial !== undefined ? `blanko/blank ${lost.blank_serial}, ` : ''}${row.number}: ${reason}`.slice(0, 500),
+        recorded_by: by,
+        approved_by: null,
+      },
+    ]);
+    const packageId = lost?.package_id ?? (await firstPackageOf(trx, row.record_id))?.package_id ?? null;
+    const reprintId = randomUUID();
+    await insertPrintJob(trx, {
+      id: reprintId,
+      seq: (await lowestPrintJobSeq(trx)) - 1,
+      card: 'FIRST',
+      record_id: row.record_id,
+      request_id: null,
+      package_id: packageId,
+      batch_id: null,
+      site_id: siteId,
+      printer_id: lost?.printer_id ?? null,
+      state: packageId ? 'queued' : 'waiting_package',
+      active_key: `F:${row.record_id}`,
+      blank_serial: null,
+      print_day: null,
+      claimed_at: null,
+      claimed_by: null,
+      submitting_at: null,
+      external_job_id: null,
+      printed_at: null,
+      problem: null,
+      spoilage_reason: null,
+      spoiled_by: null,
+      spoiled_at: null,
+      reprint_of: lost?.id ?? null,
+      created_by: by,
+      created_at: at,
+      updated_at: at,
+    });
+    const notified = await queueCardLostNotice(trx, composer, { recordId: row.record_id, manifestId: row.manifest_id, site: { id: siteName(row.to_site_id), en: siteName(row.to_site_id) } });
+    await insertMissingSettlement(trx, {
+      manifest_id: row.manifest_id,
+      record_id: row.record_id,
+      outcome: 'LOST_IN_TRANSIT',
+      reason,
+      flagged_by: row.checked_by,
+      flagged_at: row.checked_at,
+      settled_by: by,
+      settled_at: at,
+      blank_serial: lost?.blank_serial ?? null,
+      reprint_job_id: reprintId,
+      notified,
+    });
+  });
+  return missingView(ctx, props.manifestId, props.recordId);
+}
+
+export function missingCardMessage(item: MissingCard): Bilingual {
+  if (item.state === 'FOUND') return { id: `Kartu ${item.fullName} ditemukan di ${item.toSiteName} dan dapat diserahkan di sana.`, en: `The card of ${item.fullName} was found at ${item.toSiteName} and can be handed over there.` };
+  const told = item.notified ? { id: ' Pemohon diberi tahu.', en: ' The resident has been told.' } : { id: ' Pemohon tidak meninggalkan kontak.', en: ' The resident left no contact.' };
+  return {
+    id: `Kartu ${item.fullName} dinyatakan hilang dalam pengiriman: blanko${item.blankSerial !== null ? ` ${item.blankSerial}` : ''} dihapusbukukan, kartu dicetak ulang di urutan pertama.${told.id}`,
+    en: `The card of ${item.fullName} was declared lost in transit: blank${item.blankSerial !== null ? ` ${item.blankSerial}` : ''} written off, the card is printed again first in the queue.${told.en}`,
   };
 }

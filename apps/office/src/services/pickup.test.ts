@@ -12,6 +12,7 @@ const manifest = (over: Partial<CardCustodyRow>): CardCustodyRow => ({
   to_site_id: 'kec-35.09.19',
   manifest_status: 'OPEN',
   item_state: 'PACKED',
+  item_checked_at: null,
   dispatched_at: null,
   received_at: null,
   ...over,
@@ -30,6 +31,17 @@ describe('where a printed card is', () => {
     const received = { manifest_status: 'RECEIVED' as const, dispatched_at: '2026-12-02T01:00:00.000Z', received_at: '2026-12-03T01:00:00.000Z' };
     expect(whereaboutsOf(printed, manifest({ ...received, item_state: 'RECEIVED' }), 'dinas')).toMatchObject({ kind: 'AT_SITE', siteId: 'kec-35.09.19', since: '2026-12-03T01:00:00.000Z' });
     expect(whereaboutsOf(printed, manifest({ ...received, item_state: 'MISSING' }), 'dinas')).toMatchObject({ kind: 'MISSING', siteId: 'kec-35.09.19' });
+    // Found later at the point: there from when it was found.
+    expect(whereaboutsOf(printed, manifest({ ...received, item_state: 'RECEIVED', item_checked_at: '2026-12-05T01:00:00.000Z' }), 'dinas')).toMatchObject({ kind: 'AT_SITE', since: '2026-12-05T01:00:00.000Z' });
+  });
+
+  it('declared lost in transit, is being reprinted until its reprint comes out, then lies where it was reprinted', () => {
+    const lost = manifest({ manifest_status: 'RECEIVED', item_state: 'LOST' });
+    expect(whereaboutsOf(printed, lost, 'dinas', { state: 'queued', site_id: 'dinas', printed_at: null })).toMatchObject({ kind: 'REPRINTING', siteId: 'dinas', manifestNumber: lost.number });
+    expect(whereaboutsOf(printed, lost, 'dinas', undefined)).toMatchObject({ kind: 'REPRINTING' });
+    expect(whereaboutsOf(printed, lost, 'dinas', { state: 'printed', site_id: 'dinas', printed_at: '2026-12-06T01:00:00.000Z' })).toEqual({ kind: 'AT_SITE', siteId: 'dinas', since: '2026-12-06T01:00:00.000Z', manifestNumber: null });
+    expect(codeAt('CARD_SHIPPED', whereaboutsOf(printed, lost, 'dinas', { state: 'queued', site_id: 'dinas', printed_at: null }), 'dinas')).toBe('CARD_BEING_REPRINTED');
+    expect(codeAt('CARD_SHIPPED', whereaboutsOf(printed, lost, 'dinas', { state: 'printed', site_id: 'dinas', printed_at: '2026-12-06T01:00:00.000Z' }), 'dinas')).toBe('ALLOWED');
   });
 });
 

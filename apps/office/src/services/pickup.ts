@@ -12,6 +12,7 @@ import {
   insertHandover,
   insertIdentityCheck,
   latestManifestOf,
+  reprintsOf,
   useIdentityCheck,
   type IdentityCheckRow,
   type PickupCandidateRow,
@@ -61,6 +62,12 @@ export function handoverRefusal(status: string, where: Whereabouts | undefined, 
     });
   }
   if (where.kind === 'MISSING') return conflict('CARD_MISSING', { id: `Kartu tidak ditemukan saat manifes ${where.manifestNumber} diterima.`, en: `The card was not found when manifest ${where.manifestNumber} was received.` });
+  if (where.kind === 'REPRINTING') {
+    return conflict('CARD_BEING_REPRINTED', {
+      id: `Kartu hilang dalam pengiriman (manifes ${where.manifestNumber}) dan sedang dicetak ulang.`,
+      en: `The card was lost in transit (manifest ${where.manifestNumber}) and is being printed again.`,
+    });
+  }
   if (where.siteId !== siteId) {
     return conflict('CARD_AT_OTHER_SITE', { id: `Kartu ini ada di ${siteName(where.siteId)}, bukan di lokasi ini; serahkan di sana.`, en: `This card is at ${siteName(where.siteId)}, not here; it is handed over there.` });
   }
@@ -77,7 +84,9 @@ async function whereaboutsOfRecords(db: OfficeDbOrTx, rows: readonly PickupCandi
   if (printed.length === 0) return new Map();
   const ids = printed.map((r) => r.id);
   const [manifests, printSites] = await Promise.all([latestManifestOf(db, ids), printSitesOfCards(db, ids)]);
-  return new Map(printed.map((r) => [r.id, whereaboutsOf(r, manifests.get(r.id), printSites.get(r.id)!)]));
+  const lost = ids.filter((id) => manifests.get(id)?.item_state === 'LOST');
+  const reprints = await reprintsOf(db, lost);
+  return new Map(printed.map((r) => [r.id, whereaboutsOf(r, manifests.get(r.id), printSites.get(r.id)!, reprints.get(r.id))]));
 }
 
 export function presentCheck(row: IdentityCheckRow): IdentityCheck {
@@ -111,6 +120,17 @@ function availability(row: PickupCandidateRow, where: Whereabouts | undefined, u
     if (where.kind === 'PACKED') return { ...base, ...site, kind: 'PACKED', messages: { id: `Kartu tercetak dan dikemas untuk dikirim (manifes ${where.manifestNumber}); tanggal ambil diberikan setelah diterima di lokasi ambil.`, en: `The card is printed and packed for shipping (manifest ${where.manifestNumber}); a pickup date is given once it is received at the pickup point.` } };
     if (where.kind === 'IN_TRANSIT') {
       return { ...base, ...site, kind: 'IN_TRANSIT', messages: { id: `Kartu dalam pengiriman ke ${site.siteName}; dapat diambil setelah diterima di sana.`, en: `The card is on its way to ${site.siteName}; it can be collected once received there.` } };
+    }
+    if (where.kind === 'REPRINTING') {
+      return {
+        ...base,
+        ...site,
+        kind: 'REPRINTING',
+        messages: {
+          id: `Kartu hilang dalam pengiriman (manifes ${where.manifestNumber}) dan dicetak ulang dengan prioritas; tanggal ambil diberikan setelah tercetak.`,
+          en: `The card was lost in transit (manifest ${where.manifestNumber}) and is being printed again with priority; a pickup date is given once it is printed.`,
+        },
+      };
     }
     return { ...base, ...site, kind: 'MISSING', messages: { id: `Kartu tidak ditemukan saat manifes ${where.manifestNumber} diterima; hubungi penyelia.`, en: `The card was not found when manifest ${where.manifestNumber} was received; ask a supervisor.` } };
   }

@@ -8,7 +8,8 @@ import { bilingualSchema, errors, isoTimestamp, sessionErrors, uuidParamsSchema 
  */
 
 export const MANIFEST_STATUSES = ['OPEN', 'DISPATCHED', 'RECEIVED'] as const;
-export const MANIFEST_ITEM_STATES = ['PACKED', 'RECEIVED', 'MISSING'] as const;
+/** LOST: flagged MISSING on receipt, then declared lost in transit (see missing cards below). */
+export const MANIFEST_ITEM_STATES = ['PACKED', 'RECEIVED', 'MISSING', 'LOST'] as const;
 
 const siteId = z.string().trim().min(1).max(64);
 const recordIds = z
@@ -79,6 +80,45 @@ export const manifestReceiveRequestSchema = z.object({
 export const manifestResponseSchema = z.object({ manifest: manifestSchema, message: bilingualSchema });
 export type ManifestResponse = z.infer<typeof manifestResponseSchema>;
 
+/**
+ * A card flagged missing when its manifest was received is a case the office must settle: FOUND (it turned
+ * up at the pickup point: received late) or LOST_IN_TRANSIT (its blank written off in the stock ledger with
+ * the reason, the card printed again ahead of the queue, and the resident told if they left a contact).
+ */
+export const MISSING_CARD_STATES = ['OPEN', 'FOUND', 'LOST_IN_TRANSIT'] as const;
+export const missingCardSchema = z
+  .object({
+    manifestId: z.string(),
+    manifestNumber: z.string(),
+    fromSiteId: z.string(),
+    toSiteId: z.string(),
+    toSiteName: z.string(),
+    recordId: z.string(),
+    registrationNumber: z.string(),
+    nik: z.string(),
+    fullName: z.string(),
+    state: z.enum(MISSING_CARD_STATES),
+    flaggedBy: z.string().nullable(),
+    flaggedAt: isoTimestamp.nullable(),
+    settledBy: z.string().nullable(),
+    settledAt: isoTimestamp.nullable(),
+    reason: z.string().nullable(),
+    /** LOST_IN_TRANSIT: the blank written off, and the reprint's print job and its state. */
+    blankSerial: z.number().int().nullable(),
+    reprintJobId: z.string().nullable(),
+    reprintState: z.string().nullable(),
+    /** Messages queued to the resident (0: they left no contact). */
+    notified: z.number().int().nullable(),
+  })
+  .meta({ id: 'MissingCard' });
+export type MissingCard = z.infer<typeof missingCardSchema>;
+export const missingCardListSchema = z.object({ items: z.array(missingCardSchema) });
+export const missingCardParamsSchema = z.object({ id: z.uuid(), recordId: z.uuid() });
+export const missingCardFoundRequestSchema = z.object({ note: z.string().trim().max(300).optional() });
+export const missingCardLostRequestSchema = z.object({ reason: z.string().trim().min(10).max(300) });
+export const missingCardResponseSchema = z.object({ item: missingCardSchema, message: bilingualSchema });
+export type MissingCardResponse = z.infer<typeof missingCardResponseSchema>;
+
 const tags = ['distribution'];
 
 export const distributionRoutes = {
@@ -93,5 +133,20 @@ export const distributionRoutes = {
     params: uuidParamsSchema,
     body: manifestReceiveRequestSchema,
     response: { 200: manifestResponseSchema, ...sessionErrors, ...errors(404, 409, 503) },
+  },
+  missing: { tags, summary: 'Cards flagged missing on receipt: open cases and how the settled ones were settled (staff; a kecamatan sees its own)', response: { 200: missingCardListSchema, ...sessionErrors } },
+  found: {
+    tags,
+    summary: 'A missing card turned up at its pickup point: received late, and it can be handed over there (staff posted there, admin)',
+    params: missingCardParamsSchema,
+    body: missingCardFoundRequestSchema,
+    response: { 200: missingCardResponseSchema, ...sessionErrors, ...errors(403, 404, 409, 503) },
+  },
+  lost: {
+    tags,
+    summary: 'Declare a missing card lost in transit: its blank written off with the reason, the card printed again ahead of the queue, the resident told if subscribed, in one transaction (supervisor, admin)',
+    params: missingCardParamsSchema,
+    body: missingCardLostRequestSchema,
+    response: { 200: missingCardResponseSchema, ...sessionErrors, ...errors(404, 409, 503) },
   },
 };

@@ -16,7 +16,7 @@ export const pickupSearchQuerySchema = z.object({
   birthDate: isoDate.optional(),
 });
 
-export const PICKUP_AVAILABILITY = ['ISSUED', 'READY_HERE', 'READY_ELSEWHERE', 'PACKED', 'IN_TRANSIT', 'MISSING', 'PRINT_FORECAST', 'NO_DATE_YET'] as const;
+export const PICKUP_AVAILABILITY = ['ISSUED', 'READY_HERE', 'READY_ELSEWHERE', 'PACKED', 'IN_TRANSIT', 'MISSING', 'REPRINTING', 'PRINT_FORECAST', 'NO_DATE_YET'] as const;
 export type PickupAvailabilityKind = (typeof PICKUP_AVAILABILITY)[number];
 
 export const pickupAvailabilitySchema = z.object({

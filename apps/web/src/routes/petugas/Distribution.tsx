@@ -1,5 +1,14 @@
 import { useState } from 'react';
-import { manifestListSchema, manifestResponseSchema, printedCardsResponseSchema, type CardManifest, type PrintedCard } from '@tangguh/protocol';
+import {
+  manifestListSchema,
+  manifestResponseSchema,
+  missingCardListSchema,
+  missingCardResponseSchema,
+  printedCardsResponseSchema,
+  type CardManifest,
+  type MissingCard,
+  type PrintedCard,
+} from '@tangguh/protocol';
 import { contractApi, toApiError, withQuery, type ApiError } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useSession } from '../../components/Session.tsx';
@@ -17,12 +26,16 @@ export default function DistributionPage() {
   const keeper = user.role === 'supervisor' || user.role === 'admin';
   const printed = usePolling((signal) => contractApi.get(printedCardsResponseSchema, '/api/distribusi/kartu-tercetak', signal), [], REFRESH_MS);
   const manifests = usePolling((signal) => contractApi.get(manifestListSchema, withQuery('/api/distribusi/manifes', { limit: 50 }), signal), [], REFRESH_MS);
+  const missing = usePolling((signal) => contractApi.get(missingCardListSchema, '/api/distribusi/kartu-hilang', signal), [], REFRESH_MS);
   const [message, setMessage] = useState<Bilingual>();
   const done = (m: Bilingual) => {
     setMessage(m);
     printed.reload();
     manifests.reload();
+    missing.reload();
   };
+  const open = missing.data?.items.filter((c) => c.state === 'OPEN') ?? [];
+  const settled = missing.data?.items.filter((c) => c.state !== 'OPEN') ?? [];
 
   return (
     <div className="stack">
@@ -42,6 +55,34 @@ export default function DistributionPage() {
         {printed.data && printed.data.items.length === 0 && <p className="empty">{t('dist.printedEmpty')}</p>}
         {printed.data && printed.data.items.length > 0 && (keeper ? <PackForm cards={printed.data.items} points={printed.data.pickupPoints} onDone={done} /> : <CardList cards={printed.data.items} />)}
         {!keeper && <p className="muted small">{t('dist.onlyKeepers')}</p>}
+      </section>
+      <section className="card stack" aria-labelledby="dist-missing" data-testid="missing-cards">
+        <h2 id="dist-missing">{t('dist.missing.title', { n: open.length })}</h2>
+        <p className="muted small">{t('dist.missing.intro')}</p>
+        {missing.error && <ErrorNotice error={missing.error} onRetry={missing.reload} />}
+        {missing.data && open.length === 0 && <p className="empty">{t('dist.missing.none')}</p>}
+        {open.map((c) => (
+          <MissingCase key={`${c.manifestId}:${c.recordId}`} item={c} onDone={done} />
+        ))}
+        {settled.length > 0 && (
+          <details>
+            <summary>{t('dist.missing.settledTitle', { n: settled.length })}</summary>
+            <ul className="stack">
+              {settled.map((c) => (
+                <li key={`${c.manifestId}:${c.recordId}`} data-testid="missing-settled" data-record={c.recordId} data-state={c.state}>
+                  {c.fullName} · {c.manifestNumber} · {t(`dist.missing.state.${c.state}`)} · {t('dist.missing.settledBy', { who: c.settledBy ?? '', when: formatDateTime(c.settledAt, lang) })}
+                  {c.reason && <> · {c.reason}</>}
+                  {c.state === 'LOST_IN_TRANSIT' && (
+                    <span className="muted small">
+                      {' '}
+                      · {t('dist.missing.reprint', { state: c.reprintState ?? '—', serial: c.blankSerial ?? '—' })} · {c.notified ? t('dist.missing.told') : t('dist.missing.noContact')}
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
       </section>
       <section className="card stack" aria-labelledby="dist-manifests">
         <h2 id="dist-manifests">{t('dist.manifestsTitle')}</h2>
@@ -216,6 +257,61 @@ function ManifestCard({ manifest: m, onDone }: { manifest: CardManifest; onDone:
             {t('dist.receiveButton')}
           </button>
         </>
+      )}
+      {error && <ErrorNotice error={error} />}
+    </article>
+  );
+}
+
+/** One card missing from its box: found at the point (staff posted there), or declared lost in transit (supervisor). */
+function MissingCase({ item, onDone }: { item: MissingCard; onDone: (m: Bilingual) => void }) {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const keeper = user.role === 'supervisor' || user.role === 'admin';
+  const atPoint = user.role === 'admin' || (user.role !== 'head' && user.siteId === item.toSiteId);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const base = `/api/distribusi/manifes/${item.manifestId}/kartu/${item.recordId}`;
+
+  async function act(path: string, body: unknown) {
+    setBusy(true);
+    setError(undefined);
+    try {
+      onDone((await contractApi.post(missingCardResponseSchema, path, body)).message);
+    } catch (caught) {
+      setError(toApiError(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <article className="card stack" data-testid="missing-case" data-record={item.recordId} data-manifest={item.manifestNumber}>
+      <h3>
+        {item.fullName} · {item.nik}
+      </h3>
+      <p className="muted small">
+        {t('dist.missing.flagged', { manifest: item.manifestNumber, site: item.toSiteName, who: item.flaggedBy ?? '—', when: formatDateTime(item.flaggedAt, lang) })}
+      </p>
+      {atPoint && (
+        <button type="button" className="button button--secondary" disabled={busy} onClick={() => void act(`${base}/ditemukan`, {})}>
+          {t('dist.missing.found')}
+        </button>
+      )}
+      {keeper && (
+        <div className="stack">
+          <div className="field">
+            <label className="field__label" htmlFor={`lost-${item.manifestId}-${item.recordId}`}>
+              {t('dist.missing.reason')}
+            </label>
+            <textarea id={`lost-${item.manifestId}-${item.recordId}`} value={reason} maxLength={300} onChange={(event) => setReason(event.target.value)} />
+            <p className="field__hint">{t('dist.missing.lostHint')}</p>
+          </div>
+          <button type="button" className="button button--danger" disabled={busy || reason.trim().length < 10} onClick={() => void act(`${base}/hilang`, { reason: reason.trim() })}>
+            {t('dist.missing.lost')}
+          </button>
+        </div>
       )}
       {error && <ErrorNotice error={error} />}
     </article>
