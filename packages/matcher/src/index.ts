@@ -2,3 +2,4 @@ export { mergeCandidates, type BatchProbe, type MatchCandidate, type Matcher, ty
 export { BitSamplingIndex, type BitSamplingOptions } from './bit-sampling-index.ts';
 export { ShardedMatcher, shardOf } from './sharded-matcher.ts';
 export { PackedSets, packProbe, popcount32, unpackInto, type PackedProbe } from './packed-sets.ts';
+export { openSealedPage, packSealedPage, pageWords, sealedOpener, type SealedLayout, type SealedLoader, type SealedOpener, type SealedPage } from './sealed-sets.ts';

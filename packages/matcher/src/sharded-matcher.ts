@@ -4,16 +4,21 @@ import type { BiometricSet } from '@tangguh/domain';
 import type { BitSamplingOptions } from './bit-sampling-index.ts';
 import { mergeCandidates, type BatchProbe, type MatchCandidate, type Matcher, type SearchOptions } from './matcher.ts';
 import { packProbe } from './packed-sets.ts';
+import type { SealedLayout, SealedLoader } from './sealed-sets.ts';
 
 export type ShardRequest =
   | { id: number; op: 'add'; ids: string[]; words: Uint32Array; masks: Uint16Array }
+  /** How the sealed values of later `load` messages are opened; sent once, before the first. */
+  | { id: number; op: 'opener'; layout: SealedLayout }
+  /** People as stored (sealed), values back to back in `bytes`: the shard opens and indexes them. */
+  | { id: number; op: 'load'; ids: string[]; bytes: Uint8Array; ends: Uint32Array }
   | { id: number; op: 'search' | 'scan'; words: Uint32Array; mask: number; options: SearchOptions }
   /** A batch of probes (96 words and a mask each, their own excluded record or ''), answered in one message: `answers`. */
   | { id: number; op: 'searchMany'; words: Uint32Array; masks: Uint16Array; exclude: string[]; options: SearchOptions }
   | { id: number; op: 'stats' };
 
 export type ShardResponse =
-  | { id: number; ok: true; size?: number; bytes?: number; candidates?: MatchCandidate[] }
+  | { id: number; ok: true; size?: number; bytes?: number; candidates?: MatchCandidate[]; unsealMs?: number; indexMs?: number }
   | { id: number; ok: false; error: string };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -23,6 +28,15 @@ export function shardOf(recordId: string, shards: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < recordId.length; i++) hash = Math.imul(hash ^ recordId.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % shards;
+}
+
+/**
+ * Marks a promise as handled, for one that may reject while nobody awaits it yet (a page still in flight when
+ * an earlier one failed): whoever awaits it later still gets the rejection.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 class Shard {
@@ -70,10 +84,12 @@ class Shard {
  * to every shard and the answers are merged; a record lives in exactly one shard (`shardOf`). The same
  * request/response messages would carry a shard in another process or on another machine.
  */
-export class ShardedMatcher implements Matcher {
+export class ShardedMatcher implements Matcher, SealedLoader {
   private readonly shards: Shard[];
   private readonly known = new Set<string>();
   private pendingAdds: Promise<unknown>[] = [];
+  private layout: SealedLayout | undefined;
+  private readonly loadTotals = { unsealMs: 0, indexMs: 0 };
 
   constructor(options: BitSamplingOptions & { shards?: number } = {}) {
     const count = options.shards ?? Math.max(1, availableParallelism());
@@ -140,6 +156,55 @@ export class ShardedMatcher implements Matcher {
       });
       this.pendingAdds.push(this.shards[s]!.send({ op: 'add', ids: rows.map((row) => ids[row]!), words: shardWords, masks: shardMasks }, [shardWords.buffer, shardMasks.buffer]));
     });
+  }
+
+  /**
+   * Adds people as the gallery stores them, sealed: each shard opens its own rows in its thread, so the
+   * opening, like the indexing, runs on every core while this thread reads the next page. One buffer per
+   * shard, transferred. `done` resolves when every shard has indexed its part (a failure rejects it, and
+   * `settled`); `added` counts the people new to the matcher.
+   */
+  addSealed(ids: readonly string[], values: readonly Uint8Array[], layout: SealedLayout): { added: number; done: Promise<void> } {
+    if (this.layout !== layout) {
+      this.layout = layout;
+      for (const shard of this.shards) this.pendingAdds.push(handled(shard.send({ op: 'opener', layout })));
+    }
+    const count = this.shards.length;
+    const rowsOf = this.shards.map(() => [] as number[]);
+    const bytesOf = new Array<number>(count).fill(0);
+    ids.forEach((recordId, i) => {
+      if (this.known.has(recordId)) return;
+      this.known.add(recordId);
+      const s = shardOf(recordId, count);
+      rowsOf[s]!.push(i);
+      bytesOf[s]! += values[i]!.length;
+    });
+    const sent: Promise<ShardResponse & { ok: true }>[] = [];
+    rowsOf.forEach((rows, s) => {
+      if (rows.length === 0) return;
+      const bytes = new Uint8Array(bytesOf[s]!);
+      const ends = new Uint32Array(rows.length);
+      let at = 0;
+      rows.forEach((row, i) => {
+        bytes.set(values[row]!, at);
+        at += values[row]!.length;
+        ends[i] = at;
+      });
+      sent.push(this.shards[s]!.send({ op: 'load', ids: rows.map((row) => ids[row]!), bytes, ends }, [bytes.buffer, ends.buffer]));
+    });
+    const done = Promise.all(sent).then((answers) => {
+      for (const answer of answers) {
+        this.loadTotals.unsealMs += answer.unsealMs ?? 0;
+        this.loadTotals.indexMs += answer.indexMs ?? 0;
+      }
+    });
+    this.pendingAdds.push(handled(done));
+    return { added: rowsOf.reduce((sum, rows) => sum + rows.length, 0), done };
+  }
+
+  /** Thread time the shards spent opening and indexing sealed people, summed over shards, since the start. */
+  get loadTimes(): { unsealMs: number; indexMs: number } {
+    return this.loadTotals;
   }
 
   /** Resolves when every add sent so far is in its shard (a failed add rejects here). */

@@ -209,6 +209,15 @@ export class DataKey {
     return value.length >= 32 && Buffer.from(value.buffer, value.byteOffset, 4).equals(DATA_MAGIC);
   }
 
+  /**
+   * What another thread of this process needs to open this key's values without the master key: the key and
+   * the layout MAGIC ‖ iv ‖ tag ‖ ciphertext (the centre's matcher shards open the gallery rows they index,
+   * so that both cores share the opening). A copy of the key for a worker thread, never for disk or the wire.
+   */
+  threadOpener(): { algorithm: 'aes-256-gcm'; key: Uint8Array; magic: Uint8Array; ivBytes: number; tagBytes: number } {
+    return { algorithm: 'aes-256-gcm', key: new Uint8Array(this.key), magic: new Uint8Array(DATA_MAGIC), ivBytes: 12, tagBytes: 16 };
+  }
+
   /** Opens a sealed value; one stored before sealing (no magic) is returned as it is. */
   open(value: Uint8Array): Uint8Array {
     if (!DataKey.isSealed(value)) return value;

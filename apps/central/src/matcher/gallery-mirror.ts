@@ -1,12 +1,14 @@
 import type { BiometricSet } from '@tangguh/domain';
-import { BitSamplingIndex, unpackInto } from '@tangguh/matcher';
+import { BitSamplingIndex, openSealedPage, packSealedPage, pageWords, sealedOpener, type SealedLayout, type SealedLoader, type SealedOpener } from '@tangguh/matcher';
 import type { DataKey } from '@tangguh/platform';
 import type { CentralDbOrTx } from '../db/schema.ts';
-import { readGalleryAfter } from '../repositories/gallery.ts';
+import { readGalleryPagesAfter, type StoredGalleryRow } from '../repositories/gallery.ts';
 import type { BatchProbe, MatchCandidate, Matcher, SearchOptions } from './matcher.ts';
 
-/** Gallery entries handed to the matcher in one call while catching up: one message per shard per page. */
+/** Gallery rows read and handed to the matcher at once while catching up: one message per shard per page. */
 const LOAD_PAGE = 10_000;
+/** Pages handed to the matcher and not yet taken in, at most: enough to keep every shard busy while this thread reads. */
+const PAGES_IN_FLIGHT = 3;
 
 /**
  * The matcher of the process that deduplicates, following the gallery table by its seq cursor. Entries reach
@@ -20,10 +22,14 @@ const LOAD_PAGE = 10_000;
 export class GalleryMirror implements Matcher {
   private readUpTo = 0;
 
+  /** Set when a load failed part-way: the matcher may hold ids whose people it never indexed. */
+  private failure: Error | undefined;
+
   constructor(
     /** Opens the sealed templates; the one key of the gallery, unwrapped once at start. */
     private readonly galleryKey: DataKey,
     private readonly matcher: Matcher = new BitSamplingIndex(),
+    private readonly options: { pageSize?: number } = {},
   ) {}
 
   get size(): number {
@@ -49,11 +55,13 @@ export class GalleryMirror implements Matcher {
   }
 
   search(probe: BiometricSet, options: SearchOptions): Promise<MatchCandidate[]> {
+    if (this.failure) return Promise.reject(this.failure);
     return this.matcher.search(probe, options);
   }
 
   /** A batch in one message per shard where the matcher can; otherwise every probe's search at once. */
   searchMany(probes: readonly BatchProbe[], options: SearchOptions): Promise<MatchCandidate[][]> {
+    if (this.failure) return Promise.reject(this.failure);
     if (this.matcher.searchMany) return this.matcher.searchMany(probes, options);
     return Promise.all(probes.map((probe) => this.search(probe.set, { ...options, excludeRecordId: probe.excludeRecordId })));
   }
@@ -66,33 +74,100 @@ export class GalleryMirror implements Matcher {
     await this.matcher.close?.();
   }
 
-  /** Reads the entries committed since the cursor; returns how many were new to this matcher. */
+  /**
+   * Reads the entries committed since the cursor; returns how many were new to this matcher. Rows travel as
+   * stored, sealed: a sharded matcher opens and indexes them in its threads while this one reads the next
+   * page (a few pages in flight at most, so memory stays flat); a matcher in this thread gets them opened here.
+   * The cursor moves past a page only once the matcher holds it, so a failed load is read again next time.
+   * Entries committed meanwhile have higher seqs (taken under the gallery lock, in commit order): a later page
+   * or the next catch-up reads them. A load that fails (a row the key does not open, a shard that died) leaves
+   * this mirror refusing every later catch-up and search: it would otherwise miss people without saying so.
+   */
   async catchUp(db: CentralDbOrTx): Promise<number> {
-    let added = 0;
-    let ids: string[] = [];
-    const inPage = new Set<string>();
-    let words = new Uint32Array(LOAD_PAGE * 96);
-    let masks = new Uint16Array(LOAD_PAGE);
-    const flush = () => {
-      if (ids.length === 0) return;
-      this.matcher.addPacked(ids, words.subarray(0, ids.length * 96), masks.subarray(0, ids.length));
-      added += ids.length;
-      ids = [];
-      inPage.clear();
-      // The arrays may have been handed to worker threads: start the next page on fresh ones.
-      words = new Uint32Array(LOAD_PAGE * 96);
-      masks = new Uint16Array(LOAD_PAGE);
-    };
-    for await (const entry of readGalleryAfter(db, this.readUpTo, this.galleryKey)) {
-      if (!this.matcher.has(entry.recordId) && !inPage.has(entry.recordId)) {
-        masks[ids.length] = unpackInto(entry.templates, words, ids.length);
-        ids.push(entry.recordId);
-        inPage.add(entry.recordId);
-        if (ids.length === LOAD_PAGE) flush();
-      }
-      this.readUpTo = entry.seq;
+    if (this.failure) throw this.failure;
+    try {
+      return await this.load(db);
+    } catch (error) {
+      this.failure = new Error(`the gallery's matcher failed to load and must be restarted: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw this.failure;
     }
-    flush();
-    return added;
   }
+
+  private async load(db: CentralDbOrTx): Promise<number> {
+    const started = performance.now();
+    const stats = { rows: 0, added: 0, readMs: 0, handMs: 0, waitMs: 0, wallMs: 0 };
+    const loader = isSealedLoader(this.matcher) ? this.matcher : undefined;
+    const inFlight: { seq: number; done: Promise<void> }[] = [];
+    const settleOldest = async () => {
+      const oldest = inFlight.shift()!;
+      const waited = performance.now();
+      await oldest.done;
+      stats.waitMs += performance.now() - waited;
+      this.readUpTo = oldest.seq;
+    };
+    try {
+      let asked = performance.now();
+      for await (const page of readGalleryPagesAfter(db, this.readUpTo, this.options.pageSize ?? LOAD_PAGE)) {
+        const handed = performance.now();
+        stats.readMs += handed - asked;
+        stats.rows += page.length;
+        const seq = Number(page[page.length - 1]!.seq);
+        if (loader) {
+          const { added, done } = loader.addSealed(
+            page.map((row) => row.record_id),
+            page.map((row) => row.templates),
+            this.layout(),
+          );
+          stats.added += added;
+          inFlight.push({ seq, done });
+        } else {
+          stats.added += this.addOpened(page);
+          inFlight.push({ seq, done: Promise.resolve() });
+        }
+        stats.handMs += performance.now() - handed;
+        while (inFlight.length > PAGES_IN_FLIGHT) await settleOldest();
+        asked = performance.now();
+      }
+      while (inFlight.length > 0) await settleOldest();
+    } finally {
+      stats.wallMs = performance.now() - started;
+      this.lastLoad = stats;
+    }
+    return stats.added;
+  }
+
+  /**
+   * What the last catch-up did, in milliseconds of this thread: waiting for the database (`readMs`), handing
+   * pages to the matcher (`handMs`), waiting for the matcher to take them in (`waitMs`); and its wall time.
+   */
+  lastLoad: { rows: number; added: number; readMs: number; handMs: number; waitMs: number; wallMs: number } | undefined;
+
+  /** Thread time a sharded matcher spent opening and indexing sealed rows since it started (summed over shards). */
+  get shardLoadTimes(): { unsealMs: number; indexMs: number } | undefined {
+    return isSealedLoader(this.matcher) ? { ...this.matcher.loadTimes } : undefined;
+  }
+
+  private opener: SealedLayout | undefined;
+
+  private layout(): SealedLayout {
+    return (this.opener ??= this.galleryKey.threadOpener());
+  }
+
+  /** A matcher in this thread: opens the page here and adds the people it does not hold yet. */
+  private addOpened(page: readonly StoredGalleryRow[]): number {
+    const seen = new Set<string>();
+    const fresh = page.filter((row) => !this.matcher.has(row.record_id) && !seen.has(row.record_id) && Boolean(seen.add(row.record_id)));
+    if (fresh.length === 0) return 0;
+    const words = new Uint32Array(pageWords(fresh.length));
+    const masks = new Uint16Array(fresh.length);
+    openSealedPage(packSealedPage(fresh.map((row) => row.templates)), (this.open ??= sealedOpener(this.layout())), words, masks);
+    this.matcher.addPacked(fresh.map((row) => row.record_id), words, masks);
+    return fresh.length;
+  }
+
+  private open: SealedOpener | undefined;
+}
+
+function isSealedLoader(matcher: Matcher): matcher is Matcher & SealedLoader {
+  return typeof (matcher as Partial<SealedLoader>).addSealed === 'function';
 }

@@ -43,21 +43,33 @@ export async function addToGallery(trx: CentralDbOrTx, rows: { recordId: string;
     .execute();
 }
 
-/** A gallery entry, opened: the packed templates are unpacked only by a reader that needs them. */
-export interface StoredGalleryEntry {
+/** Gallery rows as stored: the templates still sealed. */
+export interface StoredGalleryRow {
   seq: number;
-  recordId: string;
+  record_id: string;
   templates: Uint8Array;
 }
 
-/** Streams the gallery entries after `cursor` (a seq), in seq order, in pages, opened with the gallery's data key. */
-export async function* readGalleryAfter(db: CentralDbOrTx, cursor: number, key: DataKey, pageSize = 5000): AsyncGenerator<StoredGalleryEntry> {
-  let after = cursor;
+/**
+ * Streams the gallery rows after `cursor` (a seq) in seq order, a page at a time, sealed as stored: for a
+ * reader that opens them elsewhere (the matcher's shard threads). The next page is asked for before this one
+ * is handed out, so on PostgreSQL the database works on it while the caller sends this one on.
+ */
+export async function* readGalleryPagesAfter(db: CentralDbOrTx, cursor: number, pageSize: number): AsyncGenerator<StoredGalleryRow[]> {
+  const pageAfter = (after: number) => db.selectFrom('gallery').select(['seq', 'record_id', 'templates']).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+  const ask = (after: number) => {
+    const asked = pageAfter(after);
+    // A caller that stops early leaves the asked page unread: its failure must not go unhandled.
+    asked.catch(() => {});
+    return asked;
+  };
+  let next = ask(cursor);
   for (;;) {
-    const page = await db.selectFrom('gallery').select(['seq', 'record_id', 'templates']).where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
-    for (const row of page) yield { seq: Number(row.seq), recordId: row.record_id, templates: key.open(new Uint8Array(row.templates)) };
-    if (page.length < pageSize) return;
-    after = Number(page[page.length - 1]!.seq);
+    const page = await next;
+    const full = page.length === pageSize;
+    if (full) next = ask(Number(page[page.length - 1]!.seq));
+    if (page.length > 0) yield page as StoredGalleryRow[];
+    if (!full) return;
   }
 }
 
