@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { apiKeyCreatedSchema, apiKeyListSchema, apiKeyResponseSchema, type ApiKeyCreated, type ApiKeyView } from '@tangguh/protocol';
 import { contractApi, toApiError, type ApiError } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -24,6 +24,15 @@ const asNumber = (text: string) => {
   const n = Number(trimmed);
   return trimmed === '' ? null : Number.isFinite(n) ? n : trimmed;
 };
+
+/** Copies the current selection (the only way left on a page that is not a secure context). */
+function legacyCopy(): boolean {
+  try {
+    return (document as { execCommand?: (command: string) => boolean }).execCommand?.('copy') ?? false;
+  } catch {
+    return false;
+  }
+}
 
 export default function ApiKeysPage() {
   const { q } = useApiKeysText();
@@ -148,14 +157,29 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: ApiKeyCreated) => v
 function SecretOnce({ created, onDone }: { created: ApiKeyCreated; onDone: () => void }) {
   const { q } = useApiKeysText();
   const [copy, setCopy] = useState<'copied' | 'copyFailed'>();
+  const codeRef = useRef<HTMLElement>(null);
 
+  /**
+   * The Clipboard API needs a secure page (https or localhost); an office served over plain http on its
+   * LAN has none, so the key's text is selected and copied the older way, and left selected if even that fails.
+   */
   async function copySecret() {
     try {
       await navigator.clipboard.writeText(created.secret);
       setCopy('copied');
+      return;
     } catch {
-      setCopy('copyFailed');
+      // fall through to the selection
     }
+    const code = codeRef.current;
+    const selection = window.getSelection();
+    if (code && selection) {
+      const range = document.createRange();
+      range.selectNodeContents(code);
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+    setCopy(legacyCopy() ? 'copied' : 'copyFailed');
   }
 
   return (
@@ -166,7 +190,7 @@ function SecretOnce({ created, onDone }: { created: ApiKeyCreated; onDone: () =>
       </p>
       <div className="apikey-secret">
         <span className="visually-hidden">{q('secretLabel')}</span>
-        <code className="mono" data-testid="apikey-secret">
+        <code className="mono" data-testid="apikey-secret" ref={codeRef}>
           {created.secret}
         </code>
         <button type="button" className="button button--primary" onClick={() => void copySecret()}>
