@@ -150,27 +150,44 @@ async function main(): Promise<void> {
   const { openCentral } = await import('../apps/central/src/services/provision.ts');
   const { GalleryMirror } = await import('../apps/central/src/matcher/gallery-mirror.ts');
   const { loadMatcher, runDeduplication } = await import('../apps/central/src/services/dedup.ts');
+  const { buildPendingPrintPackages } = await import('../apps/central/src/services/print-packages.ts');
+  const PRINT = process.env.BENCH_PRINT === '1';
   if (!process.env.TANGGUH_MASTER_KEY_FILE) process.env.TANGGUH_MASTER_KEY ??= 'tangguh-bench-master-key-not-for-production';
   const GALLERY = Number(process.env.BENCH_GALLERY ?? 200_000);
   const QUEUE = Number(process.env.BENCH_DEDUP_QUEUE ?? 10_000);
   const BATCH = Number(process.env.BENCH_DEDUP_BATCH ?? 0) || undefined;
   const radius = process.env.BENCH_PROBE_RADIUS ?? '1';
+  const LIMIT = Number(process.env.BENCH_DEDUP_LIMIT ?? QUEUE);
+  // BENCH_BASE=/some/dir keeps the generated database there and copies it for later runs (same sizes).
+  const base = process.env.BENCH_BASE ? join(process.env.BENCH_BASE, `dedup-${GALLERY}-${QUEUE}.db`) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'tangguh-dedup-queue-'));
   const say = (s: string) => console.log(s);
   try {
-    const { ctx, handle } = await openCentral(join(dir, 'central.db'));
+    const file = join(dir, 'central.db');
+    const { existsSync, copyFileSync } = await import('node:fs');
+    if (base && existsSync(base)) copyFileSync(base, file);
+    const { ctx, handle } = await openCentral(file);
     let t = performance.now();
-    const mates = Math.max(1, Math.round(QUEUE / 10));
-    await fillRandomGallery(ctx, GALLERY - mates, (n) => process.stderr.write(`\rgallery ${n}`));
-    await addGalleryMates(ctx, mates);
-    say(`\ngallery ${GALLERY} (${mates} synthetic mates) stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    t = performance.now();
-    const mix = await queueReceived(ctx, QUEUE, mates, (n) => process.stderr.write(`\rqueued ${n}`));
-    say(`\nqueued ${QUEUE} in ${((performance.now() - t) / 1000).toFixed(1)} s: ${JSON.stringify(mix)}`);
+    if (!base || !existsSync(base)) {
+      const mates = Math.max(1, Math.round(QUEUE / 10));
+      await fillRandomGallery(ctx, GALLERY - mates, (n) => process.stderr.write(`\rgallery ${n}`));
+      await addGalleryMates(ctx, mates);
+      say(`\ngallery ${GALLERY} (${mates} synthetic mates) stored in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      t = performance.now();
+      const mix = await queueReceived(ctx, QUEUE, mates, (n) => process.stderr.write(`\rqueued ${n}`));
+      say(`\nqueued ${QUEUE} in ${((performance.now() - t) / 1000).toFixed(1)} s: ${JSON.stringify(mix)}`);
+      if (base) {
+        await handle.close();
+        copyFileSync(file, base);
+        say(`kept as ${base}`);
+        return;
+      }
+    }
     t = performance.now();
     const shards = availableParallelism();
     ctx.matcher = new GalleryMirror(ctx.galleryKey, shards > 1 ? new ShardedMatcher({ shards }) : new BitSamplingIndex());
-    ctx.matcherProbeRadius = (radius === 'auto' ? 'auto' : radius === '0' ? 0 : 1) as never;
+    ctx.matcherProbeRadius = radius === '0' ? 0 : 1;
+    if (process.env.BENCH_PROBE_FLIPS) ctx.matcherProbeFlips = Number(process.env.BENCH_PROBE_FLIPS);
     await loadMatcher(ctx);
     await ctx.matcher.ready();
     say(`index loaded in ${((performance.now() - t) / 1000).toFixed(1)} s (${ctx.matcher.size} people, ${shards} shards)`);
@@ -181,15 +198,19 @@ async function main(): Promise<void> {
       await session.post('Profiler.start');
     }
     t = performance.now();
+    const cpuAtStart = process.cpuUsage();
     let done = 0;
-    for (;;) {
+    while (done < LIMIT) {
       const n = await runDeduplication(ctx, BATCH);
+      // As the worker does between batches: the card packages of the records that became print-ready.
+      if (PRINT) await buildPendingPrintPackages(ctx);
       if (n === 0) break;
       done += n;
       process.stderr.write(`\rdecided ${done}/${QUEUE} ${Math.round(done / ((performance.now() - t) / 1000))} rec/s`);
     }
     const ms = performance.now() - t;
-    say(`\ndedup: ${done} in ${(ms / 1000).toFixed(1)} s = ${Math.round(done / (ms / 1000))} rec/s (probe radius ${radius}, batch ${BATCH ?? 'default'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    const cpu = process.cpuUsage(cpuAtStart);
+    say(`\ndedup: ${done} in ${(ms / 1000).toFixed(1)} s = ${Math.round(done / (ms / 1000))} rec/s (probe radius ${radius}, flips ${process.env.BENCH_PROBE_FLIPS ?? 'all'}, batch ${BATCH ?? 'default'}${PRINT ? ', card packages built' : ''}); CPU ${((cpu.user + cpu.system) / 1000 / done).toFixed(2)} ms a record over all threads, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const verdicts = await ctx.db.selectFrom('enrollments').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('office_id', '=', BACKLOG_OFFICE).groupBy('status').execute();
     say(`verdicts: ${verdicts.map((v) => `${v.status} ${v.n}`).join(', ')}`);
     if (process.env.BENCH_PROFILE === '1') {

@@ -14,11 +14,12 @@
  *   BENCH_SIZES=10000,100000 npm run bench:dedup       # quicker
  *   BENCH_OFFICE=2000000 npm run bench:dedup           # also a kabupaten of 2,000,000 (the office's index)
  *   BENCH_RECALL_PROBES=50                             # exact scans per probe kind for recall (default 40)
+ *   BENCH_FLIPS=0,3,6,all BENCH_SEARCH_BATCH=500       # probing schemes timed as the dedup worker searches (batches)
  */
 import { randomFillSync } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MATCH_POLICY, type BiometricSet } from '@tangguh/domain';
-import { BitSamplingIndex, ShardedMatcher, packProbe, type MatchCandidate } from '@tangguh/matcher';
+import { BitSamplingIndex, ShardedMatcher, packProbe, type MatchCandidate, type SearchOptions } from '@tangguh/matcher';
 import { capturedSet, PROBE_KINDS } from '../packages/matcher/src/synthetic.ts';
 import { BruteForceMatcher } from '../apps/central/src/matcher/brute-force.ts';
 
@@ -29,6 +30,9 @@ const PROBES_PER_KIND = 250;
 const STRANGERS = 1000;
 const RECALL_PROBES = Number(process.env.BENCH_RECALL_PROBES ?? 40);
 const IN_FLIGHT = 32;
+/** Probes a searchMany message carries, as the dedup worker sends a batch; and the probing schemes compared. */
+const SEARCH_BATCH = Number(process.env.BENCH_SEARCH_BATCH ?? 500);
+const FLIPS = (process.env.BENCH_FLIPS ?? '0,3,6,all').split(',').map((f) => (f === 'all' ? Infinity : Number(f)));
 const SHARDS = Math.max(2, availableParallelism());
 const { duplicateAt, adjudicateFrom } = DEFAULT_MATCH_POLICY;
 
@@ -103,13 +107,32 @@ function falseCandidates(size: number, sample: Probe[]): number {
   return (median(counts) * size) / fill;
 }
 
-async function recall(matcher: ShardedMatcher, sample: Probe[], answers: MatchCandidate[][]) {
+/**
+ * The dedup worker's way: batches of SEARCH_BATCH probes, one message per shard each (searchMany), one batch
+ * after another as the worker sends them. CPU time of the whole process (every shard's thread) per probe.
+ */
+async function batchThroughput(matcher: ShardedMatcher, sample: Probe[], options: SearchOptions): Promise<{ perSecond: number; answers: MatchCandidate[][]; cpuMs: number }> {
+  const answers: MatchCandidate[][] = [];
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  for (let start = 0; start < sample.length; start += SEARCH_BATCH) {
+    answers.push(...(await matcher.searchMany(sample.slice(start, start + SEARCH_BATCH).map((p) => ({ set: p.set })), options)));
+  }
+  const used = process.cpuUsage(cpu);
+  return { perSecond: sample.length / ((performance.now() - t0) / 1000), answers, cpuMs: (used.user + used.system) / 1000 / sample.length };
+}
+
+const exactAnswers = new Map<Probe, MatchCandidate[]>();
+
+async function recall(matcher: ShardedMatcher, sample: Probe[], answers: MatchCandidate[][], kinds = [...Object.keys(PROBE_KINDS), 'stranger']) {
   const rows: string[] = [];
-  for (const kind of [...Object.keys(PROBE_KINDS), 'stranger']) {
+  for (const kind of kinds) {
     const picked = sample.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === kind).slice(0, RECALL_PROBES);
     let exactDup = 0, foundDup = 0, exactBand = 0, foundBand = 0, invented = 0;
     for (const { p, i } of picked) {
-      const exact = await matcher.scan(p.set, { minScore: adjudicateFrom, limit: 50 });
+      // The exact answer depends on the gallery only: scanned once per probe, for every scheme compared.
+      let exact = exactAnswers.get(p);
+      if (!exact) exactAnswers.set(p, (exact = await matcher.scan(p.set, { minScore: adjudicateFrom, limit: 50 })));
       const got = new Map((answers[i] ?? []).map((c) => [c.recordId, c.score]));
       for (const c of exact) {
         const hit = got.has(c.recordId);
@@ -158,6 +181,15 @@ for (const size of [...SIZES, ...(OFFICE ? [OFFICE] : [])]) {
   const { perSecond: again } = await throughput((p) => matcher.search(p, { minScore: adjudicateFrom, limit: 5 }), sample);
   const rate = Math.max(perSecond, again);
   const wide = await throughput((p) => matcher.search(p, { minScore: adjudicateFrom, limit: 5, probeRadius: 1 }), sample);
+  // The centre's way: a dedup batch in one message per shard (searchMany), with each probing scheme.
+  const schemes: string[] = [];
+  for (const flips of FLIPS) {
+    const options = { minScore: adjudicateFrom, limit: 5, ...(flips === 0 ? {} : { probeRadius: 1 as const, ...(Number.isFinite(flips) ? { probeFlips: flips } : {}) }) };
+    const { perSecond: batched, answers: batchAnswers, cpuMs } = await batchThroughput(matcher, sample, options);
+    const name = flips === 0 ? 'fast (radius 0)' : Number.isFinite(flips) ? `${flips} flips a table` : 'multi-probe (all 18 flips)';
+    schemes.push(`  batches of ${SEARCH_BATCH}, ${name}: ${batched.toFixed(0)} identifications/s, ${cpuMs.toFixed(2)} ms CPU a probe (all threads)`);
+    for (const row of await recall(matcher, sample, batchAnswers, ['poor', 'missing fingers'])) schemes.push(`  ${row}`);
+  }
   const falses = falseCandidates(size, sample.filter((p) => p.kind === 'stranger').slice(0, 200));
   const label = size === OFFICE ? `${size.toLocaleString('en')} (office, one kabupaten)` : size.toLocaleString('en');
   console.log(`gallery ${label}: built in ${seconds.toFixed(1)} s; ${rate.toFixed(0)} identifications/s (${(rate / (bruteRate * BASELINE_SIZE / size)).toFixed(0)}× brute force at this size); index arrays ${mb(stats.reduce((a, s) => a + s.bytes, 0))}, process RSS ${mb(rss)} (+${mb(rss - rssBefore)})`);
@@ -165,8 +197,10 @@ for (const size of [...SIZES, ...(OFFICE ? [OFFICE] : [])]) {
   for (const row of await recall(matcher, sample, answers)) console.log(row);
   console.log(`  with multi-probe (radius 1): ${wide.perSecond.toFixed(0)} identifications/s`);
   for (const row of await recall(matcher, sample, wide.answers)) console.log(row);
+  for (const row of schemes) console.log(row);
   table.push(`| ${label} | ${seconds.toFixed(1)} s | ${rate.toFixed(0)} | ${wide.perSecond.toFixed(0)} | ${(bruteRate * BASELINE_SIZE / size).toFixed(1)} | ${falses.toFixed(1)} | ${mb(rss)} |`);
   await matcher.close();
+  exactAnswers.clear();
   console.log('');
 }
 console.log('| enrolled | build | index ids/s | multi-probe ids/s | brute force ids/s (scaled) | false candidates/probe | RSS |');

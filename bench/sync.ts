@@ -8,8 +8,9 @@
  *   npm run bench:sync                     # N = 70000
  *   BENCH_N=5000 npm run bench:sync        # quicker
  *   BENCH_BATCH=200                        # office push batch = baseline transaction size (office default 200)
- *   BENCH_DEDUP_N=2000                     # 0 skips the deduplication stage
- *   BENCH_GALLERY=1000000                  # people already in the centre's gallery for the deduplication stage
+ *   BENCH_DEDUP_QUEUE=70000                # records put straight into the centre as received, for the dedup worker alone (0 skips)
+ *   BENCH_DEDUP_N=2000                     # recordings deduplicated end to end, office → final at the office (0 skips)
+ *   BENCH_GALLERY=1000000                  # people already in the centre's gallery for the deduplication stages
  *   BENCH_PROFILE=1                        # CPU-profile the centre and the office during the drain, print the top
  *   BENCH_BACKLOG_DIR=/some/dir            # keep the queued backlog there and reuse it on the next run (same N)
  *   BENCH_KEEP=1                           # keep the data directory
@@ -33,6 +34,7 @@ if (!process.env.TANGGUH_MASTER_KEY_FILE) process.env.TANGGUH_MASTER_KEY ??= 'ta
 const N = Number(process.env.BENCH_N ?? 70000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 200);
 const DEDUP_N = Number(process.env.BENCH_DEDUP_N ?? 2000);
+const DEDUP_QUEUE = Number(process.env.BENCH_DEDUP_QUEUE ?? 70000);
 const GALLERY = Number(process.env.BENCH_GALLERY ?? 1_000_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const BACKLOG_DIR = process.env.BENCH_BACKLOG_DIR;
@@ -205,6 +207,102 @@ async function fillGallery(centralDb: string, people: number): Promise<number> {
   }
   process.stderr.write('\n');
   return performance.now() - started;
+}
+
+/**
+ * Puts `count` records straight into the centre's database as an office's push leaves them (RECEIVED_AT_CENTRAL,
+ * templates sealed to the centre), a share of them mates of the `mates` gallery people captured by the synthetic
+ * device (enrolled here too) or of each other: bench/dedup-queue.ts says which.
+ */
+async function queueAtCentre(centralDb: string, count: number, mates: number): Promise<{ ms: number; mix: import('./dedup-queue.ts').QueuedMix }> {
+  const { addGalleryMates, queueReceived } = await import('./dedup-queue.ts');
+  const { openCentral } = await import('../apps/central/src/services/provision.ts');
+  const { handle, ctx } = await openCentral(centralDb);
+  const started = performance.now();
+  try {
+    await addGalleryMates(ctx, mates);
+    const mix = await queueReceived(ctx, count, mates, (done) => progress(`dedup backlog: ${fmtInt(done)}/${fmtInt(count)} put into the centre as received`));
+    process.stderr.write('\n');
+    return { ms: performance.now() - started, mix };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** CPU seconds a process has used (user + system), from /proc (Linux). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * 4a: the centre's dedup worker alone (its own process, as deployed) on a backlog already received: the
+ * start-up (the index over the whole gallery) until its /health answers, then from there until no record of
+ * the backlog is RECEIVED_AT_CENTRAL or PROCESSING. Verdicts are counted against the backlog's mix.
+ */
+async function dedupWorkerAlone(centralDb: string, count: number, mix: import('./dedup-queue.ts').QueuedMix, say: (line: string) => void): Promise<void> {
+  const { CENTRAL_MAIN, freePort } = await import('../apps/cli/src/stack.ts');
+  const { BACKLOG_OFFICE } = await import('./dedup-queue.ts');
+  const healthPort = await freePort();
+  const gallerySize = readNumber(centralDb, 'select count(*) from gallery');
+  const started = performance.now();
+  const worker = spawn(process.execPath, ['--import', 'tsx', CENTRAL_MAIN, '--db', centralDb, '--services=worker', '--health-port', String(healthPort)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const pending = () => readNumber(centralDb, `select count(*) from enrollments where office_id = '${BACKLOG_OFFICE}' and status in ('RECEIVED_AT_CENTRAL', 'PROCESSING')`);
+  try {
+    // Up when /health answers: the worker loads its index before it listens.
+    for (;;) {
+      if (worker.exitCode !== null) throw new Error(`the dedup worker exited (${worker.exitCode}) during start-up`);
+      const up = await fetch(`http://127.0.0.1:${healthPort}/health`).then((r) => r.ok, () => false);
+      if (up) break;
+      progress(`dedup worker: starting, loading its index (${fmtS(performance.now() - started)})`);
+      if (performance.now() - started > 10 * 60_000) throw new Error('the dedup worker did not start within 10 minutes');
+      await sleep(250);
+    }
+    const readyAt = performance.now();
+    const startupMs = readyAt - started;
+    const cpuAtReady = cpuSeconds(worker.pid!) ?? 0;
+    const leftAtReady = pending();
+    const loads: number[] = [];
+    let left = leftAtReady;
+    while (left > 0) {
+      await sleep(500);
+      left = pending();
+      loads.push(loadavg()[0]!);
+      const elapsed = performance.now() - readyAt;
+      progress(`dedup worker: ${fmtInt(count - left)}/${fmtInt(count)} decided  ${rate(leftAtReady - left, elapsed)}`);
+      if (worker.exitCode !== null) throw new Error(`the dedup worker exited (${worker.exitCode})`);
+      if (elapsed > 60 * 60_000) throw new Error('the dedup worker did not finish within an hour');
+    }
+    const ms = performance.now() - readyAt;
+    const cpu = (cpuSeconds(worker.pid!) ?? 0) - cpuAtReady;
+    process.stderr.write('\n');
+    const verdicts = new Database(centralDb, { readonly: true, fileMustExist: true });
+    let counts: Record<string, number>;
+    try {
+      const rows = verdicts.prepare('select status, count(*) as n from enrollments where office_id = ? group by status').all(BACKLOG_OFFICE) as { status: string; n: number }[];
+      counts = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    } finally {
+      verdicts.close();
+    }
+    const meanLoad = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);
+    say(
+      `Deduplication, the centre's dedup worker alone (${fmtInt(count)} records already RECEIVED_AT_CENTRAL → decided, gallery ${fmtInt(gallerySize)} at the start): ` +
+        `start-up ${fmtS(startupMs)} (index over the gallery until /health answers); then ${fmtInt(leftAtReady)} decided in ${fmtS(ms)} = ${rate(leftAtReady, ms)} ` +
+        `(goal ≥ 1,000 rec/s); worker CPU ${((1000 * cpu) / Math.max(1, leftAtReady)).toFixed(2)} ms a record over all its threads; load average ${meanLoad.toFixed(2)} during (1-minute, mean of ${loads.length} readings; ${cpus().length} cores)`,
+    );
+    say(
+      `  verdicts: ${Object.entries(counts).map(([status, n]) => `${status} ${fmtInt(n)}`).join(', ')} — expected about ${fmtInt(mix.galleryMatesClean + mix.inQueueMates)} DUPLICATE_RECORD ` +
+        `(clean recaptures), up to ${fmtInt(mix.galleryMatesPoor)} ADJUDICATE_RECORD (poor recaptures: how many the search finds in the adjudication band), ${fmtInt(mix.newPeople)} PRINT_READY_RECORD and the poor recaptures it does not find`,
+    );
+  } finally {
+    if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGTERM');
+    await exited;
+  }
 }
 
 /** Records `count` synthetic residents at the office in-process, through the real recording service. */
@@ -425,15 +523,34 @@ async function main(): Promise<void> {
     say(`Baseline (better-sqlite3, same enrollments rows/columns/indexes, WAL + synchronous=FULL, ${BATCH}-row transactions): ${fmtInt(baseline.rows)} in ${fmtS(baseline.ms)} = ${rate(baseline.rows, baseline.ms)}`);
     say(`Ratio drain / baseline: ${(drainRate / baselineRate).toFixed(3)} (the drain reaches ${(100 * drainRate / baselineRate).toFixed(1)}% of the plain insert rate; steady state ${(100 * ((N - firstApplied) / (steadyMs / 1000)) / baselineRate).toFixed(1)}%)`);
 
-    // 4. Deduplication end to end, on top of a gallery of GALLERY people already enrolled at the centre.
-    if (DEDUP_N > 0) {
+    // 4. Deduplication, on top of a gallery of GALLERY people already enrolled at the centre: first the dedup
+    // worker alone on DEDUP_QUEUE records put straight into the centre as received (4a), then end to end from
+    // an office's queue of DEDUP_N recordings until every one is final at the office (4b).
+    if (DEDUP_N > 0 || DEDUP_QUEUE > 0) {
       const small = await provisionStack(join(dataDir, 'dedup'));
-      await queueRecordings(small.officeDb, DEDUP_N, SEED + 1, 'dedup queue');
-      const galleryMs = GALLERY > 0 ? await fillGallery(small.centralDb, GALLERY) : 0;
+      if (DEDUP_N > 0) await queueRecordings(small.officeDb, DEDUP_N, SEED + 1, 'dedup queue');
+      // A tenth of the backlog's size are people captured by the synthetic device, so the backlog has mates there.
+      const mates = DEDUP_QUEUE > 0 ? Math.min(GALLERY, Math.ceil(DEDUP_QUEUE / 10)) : 0;
+      const galleryMs = GALLERY > 0 ? await fillGallery(small.centralDb, GALLERY - mates) : 0;
+      const backlog = DEDUP_QUEUE > 0 ? await queueAtCentre(small.centralDb, DEDUP_QUEUE, mates) : undefined;
       say(
         `Gallery for deduplication: ${fmtInt(GALLERY)} people generated straight into the centre's database, sealed, in ${fmtS(galleryMs)}` +
+          (mates > 0 ? ` (${fmtInt(mates)} of them captured by the synthetic device, mates of queued records)` : '') +
           (GALLERY < 1_000_000 ? ` — SMALLER than the 1,000,000 of the goal (BENCH_GALLERY=${GALLERY})` : ''),
       );
+      if (backlog) {
+        say(
+          `Backlog for the dedup worker: ${fmtInt(DEDUP_QUEUE)} records put straight into the centre as RECEIVED_AT_CENTRAL in ${fmtS(backlog.ms)}` +
+            ` (${fmtInt(backlog.mix.galleryMatesClean)} clean and ${fmtInt(backlog.mix.galleryMatesPoor)} poor recaptures of gallery people, ${fmtInt(backlog.mix.inQueueMates)} recaptures of people queued just before them, ${fmtInt(backlog.mix.newPeople)} new people)` +
+            (DEDUP_QUEUE < 70_000 ? ` — SMALLER than the 70,000 of the goal (BENCH_DEDUP_QUEUE=${DEDUP_QUEUE})` : ''),
+        );
+        await dedupWorkerAlone(small.centralDb, DEDUP_QUEUE, backlog.mix, say);
+      }
+    }
+    if (DEDUP_N > 0) {
+      const small = { centralDb: join(dataDir, 'dedup', 'central', 'central.db'), officeDb: join(dataDir, 'dedup', 'office', 'office.db') };
+      // The gallery as 4a left it: GALLERY people and the backlog's print-ready records.
+      const gallerySize = readNumber(small.centralDb, 'select count(*) from gallery');
       const started = performance.now();
       let firstFinalAt: number | undefined;
       // The centre as an API process and a dedup worker process on the same database: the worker builds its
@@ -467,7 +584,7 @@ async function main(): Promise<void> {
       const printReady = readNumber(small.officeDb, "select count(*) from records where status = 'PRINT_READY_RECORD'");
       const steady = firstFinalAt === undefined ? ms : performance.now() - firstFinalAt;
       say(
-        `Deduplication end to end (N = ${fmtInt(DEDUP_N)} queued, gallery ${fmtInt(GALLERY)}, centre + office started on the backlog until every record is final at the office): ${fmtS(ms)} = ${rate(DEDUP_N, ms)} ` +
+        `Deduplication end to end (N = ${fmtInt(DEDUP_N)} queued, gallery ${fmtInt(gallerySize)}, centre + office started on the backlog until every record is final at the office): ${fmtS(ms)} = ${rate(DEDUP_N, ms)} ` +
           `including the centre's start-up and index build; ${rate(DEDUP_N, steady)} from the first final record (${fmtInt(printReady)} PRINT_READY_RECORD)`,
       );
     }

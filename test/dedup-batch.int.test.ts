@@ -77,6 +77,8 @@ describe('a batch searched at once', () => {
     try {
       expect(await runDeduplication(batch.ctx, 100)).toBe(ids.length);
       atOnce = await verdicts(batch.ctx, ids);
+      // The print-ready records went to the shards after the commit: let them land before the threads stop.
+      await batch.ctx.matcher.ready();
     } finally {
       await batch.ctx.matcher.close();
       await batch.handle.close();

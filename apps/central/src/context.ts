@@ -18,6 +18,8 @@ export interface CentralContext {
    * the adjudication band, at several times the cost; 0 is the fast search, exact at the duplicate threshold.
    */
   matcherProbeRadius?: 0 | 1;
+  /** With radius 1, how many key bits a search flips per table (SearchOptions.probeFlips); all when unset. */
+  matcherProbeFlips?: number;
   policy: MatchPolicy;
   /** Private key that opens the biometric templates offices seal to the centre. */
   sealingPrivateKey: string;

@@ -60,6 +60,15 @@ function keyPlaces(places: Int32Array, width: number): Int32Array {
   return places.slice(0, width).sort();
 }
 
+/** Key bits a search flips per table (see SearchOptions.probeFlips): none, all, or a share by positions held. */
+function flipsOf(options: SearchOptions, mask: number, width: number): number {
+  if (options.probeRadius !== 1) return 0;
+  if (options.probeFlips === undefined) return width;
+  let held = 0;
+  for (let m = mask & ((1 << POSITIONS) - 1); m !== 0; m &= m - 1) held++;
+  return Math.min(width, Math.round((options.probeFlips * POSITIONS) / Math.max(1, held)));
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -275,7 +284,7 @@ export class BitSamplingIndex implements Matcher {
     const firstLook = Math.min(FIRST_LOOK, options.minScore);
     const found: MatchCandidate[] = [];
     const tableCount = this.tables.length;
-    const flips = options.probeRadius === 1 ? this.width : 0;
+    const flips = flipsOf(options, probe.mask, this.width);
     for (let t = 0; t < tableCount; t++) {
       const table = this.tables[t]!;
       if ((probe.mask & (1 << table.position)) === 0) continue;
@@ -309,16 +318,52 @@ export class BitSamplingIndex implements Matcher {
 
   /**
    * Probes laid out as `packProbe` lays them out (96 words and a mask each), each with its own excluded record
-   * ('' for none); every answer as `searchPacked` gives it for that probe alone.
+   * ('' for none); every answer is the one `searchPacked` gives for that probe alone. Table by table rather
+   * than probe by probe: one table's bucket heads and links stay in cache while every probe of the batch
+   * visits its buckets, so only the first looks at the people found go out to memory. A probe visits its
+   * tables and buckets in the order `searchPacked` does, so it finds its candidates in the same order.
    */
   searchManyPacked(words: Uint32Array, masks: Uint16Array, exclude: readonly string[], options: SearchOptions): MatchCandidate[][] {
-    const answers: MatchCandidate[][] = [];
-    for (let i = 0; i < masks.length; i++) {
-      const person = words.subarray(i * 96, i * 96 + 96);
-      const probe = { words: person, bytes: new Uint8Array(person.buffer, person.byteOffset, 384), mask: masks[i]! };
-      answers.push(this.searchPacked(probe, exclude[i] ? { ...options, excludeRecordId: exclude[i] } : options));
+    const count = masks.length;
+    const bytes = new Uint8Array(words.buffer, words.byteOffset, count * 384);
+    const probes: PackedProbe[] = [];
+    for (let i = 0; i < count; i++) probes.push({ words: words.subarray(i * 96, i * 96 + 96), bytes: bytes.subarray(i * 384, i * 384 + 384), mask: masks[i]! });
+    const firstLook = Math.min(FIRST_LOOK, options.minScore);
+    const found: MatchCandidate[][] = probes.map(() => []);
+    // The people each probe has looked at fully: few (its mates, a rare stranger), so a set each.
+    const looked: (Set<number> | undefined)[] = new Array(count);
+    for (let t = 0; t < this.tables.length; t++) {
+      const table = this.tables[t]!;
+      const heads = this.heads[t]!;
+      const next = this.next[t]!;
+      const position = table.position;
+      for (let i = 0; i < count; i++) {
+        const probe = probes[i]!;
+        if ((probe.mask & (1 << position)) === 0) continue;
+        const key = this.key(table, probe.bytes, position * 32);
+        const flips = flipsOf(options, probe.mask, table.bits.length);
+        for (let flip = -1; flip < flips; flip++) {
+          let slot = heads[flip < 0 ? key : key ^ (1 << flip)]!;
+          while (slot >= 0) {
+            const link = next[slot]!;
+            const seen = looked[i];
+            if ((seen === undefined || !seen.has(slot)) && this.sets.positionSimilarity(probe, slot, position) >= firstLook) {
+              (looked[i] ??= new Set()).add(slot);
+              const recordId = this.sets.idOf(slot);
+              if (recordId !== (exclude[i] || options.excludeRecordId)) {
+                const { score, compared } = this.sets.score(probe, slot);
+                if (compared > 0 && score >= options.minScore) found[i]!.push({ recordId, score });
+              }
+            }
+            slot = link;
+          }
+        }
+      }
     }
-    return answers;
+    return found.map((list) => {
+      list.sort((a, b) => b.score - a.score);
+      return list.slice(0, options.limit);
+    });
   }
 
   /** The exact answer over every enrolled person, on the same packed store: the reference for recall. */

@@ -15,6 +15,13 @@ export interface SearchOptions {
    * 0 (the default) visits only the probe's own buckets. Exact matchers ignore it.
    */
   probeRadius?: 0 | 1;
+  /**
+   * With probeRadius 1, how many of a table's key bits are flipped one at a time (the first ones), for a probe
+   * holding every position; a probe missing positions flips proportionally more (up to the key's width), so
+   * every probe visits about as many buckets. All of the key's bits when unset. A mate's chance to be found
+   * grows with the buckets visited, and so does the cost: this is the knob between the two.
+   */
+  probeFlips?: number;
 }
 
 /** One probe of a batch search: the set, and the record it must not be matched with (its own). */

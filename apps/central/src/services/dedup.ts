@@ -1,13 +1,13 @@
-import { classifyScore, unpackSet, type BiometricSet } from '@tangguh/domain';
+import { classifyScore, compareSets, unpackSet, type BiometricSet } from '@tangguh/domain';
+import { PackedSets, packProbe } from '@tangguh/matcher';
 import { unseal } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
 import { claimReceived, enrollmentsInStatus, recordsInStatus } from '../repositories/enrollments.ts';
 import { appendChanges, recordStatusChanges, type NewStatusChange } from '../repositories/changes.ts';
 import { addToGallery, lockGallery } from '../repositories/gallery.ts';
 import { openAdjudicationCase } from '../repositories/adjudications.ts';
-import { BruteForceMatcher } from '../matcher/brute-force.ts';
 import { GalleryMirror } from '../matcher/gallery-mirror.ts';
-import type { MatchCandidate } from '../matcher/matcher.ts';
+import type { MatchCandidate, SearchOptions } from '../matcher/matcher.ts';
 
 /**
  * The process that deduplicates owns the matcher: made on first use, then brought up to date with every
@@ -93,7 +93,7 @@ type EnrollmentRow = Awaited<ReturnType<typeof enrollmentsInStatus>>[number];
  * of the batch that became print-ready (exactly, by brute force) and decided on the best of both answers.
  */
 async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: EnrollmentRow[]): Promise<Decision[]> {
-  const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, probeRadius: ctx.matcherProbeRadius ?? 1 };
+  const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, probeRadius: ctx.matcherProbeRadius ?? 1, probeFlips: ctx.matcherProbeFlips };
   const probes = batch.map((row) => {
     try {
       return unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(row.sealed_biometrics)));
@@ -112,7 +112,7 @@ async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: E
   }
 
   const decisions: Decision[] = [];
-  const batchGallery = new BruteForceMatcher();
+  const batchGallery = new BatchGallery();
   let next = 0;
   batch.forEach((row, i) => {
     const at = ctx.now().toISOString();
@@ -129,7 +129,7 @@ async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: E
       decisions.push({ change: { ...base, status: 'SEARCH_FAILURE_AT_CENTRAL', note: `Pencarian gagal / search failed: ${message}` } });
       return;
     }
-    const best = [...found, ...batchGallery.searchNow(probe, { ...options, excludeRecordId: row.record_id })].sort((a, b) => b.score - a.score)[0];
+    const best = [...found, ...batchGallery.search(probe, { ...options, excludeRecordId: row.record_id })].sort((a, b) => b.score - a.score)[0];
     const verdict = best ? classifyScore(best.score, ctx.policy) : 'UNIQUE';
     if (verdict === 'DUPLICATE' && best) {
       decisions.push({ change: { ...base, status: 'DUPLICATE_RECORD', note: `Cocok dengan rekaman lain (skor ${percent(best.score)}) / matches another record (score ${percent(best.score)}) [${best.recordId}]` } });
@@ -145,4 +145,36 @@ async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: E
   });
 
   return decisions;
+}
+
+/**
+ * The records of the batch decided print-ready so far, which each later record of the batch is compared with:
+ * exactly, by brute force — every one is scored, packed (a few hundred word operations), and those within
+ * reach of the threshold are scored again by the domain's `compareSets`, whose score decides as it did when
+ * the batch was compared set by set. (The packed score is the same mean, off by rounding at most, so the
+ * margin only keeps a pair exactly at the threshold from being lost to rounding.)
+ */
+class BatchGallery {
+  private readonly packed = new PackedSets(64);
+  private readonly sets: BiometricSet[] = [];
+
+  add(recordId: string, set: BiometricSet): void {
+    if (this.packed.add(recordId, packProbe(set)) >= 0) this.sets.push(set);
+  }
+
+  search(probe: BiometricSet, options: SearchOptions): MatchCandidate[] {
+    if (this.sets.length === 0) return [];
+    const packed = packProbe(probe);
+    const found: MatchCandidate[] = [];
+    for (let slot = 0; slot < this.sets.length; slot++) {
+      const recordId = this.packed.idOf(slot);
+      if (recordId === options.excludeRecordId) continue;
+      const rough = this.packed.score(packed, slot);
+      if (rough.compared === 0 || rough.score < options.minScore - 1e-9) continue;
+      const { score, compared } = compareSets(probe, this.sets[slot]!);
+      if (compared > 0 && score >= options.minScore) found.push({ recordId, score });
+    }
+    found.sort((a, b) => b.score - a.score);
+    return found.slice(0, options.limit);
+  }
 }
