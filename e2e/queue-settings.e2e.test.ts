@@ -100,6 +100,26 @@ describe('queue settings and end of day in the browser', () => {
     expect(after.quotas.perekaman).toEqual({ online: 7, walkIn: 1 });
     expect(after.quotas.cetak).toEqual(api.quotas.cetak);
 
+    // Another supervisor saves meanwhile (another browser, or the API): this page's next save does not undo it.
+    const other = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-jember' }) });
+    const cookie = other.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const put = await fetch(`${url}/api/antrean/pengaturan`, { method: 'PUT', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ ...after, perPhonePerDay: after.perPhonePerDay + 3 }) });
+    expect(put.status).toBe(200);
+    await page.locator('#qset-starvationEvery').fill('6');
+    await page.getByRole('button', { name: 'Simpan pengaturan' }).click();
+    const conflict = page.getByTestId('qset-conflict');
+    await conflict.waitFor();
+    expect(await conflict.locator('li').allTextContents()).toEqual([`Reservasi per nomor telepon per hari: ${after.perPhonePerDay} → ${after.perPhonePerDay + 3}`]);
+    expect(await page.locator('#qset-perPhonePerDay').inputValue()).toBe(String(after.perPhonePerDay + 3));
+    expect(await page.locator('#qset-starvationEvery').inputValue()).toBe('6');
+    expect(queueSettingsSchema.parse(await (await context.request.get(`${url}/api/antrean/pengaturan`)).json()).starvationEvery).toBe(after.starvationEvery);
+    await page.getByRole('button', { name: 'Simpan pengaturan' }).click();
+    await page.getByTestId('qset-saved').filter({ hasText: 'Setiap panggilan ke-N' }).waitFor();
+    expect(await page.getByTestId('qset-saved').locator('li').allTextContents()).toEqual([`Setiap panggilan ke-N mengambil nomor langsung yang paling lama menunggu: ${after.starvationEvery} → 6`]);
+    expect(await conflict.count()).toBe(0);
+    const both = queueSettingsSchema.parse(await (await context.request.get(`${url}/api/antrean/pengaturan`)).json());
+    expect([both.perPhonePerDay, both.starvationEvery, both.quotas.perekaman.walkIn]).toEqual([after.perPhonePerDay + 3, 6, 1]);
+
     // The booking API and the booking page: seven a day over seven windows is one per window.
     const slots = queueSlotsSchema.parse(await (await context.request.get(`${url}/api/reservasi/slot?siteId=dinas&service=perekaman&from=2026-12-02&days=1`)).json());
     expect(slots.onlineQuota).toBe(7);
@@ -132,7 +152,8 @@ describe('queue settings and end of day in the browser', () => {
     // In English too, and the page fits a phone.
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Queue settings and end of day' }).waitFor();
-    expect(await page.getByTestId('qset-saved').locator('li').allTextContents()).toContain(`Walk-in (kiosk) — ${SERVICE_NAMES.perekaman.en}: ${api.quotas.perekaman.walkIn} → 1`);
+    expect(await page.getByTestId('qset-saved').locator('li').allTextContents()).toEqual([`Every Nth call takes the longest-waiting walk-in: ${after.starvationEvery} → 6`]);
+    expect(await page.locator('#qset-quotas-perekaman-walkIn').getAttribute('aria-label')).toBe(`Walk-in (kiosk) — ${SERVICE_NAMES.perekaman.en}`);
     await page.getByRole('button', { name: 'Bahasa Indonesia' }).click();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('heading', { name: 'Pengaturan antrean dan tutup hari' }).waitFor();

@@ -75,6 +75,14 @@ const bilingualLabel = (path: string) => {
   return id && en ? { id, en } : undefined;
 };
 
+interface Change {
+  path: string;
+  from: string;
+  to: string;
+}
+
+const differences = (before: Draft, after: Draft): Change[] => Object.keys(after).filter((path) => before[path] !== after[path]).map((path) => ({ path, from: before[path] ?? '—', to: after[path]! }));
+
 const fieldId = (path: string) => `qset-${path.replaceAll('.', '-')}`;
 
 export default function QueueSettingsPage() {
@@ -86,7 +94,8 @@ export default function QueueSettingsPage() {
   const [draft, setDraft] = useState<Draft>();
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<ApiError>();
-  const [changes, setChanges] = useState<{ path: string; from: string; to: string }[]>();
+  const [changes, setChanges] = useState<Change[]>();
+  const [conflict, setConflict] = useState<Change[]>();
 
   useEffect(() => {
     if (loaded.error?.status === 401) expire();
@@ -116,11 +125,27 @@ export default function QueueSettingsPage() {
     setSaving(true);
     setSaveError(undefined);
     setChanges(undefined);
+    setConflict(undefined);
     try {
-      const saved = await contractApi.put(queueSettingsSchema, route('saveSettings'), toBody(draft));
+      // The whole settings object is saved at once: a save must not silently undo what another supervisor
+      // saved after this page was loaded. Their changes are shown and taken into the fields this person
+      // left alone; nothing is saved until they have looked and press save again.
       const before = flatten(base);
+      const current = await contractApi.get(queueSettingsSchema, route('settings'));
+      const theirs = differences(before, flatten(current));
+      if (theirs.length > 0) {
+        setBase(current);
+        setDraft((d) => {
+          const next = { ...d };
+          for (const c of theirs) if (d?.[c.path] === c.from) next[c.path] = c.to;
+          return next;
+        });
+        setConflict(theirs);
+        return;
+      }
+      const saved = await contractApi.put(queueSettingsSchema, route('saveSettings'), toBody(draft));
       const after = flatten(saved);
-      setChanges(Object.keys(after).filter((path) => before[path] !== after[path]).map((path) => ({ path, from: before[path] ?? '—', to: after[path]! })));
+      setChanges(differences(before, after));
       setBase(saved);
       setDraft(after);
     } catch (caught) {
@@ -236,6 +261,17 @@ export default function QueueSettingsPage() {
             <ErrorNotice error={saveError} extraIssues={extraIssues}>
               {issues.length > 0 && <p>{q('invalid')}</p>}
             </ErrorNotice>
+          )}
+          {conflict && (
+            <div className="notice notice--warning" role="alert" data-testid="qset-conflict">
+              <p className="qset-title">{q('conflictTitle')}</p>
+              <ul className="notice__list">
+                {conflict.map((c) => (
+                  <li key={c.path}>{q('change', { label: labelOf(c.path, lang) ?? c.path, from: c.from, to: c.to })}</li>
+                ))}
+              </ul>
+              <p>{q('conflictAfter')}</p>
+            </div>
           )}
           {changes && (
             <div className="notice notice--success" role="status" data-testid="qset-saved">

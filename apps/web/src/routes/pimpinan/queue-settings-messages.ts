@@ -50,6 +50,8 @@ const id = {
   savedTitle: 'Pengaturan disimpan. Yang berubah:',
   savedNothing: 'Pengaturan disimpan; tidak ada yang berubah.',
   change: '{label}: {from} → {to}',
+  conflictTitle: 'Belum disimpan: pengaturan diubah orang lain sejak halaman ini dibuka. Yang mereka ubah:',
+  conflictAfter: 'Isian yang tidak Anda ubah sudah mengikuti nilai baru itu; isian yang Anda ubah tetap berisi nilai Anda. Periksa, lalu simpan lagi.',
   // end of day
   eodTitle: 'Tutup hari',
   eodIntro: 'Biasanya berjalan sendiri pada jam tutup ({closesAt}). Jalankan di sini bila kantor tutup lebih awal atau tutup hari sebelumnya terlewat.',
@@ -127,6 +129,8 @@ const en: Record<QueueSettingsKey, string> = {
   savedTitle: 'Settings saved. What changed:',
   savedNothing: 'Settings saved; nothing changed.',
   change: '{label}: {from} → {to}',
+  conflictTitle: 'Not saved: someone else changed the settings since this page was opened. What they changed:',
+  conflictAfter: 'Fields you did not change now show their new values; fields you changed keep yours. Check them, then save again.',
   eodTitle: 'End of day',
   eodIntro: 'It normally runs by itself at closing time ({closesAt}). Run it here when the office closes early or an earlier day was not closed.',
   eodDay: 'Date',
