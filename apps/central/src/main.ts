@@ -61,16 +61,20 @@ installProcessHealth(app, () => ({
   matcher: ctx.matcher ? { loaded: true, size: ctx.matcher.size, cursor: ctx.matcher.cursor } : { loaded: false },
 }));
 // Loaded before the worker starts and before /health answers, so "up" means "ready to deduplicate".
+// The gallery's rows are read in pages and opened and indexed in the shard threads (GalleryMirror.catchUp).
+let loadedIn = '';
 if (services.has('worker')) {
+  const loadStarted = performance.now();
   const shards = Math.max(1, Math.floor(Number(values['matcher-shards'])) || 1);
   ctx.matcher = new GalleryMirror(ctx.galleryKey, shards > 1 ? new ShardedMatcher({ shards }) : new BitSamplingIndex());
   ctx.matcherProbeRadius = values['matcher-probe-radius'] === '0' ? 0 : 1;
   await loadMatcher(ctx);
   // An empty gallery sends the shards nothing: wait for their threads all the same, so that "up" means loaded.
   await ctx.matcher.ready();
+  loadedIn = `, loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`;
 }
 const worker = services.has('worker') ? startDedupWorker(ctx, app.log) : undefined;
-const gallery = ctx.matcher ? ` (gallery ${ctx.matcher.size})` : ' (matcher not loaded: deduplication runs elsewhere)';
+const gallery = ctx.matcher ? ` (gallery ${ctx.matcher.size}${loadedIn})` : ' (matcher not loaded: deduplication runs elsewhere)';
 if (services.has('api')) {
   await app.listen({ port: Number(values.port), host: values.host });
   console.log(`[pusat] listening on ${https ? 'https' : 'http'}://${values.host}:${values.port}${gallery}`);

@@ -85,15 +85,6 @@ export class GalleryMirror implements Matcher {
    */
   async catchUp(db: CentralDbOrTx): Promise<number> {
     if (this.failure) throw this.failure;
-    try {
-      return await this.load(db);
-    } catch (error) {
-      this.failure = new Error(`the gallery's matcher failed to load and must be restarted: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      throw this.failure;
-    }
-  }
-
-  private async load(db: CentralDbOrTx): Promise<number> {
     const started = performance.now();
     const stats = { rows: 0, added: 0, readMs: 0, handMs: 0, waitMs: 0, wallMs: 0 };
     const loader = isSealedLoader(this.matcher) ? this.matcher : undefined;
@@ -101,7 +92,13 @@ export class GalleryMirror implements Matcher {
     const settleOldest = async () => {
       const oldest = inFlight.shift()!;
       const waited = performance.now();
-      await oldest.done;
+      try {
+        await oldest.done;
+      } catch (error) {
+        // The matcher already counts this page's people as held: searching on would miss them unawares.
+        this.failure ??= new Error(`the gallery's matcher failed to load and must be restarted: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw this.failure;
+      }
       stats.waitMs += performance.now() - waited;
       this.readUpTo = oldest.seq;
     };
@@ -128,10 +125,15 @@ export class GalleryMirror implements Matcher {
         while (inFlight.length > PAGES_IN_FLIGHT) await settleOldest();
         asked = performance.now();
       }
-      while (inFlight.length > 0) await settleOldest();
     } finally {
-      stats.wallMs = performance.now() - started;
-      this.lastLoad = stats;
+      // Also when reading failed (the database went away): the pages handed over are taken in, the cursor
+      // moves past them, and the next catch-up reads on from there.
+      try {
+        while (inFlight.length > 0) await settleOldest();
+      } finally {
+        stats.wallMs = performance.now() - started;
+        this.lastLoad = stats;
+      }
     }
     return stats.added;
   }
