@@ -17,6 +17,7 @@ import { BIOMETRIC_POSITIONS, DEFAULT_MATCH_POLICY, packSet, type BiometricSet }
 import { BitSamplingIndex, unpackInto, type MatchCandidate } from '@tangguh/matcher';
 import { capturedSet, PROBE_KINDS } from '../packages/matcher/src/synthetic.ts';
 import { BruteForceMatcher } from '../apps/central/src/matcher/brute-force.ts';
+import { PROVISIONAL_INDEX_OPTIONS } from '../apps/office/src/services/provisional-dedup.ts';
 
 const SIZE = Number(process.env.BENCH_OFFICE_SIZE ?? 2_000_000);
 const BRUTE_SIZE = Math.min(SIZE, Number(process.env.BENCH_BRUTE_SIZE ?? 100_000));
@@ -67,7 +68,9 @@ function randomSet(bytes: Uint8Array): BiometricSet {
 }
 
 const sample = probes();
-console.log(`Office provisional search — one bit-sampling index (18-bit keys, 96 tables a person) in the API process, probeRadius 1, one search at a time`);
+console.log(
+  `Office provisional search — one bit-sampling index as the office sizes it (key width by gallery size, ${PROVISIONAL_INDEX_OPTIONS.minBitsPerKey}–${PROVISIONAL_INDEX_OPTIONS.bitsPerKey} bits; ${12 * PROVISIONAL_INDEX_OPTIONS.tablesPerPosition} tables a person) in the API process, probeRadius 1, one search at a time`,
+);
 console.log(`kabupaten of ${SIZE.toLocaleString('en')} people (${MATES} known mates, the rest random); ${PER_KIND} probes each of ${Object.keys(PROBE_KINDS).join(', ')}, stranger\n`);
 
 // Baseline first, in the same run: brute force on a subset, its time scaled to the full gallery (it scans everyone).
@@ -86,7 +89,8 @@ console.log(
 
 globalThis.gc?.();
 const rssBefore = process.memoryUsage().rss;
-const index = new BitSamplingIndex({ initialCapacity: SIZE });
+// Sized as the office sizes its index at start: for the gallery table's rows (the key width follows the size).
+const index = new BitSamplingIndex({ ...PROVISIONAL_INDEX_OPTIONS, expectedSize: SIZE, initialCapacity: SIZE });
 const t0 = performance.now();
 {
   // Through the same packed path as the office's catch-up from its gallery table (packSet → unpackInto).
@@ -104,7 +108,9 @@ for (let start = MATES; start < SIZE; start += CHUNK) {
 }
 const buildSeconds = (performance.now() - t0) / 1000;
 const rss = process.memoryUsage().rss;
-console.log(`index of ${index.size.toLocaleString('en')} built in ${buildSeconds.toFixed(1)} s from packed templates; process RSS ${mb(rss)} (+${mb(rss - rssBefore)} for the index)\n`);
+console.log(
+  `index of ${index.size.toLocaleString('en')} built in ${buildSeconds.toFixed(1)} s from packed templates (${index.keyBits}-bit keys); typed arrays ${mb(index.bytes)}; process RSS ${mb(rss)} (+${mb(rss - rssBefore)} for the index)\n`,
+);
 
 // A warm-up pass (JIT), then the measured pass.
 await timed((set) => index.search(set, options), sample.slice(0, 100));
