@@ -17,7 +17,8 @@ import { findBlankRequest, insertBlankRequest, listBlankRequests, receivedTranch
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { isReceived } from './blank-deliveries.ts';
-import { CentralUnavailable, type CentralClient } from './central-client.ts';
+import type { CentralClient } from './central-client.ts';
+import { feedSyncer, type FeedSyncer } from './feed-syncer.ts';
 import { forecastSnapshot, headlineOf } from './print-forecast.ts';
 
 /**
@@ -168,25 +169,6 @@ function answerRow(item: BlankAnswerItem, receivedAt: string) {
  * The sync worker's step for answers: drains the feed; only an unreachable centre fails the cycle. A centre
  * of an older release has no feed (404): said once, and nothing else slows.
  */
-export function blankAnswerSyncer(ctx: OfficeContext, client: CentralClient): { run(running: () => boolean): Promise<number> } {
-  let lastProblem: string | undefined;
-  return {
-    async run(running) {
-      let stored = 0;
-      try {
-        for (let more = true; more && running(); ) {
-          const page = await pullBlankAnswers(ctx, client);
-          stored += page.stored;
-          more = page.hasMore;
-        }
-        lastProblem = undefined;
-      } catch (error) {
-        if (error instanceof CentralUnavailable && error.status !== 404) throw error;
-        const message = (error as Error).message;
-        if (message !== lastProblem) console.error(`[kantor ${ctx.office.id}] jawaban permintaan blangko belum diterima / blank request answers not taken: ${message}`);
-        lastProblem = message;
-      }
-      return stored;
-    },
-  };
+export function blankAnswerSyncer(ctx: OfficeContext, client: CentralClient): FeedSyncer {
+  return feedSyncer(ctx, 'jawaban permintaan blangko belum diterima / blank request answers not taken', () => pullBlankAnswers(ctx, client));
 }

@@ -8,7 +8,8 @@ import type { OfficeDbOrTx } from '../db/schema.ts';
 import { insertSettingsIfAbsent, readSetting } from '../repositories/settings.ts';
 import { lockOutbox } from '../repositories/outbox.ts';
 import { addGalleryEntries, gallerySubsetCursor, setGallerySubsetCursor } from '../repositories/office-gallery.ts';
-import { CentralUnavailable, type CentralClient } from './central-client.ts';
+import type { CentralClient } from './central-client.ts';
+import { feedSyncer, type FeedSyncer } from './feed-syncer.ts';
 import { galleryDataKey, type NewGalleryEntry } from './provisional-dedup.ts';
 
 const SEALING_KEY_SETTING = 'office_gallery_sealing_key';
@@ -77,26 +78,7 @@ export async function pullGallerySubset(ctx: OfficeContext, client: CentralClien
  * The sync worker's gallery step. Only a centre that cannot be reached fails the cycle; a centre of an older
  * release (404) or a page that does not open is said once and slows nothing else.
  */
-export function gallerySubsetSyncer(ctx: OfficeContext, client: CentralClient): { run(running: () => boolean): Promise<number> } {
-  let lastProblem: string | undefined;
-  return {
-    async run(running) {
-      let stored = 0;
-      try {
-        // At most 20 pages a cycle: a kabupaten's first sync must not hold the outbox back for minutes.
-        for (let more = true, pages = 0; more && running() && pages < 20; pages++) {
-          const page = await pullGallerySubset(ctx, client);
-          stored += page.stored;
-          more = page.hasMore;
-        }
-        lastProblem = undefined;
-      } catch (error) {
-        if (error instanceof CentralUnavailable && error.status !== 404) throw error;
-        const message = (error as Error).message;
-        if (message !== lastProblem) console.error(`[kantor ${ctx.office.id}] galeri kabupaten belum diterima / kabupaten gallery not taken: ${message}`);
-        lastProblem = message;
-      }
-      return stored;
-    },
-  };
+export function gallerySubsetSyncer(ctx: OfficeContext, client: CentralClient): FeedSyncer {
+  // At most 20 pages a cycle: a kabupaten's first sync must not hold the outbox back for minutes.
+  return feedSyncer(ctx, 'galeri kabupaten belum diterima / kabupaten gallery not taken', () => pullGallerySubset(ctx, client), 20);
 }

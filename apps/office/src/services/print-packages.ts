@@ -7,7 +7,8 @@ import type { OfficeDbOrTx } from '../db/schema.ts';
 import { answerCardReplacement, insertPrintPackages, latestReadyPackage, type PrintPackageRow } from '../repositories/print-packages.ts';
 import { insertSettingsIfAbsent, readSetting } from '../repositories/settings.ts';
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
-import { CentralUnavailable, type CentralClient } from './central-client.ts';
+import type { CentralClient } from './central-client.ts';
+import { feedSyncer, type FeedSyncer } from './feed-syncer.ts';
 import { cachedTrustList } from './trust-store.ts';
 
 const DATA_KEY_SETTING = 'print_package_data_key';
@@ -101,27 +102,8 @@ export async function pullPrintPackages(ctx: OfficeContext, client: CentralClien
  * Only a centre that cannot be reached fails the cycle. A centre of an older release has no feed (404), and a
  * package that does not verify waits with its cursor unmoved: both are said once and slow nothing else.
  */
-export function printPackageSyncer(ctx: OfficeContext, client: CentralClient): { run(running: () => boolean): Promise<number> } {
-  let lastProblem: string | undefined;
-  return {
-    async run(running) {
-      let stored = 0;
-      try {
-        for (let more = true; more && running(); ) {
-          const page = await pullPrintPackages(ctx, client);
-          stored += page.stored;
-          more = page.hasMore;
-        }
-        lastProblem = undefined;
-      } catch (error) {
-        if (error instanceof CentralUnavailable && error.status !== 404) throw error;
-        const message = (error as Error).message;
-        if (message !== lastProblem) console.error(`[kantor ${ctx.office.id}] paket cetak belum diterima / print packages not taken: ${message}`);
-        lastProblem = message;
-      }
-      return stored;
-    },
-  };
+export function printPackageSyncer(ctx: OfficeContext, client: CentralClient): FeedSyncer {
+  return feedSyncer(ctx, 'paket cetak belum diterima / print packages not taken', () => pullPrintPackages(ctx, client));
 }
 
 /**
