@@ -1,4 +1,5 @@
 import type { Bilingual } from '@tangguh/domain';
+import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
 import { activeSubscribersOf, allActiveSubscribers, type SubscriberRow } from '../repositories/notifications.ts';
 import type { ChannelName, Lang } from './types.ts';
@@ -37,6 +38,24 @@ export function registerAudienceProvider(name: string, provider: AudienceProvide
 
 export function unregisterAudienceProvider(name: string): void {
   if (name !== 'subscribers') PROVIDERS.delete(name);
+  PREPARERS.delete(name);
+}
+
+/**
+ * An incident's messages are queued in the transaction that opens or resolves it. On SQLite that transaction
+ * holds the only connection, so a provider must read through the `db` it is given — and whatever it keeps
+ * from outside (a composer, the status snapshot) must be loaded before: a provider registers a preparer for
+ * that, which runs before every such transaction (`prepareAudiences`).
+ */
+export type AudiencePreparer = (ctx: OfficeContext) => Promise<unknown>;
+const PREPARERS = new Map<string, AudiencePreparer>();
+
+export function registerAudiencePreparer(name: string, prepare: AudiencePreparer): void {
+  PREPARERS.set(name, prepare);
+}
+
+export async function prepareAudiences(ctx: OfficeContext): Promise<void> {
+  await Promise.all([...PREPARERS.values()].map((prepare) => prepare(ctx)));
 }
 
 const toRecipient = (row: SubscriberRow): Recipient => ({

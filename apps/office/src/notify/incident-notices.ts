@@ -1,9 +1,34 @@
-import { SERVICE_DEPENDENCIES, SERVICE_NAMES, SERVICES, type Bilingual, type ServiceId } from '@tangguh/domain';
+import {
+  OFFICE_SCOPE,
+  SERVICE_DEPENDENCIES,
+  SERVICE_NAMES,
+  SERVICES,
+  deriveSite,
+  trackKey,
+  zonedIsoDate,
+  type Bilingual,
+  type CapabilityState,
+  type DerivedService,
+  type ServiceId,
+} from '@tangguh/domain';
+import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
 import { listSites } from '../repositories/sites.ts';
-import { hasMark, insertMark, recipientsToldOf } from '../repositories/notifications.ts';
-import { addIncidentAffected, bumpStatusVersion, type IncidentRow } from '../repositories/service-status.ts';
-import { audienceOf, recipientId, type Recipient } from './audience.ts';
+import { cancelPendingMessages, hasMark, insertMark, recipientsToldOf } from '../repositories/notifications.ts';
+import {
+  activeOverrides,
+  addIncidentAffected,
+  bumpStatusVersion,
+  currentMaintenance,
+  listCapabilityTracks,
+  listIncidents,
+  printerStatesBySite,
+  type IncidentRow,
+} from '../repositories/service-status.ts';
+import { composerFor } from './composer.ts';
+import { loadNotifyConfig } from './config.ts';
+import { statusSnapshot } from '../services/service-status.ts';
+import { audienceOf, prepareAudiences, recipientId, type Recipient } from './audience.ts';
 import { queueMessage } from './outbox.ts';
 import { outageTemplate, recoveryTemplate, type ServiceState, type TemplateParts } from './templates.ts';
 import type { TriggerContext } from './triggers.ts';
@@ -133,6 +158,40 @@ export function predecessors(incident: IncidentRow, all: IncidentRow[], settleMs
 const continuedBy = (incident: IncidentRow, all: IncidentRow[], settleMs: number) =>
   incident.resolved_at !== null && all.some((i) => i.id !== incident.id && sameOutage(i, incident) && i.opened_at >= incident.resolved_at! && Date.parse(i.opened_at) - Date.parse(incident.resolved_at!) <= settleMs);
 
+/**
+ * Queues the opening's messages in the caller's transaction and writes its mark: everyone affected, once,
+ * except those told of the same outage a moment ago (an incident it continues) and not yet told it was over —
+ * whose recovery, held for the settling time, is called off here, since the outage goes on.
+ */
+async function queueOpened(trx: OfficeDbOrTx, t: TriggerContext, incident: IncidentRow, names: SiteNames, affected: Affected[], earlier: IncidentRow[], day: string): Promise<number> {
+  const { composer } = t;
+  const mark = `incident:${incident.id}:opened`;
+  const at = composer.now().toISOString();
+  const alreadyTold = new Set<string>();
+  for (const p of earlier) {
+    for (const person of await recipientsToldOf(trx, `incident:${p.id}`, ['outage', 'morning'])) alreadyTold.add(recipientId(person.recipient));
+    await cancelPendingMessages(trx, `incident:${p.id}`, 'recovery', at, `continued by incident ${incident.id}`);
+  }
+  let told = 0;
+  for (const [id, { recipient, entries }] of await affectedPeople(trx, affected, day)) {
+    if (alreadyTold.has(id)) continue;
+    const queued = await queueMessage(trx, composer, {
+      cause: `incident:${incident.id}`,
+      kind: 'outage',
+      recipient,
+      parts: (lang) => outageParts(lang, entries, names, incident.opened_at, composer.timeZone),
+      payload: { type: 'incident.opened', incidentId: incident.id, since: incident.opened_at, entries: entries.map((e) => ({ siteId: e.siteId, service: e.service, state: e.state })) },
+    });
+    if (queued) told += 1;
+  }
+  if (!(await insertMark(trx, mark, at, told))) return 0;
+  if (told > 0) {
+    await addIncidentAffected(trx, incident.id, told, at);
+    await bumpStatusVersion(trx);
+  }
+  return told;
+}
+
 /** Tells everyone affected by a newly opened incident, once; returns how many people were told. */
 export async function fanOutIncidentOpened(t: TriggerContext, incident: IncidentRow, all: IncidentRow[], day: string): Promise<number> {
   const { ctx, composer } = t;
@@ -146,29 +205,36 @@ export async function fanOutIncidentOpened(t: TriggerContext, incident: Incident
   const names = await siteNames(ctx.db);
   const affected = await affectedBy(t, incident, names);
   const earlier = predecessors(incident, all, t.settleMs);
-  return ctx.db.transaction().execute(async (trx) => {
-    // Told of the same outage a moment ago and not yet told it was over: nothing new to say.
-    const alreadyTold = new Set<string>();
-    for (const p of earlier) for (const person of await recipientsToldOf(trx, `incident:${p.id}`, ['outage', 'morning'])) alreadyTold.add(recipientId(person.recipient));
-    let told = 0;
-    for (const [id, { recipient, entries }] of await affectedPeople(trx, affected, day)) {
-      if (alreadyTold.has(id)) continue;
-      const queued = await queueMessage(trx, composer, {
-        cause: `incident:${incident.id}`,
-        kind: 'outage',
-        recipient,
-        parts: (lang) => outageParts(lang, entries, names, incident.opened_at, composer.timeZone),
-        payload: { type: 'incident.opened', incidentId: incident.id, since: incident.opened_at, entries: entries.map((e) => ({ siteId: e.siteId, service: e.service, state: e.state })) },
-      });
-      if (queued) told += 1;
+  return ctx.db.transaction().execute((trx) => queueOpened(trx, t, incident, names, affected, earlier, day));
+}
+
+/** Who hears an incident (and the incidents it continued) is over: everyone told of any of them, once, with all that touched them. */
+async function queueResolved(trx: OfficeDbOrTx, t: TriggerContext, incident: IncidentRow, chain: IncidentRow[], names: SiteNames, notBefore?: Date): Promise<number> {
+  const { composer } = t;
+  const resolvedAt = incident.resolved_at!;
+  const people = new Map<string, { recipient: Recipient; entries: { siteId: string; service: string }[] }>();
+  for (const i of chain) {
+    for (const person of await recipientsToldOf(trx, `incident:${i.id}`, ['outage', 'morning'])) {
+      const id = recipientId(person.recipient);
+      const known = people.get(id);
+      if (known) known.entries.push(...person.entries.filter((e) => !known.entries.some((k) => k.siteId === e.siteId && k.service === e.service)));
+      else people.set(id, { recipient: person.recipient, entries: [...person.entries] });
     }
-    if (!(await insertMark(trx, mark, composer.now().toISOString(), told))) return 0;
-    if (told > 0) {
-      await addIncidentAffected(trx, incident.id, told, composer.now().toISOString());
-      await bumpStatusVersion(trx);
-    }
-    return told;
-  });
+  }
+  let count = 0;
+  for (const { recipient, entries } of people.values()) {
+    const queued = await queueMessage(trx, composer, {
+      cause: `incident:${incident.id}`,
+      kind: 'recovery',
+      recipient,
+      parts: (lang) => recoveryParts(lang, entries, names, resolvedAt, composer.timeZone),
+      payload: { type: 'incident.resolved', incidentId: incident.id, continues: chain.slice(1).map((i) => i.id), at: resolvedAt, entries },
+      notBefore,
+    });
+    if (queued) count += 1;
+  }
+  if (!(await insertMark(trx, `incident:${incident.id}:resolved`, composer.now().toISOString(), count))) return 0;
+  return count;
 }
 
 /**
@@ -188,30 +254,78 @@ export async function fanOutIncidentResolved(t: TriggerContext, incident: Incide
   }
   if (composer.now().getTime() < Date.parse(incident.resolved_at) + t.settleMs) return 0;
   const names = await siteNames(ctx.db);
-  const resolvedAt = incident.resolved_at;
   const chain = [incident, ...predecessors(incident, all, t.settleMs)];
-  return ctx.db.transaction().execute(async (trx) => {
-    const people = new Map<string, { recipient: Recipient; entries: { siteId: string; service: string }[] }>();
-    for (const i of chain) {
-      for (const person of await recipientsToldOf(trx, `incident:${i.id}`, ['outage', 'morning'])) {
-        const id = recipientId(person.recipient);
-        const known = people.get(id);
-        if (known) known.entries.push(...person.entries.filter((e) => !known.entries.some((k) => k.siteId === e.siteId && k.service === e.service)));
-        else people.set(id, { recipient: person.recipient, entries: [...person.entries] });
-      }
-    }
-    let count = 0;
-    for (const { recipient, entries } of people.values()) {
-      const queued = await queueMessage(trx, composer, {
-        cause: `incident:${incident.id}`,
-        kind: 'recovery',
-        recipient,
-        parts: (lang) => recoveryParts(lang, entries, names, resolvedAt, composer.timeZone),
-        payload: { type: 'incident.resolved', incidentId: incident.id, continues: chain.slice(1).map((i) => i.id), at: resolvedAt, entries },
-      });
-      if (queued) count += 1;
-    }
-    if (!(await insertMark(trx, mark, composer.now().toISOString(), count))) return 0;
-    return count;
-  });
+  return ctx.db.transaction().execute((trx) => queueResolved(trx, t, incident, chain, names));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// In the incident's own transaction
+// ---------------------------------------------------------------------------------------------------
+
+/** How far back incidents are looked at for a chain of flaps (as the worker's fan-out does). */
+const CHAIN_WINDOW_MS = 2 * 86_400_000;
+
+/** The status model's services per site, derived from what the caller's transaction sees (its own writes included). */
+async function derivedIn(trx: OfficeDbOrTx, now: string): Promise<Map<string, DerivedService[]>> {
+  const [sites, printers, trackRows, overrideRows, maintenanceRows] = await Promise.all([
+    listSites(trx),
+    printerStatesBySite(trx),
+    listCapabilityTracks(trx),
+    activeOverrides(trx, now),
+    currentMaintenance(trx, now),
+  ]);
+  const tracks = new Map<string, CapabilityState>(trackRows.map((t) => [trackKey(t.capability, t.scope), t.state]));
+  const overrides = overrideRows.map((o) => ({ service: o.service, siteId: o.site_id === OFFICE_SCOPE ? null : o.site_id, state: o.state, note: { id: o.note_id, en: o.note_en } }));
+  const maintenance = maintenanceRows.map((m) => ({ service: m.service === '*' ? null : m.service, siteId: m.site_id === OFFICE_SCOPE ? null : m.site_id, startsAt: m.starts_at, endsAt: m.ends_at, note: { id: m.note_id, en: m.note_en } }));
+  return new Map(sites.map((site) => [site.id, deriveSite({ id: site.id, kind: site.kind, hasPrinters: printers.has(site.id) }, tracks, now, maintenance, overrides)]));
+}
+
+/**
+ * What telling people needs, read inside the transaction that changes the incident (on SQLite it holds the
+ * one connection: nothing here may go around it).
+ */
+async function triggersIn(ctx: OfficeContext, trx: OfficeDbOrTx): Promise<TriggerContext> {
+  const [config, composer] = await Promise.all([loadNotifyConfig(trx), composerFor({ db: trx, office: ctx.office, now: ctx.now })]);
+  let derived: Promise<Map<string, DerivedService[]>> | undefined;
+  return { ctx: { ...ctx, db: trx as OfficeContext['db'] }, composer, derived: () => (derived ??= derivedIn(trx, ctx.now().toISOString())), settleMs: config.recoverySettleMs };
+}
+
+/**
+ * Loads, before a transaction that may open or resolve an incident, what telling people reads from outside
+ * it: the status snapshot (a booking's offer of another slot reads it) and what the audience providers keep.
+ * On SQLite the transaction holds the only connection: a read around it there would wait for it forever.
+ */
+export async function prepareIncidentNotices(ctx: OfficeContext): Promise<void> {
+  await Promise.all([statusSnapshot(ctx), prepareAudiences(ctx)]);
+}
+
+/**
+ * The messages of an incident that has just opened, queued in the transaction that opens it, with the mark:
+ * the incident and its messages commit together or not at all, so a crash between the two cannot leave an
+ * outage nobody hears of. Returns how many people were told.
+ */
+export async function queueIncidentOpenedIn(ctx: OfficeContext, trx: OfficeDbOrTx, incident: IncidentRow): Promise<number> {
+  const t = await triggersIn(ctx, trx);
+  if (await hasMark(trx, `incident:${incident.id}:opened`)) return 0;
+  const now = ctx.now();
+  const names = await siteNames(trx);
+  const all = await listIncidents(trx, new Date(now.getTime() - CHAIN_WINDOW_MS).toISOString(), 200);
+  const affected = await affectedBy(t, incident, names);
+  return queueOpened(trx, t, incident, names, affected, predecessors(incident, all, t.settleMs), zonedIsoDate(now, ctx.office.timeZone));
+}
+
+/**
+ * The recovery of an incident that has just been resolved, queued in the transaction that resolves it and
+ * held until the settling time has passed (the messages' not-before): should the same outage come back
+ * meanwhile, the incident that continues it calls them off in its own transaction (queueOpened). Nothing
+ * when the opening was never told (an incident older than this code: the worker's fan-out handles it).
+ */
+export async function queueIncidentResolvedIn(ctx: OfficeContext, trx: OfficeDbOrTx, incident: IncidentRow): Promise<number> {
+  if (!incident.resolved_at) return 0;
+  if (await hasMark(trx, `incident:${incident.id}:resolved`)) return 0;
+  if (!(await hasMark(trx, `incident:${incident.id}:opened`))) return 0;
+  const t = await triggersIn(ctx, trx);
+  const all = await listIncidents(trx, new Date(ctx.now().getTime() - CHAIN_WINDOW_MS).toISOString(), 200);
+  const chain = [incident, ...predecessors(incident, all, t.settleMs)];
+  return queueResolved(trx, t, incident, chain, await siteNames(trx), new Date(Date.parse(incident.resolved_at) + t.settleMs));
 }

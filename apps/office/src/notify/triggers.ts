@@ -15,9 +15,9 @@ import { announcementTemplate, maintenanceTemplate, suketExpiryTemplate } from '
  * (another worker, the next tick) finds the mark and does nothing. Message keys are unique as well, so
  * even two fan-outs racing past the mark store each message once.
  *
- * Incidents are committed by the status checks (services/incidents.ts) before they are fanned out here:
- * the incident row is the durable cause, and the worker fans out every incident not yet marked, so a
- * crash between the two loses nothing and sends nothing twice.
+ * Incidents are told in the transaction that opens or resolves them (services/incidents.ts with
+ * incident-notices.ts): the incident, its messages and its mark commit together. The fan-out here finds
+ * them marked and does nothing; it still tells any incident left unmarked (one made before that was so).
  */
 
 export interface TriggerContext {

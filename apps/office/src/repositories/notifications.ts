@@ -195,6 +195,12 @@ export async function cancelMessage(db: OfficeDbOrTx, id: number, at: string, re
   await n(db).updateTable('notify_outbox').set({ status: 'cancelled', finished_at: at, last_error: reason }).where('id', '=', id).where('status', '=', 'pending').execute();
 }
 
+/** Calls off every pending message of a cause and kind (a recovery held back, when the outage comes back). */
+export async function cancelPendingMessages(db: OfficeDbOrTx, cause: string, kind: string, at: string, reason: string): Promise<number> {
+  const result = await n(db).updateTable('notify_outbox').set({ status: 'cancelled', finished_at: at, last_error: reason }).where('cause', '=', cause).where('kind', '=', kind).where('status', '=', 'pending').executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function finishMessage(db: OfficeDbOrTx, id: number, changes: Partial<Pick<OutboxRow, 'status' | 'next_attempt_at' | 'provider_id' | 'last_error' | 'finished_at' | 'lease_until'>>): Promise<void> {
   await n(db).updateTable('notify_outbox').set(changes).where('id', '=', id).execute();
 }

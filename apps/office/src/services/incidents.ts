@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { DomainError, OFFICE_SCOPE, canMoveIncident, incidentTexts, servicesUsing, type Bilingual, type CapabilityId, type IncidentStatus } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
+import { prepareIncidentNotices, queueIncidentOpenedIn, queueIncidentResolvedIn } from '../notify/incident-notices.ts';
 import {
   addIncidentAffected,
   bumpStatusVersion,
@@ -18,8 +19,13 @@ import {
  * Incidents: one per outage of one capability (and site), opened by the checks when the capability goes
  * down, resolved by them when it is back. Officers add updates in between and may add a final note.
  *
+ * The messages to the people affected are queued in the same transaction that opens or resolves the
+ * incident (notify/incident-notices.ts): the incident and its messages commit together or not at all, so no
+ * crash leaves an outage nobody is told of, nor messages about an incident that never was. The notifier only
+ * sends them (a recovery once the settling time has passed).
+ *
  * `incidentEvents(ctx)` tells listeners in this process (the notifier) after the transaction committed:
- * 'opened' and 'resolved' with the incident. They fire in the process that runs the checks (the worker).
+ * 'opened' and 'resolved' with the incident — a wake-up to send now. They fire in the process that runs the checks (the worker).
  */
 export interface IncidentEvent {
   kind: 'opened' | 'resolved' | 'updated';
@@ -46,7 +52,10 @@ const emit = (ctx: OfficeContext, event: IncidentEvent) => {
   }
 };
 
-/** Opens the incident of a capability that went down; a second call for the same outage finds the open one. */
+/**
+ * Opens the incident of a capability that went down, with its messages; a second call for the same outage
+ * finds the open one. Call `prepareIncidentNotices(ctx)` before the transaction.
+ */
 export async function openCapabilityIncident(ctx: OfficeContext, tx: OfficeDbOrTx, capability: CapabilityId, scope: string, scopeName: string | null, at: string): Promise<IncidentEvent | undefined> {
   if (await openIncidentFor(tx, capability, scope)) return undefined;
   const texts = incidentTexts(capability, scope === OFFICE_SCOPE ? null : scopeName);
@@ -65,17 +74,20 @@ export async function openCapabilityIncident(ctx: OfficeContext, tx: OfficeDbOrT
   };
   await insertIncident(tx, row);
   await insertIncidentUpdate(tx, { incident_id: row.id, at, status: 'investigating', message_id: texts.opened.id, message_en: texts.opened.en, author: null });
-  return { kind: 'opened', incident: row };
+  const told = await queueIncidentOpenedIn(ctx, tx, row);
+  return { kind: 'opened', incident: { ...row, affected_count: told } };
 }
 
-/** Resolves the open incident of a capability that came back, with the automatic closing words. */
-export async function resolveCapabilityIncident(tx: OfficeDbOrTx, capability: CapabilityId, scope: string, scopeName: string | null, at: string): Promise<IncidentEvent | undefined> {
+/** Resolves the open incident of a capability that came back, with the automatic closing words; its recovery messages are queued with it. */
+export async function resolveCapabilityIncident(ctx: OfficeContext, tx: OfficeDbOrTx, capability: CapabilityId, scope: string, scopeName: string | null, at: string): Promise<IncidentEvent | undefined> {
   const open = await openIncidentFor(tx, capability, scope);
   if (!open) return undefined;
   const texts = incidentTexts(capability, scope === OFFICE_SCOPE ? null : scopeName);
   await updateIncident(tx, open.id, { status: 'resolved', resolved_at: at, updated_at: at });
   await insertIncidentUpdate(tx, { incident_id: open.id, at, status: 'resolved', message_id: texts.resolved.id, message_en: texts.resolved.en, author: null });
-  return { kind: 'resolved', incident: { ...open, status: 'resolved', resolved_at: at, updated_at: at } };
+  const resolved: IncidentRow = { ...open, status: 'resolved', resolved_at: at, updated_at: at };
+  await queueIncidentResolvedIn(ctx, tx, resolved);
+  return { kind: 'resolved', incident: resolved };
 }
 
 /** Tells this process's listeners about incidents after their transaction committed. */
@@ -86,6 +98,7 @@ export function announceIncidentEvents(ctx: OfficeContext, events: (IncidentEven
 /** An officer's update on an incident's timeline. Resolving by hand closes it; after that only final notes. */
 export async function addIncidentUpdate(ctx: OfficeContext, input: { incidentId: string; status: IncidentStatus; message: Bilingual; author: string }): Promise<void> {
   const at = ctx.now().toISOString();
+  if (input.status === 'resolved') await prepareIncidentNotices(ctx);
   const event = await ctx.db.transaction().execute(async (tx) => {
     const incident = await findIncident(tx, input.incidentId);
     if (!incident) throw new DomainError('INCIDENT_NOT_FOUND', { id: 'Insiden tidak ditemukan.', en: 'Incident not found.' }, 'not_found');
@@ -95,7 +108,12 @@ export async function addIncidentUpdate(ctx: OfficeContext, input: { incidentId:
     await updateIncident(tx, incident.id, { status: input.status, resolved_at: resolvedAt, updated_at: at });
     await insertIncidentUpdate(tx, { incident_id: incident.id, at, status: input.status, message_id: input.message.id, message_en: input.message.en, author: input.author });
     await bumpStatusVersion(tx);
-    return { kind: input.status === 'resolved' && !incident.resolved_at ? ('resolved' as const) : ('updated' as const), incident: { ...incident, status: input.status, resolved_at: resolvedAt, updated_at: at } };
+    const kind = input.status === 'resolved' && !incident.resolved_at ? ('resolved' as const) : ('updated' as const);
+    const changed: IncidentRow = { ...incident, status: input.status, resolved_at: resolvedAt, updated_at: at };
+    // Resolved by hand: the people told of it hear it is over (after the settling time), queued with the update.
+    // Other updates are written on the timeline and the status page; nobody is messaged once per update.
+    if (kind === 'resolved') await queueIncidentResolvedIn(ctx, tx, changed);
+    return { kind, incident: changed };
   });
   emit(ctx, event);
 }

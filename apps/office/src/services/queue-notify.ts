@@ -1,7 +1,7 @@
 import { SERVICE_NAMES, addCalendarDays, formatBookingCode, formatZonedDate, peopleAhead, type Bilingual, type ServiceId, type TicketLane } from '@tangguh/domain';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
-import { registerAudienceProvider, type Recipient } from '../notify/audience.ts';
+import { registerAudiencePreparer, registerAudienceProvider, type Recipient } from '../notify/audience.ts';
 import { linkSecret, loadNotifyConfig } from '../notify/config.ts';
 import { queueMessage, type Composer } from '../notify/outbox.ts';
 import { registerTemplate, registeredTemplate, type TemplateParts } from '../notify/templates.ts';
@@ -77,6 +77,9 @@ export function forgetQueueOffice(ctx: OfficeContext): void {
 /** The office whose database this is (a transaction of it counts); the latest one remembered otherwise. */
 const officeOf = (db: OfficeDbOrTx) => [...offices].find((c) => c.db === db) ?? [...offices].at(-1);
 
+// The booking provider offers another slot with a link (the composer) and reads the status snapshot: both
+// loaded before an incident's transaction, which the providers read in (notify/audience.ts).
+registerAudiencePreparer('queue-bookings', (ctx) => Promise.all([queueComposer(ctx), statusSnapshot(ctx)]));
 registerAudienceProvider('queue-bookings', async (db, scope) => {
   const rows = await bookingsOn(db, scope.siteId, scope.serviceCode, scope.day, ['active']);
   const ctx = officeOf(db);

@@ -18,6 +18,7 @@ import { CentralClient, CentralUnavailable } from './central-client.ts';
 import { readCentralLink, WORKER_SILENT_AFTER_MS } from './sync-monitor.ts';
 import { currentTteState } from './tte-status.ts';
 import { announceIncidentEvents, openCapabilityIncident, resolveCapabilityIncident, type IncidentEvent } from './incidents.ts';
+import { prepareIncidentNotices } from '../notify/incident-notices.ts';
 import { statusChanged, statusChecked } from './service-status.ts';
 
 /**
@@ -139,6 +140,8 @@ export async function runStatusChecks(ctx: OfficeContext, options: StatusCheckOp
   ];
   const at = ctx.now().toISOString();
   const siteNames = new Map((await listSites(ctx.db)).map((s) => [s.id, s.name]));
+  // An incident opened or resolved below is told in the same transaction: what that reads from outside it first.
+  await prepareIncidentNotices(ctx);
   const result = await ctx.db.transaction().execute(async (tx) => {
     const tracks = new Map((await listCapabilityTracks(tx)).map((t) => [trackKey(t.capability, t.scope), t]));
     let changed = false;
@@ -150,7 +153,7 @@ export async function runStatusChecks(ctx: OfficeContext, options: StatusCheckOp
       if (track.state !== before.state) changed = true;
       const name = siteNames.get(o.scope) ?? null;
       if (transition === 'went_down') events.push(await openCapabilityIncident(ctx, tx, o.capability, o.scope, name, at));
-      if (transition === 'came_back') events.push(await resolveCapabilityIncident(tx, o.capability, o.scope, name, at));
+      if (transition === 'came_back') events.push(await resolveCapabilityIncident(ctx, tx, o.capability, o.scope, name, at));
     }
     await setStatusCheckedAt(tx, at);
     if (changed) await bumpStatusVersion(tx);
