@@ -11,6 +11,7 @@
  *
  *   npm run bench:office-dedup                       # 2,000,000 people
  *   BENCH_OFFICE_SIZE=500000 npm run bench:office-dedup
+ *   BENCH_TABLES_PER_POSITION=4 BENCH_PEOPLE_PER_BUCKET=32   # another sizing than the office's, to compare
  */
 import { randomFillSync } from 'node:crypto';
 import { BIOMETRIC_POSITIONS, DEFAULT_MATCH_POLICY, packSet, type BiometricSet } from '@tangguh/domain';
@@ -26,6 +27,12 @@ const PER_KIND = 200;
 const BRUTE_PROBES = 40;
 const { adjudicateFrom } = DEFAULT_MATCH_POLICY;
 const options = { minScore: adjudicateFrom, limit: 5, probeRadius: 1 as const };
+// The office's sizing, or another to compare (BENCH_TABLES_PER_POSITION, BENCH_PEOPLE_PER_BUCKET).
+const sizing = {
+  ...PROVISIONAL_INDEX_OPTIONS,
+  tablesPerPosition: Number(process.env.BENCH_TABLES_PER_POSITION ?? PROVISIONAL_INDEX_OPTIONS.tablesPerPosition),
+  peoplePerBucket: Number(process.env.BENCH_PEOPLE_PER_BUCKET ?? PROVISIONAL_INDEX_OPTIONS.peoplePerBucket),
+};
 
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
@@ -69,7 +76,7 @@ function randomSet(bytes: Uint8Array): BiometricSet {
 
 const sample = probes();
 console.log(
-  `Office provisional search — one bit-sampling index as the office sizes it (key width by gallery size, ${PROVISIONAL_INDEX_OPTIONS.minBitsPerKey}–${PROVISIONAL_INDEX_OPTIONS.bitsPerKey} bits; ${12 * PROVISIONAL_INDEX_OPTIONS.tablesPerPosition} tables a person) in the API process, probeRadius 1, one search at a time`,
+  `Office provisional search — one bit-sampling index as the office sizes it (key width by gallery size, ${sizing.minBitsPerKey}–${sizing.bitsPerKey} bits, about ${sizing.peoplePerBucket} people a bucket; ${12 * sizing.tablesPerPosition} tables a person) in the API process, probeRadius 1, one search at a time`,
 );
 console.log(`kabupaten of ${SIZE.toLocaleString('en')} people (${MATES} known mates, the rest random); ${PER_KIND} probes each of ${Object.keys(PROBE_KINDS).join(', ')}, stranger\n`);
 
@@ -90,7 +97,7 @@ console.log(
 globalThis.gc?.();
 const rssBefore = process.memoryUsage().rss;
 // Sized as the office sizes its index at start: for the gallery table's rows (the key width follows the size).
-const index = new BitSamplingIndex({ ...PROVISIONAL_INDEX_OPTIONS, expectedSize: SIZE, initialCapacity: SIZE });
+const index = new BitSamplingIndex({ ...sizing, expectedSize: SIZE, initialCapacity: SIZE });
 const t0 = performance.now();
 {
   // Through the same packed path as the office's catch-up from its gallery table (packSet → unpackInto).

@@ -13,7 +13,9 @@
  * unreachable (an outage: the case the provisional index exists for), so the node has nothing to do but wait.
  *
  * "Idle" is when the process used under 50 ms of CPU in the last 5 s, at least 15 s after it answered /health
- * (the provisional index loads in the background after start). Figures come from /proc (VmRSS, RssAnon,
+ * (the provisional index loads in the background after start); its memory is read BENCH_IDLE_S (180) seconds
+ * after that, since V8's memory reducer shrinks the heap only after a minute or two of idling (both printed).
+ * Figures come from /proc (VmRSS, RssAnon,
  * RssFile, Threads, smaps by mapping) and from the process itself through bench/memory-hook.mjs
  * (process.memoryUsage(), V8 heap spaces), read on SIGUSR2; the hook then collects garbage once and the RSS
  * after that is printed too.
@@ -36,6 +38,8 @@ if (!process.env.TANGGUH_MASTER_KEY_FILE) process.env.TANGGUH_MASTER_KEY ??= 'ta
 const N = Number(process.env.BENCH_OFFICE_RECORDS ?? 100_000);
 /** People recorded through the real recording service; the rest are bulk copies of their rows. */
 const RECORDED = Math.min(N, 40);
+/** How long a process is watched once idle before its memory is read (V8 shrinks its heap after a minute or two of idling). */
+const IDLE_MS = Number(process.env.BENCH_IDLE_S ?? 180) * 1000;
 const HOOK = fileURLToPath(new URL('./memory-hook.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -60,6 +64,11 @@ interface HookReport {
 interface Measured {
   label: string;
   settleS: number;
+  /** CPU the process used from its start until idle (start-up, the index's load). */
+  cpuS: number;
+  /** RSS when it went idle; `status` is read IDLE_MS later. */
+  rssAtSettle: number;
+  idleS: number;
   status: Record<string, number>;
   smaps: [string, number][];
   hook?: HookReport;
@@ -105,7 +114,7 @@ function cpuTicks(pid: number): number {
 }
 
 /** Waits until the process is idle (see the header), then reads everything. */
-async function measure(label: string, child: ChildProcess, memoryFile: string, minMs = 15_000): Promise<Measured> {
+async function measure(label: string, child: ChildProcess, memoryFile: string, minMs = 15_000, idleMs = IDLE_MS): Promise<Measured> {
   const pid = child.pid!;
   const started = performance.now();
   const window: number[] = [];
@@ -120,8 +129,16 @@ async function measure(label: string, child: ChildProcess, memoryFile: string, m
     if (elapsed > 15 * 60_000) throw new Error(`${label} did not settle within 15 minutes`);
     await sleep(1000);
   }
-  process.stderr.write('\n');
   const settleS = (performance.now() - started) / 1000;
+  const cpuS = cpuTicks(pid) / 100;
+  const rssAtSettle = procStatus(pid).VmRSS ?? 0;
+  // V8's memory reducer gives memory back only after the process has idled a while (a minute or two): watch it.
+  const idleStarted = performance.now();
+  for (let elapsed = 0; elapsed < idleMs; elapsed = performance.now() - idleStarted) {
+    progress(`${label}: idle ${(elapsed / 1000).toFixed(0)}/${(idleMs / 1000).toFixed(0)} s, RSS ${mib(procStatus(pid).VmRSS ?? 0)} (${mib(rssAtSettle)} when it went idle)`);
+    await sleep(5000);
+  }
+  process.stderr.write('\n');
   const status = procStatus(pid);
   const smaps = smapsByKind(pid);
   const file = `${memoryFile}.${pid}.json`;
@@ -136,7 +153,7 @@ async function measure(label: string, child: ChildProcess, memoryFile: string, m
     await sleep(2000);
     rssAfterGc = procStatus(pid).VmRSS;
   }
-  return { label, settleS, status, smaps, hook, rssAfterGc };
+  return { label, settleS, cpuS, rssAtSettle, idleS: idleMs / 1000, status, smaps, hook, rssAfterGc };
 }
 
 function spawnWithHook(args: string[], memoryFile: string): ChildProcess {
@@ -226,7 +243,7 @@ async function fill(officeDb: string, count: number): Promise<number> {
 function report(m: Measured): string[] {
   const s = m.status;
   const lines = [
-    `${m.label}: RSS ${mib(s.VmRSS ?? 0)} (anonymous ${mib(s.RssAnon ?? 0)}, file-backed ${mib(s.RssFile ?? 0)}), ${s.Threads} threads, settled after ${m.settleS.toFixed(0)} s` +
+    `${m.label}: RSS ${mib(s.VmRSS ?? 0)} (anonymous ${mib(s.RssAnon ?? 0)}, file-backed ${mib(s.RssFile ?? 0)}), ${s.Threads} threads; idle after ${m.settleS.toFixed(0)} s (${m.cpuS.toFixed(1)} s of CPU since its start) with ${mib(m.rssAtSettle)}, read ${m.idleS.toFixed(0)} s later` +
       (m.rssAfterGc !== undefined ? `; RSS after one forced GC ${mib(m.rssAfterGc)}` : ''),
   ];
   if (m.hook) {
@@ -274,9 +291,9 @@ async function main(): Promise<void> {
     // An unreachable centre: nothing listens on this port.
     const deadCentre = `http://127.0.0.1:${await freePort()}`;
 
-    const runs: { label: string; args: () => Promise<string[]>; health?: boolean; minMs?: number }[] = [
-      { label: 'bare Node (node -e, a timer)', args: async () => ['-e', 'setInterval(() => {}, 1000)'], minMs: 6000 },
-      { label: 'bare Node + TypeScript loader (--import tsx)', args: async () => ['--import', 'tsx', '-e', 'setInterval(() => {}, 1000)'], minMs: 6000 },
+    const runs: { label: string; args: () => Promise<string[]>; health?: boolean; minMs?: number; idleMs?: number }[] = [
+      { label: 'bare Node (node -e, a timer)', args: async () => ['-e', 'setInterval(() => {}, 1000)'], minMs: 6000, idleMs: 0 },
+      { label: 'bare Node + TypeScript loader (--import tsx)', args: async () => ['--import', 'tsx', '-e', 'setInterval(() => {}, 1000)'], minMs: 6000, idleMs: 0 },
       { label: 'office, empty database', args: async () => ['--import', 'tsx', OFFICE_MAIN, '--db', empty.officeDb, '--central', deadCentre, '--port', String(await freePort())], health: true },
       { label: `office, ${fmtInt(N)} records`, args: async () => ['--import', 'tsx', OFFICE_MAIN, '--db', full.officeDb, '--central', deadCentre, '--port', String(await freePort())], health: true },
     ];
@@ -300,16 +317,16 @@ async function main(): Promise<void> {
           await sleep(200);
         }
       }
-      const measured = await measure(run.label, child, memoryFile, run.minMs);
+      const measured = await measure(run.label, child, memoryFile, run.minMs, run.idleMs);
       results.push(measured);
       for (const line of report(measured)) console.log(line);
       await stop(child);
     }
     const [bare, tsx, emptyOffice, fullOffice] = results.map((r) => r.status.VmRSS ?? 0) as [number, number, number, number];
     console.log('');
-    console.log('| process | RSS idle | threads |');
-    console.log('|---|---|---|');
-    for (const r of results) console.log(`| ${r.label} | ${mib(r.status.VmRSS ?? 0)} | ${r.status.Threads} |`);
+    console.log(`| process | RSS when idle | RSS idle ${(IDLE_MS / 1000).toFixed(0)} s later | threads |`);
+    console.log('|---|---|---|---|');
+    for (const r of results) console.log(`| ${r.label} | ${mib(r.rssAtSettle)} | ${mib(r.status.VmRSS ?? 0)} | ${r.status.Threads} |`);
     console.log(
       `\nOffice with ${fmtInt(N)} records: ${mib(fullOffice)} resident (${fullOffice < 200e6 ? 'under' : 'OVER'} the 200 MB goal); ` +
         `${mib(fullOffice - emptyOffice)} more than the empty office, which is ${mib(emptyOffice - tsx)} over a bare Node with the loader (${mib(tsx)}; bare Node ${mib(bare)}). ` +
