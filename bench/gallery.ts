@@ -41,7 +41,6 @@ const ONE_THREAD_SAMPLE = Math.min(N, 100_000);
 const { openCentral } = await import('../apps/central/src/services/provision.ts');
 const { GalleryMirror } = await import('../apps/central/src/matcher/gallery-mirror.ts');
 const { readGalleryPagesAfter } = await import('../apps/central/src/repositories/gallery.ts');
-const { ShardedMatcher } = await import('@tangguh/matcher');
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mb = (bytes: number) => `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
@@ -131,12 +130,11 @@ async function startUp(location: string) {
   const started = performance.now();
   const { handle, ctx } = await openCentral(location);
   const opened = performance.now();
-  const matcher = new ShardedMatcher({ shards: SHARDS });
-  const mirror = new GalleryMirror(ctx.galleryKey, matcher);
-  const ticker = setInterval(() => progress(`  loading: ${fmtInt(mirror.size)}/${fmtInt(N)} handed to the shards, ${s(performance.now() - opened)}`), 1000);
+  let mirror: InstanceType<typeof GalleryMirror> | undefined;
+  const ticker = setInterval(() => progress(`  loading: ${s(performance.now() - opened)}`), 1000);
   try {
-    await mirror.catchUp(ctx.db);
-    await mirror.ready();
+    // As the centre's main starts its dedup worker's matcher.
+    mirror = await GalleryMirror.start(ctx.db, ctx.galleryKey, { shards: SHARDS });
     const ready = performance.now();
     const cpu = process.cpuUsage(cpuBefore);
     clearInterval(ticker);
@@ -156,7 +154,7 @@ async function startUp(location: string) {
     mirror.add('bench-newcomer', newcomer);
     const again = await mirror.search(newcomer, { minScore: 0.8, limit: 5 });
     if (again[0]?.recordId !== 'bench-newcomer') throw new Error('a new enrolment was not found by the next search');
-    const shards = await matcher.stats();
+    const shards = (await mirror.shardStats())!;
     return {
       cpuMs: (cpu.user + cpu.system) / 1000,
       openMs: opened - started,
@@ -177,7 +175,7 @@ async function startUp(location: string) {
   } finally {
     clearInterval(ticker);
     clearInterval(sampler);
-    await mirror.close();
+    await mirror?.close();
     await handle.close();
   }
 }

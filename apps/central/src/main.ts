@@ -1,11 +1,9 @@
 import { MasterKeyError, configureMasterKey, installProcessHealth, parseServices, stopOnSignals, workerHealthApp } from '@tangguh/platform';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { BitSamplingIndex, ShardedMatcher } from '@tangguh/matcher';
 import { parseArgs } from 'node:util';
 import { buildCentralApp } from './app.ts';
 import { openCentral } from './services/provision.ts';
-import { loadMatcher } from './services/dedup.ts';
 import { GalleryMirror } from './matcher/gallery-mirror.ts';
 import { startDedupWorker } from './workers/dedup-worker.ts';
 
@@ -66,11 +64,8 @@ let loadedIn = '';
 if (services.has('worker')) {
   const loadStarted = performance.now();
   const shards = Math.max(1, Math.floor(Number(values['matcher-shards'])) || 1);
-  ctx.matcher = new GalleryMirror(ctx.galleryKey, shards > 1 ? new ShardedMatcher({ shards }) : new BitSamplingIndex());
+  ctx.matcher = await GalleryMirror.start(ctx.db, ctx.galleryKey, { shards });
   ctx.matcherProbeRadius = values['matcher-probe-radius'] === '0' ? 0 : 1;
-  await loadMatcher(ctx);
-  // An empty gallery sends the shards nothing: wait for their threads all the same, so that "up" means loaded.
-  await ctx.matcher.ready();
   loadedIn = `, loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`;
 }
 const worker = services.has('worker') ? startDedupWorker(ctx, app.log) : undefined;

@@ -1,8 +1,8 @@
 import type { BiometricSet } from '@tangguh/domain';
-import { BitSamplingIndex, openSealedPage, packSealedPage, pageWords, sealedOpener, type SealedLayout, type SealedLoader, type SealedOpener } from '@tangguh/matcher';
+import { BitSamplingIndex, ShardedMatcher, openSealedPage, packSealedPage, pageWords, sealedOpener, type SealedLayout, type SealedLoader, type SealedOpener } from '@tangguh/matcher';
 import type { DataKey } from '@tangguh/platform';
 import type { CentralDbOrTx } from '../db/schema.ts';
-import { readGalleryPagesAfter, type StoredGalleryRow } from '../repositories/gallery.ts';
+import { gallerySize, readGalleryPagesAfter, type StoredGalleryRow } from '../repositories/gallery.ts';
 import type { BatchProbe, MatchCandidate, Matcher, SearchOptions } from './matcher.ts';
 
 /** Gallery rows read and handed to the matcher at once while catching up: one message per shard per page. */
@@ -20,6 +20,28 @@ const PAGES_IN_FLIGHT = 3;
  * the centre's main process chooses; brute force remains the reference in tests and benchmarks.
  */
 export class GalleryMirror implements Matcher {
+  /**
+   * The dedup worker's matcher at start: `shards` worker threads (1: an index in this thread), sized for the
+   * gallery as it stands plus a tenth, then loaded from it and ready to search. Sized at once, an index never
+   * grows its arrays while loading: growing by doubling left the smaller arrays it outgrew as freed but resident
+   * memory, and rounded a shard of 500,000 up to room for 524,288.
+   */
+  static async start(db: CentralDbOrTx, galleryKey: DataKey, options: { shards: number }): Promise<GalleryMirror> {
+    const people = await gallerySize(db);
+    const room = (share: number) => Math.ceil(share * 1.1) + 1024;
+    const matcher = options.shards > 1 ? new ShardedMatcher({ shards: options.shards, initialCapacity: room(people / options.shards) }) : new BitSamplingIndex({ initialCapacity: room(people) });
+    const mirror = new GalleryMirror(galleryKey, matcher);
+    try {
+      await mirror.catchUp(db);
+      // An empty gallery sends the shards nothing: wait for their threads all the same, so that "up" means loaded.
+      await mirror.ready();
+    } catch (error) {
+      await mirror.close();
+      throw error;
+    }
+    return mirror;
+  }
+
   private readUpTo = 0;
 
   /** Set when a load failed part-way: the matcher may hold ids whose people it never indexed. */
@@ -143,6 +165,11 @@ export class GalleryMirror implements Matcher {
    * pages to the matcher (`handMs`), waiting for the matcher to take them in (`waitMs`); and its wall time.
    */
   lastLoad: { rows: number; added: number; readMs: number; handMs: number; waitMs: number; wallMs: number } | undefined;
+
+  /** People and index bytes per shard, for a sharded matcher (the benchmark's memory figures). */
+  async shardStats(): Promise<{ size: number; bytes: number }[] | undefined> {
+    return this.matcher instanceof ShardedMatcher ? this.matcher.stats() : undefined;
+  }
 
   /** Thread time a sharded matcher spent opening and indexing sealed rows since it started (summed over shards). */
   get shardLoadTimes(): { unsealMs: number; indexMs: number } | undefined {
