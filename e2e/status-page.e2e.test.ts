@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { launchChromium, signIn } from './browser.ts';
 import { TestStack } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback; the public /status page open in Debian's
@@ -45,10 +45,7 @@ describe('the public status page in the browser', () => {
 
     // The head, on the officers' page, sees the failed check and publishes an announcement from the form.
     const head = await (await browser.newContext()).newPage();
-    await head.goto(`${stack.officeUrl}/pimpinan/masuk?next=/pimpinan/status`);
-    await head.getByLabel('Nama pengguna').fill('kepala');
-    await head.getByLabel('Kata sandi').fill('kepala-jember');
-    await head.getByRole('button', { name: 'Masuk' }).click();
+    await signIn(head, `${stack.officeUrl}/pimpinan/masuk?next=/pimpinan/status`, 'kepala', 'kepala-jember');
     await head.getByRole('heading', { name: 'Status layanan — petugas' }).waitFor();
     await head.locator('[data-testid="status-capability"][data-capability="central_sync"][data-state="down"]').waitFor();
     await head.getByLabel('Isi (Bahasa Indonesia)').fill('Pencetakan KTP-el ditunda sampai jaringan pusat pulih.');
@@ -56,6 +53,28 @@ describe('the public status page in the browser', () => {
     await head.getByRole('button', { name: 'Terbitkan' }).click();
     await head.getByText('Tersimpan.').waitFor();
     await page.getByTestId('status-announcement').filter({ hasText: 'Pencetakan KTP-el ditunda' }).waitFor({ timeout: 5_000 });
+
+    // The head's other forms: an update to the open incident (the form empties once sent), a state set by hand
+    // with its reason and then ended, and maintenance scheduled and then cancelled.
+    const incident = head.locator('article.status-incident--open').first();
+    await incident.getByLabel('Kabar (Bahasa Indonesia)').fill('Tim jaringan sedang memeriksa sambungan ke pusat.');
+    await incident.getByRole('button', { name: 'Tambah kabar' }).click();
+    await incident.locator('.status-timeline li').filter({ hasText: 'Tim jaringan sedang memeriksa' }).waitFor();
+    expect(await incident.getByLabel('Kabar (Bahasa Indonesia)').inputValue()).toBe('');
+    const overrides = head.locator('section[aria-labelledby="status-overrides"]');
+    await overrides.getByLabel('Alasan (Bahasa Indonesia)').fill('Printer Dinas sedang diperbaiki.');
+    await overrides.getByRole('button', { name: 'Tetapkan' }).click();
+    await overrides.locator('li').filter({ hasText: 'Printer Dinas sedang diperbaiki.' }).waitFor();
+    await overrides.getByRole('button', { name: 'Akhiri' }).click();
+    await overrides.getByText('Tidak ada.').waitFor();
+    const maintenance = head.locator('section[aria-labelledby="status-maint"]');
+    await maintenance.getByLabel('Mulai').fill('2099-02-01T08:00');
+    await maintenance.getByLabel('Selesai').fill('2099-02-01T12:00');
+    await maintenance.getByLabel('Alasan (Bahasa Indonesia)').fill('Pemeliharaan server.');
+    await maintenance.getByRole('button', { name: 'Jadwalkan' }).click();
+    await maintenance.locator('li').filter({ hasText: 'Pemeliharaan server.' }).waitFor();
+    await maintenance.getByRole('button', { name: 'Batalkan' }).click();
+    await maintenance.getByText('Tidak ada.').waitFor();
 
     await stack.startCentral();
     await service('cetak').and(page.locator('[data-state="normal"]')).waitFor({ timeout: 60_000 });

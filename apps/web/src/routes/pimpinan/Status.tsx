@@ -18,8 +18,7 @@ const instant = (local: string) => new Date(local).toISOString();
  * maintenance and the head's announcement (head, supervisor and admin; the announcement: head and admin).
  */
 export default function StatusAdminPage() {
-  const { lang } = useI18n();
-  const s = (key: StatusMessageKey, params?: Record<string, string | number>) => statusText(lang, key, params);
+  const { s, lang } = useStatusText();
   const view = usePolling((signal) => contractApi.get(statusAdminSchema, '/api/status/admin', signal), [], REFRESH_MS);
   const [data, setData] = useState<StatusAdmin>();
   const [error, setError] = useState<ApiError>();
@@ -113,7 +112,7 @@ export default function StatusAdminPage() {
                     <Select label={s('admin.stage')} value={value || (i.resolvedAt ? 'resolved' : 'identified')} onChange={set} options={INCIDENT_STATUSES.filter((x) => !i.resolvedAt || x === 'resolved').map((x) => [x, s(`incident.${x}`)])} />
                   )}
                   onSubmit={(id, en, stage) =>
-                    act(() => contractApi.post(statusAdminSchema, `/api/status/incidents/${i.id}/updates`, { status: stage || (i.resolvedAt ? 'resolved' : 'identified'), message: { id, ...(en ? { en } : {}) } }))
+                    act(() => contractApi.post(statusAdminSchema, `/api/status/incidents/${i.id}/updates`, { status: stage || (i.resolvedAt ? 'resolved' : 'identified'), message: bilingual(id, en) }))
                   }
                 />
               </article>
@@ -166,24 +165,79 @@ function TwoTextForm({ submit, labels, extra, onSubmit }: { submit: string; labe
   const [en, setEn] = useState('');
   const [more, setMore] = useState('');
   return (
-    <form
-      className="status-admin-form"
-      onSubmit={(e: FormEvent) => {
-        e.preventDefault();
-        void onSubmit(id.trim(), en.trim(), more).then(() => {
+    <AdminForm
+      submit={submit}
+      secondary
+      onSubmit={() =>
+        onSubmit(id.trim(), en.trim(), more).then(() => {
           setId('');
           setEn('');
-        });
-      }}
+        })
+      }
     >
       {extra?.(more, setMore)}
       <Input label={labels[0]} value={id} onChange={setId} required />
       <Input label={labels[1]} value={en} onChange={setEn} />
-      <button type="submit" className="button button--secondary">
+    </AdminForm>
+  );
+}
+
+/** One of the admin's forms: its fields, then the button that sends it. */
+function AdminForm({ submit, secondary = false, onSubmit, children }: { submit: string; secondary?: boolean; onSubmit: () => Promise<void>; children: ReactNode }) {
+  return (
+    <form
+      className="status-admin-form"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        void onSubmit();
+      }}
+    >
+      {children}
+      <button type="submit" className={`button ${secondary ? 'button--secondary' : 'button--primary'}`}>
         {submit}
       </button>
     </form>
   );
+}
+
+/** A form's fields in one state: `set('key')` is the change handler of that field. */
+function useFormFields<T extends Record<string, string>>(initial: T): [T, (key: keyof T) => (v: string) => void] {
+  const [form, setForm] = useState(initial);
+  return [form, (key) => (v) => setForm({ ...form, [key]: v })];
+}
+
+/** A text in Indonesian and, when given, in English. */
+const bilingual = (id: string, en: string) => ({ id: id.trim(), ...(en.trim() ? { en: en.trim() } : {}) });
+
+/**
+ * A section of what is in force (overrides, maintenance, announcements): each entry with the button that
+ * ends it, and below them the form that adds one.
+ */
+function InForceSection<T extends { id: string }>({ headingId, title, items, describe, endLabel, end, act, form }: { headingId: string; title: string; items: T[]; describe: (item: T) => ReactNode; endLabel: string; end: (item: T) => Promise<StatusAdmin>; act: Act; form: ReactNode }) {
+  const { s } = useStatusText();
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{title}</h2>
+      <ul className="status-list">
+        {items.length === 0 && <li className="muted">{s('admin.none')}</li>}
+        {items.map((item) => (
+          <li key={item.id}>
+            {describe(item)}{' '}
+            <button type="button" className="button button--ghost button--small" onClick={() => void act(() => end(item))}>
+              {endLabel}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {form}
+    </section>
+  );
+}
+
+function useStatusText() {
+  const { lang } = useI18n();
+  const s = (key: StatusMessageKey, params?: Record<string, string | number>) => statusText(lang, key, params);
+  return { s, lang };
 }
 
 function useSites(current: StatusAdmin, lang: 'id' | 'en'): [string, string][] {
@@ -191,142 +245,130 @@ function useSites(current: StatusAdmin, lang: 'id' | 'en'): [string, string][] {
 }
 
 function OverrideSection({ current, act, serviceName }: { current: StatusAdmin; act: Act; serviceName: (s: string | null) => string }) {
-  const { lang } = useI18n();
-  const s = (key: StatusMessageKey, params?: Record<string, string | number>) => statusText(lang, key, params);
-  const [form, setForm] = useState({ service: 'cetak', siteId: '', state: 'terganggu', id: '', en: '', expires: '' });
+  const { s, lang } = useStatusText();
+  const [form, set] = useFormFields({ service: 'cetak', siteId: '', state: 'terganggu', id: '', en: '', expires: '' });
   const sites = useSites(current, lang);
   return (
-    <section className="card" aria-labelledby="status-overrides">
-      <h2 id="status-overrides">{s('admin.overrides')}</h2>
-      <ul className="status-list">
-        {current.overrides.length === 0 && <li className="muted">{s('admin.none')}</li>}
-        {current.overrides.map((o) => (
-          <li key={o.id}>
-            <strong>{serviceName(o.service)}</strong> — {sites.find(([v]) => v === (o.siteId ?? ''))?.[1]}: {o.state ? s(`state.${o.state}`) : s('admin.noteOnly')} · {o.note[lang]}{' '}
-            <span className="small muted">{s('admin.setBy', { who: o.setBy, time: formatDateTime(o.setAt, lang) })}</span>{' '}
-            <button type="button" className="button button--ghost button--small" onClick={() => void act(() => contractApi.post(statusAdminSchema, `/api/status/overrides/${o.id}/clear`, {}))}>
-              {s('admin.end')}
-            </button>
-          </li>
-        ))}
-      </ul>
-      <form
-        className="status-admin-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act(() =>
-            contractApi.post(statusAdminSchema, '/api/status/overrides', {
-              service: form.service,
-              siteId: form.siteId || null,
-              state: form.state === 'note' ? null : form.state,
-              reason: { id: form.id.trim(), ...(form.en.trim() ? { en: form.en.trim() } : {}) },
-              expiresAt: form.expires ? instant(form.expires) : null,
-            }),
-          );
-        }}
-      >
-        <Select label={s('admin.service')} value={form.service} onChange={(v) => setForm({ ...form, service: v })} options={SERVICES.map((x) => [x, serviceName(x)])} />
-        <Select label={s('admin.col.where')} value={form.siteId} onChange={(v) => setForm({ ...form, siteId: v })} options={sites} />
-        <Select label={s('admin.state')} value={form.state} onChange={(v) => setForm({ ...form, state: v })} options={[...SERVICE_STATES.map((x): [string, string] => [x, s(`state.${x}`)]), ['note', s('admin.noteOnly')]]} />
-        <Input label={s('admin.reasonId')} value={form.id} onChange={(v) => setForm({ ...form, id: v })} required />
-        <Input label={s('admin.reasonEn')} value={form.en} onChange={(v) => setForm({ ...form, en: v })} />
-        <Input label={s('admin.expires')} type="datetime-local" value={form.expires} onChange={(v) => setForm({ ...form, expires: v })} />
-        <button type="submit" className="button button--primary">
-          {s('admin.set')}
-        </button>
-      </form>
-    </section>
+    <InForceSection
+      headingId="status-overrides"
+      title={s('admin.overrides')}
+      items={current.overrides}
+      describe={(o) => (
+        <>
+          <strong>{serviceName(o.service)}</strong> — {sites.find(([v]) => v === (o.siteId ?? ''))?.[1]}: {o.state ? s(`state.${o.state}`) : s('admin.noteOnly')} · {o.note[lang]}{' '}
+          <span className="small muted">{s('admin.setBy', { who: o.setBy, time: formatDateTime(o.setAt, lang) })}</span>
+        </>
+      )}
+      endLabel={s('admin.end')}
+      end={(o) => contractApi.post(statusAdminSchema, `/api/status/overrides/${o.id}/clear`, {})}
+      act={act}
+      form={
+        <AdminForm
+          submit={s('admin.set')}
+          onSubmit={() =>
+            act(() =>
+              contractApi.post(statusAdminSchema, '/api/status/overrides', {
+                service: form.service,
+                siteId: form.siteId || null,
+                state: form.state === 'note' ? null : form.state,
+                reason: bilingual(form.id, form.en),
+                expiresAt: form.expires ? instant(form.expires) : null,
+              }),
+            )
+          }
+        >
+          <Select label={s('admin.service')} value={form.service} onChange={set('service')} options={SERVICES.map((x) => [x, serviceName(x)])} />
+          <Select label={s('admin.col.where')} value={form.siteId} onChange={set('siteId')} options={sites} />
+          <Select label={s('admin.state')} value={form.state} onChange={set('state')} options={[...SERVICE_STATES.map((x): [string, string] => [x, s(`state.${x}`)]), ['note', s('admin.noteOnly')]]} />
+          <Input label={s('admin.reasonId')} value={form.id} onChange={set('id')} required />
+          <Input label={s('admin.reasonEn')} value={form.en} onChange={set('en')} />
+          <Input label={s('admin.expires')} type="datetime-local" value={form.expires} onChange={set('expires')} />
+        </AdminForm>
+      }
+    />
   );
 }
 
 function MaintenanceSection({ current, act, serviceName }: { current: StatusAdmin; act: Act; serviceName: (s: string | null) => string }) {
-  const { lang } = useI18n();
-  const s = (key: StatusMessageKey, params?: Record<string, string | number>) => statusText(lang, key, params);
-  const [form, setForm] = useState({ service: '', siteId: '', starts: '', ends: '', id: '', en: '' });
+  const { s, lang } = useStatusText();
+  const [form, set] = useFormFields({ service: '', siteId: '', starts: '', ends: '', id: '', en: '' });
   const sites = useSites(current, lang);
   return (
-    <section className="card" aria-labelledby="status-maint">
-      <h2 id="status-maint">{s('status.maintenance')}</h2>
-      <ul className="status-list">
-        {current.maintenance.length === 0 && <li className="muted">{s('admin.none')}</li>}
-        {current.maintenance.map((m) => (
-          <li key={m.id}>
-            <strong>{serviceName(m.service)}</strong> — {m.siteName ?? s('status.allSites')}: {s('status.maintenanceWhen', { from: formatDateTime(m.startsAt, lang), to: formatDateTime(m.endsAt, lang) })} · {m.note[lang]}{' '}
-            <button type="button" className="button button--ghost button--small" onClick={() => void act(() => contractApi.post(statusAdminSchema, `/api/status/maintenance/${m.id}/cancel`, {}))}>
-              {s('admin.cancel')}
-            </button>
-          </li>
-        ))}
-      </ul>
-      <form
-        className="status-admin-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act(() =>
-            contractApi.post(statusAdminSchema, '/api/status/maintenance', {
-              service: form.service || null,
-              siteId: form.siteId || null,
-              startsAt: instant(form.starts),
-              endsAt: instant(form.ends),
-              note: { id: form.id.trim(), ...(form.en.trim() ? { en: form.en.trim() } : {}) },
-            }),
-          );
-        }}
-      >
-        <Select label={s('admin.service')} value={form.service} onChange={(v) => setForm({ ...form, service: v })} options={[['', s('admin.allServices')], ...SERVICES.map((x): [string, string] => [x, serviceName(x)])]} />
-        <Select label={s('admin.col.where')} value={form.siteId} onChange={(v) => setForm({ ...form, siteId: v })} options={sites} />
-        <Input label={s('admin.starts')} type="datetime-local" value={form.starts} onChange={(v) => setForm({ ...form, starts: v })} required />
-        <Input label={s('admin.ends')} type="datetime-local" value={form.ends} onChange={(v) => setForm({ ...form, ends: v })} required />
-        <Input label={s('admin.reasonId')} value={form.id} onChange={(v) => setForm({ ...form, id: v })} required />
-        <Input label={s('admin.reasonEn')} value={form.en} onChange={(v) => setForm({ ...form, en: v })} />
-        <button type="submit" className="button button--primary">
-          {s('admin.schedule')}
-        </button>
-      </form>
-    </section>
+    <InForceSection
+      headingId="status-maint"
+      title={s('status.maintenance')}
+      items={current.maintenance}
+      describe={(m) => (
+        <>
+          <strong>{serviceName(m.service)}</strong> — {m.siteName ?? s('status.allSites')}: {s('status.maintenanceWhen', { from: formatDateTime(m.startsAt, lang), to: formatDateTime(m.endsAt, lang) })} · {m.note[lang]}
+        </>
+      )}
+      endLabel={s('admin.cancel')}
+      end={(m) => contractApi.post(statusAdminSchema, `/api/status/maintenance/${m.id}/cancel`, {})}
+      act={act}
+      form={
+        <AdminForm
+          submit={s('admin.schedule')}
+          onSubmit={() =>
+            act(() =>
+              contractApi.post(statusAdminSchema, '/api/status/maintenance', {
+                service: form.service || null,
+                siteId: form.siteId || null,
+                startsAt: instant(form.starts),
+                endsAt: instant(form.ends),
+                note: bilingual(form.id, form.en),
+              }),
+            )
+          }
+        >
+          <Select label={s('admin.service')} value={form.service} onChange={set('service')} options={[['', s('admin.allServices')], ...SERVICES.map((x): [string, string] => [x, serviceName(x)])]} />
+          <Select label={s('admin.col.where')} value={form.siteId} onChange={set('siteId')} options={sites} />
+          <Input label={s('admin.starts')} type="datetime-local" value={form.starts} onChange={set('starts')} required />
+          <Input label={s('admin.ends')} type="datetime-local" value={form.ends} onChange={set('ends')} required />
+          <Input label={s('admin.reasonId')} value={form.id} onChange={set('id')} required />
+          <Input label={s('admin.reasonEn')} value={form.en} onChange={set('en')} />
+        </AdminForm>
+      }
+    />
   );
 }
 
 function AnnouncementSection({ current, act }: { current: StatusAdmin; act: Act }) {
-  const { lang } = useI18n();
-  const s = (key: StatusMessageKey, params?: Record<string, string | number>) => statusText(lang, key, params);
-  const [form, setForm] = useState({ siteId: '', id: '', en: '', expires: '' });
+  const { s, lang } = useStatusText();
+  const [form, set] = useFormFields({ siteId: '', id: '', en: '', expires: '' });
   const sites = useSites(current, lang);
   return (
-    <section className="card" aria-labelledby="status-announce">
-      <h2 id="status-announce">{s('admin.announce')}</h2>
-      <ul className="status-list">
-        {current.announcements.length === 0 && <li className="muted">{s('admin.none')}</li>}
-        {current.announcements.map((a) => (
-          <li key={a.id}>
-            <strong>{a.siteName ?? s('status.allSites')}</strong>: {a.text[lang]} <span className="small muted">{s('admin.setBy', { who: a.setBy, time: formatDateTime(a.setAt, lang) })}</span>{' '}
-            <button type="button" className="button button--ghost button--small" onClick={() => void act(() => contractApi.post(statusAdminSchema, '/api/status/announcement/clear', { siteId: a.siteId }))}>
-              {s('admin.takeDown')}
-            </button>
-          </li>
-        ))}
-      </ul>
-      <form
-        className="status-admin-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act(() =>
-            contractApi.put(statusAdminSchema, '/api/status/announcement', {
-              siteId: form.siteId || null,
-              text: { id: form.id.trim(), ...(form.en.trim() ? { en: form.en.trim() } : {}) },
-              expiresAt: instant(form.expires),
-            }),
-          );
-        }}
-      >
-        <Select label={s('admin.col.where')} value={form.siteId} onChange={(v) => setForm({ ...form, siteId: v })} options={sites} />
-        <Input label={s('admin.textId')} value={form.id} onChange={(v) => setForm({ ...form, id: v })} required />
-        <Input label={s('admin.textEn')} value={form.en} onChange={(v) => setForm({ ...form, en: v })} />
-        <Input label={s('admin.expiresRequired')} type="datetime-local" value={form.expires} onChange={(v) => setForm({ ...form, expires: v })} required />
-        <button type="submit" className="button button--primary">
-          {s('admin.publish')}
-        </button>
-      </form>
-    </section>
+    <InForceSection
+      headingId="status-announce"
+      title={s('admin.announce')}
+      items={current.announcements}
+      describe={(a) => (
+        <>
+          <strong>{a.siteName ?? s('status.allSites')}</strong>: {a.text[lang]} <span className="small muted">{s('admin.setBy', { who: a.setBy, time: formatDateTime(a.setAt, lang) })}</span>
+        </>
+      )}
+      endLabel={s('admin.takeDown')}
+      end={(a) => contractApi.post(statusAdminSchema, '/api/status/announcement/clear', { siteId: a.siteId })}
+      act={act}
+      form={
+        <AdminForm
+          submit={s('admin.publish')}
+          onSubmit={() =>
+            act(() =>
+              contractApi.put(statusAdminSchema, '/api/status/announcement', {
+                siteId: form.siteId || null,
+                text: bilingual(form.id, form.en),
+                expiresAt: instant(form.expires),
+              }),
+            )
+          }
+        >
+          <Select label={s('admin.col.where')} value={form.siteId} onChange={set('siteId')} options={sites} />
+          <Input label={s('admin.textId')} value={form.id} onChange={set('id')} required />
+          <Input label={s('admin.textEn')} value={form.en} onChange={set('en')} />
+          <Input label={s('admin.expiresRequired')} type="datetime-local" value={form.expires} onChange={set('expires')} required />
+        </AdminForm>
+      }
+    />
   );
 }
