@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BiometricSet } from '@tangguh/domain';
 import { DataKey, openDatabase, type Db } from '@tangguh/platform';
 import { BitSamplingIndex, ShardedMatcher, type Matcher, type SealedLayout, type SealedLoader } from '@tangguh/matcher';
-import { capturedSet } from '../packages/matcher/src/synthetic.ts';
+import { capturedSet, PROBE_KINDS } from '../packages/matcher/src/synthetic.ts';
 import type { CentralDb } from '../apps/central/src/db/schema.ts';
 import { migrateCentral } from '../apps/central/src/db/migrate.ts';
 import { addToGallery, gallerySize, lockGallery } from '../apps/central/src/repositories/gallery.ts';
@@ -23,7 +23,11 @@ const PEOPLE = 1200;
 /** Small pages, so a load here takes many, as a million does. */
 const PAGE = 150;
 const AT = '2026-11-29T00:00:00.000Z';
-const people = Array.from({ length: PEOPLE }, (_, i) => ({ recordId: `G${String(i).padStart(5, '0')}`, set: capturedSet(`person-${i}`, 0, 0.04) }));
+// Every seventh person was enrolled without six fingers: the layout of a partial set is loaded too.
+const people = Array.from({ length: PEOPLE }, (_, i) => ({
+  recordId: `G${String(i).padStart(5, '0')}`,
+  set: capturedSet(`person-${i}`, 0, 0.04, i % 7 === 3 ? PROBE_KINDS['missing fingers'].missing : []),
+}));
 
 /** A sharded matcher whose first (or last) page of sealed people commits one more entry before it is taken in. */
 class CommitsDuringLoad implements Matcher, SealedLoader {
@@ -123,6 +127,7 @@ describe.each(['sqlite', 'postgres'] as const)('the centre matcher loaded from t
     const probes = [
       ...Array.from({ length: 30 }, (_, i) => capturedSet(`person-${i * 37}`, 1, 0.1)),
       ...Array.from({ length: 30 }, (_, i) => capturedSet(`person-${i * 41 + 3}`, 2, 0.2)),
+      ...Array.from({ length: 10 }, (_, i) => capturedSet(`person-${i * 7 + 3}`, 1, 0.1)),
       ...Array.from({ length: 10 }, (_, i) => capturedSet(`stranger-${i}`, 0, 0.04)),
     ];
     let found = 0;

@@ -1,5 +1,8 @@
 import { createDecipheriv, createSecretKey } from 'node:crypto';
-import { POSITIONS, WORDS, unpackInto } from './packed-sets.ts';
+import { POSITIONS, WORDS } from './packed-sets.ts';
+
+const TEMPLATE_BYTES = WORDS * 4;
+const PERSON_BYTES = POSITIONS * TEMPLATE_BYTES;
 
 /**
  * How sealed sets are opened, as the sealing key describes itself (`DataKey.threadOpener()` in the platform):
@@ -68,10 +71,24 @@ export function packSealedPage(values: readonly Uint8Array[]): SealedPage {
  * into `words` and `masks` from row 0; they must hold `ends.length` people.
  */
 export function openSealedPage(page: SealedPage, open: SealedOpener, words: Uint32Array, masks: Uint16Array): void {
+  const people = page.ends.length;
+  const target = Buffer.from(words.buffer, words.byteOffset, people * PERSON_BYTES);
+  target.fill(0);
   let start = 0;
-  for (let i = 0; i < page.ends.length; i++) {
+  for (let i = 0; i < people; i++) {
     const end = page.ends[i]!;
-    masks[i] = unpackInto(open(page.bytes.subarray(start, end)), words, i);
+    const plain = open(page.bytes.subarray(start, end));
+    // As `unpackInto` lays a compact set out, without a view per position: a page is a million of them at start.
+    const source = Buffer.isBuffer(plain) ? plain : Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength);
+    const mask = (source[0] ?? 0) | ((source[1] ?? 0) << 8);
+    let offset = 2;
+    for (let position = 0; position < POSITIONS; position++) {
+      if ((mask & (1 << position)) === 0) continue;
+      if (offset + TEMPLATE_BYTES > source.length) throw new RangeError('a packed biometric set is cut short');
+      source.copy(target, i * PERSON_BYTES + position * TEMPLATE_BYTES, offset, offset + TEMPLATE_BYTES);
+      offset += TEMPLATE_BYTES;
+    }
+    masks[i] = mask & ((1 << POSITIONS) - 1);
     start = end;
   }
 }
