@@ -225,6 +225,23 @@ async function main(): Promise<void> {
         const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|apps|packages)\//, '$1/')}:${f.lineNumber + 1}`;
         self.set(key, (self.get(key) ?? 0) + us);
       });
+      // Time by the project's own function on the stack (apps/, packages/, bench/): who called the native work.
+      const parent = new Map<number, number>();
+      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+      const ours = new Map<string, number>();
+      profile.samples!.forEach((id, i) => {
+        let at: number | undefined = id;
+        const chain: string[] = [];
+        while (at !== undefined && chain.length < 3) {
+          const f = byId.get(at)!.callFrame;
+          if (/\/(apps|packages)\//.test(f.url) && !f.url.includes('node_modules')) chain.push(`${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(apps|packages)\//, '$1/')}:${f.lineNumber + 1}`);
+          at = parent.get(at);
+        }
+        const key = chain.length ? chain.join(' < ') : '(none of ours)';
+        ours.set(key, (ours.get(key) ?? 0) + (profile.timeDeltas![i] ?? 0));
+      });
+      say(`main thread by the project's innermost functions on the stack:`);
+      for (const [key, us] of [...ours.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) say(`  ${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
       say(`main thread profile, ${(total / 1000).toFixed(0)} ms:`);
       for (const [key, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) say(`  ${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
     }

@@ -1,4 +1,5 @@
 import type { RecordingPacket } from '@tangguh/protocol';
+import { sql } from 'kysely';
 import type { CentralDbOrTx, EnrollmentsTable } from '../db/schema.ts';
 
 const fromBase64 = (data: string) => new Uint8Array(Buffer.from(data, 'base64'));
@@ -45,6 +46,14 @@ export async function insertEnrollments(trx: CentralDbOrTx, officeId: string, pa
 }
 
 /**
+ * The status as an expression rather than the column, where records are picked by id: compared row by row
+ * on the rows the ids find. Given the column, SQLite (which keeps no statistics here) walks the status index
+ * instead — every one of a backlog's RECEIVED_AT_CENTRAL rows for each batch of 100 ids, which made
+ * deduplicating a backlog of 70,000 quadratic (four tenths of the dedup worker's time).
+ */
+const statusByRow = sql<string>`${sql.ref('status')} || ''`;
+
+/**
  * Takes received records for deduplication: only those still RECEIVED_AT_CENTRAL move to PROCESSING, in one
  * statement, so of two dedup workers that read the same rows, each record goes to one of them. Returns the
  * ids this caller took.
@@ -55,7 +64,7 @@ export async function claimReceived(trx: CentralDbOrTx, recordIds: string[], at:
     .updateTable('enrollments')
     .set({ status: 'PROCESSING', status_at: at })
     .where('record_id', 'in', recordIds)
-    .where('status', '=', 'RECEIVED_AT_CENTRAL')
+    .where(statusByRow, '=', 'RECEIVED_AT_CENTRAL')
     .returning('record_id')
     .execute();
   return new Set(rows.map((r) => r.record_id));
@@ -64,7 +73,7 @@ export async function claimReceived(trx: CentralDbOrTx, recordIds: string[], at:
 /** Which of these records are in `status` now. */
 export async function recordsInStatus(db: CentralDbOrTx, recordIds: string[], status: string): Promise<Set<string>> {
   if (recordIds.length === 0) return new Set();
-  const rows = await db.selectFrom('enrollments').select('record_id').where('record_id', 'in', recordIds).where('status', '=', status).execute();
+  const rows = await db.selectFrom('enrollments').select('record_id').where('record_id', 'in', recordIds).where(statusByRow, '=', status).execute();
   return new Set(rows.map((r) => r.record_id));
 }
 
