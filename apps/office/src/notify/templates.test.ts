@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { SERVICE_DEPENDENCIES, SERVICE_NAMES } from '@tangguh/domain';
 import { checkUnsubscribeToken, maskAddress, normalizeEmail, normalizePhone, unsubscribeToken } from './addresses.ts';
 import { retryDelay } from './dispatcher.ts';
-import { confirmTemplate, outageTemplate, recoveryTemplate, render, suketExpiryTemplate } from './templates.ts';
+import { cardLostTemplate, confirmTemplate, outageTemplate, recoveryTemplate, render, suketExpiryTemplate } from './templates.ts';
 
 const ZONE = 'Asia/Jakarta';
 const AMBULU = { id: 'Kec. Ambulu', en: 'Kec. Ambulu' };
@@ -17,6 +17,22 @@ describe('message templates', () => {
     const sms = render(parts, 'sms', 'id', LINK).text;
     expect(sms).toBe(`Cetak KTP-el di Kec. Ambulu terganggu sejak 07.10. Jangan datang hanya untuk cetak hari ini. Berhenti: ${LINK}`);
     expect(sms.length).toBeLessThanOrEqual(160);
+  });
+
+  it('tell a resident their card was lost in transit and is printed again, what to do, in both languages; the SMS keeps the fact', () => {
+    const parts = (lang: 'id' | 'en') => cardLostTemplate(lang, { office: 'Disdukcapil Jember', site: { id: 'Kecamatan Kaliwates', en: 'Kecamatan Kaliwates' } });
+    const email = render(parts('id'), 'email', 'id').text;
+    expect(email).toContain('KTP-el Anda hilang dalam pengiriman ke Kecamatan Kaliwates; dicetak ulang dengan prioritas.');
+    expect(email).toContain('Suket tetap berlaku');
+    expect(email).toContain('Belum perlu datang');
+    expect(render(parts('en'), 'email', 'en').text).toContain('Your KTP-el was lost on its way to Kecamatan Kaliwates; it is being printed again first.');
+    for (const lang of ['id', 'en'] as const) {
+      // To the contact left with the Suket, not a subscriber: no unsubscribe link.
+      const sms = render(parts(lang), 'sms', lang).text;
+      expect(sms).toContain(lang === 'id' ? 'dicetak ulang' : 'printed again');
+      expect(sms).toContain(lang === 'id' ? 'Belum perlu datang' : 'No need to come yet');
+      expect(sms.length, sms).toBeLessThanOrEqual(160);
+    }
   });
 
   it('drop what else stays open, never the fact, the advice or the link, when an SMS would not fit', () => {

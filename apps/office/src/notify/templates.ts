@@ -120,18 +120,13 @@ export interface CardLostData {
   site: Bilingual;
 }
 
-/** A printed card lost on its way to the pickup point: it is printed again first; no need to come yet. */
+/** A printed card lost on its way to the pickup point: it is printed again first; no need to come yet (one SMS). */
 export function cardLostTemplate(lang: Lang, d: CardLostData): TemplateParts {
   return {
     subject: lang === 'id' ? `KTP-el Anda dicetak ulang (${d.office})` : `Your KTP-el is being printed again (${d.office})`,
-    lead:
-      lang === 'id'
-        ? `KTP-el Anda hilang dalam pengiriman ke ${d.site.id} dan sedang dicetak ulang dengan prioritas.`
-        : `Your KTP-el was lost on its way to ${d.site.en} and is being printed again with priority.`,
-    advice:
-      lang === 'id'
-        ? 'Belum perlu datang: Anda diberi tahu tempat dan waktu pengambilan setelah kartu baru dikirim. Suket tetap berlaku sampai tanggalnya.'
-        : 'No need to come yet: you are told where and when to collect once the new card is sent. Your Suket stays valid until its date.',
+    lead: lang === 'id' ? `KTP-el Anda hilang dalam pengiriman ke ${d.site.id}; dicetak ulang dengan prioritas.` : `Your KTP-el was lost on its way to ${d.site.en}; it is being printed again first.`,
+    optional: lang === 'id' ? 'Suket tetap berlaku sampai tanggalnya.' : 'Your Suket stays valid until its date.',
+    advice: lang === 'id' ? 'Belum perlu datang; kami kabari saat siap diambil.' : 'No need to come yet; we will tell you when it is ready.',
   };
 }
 
