@@ -147,6 +147,11 @@ describe.each(DIALECTS)('replacement cards at the pickup counter with the centre
     expect(await refusal(checkReplacementFingerprints(office, users['operator.kaliwates']!, x.requestId, await scan(x.subject, atDinas!.chipFingers)))).toBe('REPLACEMENT_AT_OTHER_SITE');
     const [ofY] = await searchReplacementsForPickup(office, users.operator!, y.nik);
     expect(ofY).toMatchObject({ reason: 'DAMAGED', oldCardExpected: 'TAKEN_BACK', state: 'READY_HERE' });
+    // Y's record is held here: a counter sees his replacement only if it may see his record (Kaliwates: its residents).
+    const village = (await office.db.selectFrom('records').select('village_code').where('id', '=', y.recordId).executeTakeFirstOrThrow()).village_code;
+    expect(village.startsWith('35.09.19.')).toBe(false);
+    expect(await searchReplacementsForPickup(office, users['operator.kaliwates']!, y.nik)).toEqual([]);
+    expect(await refusal(approveReplacementOverride(office, users['operator.kaliwates']!, y.requestId, 'Petugas lain mencoba menyetujui penyerahan ini.'))).toBe('CARD_REPLACEMENT_NOT_FOUND');
   });
 
   it('hands a lost card’s replacement over only to its holder, with the old card declared lost, and sends CARD_ISSUED of the replacement', async () => {

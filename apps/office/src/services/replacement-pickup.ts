@@ -3,12 +3,13 @@ import { DomainError, isDomainError, type Bilingual } from '@tangguh/domain';
 import { REPLACEMENT_REASON_LABELS, type IdentityCheck, type OldCardOutcome, type ReplacementCandidate, type ReplacementHandoverResponse } from '@tangguh/protocol';
 import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
-import { identityChecksOf } from '../repositories/distribution.ts';
+import { findPickupRecord, identityChecksOf } from '../repositories/distribution.ts';
 import { lockOutbox } from '../repositories/outbox.ts';
 import { findReplacementCards, heldRecord, insertReplacementHandover, replacementHandoversOf, type ReplacementCardRow } from '../repositories/replacement-pickup.ts';
 import { listSites } from '../repositories/sites.ts';
 import { activeSuketsOfRecord } from '../repositories/sukets.ts';
 import type { OfficeUser } from '../repositories/users.ts';
+import { visibilityOf } from '../repositories/visibility.ts';
 import { recordCardStatus } from './card-status.ts';
 import { matchAgainstChip, presentCheck, recordOverride, stillValid, useConfirmedCheck } from './pickup.ts';
 import { openPrintPackage } from './print-packages.ts';
@@ -79,9 +80,19 @@ async function nameOf(ctx: OfficeContext, recordId: string): Promise<string> {
   }
 }
 
+/**
+ * Whether `user` may see this replacement: a record this office holds only within what they may see of it (as
+ * for a first card); another office's resident, asked for here, at any counter of the office.
+ */
+async function maySee(db: OfficeDbOrTx, user: User, recordId: string): Promise<boolean> {
+  if (!(await heldRecord(db, recordId))) return true;
+  return (await findPickupRecord(db, recordId, await visibilityOf(db, user))) !== undefined;
+}
+
 /** Replacement cards of the resident with this NIK, as the counter sees them. */
 export async function searchReplacementsForPickup(ctx: OfficeContext, user: User, nik: string): Promise<ReplacementCandidate[]> {
-  const cards = (await findReplacementCards(ctx.db, { nik })).filter((c) => c.record_id !== null);
+  const cards: ReplacementCardRow[] = [];
+  for (const card of await findReplacementCards(ctx.db, { nik })) if (card.record_id !== null && (await maySee(ctx.db, user, card.record_id))) cards.push(card);
   if (cards.length === 0) return [];
   const [handovers, siteName] = await Promise.all([replacementHandoversOf(ctx.db, cards.map((c) => c.request_id)), siteNameOf(ctx.db)]);
   const now = ctx.now();
@@ -145,9 +156,9 @@ export async function searchReplacementsForPickup(ctx: OfficeContext, user: User
 }
 
 /** The replacement and whether it can be handed over at `siteId` (throws the refusal if not). */
-async function replacementHandoverable(db: OfficeDbOrTx, requestId: string, siteId: string | 'where-it-is'): Promise<{ card: ReplacementCardRow & { record_id: string; print_site_id: string }; siteId: string }> {
+async function replacementHandoverable(db: OfficeDbOrTx, user: User, requestId: string, siteId: string | 'where-it-is'): Promise<{ card: ReplacementCardRow & { record_id: string; print_site_id: string }; siteId: string }> {
   const [card] = await findReplacementCards(db, { requestId });
-  if (!card) throw replacementNotFound();
+  if (!card || (card.record_id !== null && !(await maySee(db, user, card.record_id)))) throw replacementNotFound();
   const handedOver = (await replacementHandoversOf(db, [requestId])).has(requestId);
   const at = siteId === 'where-it-is' ? (card.print_site_id ?? '') : siteId;
   const refused = replacementRefusal(card, handedOver, at, await siteNameOf(db));
@@ -157,13 +168,13 @@ async function replacementHandoverable(db: OfficeDbOrTx, requestId: string, site
 
 /** A 1:1 check of the fingers scanned at the counter against the replacement card's chip, recorded. */
 export async function checkReplacementFingerprints(ctx: OfficeContext, user: User, requestId: string, fingerprints: readonly { position: string; template: string }[]): Promise<IdentityCheck> {
-  const { card } = await replacementHandoverable(ctx.db, requestId, user.siteId);
+  const { card } = await replacementHandoverable(ctx.db, user, requestId, user.siteId);
   return matchAgainstChip(ctx, user, card.record_id, fingerprints);
 }
 
 /** A supervisor vouches for the holder of a replacement card, with a reason, recorded. */
 export async function approveReplacementOverride(ctx: OfficeContext, supervisor: User, requestId: string, reason: string): Promise<IdentityCheck> {
-  const { card, siteId } = await replacementHandoverable(ctx.db, requestId, 'where-it-is');
+  const { card, siteId } = await replacementHandoverable(ctx.db, supervisor, requestId, 'where-it-is');
   return recordOverride(ctx, supervisor, card.record_id, siteId, reason);
 }
 
@@ -177,7 +188,7 @@ export async function handOverReplacement(
   const note = input.note?.trim() || null;
   return ctx.db.transaction().execute(async (trx) => {
     await lockOutbox(trx);
-    const { card } = await replacementHandoverable(trx, requestId, user.siteId);
+    const { card } = await replacementHandoverable(trx, user, requestId, user.siteId);
     const expected = expectedOldCard(card.reason);
     if (input.oldCard !== expected && (note ?? '').length < 10) {
       const label = REPLACEMENT_REASON_LABELS[card.reason as keyof typeof REPLACEMENT_REASON_LABELS];
