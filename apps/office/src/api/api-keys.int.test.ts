@@ -1,19 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyCreatedSchema, apiKeyListSchema, errorBodySchema, verificationResponseSchema, type ApiErrorBody } from '@tangguh/protocol';
-import { provisionStack } from '../../../cli/src/stack.ts';
-import { buildOfficeApp } from '../app.ts';
-import { openOffice } from '../runtime.ts';
+import { sessionCookies, startOfficeOverHttp, type OfficeOverHttp } from './office-http-harness.ts';
 
 // The office over real HTTP on loopback, its own SQLite database; no centre needed to verify.
-let dir: string;
-let app: FastifyInstance;
-let close: () => Promise<void>;
+let office: OfficeOverHttp;
 let base: string;
-const cookies: Record<string, string> = {};
+let cookies: Record<string, string>;
 
 async function call(method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...init.headers };
@@ -41,23 +33,13 @@ function expectRefusal(response: { status: number; body: unknown }, status: numb
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tangguh-api-keys-'));
-  const paths = await provisionStack(dir);
-  const office = await openOffice(paths.officeDb);
-  close = () => office.handle.close();
-  app = await buildOfficeApp(office.ctx, { serveWeb: false });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-  for (const [who, password] of [['admin', 'admin-jember'], ['operator', 'operator-jember']] as const) {
-    const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: who, password }) });
-    expect(response.status).toBe(200);
-    cookies[who] = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  }
+  office = await startOfficeOverHttp('tangguh-api-keys-');
+  base = office.base;
+  cookies = await sessionCookies(base, [['admin', 'admin-jember'], ['operator', 'operator-jember']] as const);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await close?.();
-  rmSync(dir, { recursive: true, force: true });
+  await office?.close();
 });
 
 describe('API keys for institutions that verify in bulk', () => {

@@ -1,19 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blankMovementResponseSchema, errorBodySchema, publicBlankStockSchema } from '@tangguh/protocol';
-import { provisionStack } from '../../../cli/src/stack.ts';
-import { buildOfficeApp } from '../app.ts';
-import { openOffice } from '../runtime.ts';
+import { sessionCookies, startOfficeOverHttp, type OfficeOverHttp } from './office-http-harness.ts';
 
 // The office over real HTTP on loopback with its demo accounts and sites; no centre needed for stock.
-let dir: string;
-let app: FastifyInstance;
-let close: () => Promise<void>;
+let office: OfficeOverHttp;
 let base: string;
-const cookies: Record<string, string> = {};
+let cookies: Record<string, string>;
 const KALIWATES_SITE = 'kec-35.09.19';
 
 async function call(method: string, path: string, who?: string, body?: unknown) {
@@ -31,23 +23,13 @@ function expectRefusal(response: { status: number; body: unknown }, status: numb
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tangguh-blank-api-'));
-  const paths = await provisionStack(dir);
-  const office = await openOffice(paths.officeDb);
-  close = () => office.handle.close();
-  app = await buildOfficeApp(office.ctx, { serveWeb: false });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-  for (const [who, password] of [['admin', 'admin-jember'], ['operator', 'operator-jember'], ['supervisor', 'supervisor-jember']] as const) {
-    const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: who, password }) });
-    expect(response.status).toBe(200);
-    cookies[who] = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  }
+  office = await startOfficeOverHttp('tangguh-blank-api-');
+  base = office.base;
+  cookies = await sessionCookies(base, [['admin', 'admin-jember'], ['operator', 'operator-jember'], ['supervisor', 'supervisor-jember']] as const);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await close?.();
-  rmSync(dir, { recursive: true, force: true });
+  await office?.close();
 });
 
 describe('blank-card stock over HTTP', () => {

@@ -12,6 +12,7 @@ import { forecastSnapshot } from '../services/print-forecast.ts';
 import { printPlan } from '../services/print-plan.ts';
 import { recordResident } from '../services/recording.ts';
 import { KALIWATES, startTestOffice, type TestOfficeApi } from './test-office.ts';
+import { sessionCookies } from './office-http-harness.ts';
 
 /**
  * The forecast routes on the domain's worked example (packages/domain/src/print-forecast.test.ts), set up in a
@@ -74,11 +75,7 @@ describe.each(DIALECTS)('the forecast routes of an office on %s', (dialect) => {
       delivery_earliest: '2026-12-24', delivery_latest: '2026-12-29', refusal: null, answered_by: 'admin', answered_at: at, answer_received_at: at,
     });
     ctx.now = () => new Date('2026-12-21T03:00:00.000Z'); // Monday, 10:00 WIB
-    for (const [who, password] of [['operator', 'operator-jember'], ['supervisor', 'supervisor-jember'], ['kepala', 'kepala-jember'], ['operator.kaliwates', 'operator-jember']] as const) {
-      const response = await fetch(`${office.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: who, password }) });
-      expect(response.status).toBe(200);
-      cookies[who] = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    }
+    Object.assign(cookies, await sessionCookies(office.url, [['operator', 'operator-jember'], ['supervisor', 'supervisor-jember'], ['kepala', 'kepala-jember'], ['operator.kaliwates', 'operator-jember']] as const));
   });
 
   afterAll(async () => {

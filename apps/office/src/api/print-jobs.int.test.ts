@@ -5,6 +5,7 @@ import { setupOrFail } from '../../../../test/pg.ts';
 import { buildOfficeApp } from '../app.ts';
 import { printRoomPass } from '../services/print-run.ts';
 import { startPrintRoom, type PrintRoomHarness } from '../services/print-room-harness.ts';
+import { sessionCookies } from './office-http-harness.ts';
 
 // The print room over real HTTP on loopback, with the centre stopped for the whole file: nothing on these
 // routes needs it. The worker's passes are run by the test, between requests, as the worker would run them.
@@ -22,11 +23,7 @@ describe('the print room over HTTP, the centre down', () => {
     await room.centralDown();
     app = await buildOfficeApp(room.office, { serveWeb: false });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    for (const [who, password] of [['operator', 'operator-jember'], ['supervisor', 'supervisor-jember'], ['kepala', 'kepala-jember']] as const) {
-      const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: who, password }) });
-      expect(response.status).toBe(200);
-      cookies[who] = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    }
+    Object.assign(cookies, await sessionCookies(base, [['operator', 'operator-jember'], ['supervisor', 'supervisor-jember'], ['kepala', 'kepala-jember']] as const));
   });
   afterAll(async () => {
     await app?.close();

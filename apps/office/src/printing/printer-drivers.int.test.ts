@@ -14,6 +14,7 @@ import type { OfficeDb } from '../db/schema.ts';
 import { listPrinters, upsertPrinter } from '../repositories/print-plan.ts';
 import { openOffice } from '../runtime.ts';
 import { printerFor } from './index.ts';
+import { sessionCookies } from '../api/office-http-harness.ts';
 
 // Migration 0008 and the printer's connection over real HTTP, on SQLite and PostgreSQL.
 
@@ -73,11 +74,7 @@ describe.each(DIALECTS)('printer connections on %s', (dialect) => {
       close = () => office.handle.close();
       app = await buildOfficeApp(office.ctx, { serveWeb: false });
       base = await app.listen({ host: '127.0.0.1', port: 0 });
-      for (const [who, password] of [['admin', 'admin-jember'], ['supervisor', 'supervisor-jember']] as const) {
-        const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: who, password }) });
-        expect(response.status).toBe(200);
-        cookies[who] = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-      }
+      Object.assign(cookies, await sessionCookies(base, [['admin', 'admin-jember'], ['supervisor', 'supervisor-jember']] as const));
     });
     afterAll(async () => {
       await app?.close();
