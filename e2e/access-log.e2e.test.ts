@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { launchChromium, signIn as signInAt } from './browser.ts';
 import { TestStack, login, residentRequests, type RecordingCreated } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback, driven through Debian's Chromium.
@@ -25,12 +25,7 @@ afterAll(async () => {
   await stack?.dispose();
 });
 
-async function signIn(page: Page, path: string, username: string, password: string): Promise<void> {
-  await page.goto(`${stack.officeUrl}${path}`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-}
+const signIn = (page: Page, path: string, username: string, password: string) => signInAt(page, `${stack.officeUrl}${path}`, username, password);
 
 describe('the access log in the browser', () => {
   it('shows the head of office which operator opened a record and its photo, from which screen, in both languages', async () => {

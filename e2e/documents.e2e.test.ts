@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { decodeCredential } from '@tangguh/credential';
-import { launchChromium } from './browser.ts';
+import { launchChromium, signIn as signInAt } from './browser.ts';
 import { TestStack, login, residentRequests, type HttpClient } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback, driven through Debian's Chromium.
@@ -37,12 +37,7 @@ async function switchTte(available: boolean): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-async function signIn(page: Page, path: string, username: string, password: string): Promise<void> {
-  await page.goto(`${stack.officeUrl}${path}`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-}
+const signIn = (page: Page, path: string, username: string, password: string) => signInAt(page, `${stack.officeUrl}${path}`, username, password);
 
 /**
  * The head registers a TTE key at /pimpinan (Chromium's WebCrypto makes it, non-extractable, in IndexedDB),

@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
-import { TestStack, login, residentRequests, scalar, waitFor, withReadonly, type HttpClient, type RecordingCreated } from '../test/helpers.ts';
+import { launchChromium, officerLoginUrl, signIn as signInAt } from './browser.ts';
+import { centralRecordStatus, dinasFolderPrinterWithBlanks, recordResidents, waitForPrintPackages, waitForPrintReady } from './print-setup.ts';
+import { TestStack, login, waitFor, type HttpClient } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback, driven through Debian's Chromium. Three residents
 // are recorded, made print-ready and their packages fetched; then the centre goes DOWN. In the print room a
@@ -22,31 +22,11 @@ beforeAll(async () => {
   await stack.startCentral();
   await stack.startOffice();
   operator = await login(stack.officeUrl, 'operator', 'operator-jember');
-  for (const resident of await residentRequests(3, SEED)) {
-    const created = await operator.post<RecordingCreated>('/api/recordings', resident.request);
-    expect(created.status).toBe(201);
-    recordIds.push(created.body.record.id);
-  }
-  await waitFor(async () => (await operator.get<{ byStatus: Record<string, number> }>('/api/recordings/summary')).body.byStatus.PRINT_READY_RECORD === 3, { timeoutMs: 90_000, message: 'three print-ready records' });
-  await waitFor(() => stack.officeDb((db) => scalar(db, "select count(*) from print_packages where status = 'READY'")) === 3, { timeoutMs: 90_000, message: 'three print packages at the office' });
-  cardsDir = join(stack.dir, 'cards');
-  mkdirSync(cardsDir, { recursive: true });
-  const admin = await login(stack.officeUrl, 'admin', 'admin-jember');
-  const printer = await admin.request('PUT', '/api/print-plan/printers/dinas-1', {
-    siteId: 'dinas',
-    name: 'Printer Dinas 1',
-    capacityPerDay: 200,
-    state: 'ready',
-    ribbonLeft: 400,
-    filmLeft: 400,
-    printsPerRibbon: 500,
-    printsPerFilm: 500,
-    connection: { driver: 'folder', target: cardsDir },
-  });
-  expect(printer.status, JSON.stringify(printer.body)).toBe(200);
+  for (const { recordId } of await recordResidents(operator, 3, SEED)) recordIds.push(recordId);
+  await waitForPrintReady(operator, 3, 90_000);
+  await waitForPrintPackages(stack, 3, 90_000);
   const supervisor = await login(stack.officeUrl, 'supervisor', 'supervisor-jember');
-  const blanks = await supervisor.post('/api/stok-blangko/penerimaan', { siteId: 'dinas', tranche: '2026-T8', quantity: 10, serialFrom: 700_001, serialTo: 700_010 });
-  expect(blanks.status, JSON.stringify(blanks.body)).toBe(201);
+  cardsDir = await dinasFolderPrinterWithBlanks(stack, supervisor, '2026-T8', 700_001);
   await stack.stopCentral();
   browser = await launchChromium();
 }, 240_000);
@@ -56,12 +36,7 @@ afterAll(async () => {
   await stack?.dispose();
 });
 
-async function signIn(page: Page, path: string, username: string, password: string): Promise<void> {
-  await page.goto(`${stack.officeUrl}/petugas/masuk?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-}
+const signIn = (page: Page, path: string, username: string, password: string) => signInAt(page, officerLoginUrl(stack.officeUrl, path), username, password);
 
 const pdfs = () => readdirSync(cardsDir).filter((f) => f.endsWith('.pdf'));
 
@@ -101,8 +76,7 @@ it('with the centre down, prints a batch and a picked record from the print room
 
   // The centre comes back: each card's two statuses arrive once.
   await stack.startCentral();
-  const centralStatus = (id: string) => withReadonly(stack.paths.centralDb, (db) => db.prepare('select status from enrollments where record_id = ?').pluck().get(id));
-  await waitFor(() => recordIds.every((id) => centralStatus(id) === 'CARD_PRINTED'), { timeoutMs: 60_000, message: 'the centre to learn the three cards were printed' });
+  await waitFor(() => recordIds.every((id) => centralRecordStatus(stack, id) === 'CARD_PRINTED'), { timeoutMs: 60_000, message: 'the centre to learn the three cards were printed' });
   const events = stack.centralDb((db) => db.prepare("select subject_id, payload from office_events where kind = 'card.status'").all() as { subject_id: string; payload: string }[]);
   for (const id of recordIds) {
     const statuses = events.filter((e) => e.subject_id === id).map((e) => (JSON.parse(e.payload) as { status: string }).status);

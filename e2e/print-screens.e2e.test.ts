@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
-import { TestStack, login, residentRequests, waitFor, type RecordingCreated } from '../test/helpers.ts';
+import { launchChromium, signIn as signInAt } from './browser.ts';
+import { recordResidents, waitForPrintReady } from './print-setup.ts';
+import { TestStack, login, waitFor } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback, driven through Debian's Chromium.
 let stack: TestStack;
@@ -15,14 +16,8 @@ beforeAll(async () => {
   await stack.startOffice();
   // Six residents recorded through the real pipeline: the centre makes each a Print Ready Record.
   const operator = await login(stack.officeUrl, 'operator', 'operator-jember');
-  for (const resident of await residentRequests(WAITING, 6400)) {
-    const created = await operator.post<RecordingCreated>('/api/recordings', resident.request);
-    expect(created.status).toBe(201);
-  }
-  await waitFor(async () => (await operator.get<{ byStatus: Record<string, number> }>('/api/recordings/summary')).body.byStatus.PRINT_READY_RECORD === WAITING, {
-    timeoutMs: 90_000,
-    message: `all ${WAITING} records to become print-ready`,
-  });
+  await recordResidents(operator, WAITING, 6400);
+  await waitForPrintReady(operator, WAITING, 90_000);
   // One printer at the Dinas that prints two cards a day; no blanks yet.
   const admin = await login(stack.officeUrl, 'admin', 'admin-jember');
   const printer = await admin.request('PUT', '/api/print-plan/printers/dinas-1', { siteId: 'dinas', name: 'Printer Dinas 1', capacityPerDay: 2, state: 'ready', ribbonLeft: 40, filmLeft: 400, printsPerRibbon: 500, printsPerFilm: 500 });
@@ -35,12 +30,7 @@ afterAll(async () => {
   await stack?.dispose();
 });
 
-async function signIn(page: Page, path: string, username: string, password: string): Promise<void> {
-  await page.goto(`${stack.officeUrl}${path}`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-}
+const signIn = (page: Page, path: string, username: string, password: string) => signInAt(page, `${stack.officeUrl}${path}`, username, password);
 
 /** The balance the stock table shows for a site, as a number ("1.000" in Indonesian). */
 async function balanceOf(page: Page, siteId: string): Promise<number> {
@@ -152,10 +142,7 @@ describe('the blank request to the centre', () => {
 
     // The centre's admin sees it (once the office's outbox has delivered it) with the forecast as its justification.
     const centre = await (await browser.newContext()).newPage();
-    await centre.goto(`${stack.centralUrl}/pusat/masuk?next=/pusat/blangko`);
-    await centre.getByLabel('Nama pengguna').fill('admin');
-    await centre.getByLabel('Kata sandi').fill('admin-pusat');
-    await centre.getByRole('button', { name: 'Masuk' }).click();
+    await signInAt(centre, `${stack.centralUrl}/pusat/masuk?next=/pusat/blangko`, 'admin', 'admin-pusat');
     await centre.getByRole('heading', { name: 'Permintaan blangko dari kantor' }).waitFor();
     const item = centre.locator('[data-testid="centre-blank-request"][data-status="pending"]').first();
     await waitFor(

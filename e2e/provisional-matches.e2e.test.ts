@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { syntheticResidents } from '@tangguh/capture';
 import { loadRegionDirectory } from '@tangguh/regions';
-import { launchChromium } from './browser.ts';
+import { launchChromium, signIn as signInAt } from './browser.ts';
 import { syntheticRecording } from '../apps/cli/src/seed.ts';
 import { TestStack, login, type RecordingCreated } from '../test/helpers.ts';
 
@@ -35,12 +35,7 @@ afterAll(async () => {
   await stack?.dispose();
 });
 
-async function signIn(page: Page, path: string, username: string, password: string): Promise<void> {
-  await page.goto(`${stack.officeUrl}${path}`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-}
+const signIn = (page: Page, path: string, username: string, password: string) => signInAt(page, `${stack.officeUrl}${path}`, username, password);
 
 describe('the supervisor’s provisional matches screen', () => {
   it('shows both records side by side with photos and the score, and releases the hold with a reason', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { launchChromium, signIn } from './browser.ts';
 import { TestStack } from '../test/helpers.ts';
 
 /**
@@ -37,13 +37,6 @@ async function watchedPage(): Promise<{ page: Page; violations: string[] }> {
     });
   });
   return { page, violations };
-}
-
-async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
 }
 
 describe('under the Content-Security-Policy', () => {
