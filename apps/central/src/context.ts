@@ -18,7 +18,7 @@ export interface CentralContext {
    * the adjudication band, at several times the cost; 0 is the fast search, exact at the duplicate threshold.
    */
   matcherProbeRadius?: 0 | 1;
-  /** With radius 1, how many key bits a search flips per table (SearchOptions.probeFlips); all when unset. */
+  /** With radius 1, how many key bits a search flips per table (SearchOptions.probeFlips); all when unset, 2 from the command line by default. */
   matcherProbeFlips?: number;
   policy: MatchPolicy;
   /** Private key that opens the biometric templates offices seal to the centre. */

@@ -28,6 +28,8 @@ const { values } = parseArgs({
     'matcher-shards': { type: 'string', default: process.env.TANGGUH_MATCHER_SHARDS ?? String(availableParallelism()) },
     /** 1: the index also finds poor captures in the adjudication band (default); 0: the fast search, exact at the duplicate threshold. */
     'matcher-probe-radius': { type: 'string', default: process.env.TANGGUH_MATCHER_PROBE_RADIUS ?? '1' },
+    /** With radius 1: key bits flipped per table ('all', or fewer for speed: recall in the adjudication band for the cost; see bench:dedup). */
+    'matcher-probe-flips': { type: 'string', default: process.env.TANGGUH_MATCHER_PROBE_FLIPS ?? '2' },
     log: { type: 'boolean', default: false },
   },
 });
@@ -66,6 +68,8 @@ if (services.has('worker')) {
   const shards = Math.max(1, Math.floor(Number(values['matcher-shards'])) || 1);
   ctx.matcher = await GalleryMirror.start(ctx.db, ctx.galleryKey, { shards });
   ctx.matcherProbeRadius = values['matcher-probe-radius'] === '0' ? 0 : 1;
+  const flips = values['matcher-probe-flips'] === 'all' ? undefined : Math.floor(Number(values['matcher-probe-flips']));
+  ctx.matcherProbeFlips = flips !== undefined && flips >= 0 ? flips : undefined;
   loadedIn = `, loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`;
 }
 const worker = services.has('worker') ? startDedupWorker(ctx, app.log) : undefined;

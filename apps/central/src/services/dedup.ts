@@ -104,8 +104,9 @@ async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: E
   const searched = probes.flatMap((set, i) => (set ? [{ set, excludeRecordId: batch[i]!.record_id }] : []));
   let inGallery: MatchCandidate[][] | Error;
   try {
-    // Multi-probe by default: the index then finds poor captures in the adjudication band too (all of the
-    // exact answer in bench:dedup, against ≈ 60–70 % without) — the centre's verdict is final.
+    // Multi-probe by default, two key bits flipped per table (--matcher-probe-flips): more of the poor captures
+    // in the adjudication band than the fast search at about twice its cost; all 18 flips find nearly all of
+    // them at ten times the cost, which a backlog at national scale cannot pay (bench:dedup compares them).
     inGallery = await gallery.searchMany(searched, options);
   } catch (error) {
     inGallery = error as Error;
