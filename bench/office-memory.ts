@@ -23,6 +23,7 @@
  *   npm run bench:office-memory                      # 100,000 records
  *   BENCH_OFFICE_RECORDS=20000 npm run bench:office-memory
  *   BENCH_OFFICE_DATA=/some/dir                      # keep the filled office there and reuse it on the next run (same N)
+ *   BENCH_OFFICE_MAIN=/old/checkout/apps/office/src/main.ts   # run another version of the office on the same data
  *   BENCH_KEEP=1                                     # keep the data directory
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -259,11 +260,14 @@ function report(m: Measured): string[] {
 }
 
 async function main(): Promise<void> {
-  const { provisionStack, freePort, OFFICE_MAIN } = await import('../apps/cli/src/stack.ts');
+  const stack = await import('../apps/cli/src/stack.ts');
+  const { provisionStack, freePort } = stack;
+  // Another office's entry (an older checkout's apps/office/src/main.ts) for a before/after on the same data.
+  const OFFICE_MAIN = process.env.BENCH_OFFICE_MAIN ?? stack.OFFICE_MAIN;
   const dataDir = mkdtempSync(join(tmpdir(), 'tangguh-bench-office-memory-'));
   const memoryFile = join(dataDir, 'memory');
   const cpu = cpus();
-  console.log(`Office idle memory — ${fmtInt(N)} records (goal: under 200 MB resident at 100,000)`);
+  console.log(`Office idle memory — ${fmtInt(N)} records (goal: under 200 MB resident at 100,000)${process.env.BENCH_OFFICE_MAIN ? ` — office started from ${process.env.BENCH_OFFICE_MAIN}` : ''}`);
   console.log(`Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const results: Measured[] = [];
   const children: ChildProcess[] = [];

@@ -85,8 +85,10 @@ export class BitSamplingIndex implements Matcher {
   readonly minBitsPerKey: number;
   readonly tablesPerPosition: number;
   private readonly peoplePerBucket: number;
-  /** The key width in use: bitsPerKey, or between minBitsPerKey and bitsPerKey by the gallery's size. */
+  /** The key width the gallery wants: bitsPerKey, or between minBitsPerKey and bitsPerKey by its size. */
   private width: number;
+  /** A table being re-keyed to `width` beside its live buckets (see widenStep), and how far it has got. */
+  private rekey: { table: number; bits: Int32Array; heads: Int32Array; next: Int32Array; upTo: number } | undefined;
   private readonly sets: PackedSets;
   private readonly tables: Table[] = [];
   private heads: Int32Array[];
@@ -123,9 +125,14 @@ export class BitSamplingIndex implements Matcher {
     return { position, places, bits: keyPlaces(places, this.width) };
   }
 
-  /** The key width in use. */
+  /** The key width the gallery wants; a table still being widened keys by fewer bits until widenStep reaches it. */
   get keyBits(): number {
     return this.width;
+  }
+
+  /** Whether some table still keys by fewer bits than `keyBits`. */
+  get widening(): boolean {
+    return this.rekey !== undefined || this.tables.some((table) => table.bits.length < this.width);
   }
 
   private widthFor(people: number): number {
@@ -135,38 +142,52 @@ export class BitSamplingIndex implements Matcher {
   }
 
   /**
-   * Before `people` more are added: widens the key if the gallery they make needs it, re-keying everyone
-   * enrolled (a pass over the gallery, as long as loading it; with doubling sizes the passes add up to less
-   * than one more load). The width never narrows.
+   * Before `people` more are added: raises the width the gallery wants, and re-keys tables toward it with a
+   * budget of twice the work of linking those people — so the width never narrows, a re-key never stalls
+   * the caller for longer than its own add takes twice over (re-keying a million people at once would take
+   * a minute), and every table has caught up well before the gallery doubles again.
    */
   private widenFor(people: number): void {
-    const width = this.widthFor(this.sets.size + people);
-    if (width <= this.width) return;
-    this.width = width;
-    for (const table of this.tables) table.bits = keyPlaces(table.places, width);
-    this.heads = this.tables.map(() => new Int32Array(1 << width).fill(-1));
-    // A block of people copied out at a time, then linked table by table (as addPacked links a page).
-    const BLOCK = 2048;
-    const block = new Uint8Array(BLOCK * 384);
-    for (let first = 0; first < this.sets.size; first += BLOCK) {
-      const count = Math.min(BLOCK, this.sets.size - first);
-      for (let i = 0; i < count; i++) {
-        for (let position = 0; position < POSITIONS; position++) block.set(this.sets.templateBytes(first + i, position), i * 384 + position * 32);
+    this.width = Math.max(this.width, this.widthFor(this.sets.size + people));
+    if (this.widening) this.widenStep(2 * people * this.tables.length);
+  }
+
+  /**
+   * Re-keys up to `budget` people's entries (one person in one table each) toward `keyBits`, a table at a time:
+   * the table's new buckets are built beside its live ones, which go on serving searches and taking new people
+   * until the new ones hold everyone and replace them, so every search sees each table whole, at one width.
+   * Returns whether tables are still narrower than `keyBits`. Called by add; callable in idle time too.
+   */
+  widenStep(budget = Infinity): boolean {
+    while (budget > 0) {
+      if (this.rekey && this.rekey.bits.length < this.width) this.rekey = undefined;
+      if (!this.rekey) {
+        const t = this.tables.findIndex((table) => table.bits.length < this.width);
+        if (t < 0) return false;
+        const bits = keyPlaces(this.tables[t]!.places, this.width);
+        this.rekey = { table: t, bits, heads: new Int32Array(1 << this.width).fill(-1), next: new Int32Array(this.sets.capacity), upTo: 0 };
       }
-      for (let t = 0; t < this.tables.length; t++) {
-        const table = this.tables[t]!;
-        const heads = this.heads[t]!;
-        const next = this.next[t]!;
-        const bit = 1 << table.position;
-        for (let i = 0; i < count; i++) {
-          const slot = first + i;
-          if ((this.sets.maskOf(slot) & bit) === 0) continue;
-          const key = this.key(table, block, i * 384 + table.position * 32);
-          next[slot] = heads[key]!;
-          heads[key] = slot;
-        }
+      const job = this.rekey;
+      const table = this.tables[job.table]!;
+      const keyed = { ...table, bits: job.bits };
+      const bit = 1 << table.position;
+      const end = Math.min(this.sets.size, job.upTo + Math.max(1, Math.min(budget, 2 ** 30)));
+      for (let slot = job.upTo; slot < end; slot++) {
+        if ((this.sets.maskOf(slot) & bit) === 0) continue;
+        const key = this.key(keyed, this.sets.templateBytes(slot, table.position), 0);
+        job.next[slot] = job.heads[key]!;
+        job.heads[key] = slot;
+      }
+      budget -= end - job.upTo + 1;
+      job.upTo = end;
+      if (job.upTo >= this.sets.size) {
+        table.bits = job.bits;
+        this.heads[job.table] = job.heads;
+        this.next[job.table] = job.next;
+        this.rekey = undefined;
       }
     }
+    return this.widening;
   }
 
   /**
@@ -241,11 +262,13 @@ export class BitSamplingIndex implements Matcher {
   }
 
   private grow(capacity: number): void {
-    this.next = this.next.map((old) => {
+    const grown = (old: Int32Array) => {
       const next = new Int32Array(capacity);
       next.set(old);
       return next;
-    });
+    };
+    this.next = this.next.map(grown);
+    if (this.rekey) this.rekey.next = grown(this.rekey.next);
     const stamps = new Uint32Array(capacity);
     stamps.set(this.stamps);
     this.stamps = stamps;
@@ -284,10 +307,11 @@ export class BitSamplingIndex implements Matcher {
     const firstLook = Math.min(FIRST_LOOK, options.minScore);
     const found: MatchCandidate[] = [];
     const tableCount = this.tables.length;
-    const flips = flipsOf(options, probe.mask, this.width);
     for (let t = 0; t < tableCount; t++) {
       const table = this.tables[t]!;
       if ((probe.mask & (1 << table.position)) === 0) continue;
+      // Per table: a table not yet widened keys by fewer bits.
+      const flips = flipsOf(options, probe.mask, table.bits.length);
       const heads = this.heads[t]!;
       const next = this.next[t]!;
       const key = this.key(table, probe.bytes, table.position * 32);

@@ -120,9 +120,12 @@ describe('the bit-sampling index with a key width that follows the gallery', () 
     if (noise < 0.2) expect(mates).toBe(120);
   }, 60_000);
 
-  it('answers as an index sized for the gallery at once, and finds poor captures in the adjudication band with multi-probe', async () => {
+  it('answers as an index sized for the gallery at once once every table is widened, and finds poor captures in the adjudication band with multi-probe', async () => {
     const sized = new BitSamplingIndex({ ...options, expectedSize: GALLERY });
     for (const [id, set] of enrolled) sized.add(id, set);
+    expect(sized.widening).toBe(false);
+    while (growing.widenStep(5000));
+    expect(growing.widening).toBe(false);
     const search = { minScore: DEFAULT_MATCH_POLICY.adjudicateFrom, limit: 5, probeRadius: 1 as const };
     let exactMates = 0, found = 0;
     for (let i = 0; i < 60; i++) {
@@ -138,14 +141,30 @@ describe('the bit-sampling index with a key width that follows the gallery', () 
     expect(found / exactMates).toBeGreaterThan(0.9);
   }, 60_000);
 
-  it('finds an enrolment that widened the key by the very next search, and no one for strangers', async () => {
+  it('re-keys a little at each add rather than all at once, and searches whole tables meanwhile', async () => {
     const small = new BitSamplingIndex(options);
     for (const [id, set] of enrolled.slice(0, 1024)) small.add(id, set);
-    expect(small.keyBits).toBe(10);
+    expect([small.keyBits, small.widening]).toEqual([10, false]);
+    // The add that crosses the threshold re-keys only twice its own work (192 entries of 96 × 1025).
     small.add('WIDENS', capturedSet('newcomer', 0, 0.04));
-    expect(small.keyBits).toBe(11);
-    expect((await small.search(capturedSet('newcomer', 1, 0.04), { minScore: 0.8, limit: 1 }))[0]?.recordId).toBe('WIDENS');
-    expect((await small.search(enrolled[5]![1], { minScore: 0.8, limit: 1 }))[0]?.recordId).toBe('R5');
-    for (let i = 0; i < 50; i++) expect(await small.search(capturedSet(`stranger-${i}`, 0, 0.04), { minScore: 0.65, limit: 5 })).toEqual([]);
+    expect([small.keyBits, small.widening]).toEqual([11, true]);
+    const check = async () => {
+      expect((await small.search(capturedSet('newcomer', 1, 0.04), { minScore: 0.8, limit: 1 }))[0]?.recordId).toBe('WIDENS');
+      for (let i = 0; i < 40; i++) {
+        const probe = capturedSet(`person-${i * 25}`, 1, 0.13);
+        const search = { minScore: DEFAULT_MATCH_POLICY.duplicateAt, limit: 5, probeRadius: 1 as const };
+        expect(await small.search(probe, search)).toEqual(small.scanPacked(packProbe(probe), search));
+      }
+      for (let i = 0; i < 30; i++) expect(await small.search(capturedSet(`stranger-${i}`, 0, 0.04), { minScore: 0.65, limit: 5 })).toEqual([]);
+    };
+    // Half-way: some tables at 11 bits, one being rebuilt beside its live buckets, the rest at 10.
+    small.widenStep(48 * 1025 + 500);
+    expect(small.widening).toBe(true);
+    await check();
+    // People added while a table is rebuilt land in both its live and its new buckets.
+    for (const [id, set] of enrolled.slice(1024, 1100)) small.add(id, set);
+    expect(small.widenStep()).toBe(false);
+    await check();
+    expect((await small.search(capturedSet('person-1050', 1, 0.04), { minScore: 0.8, limit: 1 }))[0]?.recordId).toBe('R1050');
   });
 });
