@@ -116,6 +116,13 @@ export async function bookingSlots(ctx: OfficeContext, query: { siteId: string; 
 const isUniqueViolation = (error: unknown) => /unique|23505/i.test(`${(error as { code?: string }).code ?? ''} ${(error as Error).message ?? ''}`);
 const alreadyHeld = () => new DomainError('BOOKING_ALREADY_HELD', { id: 'NIK ini sudah memiliki pemesanan untuk layanan ini pada hari itu. Gunakan kode pemesanan Anda untuk melihat, memindah, atau membatalkannya.', en: 'This NIK already holds a booking for this service on that day. Use your booking code to see, move or cancel it.' }, 'conflict');
 
+/**
+ * The slot checks read the status snapshot inside the booking's transaction. Building it the first time reads
+ * through the main connection, which on SQLite is the one the transaction holds: build it before, so that the
+ * first booking after a start does not wait on itself for ever (inside, the built snapshot is returned at once).
+ */
+const statusReadyOutside = async (ctx: OfficeContext) => void (await statusSnapshot(ctx));
+
 /** Takes the quota of a slot in the caller's transaction, or throws why it cannot. */
 async function takeSlot(ctx: OfficeContext, tx: OfficeDbOrTx, siteId: string, service: ServiceId, day: string, start: string): Promise<BookingWindow> {
   const s = await slotContext(ctx, tx, siteId, service, day, 1);
@@ -141,6 +148,7 @@ export async function makeBooking(ctx: OfficeContext, request: QueueBookRequest)
   const hash = await nikHash(ctx.db, request.nik);
   const now = officeNow(ctx).iso;
   const id = randomUUID();
+  await statusReadyOutside(ctx);
   try {
     await ctx.db.transaction().execute(async (tx) => {
       if (contact && (await liveBookingsOfContact(tx, contact.address!, request.day)) >= settings.perPhonePerDay)
@@ -204,6 +212,7 @@ export async function cancelBooking(ctx: OfficeContext, request: QueueBookingLoo
 /** Moves a live booking to another slot: the new place taken and the old one given back in one transaction. */
 async function moveTo(ctx: OfficeContext, row: BookingRow, day: string, start: string): Promise<QueueBookingView> {
   const settings = await loadQueueSettings(ctx.db);
+  await statusReadyOutside(ctx);
   try {
     await ctx.db.transaction().execute(async (tx) => {
       if (row.contact_address && day !== row.day && (await liveBookingsOfContact(tx, row.contact_address, day)) >= settings.perPhonePerDay)
