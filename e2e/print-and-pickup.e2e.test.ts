@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
-import { TestStack, login, residentRequests, scalar, waitFor, withReadonly, type HttpClient, type RecordingCreated } from '../test/helpers.ts';
+import { launchChromium, officerLoginUrl, signIn as signInAt } from './browser.ts';
+import { centralRecordStatus, dinasFolderPrinterWithBlanks, recordResidents, waitForPrintPackages, waitForPrintReady } from './print-setup.ts';
+import { TestStack, login, waitFor, type HttpClient } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback, driven through Debian's Chromium. Two residents
 // are recorded, the centre makes them print-ready and the office fetches their print packages; then the centre
@@ -25,39 +25,15 @@ beforeAll(async () => {
   await stack.startOffice();
   operator = await login(stack.officeUrl, 'operator', 'operator-jember');
   supervisor = await login(stack.officeUrl, 'supervisor', 'supervisor-jember');
-  for (const resident of await residentRequests(2, SEED)) {
-    const created = await operator.post<RecordingCreated>('/api/recordings', resident.request);
-    expect(created.status).toBe(201);
-    residents.push({ nik: resident.biodata.nik, subjectKey: `subject-${SEED}-${resident.biodata.nik}`, recordId: created.body.record.id });
-  }
+  for (const { nik, recordId } of await recordResidents(operator, 2, SEED)) residents.push({ nik, subjectKey: `subject-${SEED}-${nik}`, recordId });
   const issued = await operator.post<{ suket: { serial: string; qrText: string } }>(`/api/recordings/${residents[0]!.recordId}/suket`, {});
   expect(issued.status).toBe(201);
   suket = issued.body.suket;
-  await waitFor(async () => (await operator.get<{ byStatus: Record<string, number> }>('/api/recordings/summary')).body.byStatus.PRINT_READY_RECORD === residents.length, {
-    timeoutMs: 180_000,
-    message: 'both records to become print-ready',
-  });
   // Prefetched before the outage: both print packages, and the trust lists the verifier needs.
-  await waitFor(() => stack.officeDb((db) => scalar(db, "select count(*) from print_packages where status = 'READY'")) === residents.length, { timeoutMs: 180_000, message: 'both print packages at the office' });
+  await waitForPrintReady(operator, residents.length, 180_000);
+  await waitForPrintPackages(stack, residents.length, 180_000);
   await waitFor(async () => (await operator.post<{ verdict: string }>('/api/verifikasi', { text: suket.qrText })).body.verdict === 'VALID', { timeoutMs: 60_000, message: 'the office lists vouch for its Suket' });
-  // A printer at the Dinas writing each card to a folder (the demo's printer), and blanks on hand.
-  cardsDir = join(stack.dir, 'cards');
-  mkdirSync(cardsDir, { recursive: true });
-  const admin = await login(stack.officeUrl, 'admin', 'admin-jember');
-  const printer = await admin.request('PUT', '/api/print-plan/printers/dinas-1', {
-    siteId: 'dinas',
-    name: 'Printer Dinas 1',
-    capacityPerDay: 200,
-    state: 'ready',
-    ribbonLeft: 400,
-    filmLeft: 400,
-    printsPerRibbon: 500,
-    printsPerFilm: 500,
-    connection: { driver: 'folder', target: cardsDir },
-  });
-  expect(printer.status, JSON.stringify(printer.body)).toBe(200);
-  const blanks = await supervisor.post('/api/stok-blangko/penerimaan', { siteId: 'dinas', tranche: '2026-T9', quantity: 10, serialFrom: 500_001, serialTo: 500_010 });
-  expect(blanks.status, JSON.stringify(blanks.body)).toBe(201);
+  cardsDir = await dinasFolderPrinterWithBlanks(stack, supervisor, '2026-T9', 500_001);
   await stack.stopCentral();
   browser = await launchChromium();
 }, 420_000);
@@ -67,12 +43,7 @@ afterAll(async () => {
   await stack?.dispose();
 });
 
-async function signIn(page: Page, path: string, username: string, password: string): Promise<void> {
-  await page.goto(`${stack.officeUrl}/petugas/masuk?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-}
+const signIn = (page: Page, path: string, username: string, password: string) => signInAt(page, officerLoginUrl(stack.officeUrl, path), username, password);
 
 const statusOf = async (recordId: string) => (await operator.get<{ record: { status: string } }>(`/api/recordings/${recordId}`)).body.record.status;
 
@@ -138,7 +109,6 @@ it('with the centre down, prints a batch in the print room, hands a card over af
 
   // The centre comes back and learns of both through the outbox.
   await stack.startCentral();
-  const centralStatus = (recordId: string) => withReadonly(stack.paths.centralDb, (db) => db.prepare('select status from enrollments where record_id = ?').pluck().get(recordId));
-  await waitFor(() => centralStatus(residents[0]!.recordId) === 'CARD_ISSUED' && centralStatus(residents[1]!.recordId) === 'CARD_SHIPPED', { timeoutMs: 60_000, message: 'the centre to hear that one card was issued and one shipped' });
+  await waitFor(() => centralRecordStatus(stack, residents[0]!.recordId) === 'CARD_ISSUED' && centralRecordStatus(stack, residents[1]!.recordId) === 'CARD_SHIPPED', { timeoutMs: 60_000, message: 'the centre to hear that one card was issued and one shipped' });
 }, 420_000);
 
