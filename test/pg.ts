@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, beforeEach } from 'vitest';
 
@@ -134,4 +137,22 @@ export async function freshLocation(dialect: (typeof DIALECTS)[number], dir: str
   if (dialect === 'sqlite') return { location: `${dir}/${name}.db`, drop: async () => {} };
   const db = await freshPgDatabase();
   return { location: db.url, drop: () => db.drop() };
+}
+
+/**
+ * An empty database of its own: `fileName` in a fresh temp dir (named from `tempPrefix`) for SQLite, a throwaway
+ * database for PostgreSQL; `cleanup` removes either.
+ */
+export interface FreshStore {
+  location: string;
+  cleanup(): Promise<void>;
+}
+
+export async function freshStore(dialect: (typeof DIALECTS)[number], tempPrefix: string, fileName = 'central.db'): Promise<FreshStore> {
+  if (dialect === 'postgres') {
+    const db = await freshPgDatabase();
+    return { location: db.url, cleanup: () => db.drop() };
+  }
+  const dir = await mkdtemp(join(tmpdir(), tempPrefix));
+  return { location: join(dir, fileName), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

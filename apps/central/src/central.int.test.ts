@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, unpackSet, type Biodata, type RecordStatus } from '@tangguh/domain';
 import { type PushBatch, type RecordingPacket } from '@tangguh/protocol';
 import { generateSealingKeyPair, unseal } from '@tangguh/protocol/node';
-import type { Db, DialectName } from '@tangguh/platform';
+import type { Db } from '@tangguh/platform';
 import { buildBatch, buildPacket, registerTestOffice, testResidents, type TestOffice } from '../../../test/builders.ts';
-import { freshPgDatabase, setupOrFail } from '../../../test/pg.ts';
+import { freshStore, setupOrFail, type FreshStore } from '../../../test/pg.ts';
+import { rejection } from '../../../test/refusal.ts';
 import type { CentralContext } from './context.ts';
 import type { CentralDb } from './db/schema.ts';
 import { migrateCentral } from './db/migrate.ts';
@@ -20,31 +18,6 @@ import { listChanges } from './repositories/changes.ts';
 import { findEnrollment } from './repositories/enrollments.ts';
 import { gallerySize } from './repositories/gallery.ts';
 import { findOffice } from './repositories/offices.ts';
-
-interface Store {
-  location: string;
-  cleanup(): Promise<void>;
-}
-
-/** An empty database of its own: a file in a temp dir for SQLite, a throwaway database for PostgreSQL. */
-async function freshStore(dialect: DialectName): Promise<Store> {
-  if (dialect === 'postgres') {
-    const db = await freshPgDatabase();
-    return { location: db.url, cleanup: () => db.drop() };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'tangguh-central-'));
-  return { location: join(dir, 'central.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** The DomainError a call is refused with; fails the test if the call succeeds or throws something else. */
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const error: unknown = await promise.then(
-    () => new Error('expected the call to be refused, but it succeeded'),
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
 
 /** What one office has left at the centre: rows in each table and the office's counters. */
 async function footprint(ctx: CentralContext, officeId: string) {
@@ -94,9 +67,9 @@ describe.each(['sqlite', 'postgres'] as const)('central services on %s', (dialec
   });
 
   describe('migrations', () => {
-    let store: Store;
+    let store: FreshStore;
     setupOrFail(async () => {
-      store = await freshStore(dialect);
+      store = await freshStore(dialect, 'tangguh-central-');
     });
     afterAll(async () => {
       await store?.cleanup();
@@ -130,7 +103,7 @@ describe.each(['sqlite', 'postgres'] as const)('central services on %s', (dialec
     });
 
     it('can be run by several processes starting at once on an empty database', async () => {
-      const empty = await freshStore(dialect);
+      const empty = await freshStore(dialect, 'tangguh-central-');
       const outcomes = await Promise.allSettled([1, 2, 3].map(() => openCentral(empty.location)));
       try {
         for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
@@ -146,7 +119,7 @@ describe.each(['sqlite', 'postgres'] as const)('central services on %s', (dialec
   });
 
   describe('inbox: applyPushBatch', () => {
-    let store: Store;
+    let store: FreshStore;
     let handle: Db<CentralDb>;
     let ctx: CentralContext;
     let office: TestOffice;
@@ -154,7 +127,7 @@ describe.each(['sqlite', 'postgres'] as const)('central services on %s', (dialec
     const batch = (startSeq: number, from: number, to: number): PushBatch => buildBatch(office.officeId, startSeq, packets.slice(from, to));
 
     setupOrFail(async () => {
-      store = await freshStore(dialect);
+      store = await freshStore(dialect, 'tangguh-central-');
       ({ handle, ctx } = await openCentral(store.location));
       office = await registerTestOffice(ctx);
       packets = [];
@@ -295,7 +268,7 @@ describe.each(['sqlite', 'postgres'] as const)('central services on %s', (dialec
   });
 
   describe('deduplication and adjudication', () => {
-    let store: Store;
+    let store: FreshStore;
     let handle: Db<CentralDb>;
     let ctx: CentralContext;
     let office: TestOffice;
@@ -310,7 +283,7 @@ describe.each(['sqlite', 'postgres'] as const)('central services on %s', (dialec
     }
 
     setupOrFail(async () => {
-      store = await freshStore(dialect);
+      store = await freshStore(dialect, 'tangguh-central-');
       ({ handle, ctx } = await openCentral(store.location));
       office = await registerTestOffice(ctx);
     });

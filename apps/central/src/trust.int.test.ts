@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -14,11 +11,11 @@ import {
   type TrustedKey,
   type VerificationResult,
 } from '@tangguh/credential';
-import { DomainError } from '@tangguh/domain';
-import type { Db, DialectName } from '@tangguh/platform';
+import type { Db } from '@tangguh/platform';
 import { PROTOCOL_VERSION, SYNC_HEADERS, type OfficeEventEntryWire } from '@tangguh/protocol';
 import { registerTestOffice, signedHeaders, type TestOffice } from '../../../test/builders.ts';
-import { freshPgDatabase, setupOrFail } from '../../../test/pg.ts';
+import { freshStore, setupOrFail, type FreshStore } from '../../../test/pg.ts';
+import { rejection } from '../../../test/refusal.ts';
 import { buildCentralApp } from './app.ts';
 import type { CentralContext } from './context.ts';
 import type { CentralDb } from './db/schema.ts';
@@ -26,29 +23,6 @@ import { trustDb } from './db/migrations-trust.ts';
 import { addCentralUser, openCentral } from './services/provision.ts';
 import { applyPushBatch } from './services/inbox.ts';
 import { certifyDocumentKey, currentRevocationList, currentTrustList, revokeDocumentKey, trustRoot, trustRootInfo } from './services/trust.ts';
-
-interface Store {
-  location: string;
-  cleanup(): Promise<void>;
-}
-
-async function freshStore(dialect: DialectName): Promise<Store> {
-  if (dialect === 'postgres') {
-    const db = await freshPgDatabase();
-    return { location: db.url, cleanup: () => db.drop() };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'tangguh-trust-'));
-  return { location: join(dir, 'central.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const error: unknown = await promise.then(
-    () => new Error('expected the call to be refused, but it succeeded'),
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
 
 function expectError(response: LightMyRequestResponse, status: number, code: string): void {
   expect(response.statusCode, response.body).toBe(status);
@@ -66,7 +40,7 @@ let serialCounter = 0;
 const serialOf = (officeId: string) => `SKT-${officeId}-20261124-${String(++serialCounter).padStart(6, '0')}`;
 
 describe.each(['sqlite', 'postgres'] as const)('root of trust on %s', (dialect) => {
-  let store: Store;
+  let store: FreshStore;
   let handle: Db<CentralDb>;
   let ctx: CentralContext;
   let app: FastifyInstance;
@@ -97,7 +71,7 @@ describe.each(['sqlite', 'postgres'] as const)('root of trust on %s', (dialect) 
   };
 
   setupOrFail(async () => {
-    store = await freshStore(dialect);
+    store = await freshStore(dialect, 'tangguh-trust-');
     ({ handle, ctx } = await openCentral(store.location));
     app = await buildCentralApp(ctx, { serveWeb: false });
     office = await registerTestOffice(ctx);

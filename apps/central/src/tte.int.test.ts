@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { decodeCredential, fromBase64Url, verifyCredential } from '@tangguh/credential';
-import type { DialectName } from '@tangguh/platform';
 import { PROTOCOL_VERSION, SYNC_HEADERS, type TteClaims, type TteSignResponse } from '@tangguh/protocol';
 import { registerTestOffice, signedHeaders, type TestOffice } from '../../../test/builders.ts';
-import { freshPgDatabase, setupOrFail } from '../../../test/pg.ts';
+import { freshStore, setupOrFail, type FreshStore } from '../../../test/pg.ts';
 import { buildCentralApp } from './app.ts';
 import type { CentralContext } from './context.ts';
 import { tteDb } from './db/migrations-tte.ts';
@@ -17,20 +13,6 @@ import { applyPushBatch } from './services/inbox.ts';
 import { currentRevocationList, currentTrustList, revokeDocumentKey } from './services/trust.ts';
 import { decideEnrolment, enrolHeadKey, setOfficeHead } from './services/tte-heads.ts';
 import { makeHeadKey, proofFor, type HeadKey } from '../../../test/tte-head.ts';
-
-interface Store {
-  location: string;
-  cleanup(): Promise<void>;
-}
-
-async function freshStore(dialect: DialectName): Promise<Store> {
-  if (dialect === 'postgres') {
-    const db = await freshPgDatabase();
-    return { location: db.url, cleanup: () => db.drop() };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'tangguh-tte-'));
-  return { location: join(dir, 'central.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
 
 interface Reply<T = unknown> {
   status: number;
@@ -42,7 +24,7 @@ const HEAD_A = { username: 'kepala', fullName: 'Drs. Hadi Santoso' };
 const HEAD_B = { username: 'kepala2', fullName: 'Dr. Ratna Dewi' };
 
 describe.each(['sqlite', 'postgres'] as const)('the TTE service on %s', (dialect) => {
-  let store: Store;
+  let store: FreshStore;
   let close: () => Promise<void>;
   let ctx: CentralContext;
   let app: FastifyInstance;
@@ -52,7 +34,7 @@ describe.each(['sqlite', 'postgres'] as const)('the TTE service on %s', (dialect
   let adjudicatorCookie: string;
 
   setupOrFail(async () => {
-    store = await freshStore(dialect);
+    store = await freshStore(dialect, 'tangguh-tte-');
     const opened = await openCentral(store.location);
     ctx = opened.ctx;
     app = await buildCentralApp(ctx, { serveWeb: false });
