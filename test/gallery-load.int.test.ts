@@ -96,7 +96,7 @@ describe.each(['sqlite', 'postgres'] as const)('the centre matcher loaded from t
       const rows = people.slice(start, start + 400).map((p) => ({ ...p, at: AT }));
       await worker.db.transaction().execute((trx) => addToGallery(trx, rows, galleryKey));
     }
-  }, 120_000);
+  });
   afterAll(async () => {
     for (const matcher of closing) await matcher.close();
     await worker?.close();
