@@ -336,10 +336,12 @@ async function queueRecordings(officeDb: string, count: number, seed: number, la
   return { wallMs: performance.now() - started, recordMs, generationMs: stats.generationMs };
 }
 
-/** What one outbox entry weighs: the stored bytes, and the JSON an office sends for it. */
-async function packetSizes(officeDb: string): Promise<{ stored: number; wire: number; sample: number }> {
+/** What one outbox entry weighs: the stored bytes, and the JSON and the binary (CBOR) body an office sends for it. */
+async function packetSizes(officeDb: string): Promise<{ stored: number; wire: number; binary: number; sample: number }> {
   const { openOffice } = await import('@tangguh/office/runtime');
   const { nextOutboxBatch } = await import('@tangguh/office/services/sync');
+  const { encodeCbor } = await import('@tangguh/protocol/node');
+  const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
   const { ctx, handle } = await openOffice(officeDb);
   try {
     const row = (await ctx.db
@@ -351,7 +353,12 @@ async function packetSizes(officeDb: string): Promise<{ stored: number; wire: nu
       .executeTakeFirstOrThrow()) as { photo: number; signature: number; sealed: number; biodata: number };
     const entries = await nextOutboxBatch(ctx, 1000);
     const wire = entries.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0) / Math.max(1, entries.length);
-    return { stored: Number(row.photo) + Number(row.signature) + Number(row.sealed) + Number(row.biodata), wire, sample: entries.length };
+    const binary =
+      entries.reduce((sum, e) => {
+        const packet = 'packet' in e ? { ...e.packet, photo: { ...e.packet.photo, data: bytes(e.packet.photo.data) }, signature: { ...e.packet.signature, data: bytes(e.packet.signature.data) }, sealedBiometrics: bytes(e.packet.sealedBiometrics) } : undefined;
+        return sum + encodeCbor(packet ? { ...e, packet } : e).length;
+      }, 0) / Math.max(1, entries.length);
+    return { stored: Number(row.photo) + Number(row.signature) + Number(row.sealed) + Number(row.biodata), wire, binary, sample: entries.length };
   } finally {
     await handle.close();
   }
@@ -442,7 +449,7 @@ async function main(): Promise<void> {
     const sizes = await packetSizes(paths.officeDb);
     say(
       `Average packet: ${fmtInt(sizes.stored)} bytes stored (photo + signature + sealed templates + biodata), ` +
-        `${fmtInt(sizes.wire)} bytes as JSON on the wire (sample of ${fmtInt(sizes.sample)}); office DB ${fmtInt(officeBytes / 2 ** 20)} MiB`,
+        `${fmtInt(sizes.binary)} bytes as the drain sends it (CBOR), ${fmtInt(sizes.wire)} as JSON (sample of ${fmtInt(sizes.sample)}); office DB ${fmtInt(officeBytes / 2 ** 20)} MiB`,
     );
     const maxSeq = readNumber(paths.officeDb, 'select max(seq) from outbox');
 
@@ -501,7 +508,7 @@ async function main(): Promise<void> {
     if (enrolled !== N || twice !== 0) throw new Error(`centre holds ${enrolled} enrollments (expected ${N}), ${twice} applied twice`);
     const drainRate = N / (drainMs / 1000);
     say(
-      `Drain (office outbox → signed HTTP push → validated, durably applied at the centre; NOT deduplication): ${fmtInt(N)} in ${fmtS(drainMs)} = ${rate(N, drainMs)} ` +
+      `Drain (office outbox → signed HTTP push, binary (CBOR) with the feed entries in the answer → validated, durably applied at the centre; NOT deduplication): ${fmtInt(N)} in ${fmtS(drainMs)} = ${rate(N, drainMs)} ` +
         `(incl. ${fmtS(officeUpMs)} office start-up; ${rate(N - firstApplied, steadyMs)} from the first applied batch; office acknowledged all after ${fmtS(ackedMs)})`,
     );
 

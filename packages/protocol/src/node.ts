@@ -5,3 +5,4 @@
 export * from './crypto.ts';
 export * from './office-request.ts';
 export * from './tte-proof.ts';
+export * from './sync-cbor.ts';

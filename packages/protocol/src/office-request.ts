@@ -79,16 +79,17 @@ export function replayKeyV2(request: OfficeRequest, version: number): string {
 }
 
 /**
- * The headers of a signed request in the current protocol version (and content-type for a body). Every
- * call makes a new request id, so an office's retry is a new request, never a replay.
+ * The headers of a signed request in the current protocol version (and content-type for a body: JSON unless
+ * told otherwise). Every call makes a new request id, so an office's retry is a new request, never a replay.
  */
 export function officeRequestHeaders(
   signer: { officeId: string; privateKey: string },
   method: 'GET' | 'POST',
   path: string,
-  body: string,
+  body: string | Uint8Array,
   timestamp = new Date().toISOString(),
   requestId: string = randomUUID(),
+  contentType = 'application/json',
 ): Record<string, string> {
   const bodyHash = sha256Hex(body);
   const request: OfficeRequest = { officeId: signer.officeId, method, path, timestamp, body, requestId, bodyHash };
@@ -99,6 +100,6 @@ export function officeRequestHeaders(
     [SYNC_HEADERS.requestId]: requestId,
     [SYNC_HEADERS.contentHash]: bodyHash,
     [SYNC_HEADERS.signature]: signOfficeRequest(signer.privateKey, request),
-    ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+    ...(method === 'POST' ? { 'content-type': contentType } : {}),
   };
 }

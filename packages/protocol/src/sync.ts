@@ -38,6 +38,9 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 export const PROTOCOL_VERSION = 3;
 export const MIN_PROTOCOL_VERSION = PROTOCOL_VERSION - 1;
 
+/** Most entries one push may carry. */
+export const MAX_PUSH_ENTRIES = 1000;
+
 /** How far an office clock may drift before its signed requests are refused; request ids are kept this long. */
 export const SIGNATURE_MAX_SKEW_MS = 10 * 60_000;
 
@@ -102,13 +105,68 @@ export type OfficeEventEntryWire = z.infer<typeof officeEventEntrySchema>;
 export const outboxEntrySchema = z.union([recordingEntrySchema, officeEventEntrySchema]);
 export type OutboxEntryWire = z.infer<typeof outboxEntrySchema>;
 
-export const isRecordingEntry = (entry: OutboxEntryWire): entry is RecordingEntryWire => entry.kind === 'recording.created';
+export const isRecordingEntry = <E extends OutboxEntryWire | PushEntryWire>(entry: E): entry is Extract<E, { kind: 'recording.created' }> => entry.kind === 'recording.created';
 
+/** Largest photo or signature image a push carries as bytes (the recording API takes at most 1.4 MB of base64). */
+export const MAX_PUSH_IMAGE_BYTES = 1_048_576;
+/** Largest sealed template set a push carries as bytes (12 sealed templates are well under 1 kB). */
+export const MAX_PUSH_SEALED_BYTES = 65_536;
+
+/**
+ * Bytes in a push: base64 text in a JSON body, a byte string in a binary (application/cbor) body — the same
+ * bytes either way, but the binary body spares both ends the base64 and the centre its check of every character.
+ */
+const pushBytes = (max: number) => z.union([base64, z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'bytes').refine((bytes) => bytes.byteLength <= max, `at most ${max} bytes`)]);
+
+/** A recording packet as a push carries it (`recordingPacketSchema`, with its images and templates as either form). */
+export const pushRecordingPacketSchema = recordingPacketSchema.extend({
+  photo: z.object({ mime: z.string(), data: pushBytes(MAX_PUSH_IMAGE_BYTES) }),
+  signature: z.object({ mime: z.string(), data: pushBytes(MAX_PUSH_IMAGE_BYTES) }),
+  sealedBiometrics: pushBytes(MAX_PUSH_SEALED_BYTES),
+});
+export type PushRecordingPacket = z.infer<typeof pushRecordingPacketSchema>;
+export const pushRecordingEntrySchema = recordingEntrySchema.extend({ packet: pushRecordingPacketSchema });
+export type PushEntryWire = z.infer<typeof pushRecordingEntrySchema> | OfficeEventEntryWire;
+
+/**
+ * POST /sync/push. In JSON (`application/json`, every version) or, from this release within protocol v3, as CBOR
+ * (`application/cbor`, RFC 8949, decoded by the bounded decoder in `@tangguh/protocol/node`): the same fields,
+ * with images and sealed templates as byte strings. An office offers CBOR first and falls back to JSON for good
+ * when a centre from before answers 415.
+ */
 export const pushBatchSchema = z.object({
   officeId: z.string().min(1).max(20),
-  entries: z.array(outboxEntrySchema).min(1).max(1000),
+  entries: z.array(z.union([pushRecordingEntrySchema, officeEventEntrySchema])).min(1).max(MAX_PUSH_ENTRIES),
 });
 export type PushBatch = z.infer<typeof pushBatchSchema>;
+
+const base64Of = (data: string | Uint8Array): string => {
+  if (typeof data === 'string') return data;
+  let text = '';
+  // btoa is in browsers and Node alike; chunks keep String.fromCharCode's arguments few.
+  for (let i = 0; i < data.length; i += 0x8000) text += String.fromCharCode(...data.subarray(i, i + 0x8000));
+  return btoa(text);
+};
+
+/** A push as its JSON body carries it: every byte field as base64. */
+export function pushBatchAsJson(batch: PushBatch): PushBatch {
+  return {
+    ...batch,
+    entries: batch.entries.map((entry) =>
+      isRecordingEntry(entry)
+        ? {
+            ...entry,
+            packet: {
+              ...entry.packet,
+              photo: { ...entry.packet.photo, data: base64Of(entry.packet.photo.data) },
+              signature: { ...entry.packet.signature, data: base64Of(entry.packet.signature.data) },
+              sealedBiometrics: base64Of(entry.packet.sealedBiometrics),
+            },
+          }
+        : entry,
+    ),
+  };
+}
 
 export const pushResultSchema = z.object({
   appliedThrough: z.number().int().nonnegative(),
@@ -129,6 +187,16 @@ export const statusChangeSchema = z.object({
   note: changeNoteSchema.nullable(),
 });
 export type StatusChange = z.infer<typeof statusChangeSchema>;
+
+/**
+ * POST /sync/push?feed=1 (an office of this release asks for it): the result, and the entries of the office's
+ * change feed that applying the batch appended (each recording's RECEIVED_AT_CENTRAL). An office whose pull
+ * cursor stands just before them applies them with the acknowledgement, in one transaction, instead of
+ * rewriting each record twice (SENT_FOR_ENROLLMENT now, RECEIVED_AT_CENTRAL at the next pull).
+ */
+export const pushFeedResultSchema = pushResultSchema.extend({ feed: z.array(statusChangeSchema).max(1000).optional() });
+export type PushFeedResult = z.infer<typeof pushFeedResultSchema>;
+export const pushQuerySchema = z.object({ feed: z.enum(['0', '1']).optional() });
 
 /** GET /sync/changes as protocol v2 answers it. */
 export const changesResponseSchema = z.object({

@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, onSendHookHandler } from 'fastify';
 import { DomainError } from '@tangguh/domain';
 import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, REQUEST_ID_PATTERN, SIGNATURE_MAX_SKEW_MS, SYNC_HEADERS } from '@tangguh/protocol';
-import { replayKeyV2, sha256Hex, verifyOfficeRequest } from '@tangguh/protocol/node';
+import { CBOR_CONTENT_TYPE, CborError, PUSH_CBOR_LIMITS, decodeCbor, replayKeyV2, sha256Hex, verifyOfficeRequest } from '@tangguh/protocol/node';
 import type { CentralContext } from '../context.ts';
 import { findOffice } from '../repositories/offices.ts';
-import { forgetExpiredRequestIds, rememberRequestId } from '../repositories/request-ids.ts';
+import { forgetExpiredRequestIds, rememberRequestId, requestIdSeen } from '../repositories/request-ids.ts';
+import { requestReplayed } from '../services/replayed.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The exact bytes of a JSON body, kept because an office signature covers them. */
+    /** The exact bytes of a JSON or CBOR body, kept because an office signature covers them. */
     rawBody?: Buffer;
     /** The wire protocol version the office speaks (1 when it sends no header). */
     protocolVersion?: number;
@@ -16,7 +17,19 @@ declare module 'fastify' {
     officeId?: string;
     /** The office's claim, checked from the headers before the body was read (see `checkOfficeHeaders`). */
     officeClaim?: OfficeClaim;
+    /**
+     * A v3 request id checked but not yet remembered, on a route that remembers it in its own transaction
+     * (`signedByOffice(ctx, { requestIdInTransaction: true })`); remembered before the answer otherwise.
+     */
+    pendingRequestId?: PendingRequestId;
   }
+}
+
+/** A request id to remember in the transaction of the route's work (see `takePendingRequestId`). */
+export interface PendingRequestId {
+  officeId: string;
+  requestId: string;
+  expiresAt: string;
 }
 
 /** How long a refused upload is still read (and dropped) after the answer, before the connection is closed. */
@@ -73,6 +86,23 @@ export function keepRawJsonBody(app: FastifyInstance, bodyLimit: number): void {
   });
 }
 
+/**
+ * Keeps the raw bytes of CBOR bodies (a binary push, see `pushBatchSchema`) in this scope and decodes them with
+ * the bounded decoder: at most `bodyLimit` bytes, and the depth and item limits of a push. A body that is not
+ * CBOR of the accepted subset is a 400 that says why, in both languages.
+ */
+export function keepRawCborBody(app: FastifyInstance, bodyLimit: number): void {
+  app.addContentTypeParser(CBOR_CONTENT_TYPE, { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    try {
+      done(null, decodeCbor(body as Buffer, PUSH_CBOR_LIMITS));
+    } catch (error) {
+      const why = error instanceof CborError ? error.message : 'unreadable';
+      done(new DomainError('BODY_INVALID', { id: `Isi permintaan bukan CBOR yang sah (${why}).`, en: `The request body is not valid CBOR (${why}).` }), undefined);
+    }
+  });
+}
+
 const unauthenticated = (code: string, id: string, en: string) => new DomainError(code, { id, en }, 'unauthenticated');
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
@@ -94,17 +124,19 @@ interface OfficeClaim {
 
 /**
  * Remembers a request id for the signature window, in the database so every API process sees it, and
- * refuses one seen before. Expired ids are purged at most once a minute per process.
+ * refuses one seen before. Expired ids are purged at most once a minute per process. With `deferred`, the id
+ * is only looked up here (a read, no durable write of its own) and left in `request.pendingRequestId` for the
+ * route to remember in its own transaction — one fsync per push instead of two — or, if the route does not
+ * get that far, for the onSend hook to remember before the answer leaves (see `installOfficeAuth`).
  */
 const lastPurge = new WeakMap<object, number>();
-async function refuseReplay(ctx: CentralContext, claim: OfficeClaim, requestId: string): Promise<void> {
+async function refuseReplay(ctx: CentralContext, claim: OfficeClaim, requestId: string, deferred?: FastifyRequest): Promise<void> {
   const expiresAt = new Date(Date.parse(claim.timestamp) + SIGNATURE_MAX_SKEW_MS).toISOString();
-  if (!(await rememberRequestId(ctx.db, claim.officeId, requestId, expiresAt))) {
-    throw new DomainError(
-      'REQUEST_REPLAYED',
-      { id: 'Permintaan ini sudah pernah diterima; kirim ulang sebagai permintaan baru.', en: 'This request was received before; send it again as a new request.' },
-      'conflict',
-    );
+  if (deferred) {
+    if (await requestIdSeen(ctx.db, claim.officeId, requestId)) throw requestReplayed();
+    deferred.pendingRequestId = { officeId: claim.officeId, requestId, expiresAt };
+  } else if (!(await rememberRequestId(ctx.db, claim.officeId, requestId, expiresAt))) {
+    throw requestReplayed();
   }
   const now = Date.now();
   if (now - (lastPurge.get(ctx.db) ?? 0) > 60_000) {
@@ -119,7 +151,7 @@ async function refuseReplay(ctx: CentralContext, claim: OfficeClaim, requestId: 
  * signature itself and the request id. Runs before the body is read, so a stranger's upload costs the
  * centre its headers only.
  */
-export async function checkOfficeHeaders(ctx: CentralContext, request: FastifyRequest): Promise<OfficeClaim> {
+export async function checkOfficeHeaders(ctx: CentralContext, request: FastifyRequest, options: SignedOptions = {}): Promise<OfficeClaim> {
   const version = request.protocolVersion ?? 1;
   const officeId = header(request, SYNC_HEADERS.office);
   const timestamp = header(request, SYNC_HEADERS.timestamp);
@@ -143,7 +175,7 @@ export async function checkOfficeHeaders(ctx: CentralContext, request: FastifyRe
   if (version >= 3) {
     const signed = { officeId, method: request.method, path: request.url, timestamp, body: '', requestId, bodyHash };
     if (!verifyOfficeRequest(office.public_key, signed, signature, version)) throw invalid();
-    await refuseReplay(ctx, claim, requestId!);
+    await refuseReplay(ctx, claim, requestId!, options.requestIdInTransaction ? request : undefined);
   }
   return claim;
 }
@@ -166,19 +198,38 @@ export async function authenticateOffice(ctx: CentralContext, request: FastifyRe
 }
 
 const SIGNED_BY_OFFICE = Symbol('signedByOffice');
-type SignedHook = ((request: FastifyRequest) => Promise<void>) & { [SIGNED_BY_OFFICE]?: CentralContext };
+type SignedHook = ((request: FastifyRequest) => Promise<void>) & { [SIGNED_BY_OFFICE]?: { ctx: CentralContext; options: SignedOptions } };
+
+export interface SignedOptions {
+  /**
+   * The route remembers a v3 request id in its own transaction (`takePendingRequestId`) rather than in a
+   * write of its own before the body is read: a seen id is still refused from the headers, and one the route
+   * never remembers (it failed) is remembered before the answer is sent.
+   */
+  requestIdInTransaction?: boolean;
+}
+
+/**
+ * The request id a `requestIdInTransaction` route remembers in its transaction (`rememberRequestId` inside it,
+ * refusing with `requestReplayed` when another request took it first). Call `settled` once that transaction has
+ * committed; until then the id stays pending and is remembered before the answer if the route fails.
+ */
+export function takePendingRequestId(request: FastifyRequest): { pending?: PendingRequestId; settled(): void } {
+  const pending = request.pendingRequestId;
+  return { pending, settled: () => (request.pendingRequestId = undefined) };
+}
 
 /**
  * A preValidation hook: the signature is complete once the raw bytes are read and before the body is
  * validated against its schema, so an unsigned request is refused as unsigned, not as malformed. A route
  * that uses it also gets `checkOfficeHeaders` as an onRequest hook (see `installOfficeAuth`).
  */
-export const signedByOffice = (ctx: CentralContext): SignedHook =>
+export const signedByOffice = (ctx: CentralContext, options: SignedOptions = {}): SignedHook =>
   Object.assign(
     async (request: FastifyRequest) => {
       request.officeId = await authenticateOffice(ctx, request);
     },
-    { [SIGNED_BY_OFFICE]: ctx },
+    { [SIGNED_BY_OFFICE]: { ctx, options } },
   );
 
 /**
@@ -189,17 +240,31 @@ export const signedByOffice = (ctx: CentralContext): SignedHook =>
 export function installOfficeAuth(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const hooks = [route.preValidation ?? []].flat() as SignedHook[];
-    const ctx = hooks.find((hook) => hook[SIGNED_BY_OFFICE])?.[SIGNED_BY_OFFICE];
-    if (!ctx) return;
+    const signed = hooks.find((hook) => hook[SIGNED_BY_OFFICE])?.[SIGNED_BY_OFFICE];
+    if (!signed) return;
+    const { ctx, options } = signed;
     const checkHeaders: onRequestHookHandler = async (request, reply) => {
       try {
-        request.officeClaim = await checkOfficeHeaders(ctx, request);
+        request.officeClaim = await checkOfficeHeaders(ctx, request, options);
       } catch (error) {
         closeAfterAnswer(request, reply);
         throw error;
       }
     };
     route.onRequest = [...[route.onRequest ?? []].flat(), checkHeaders];
+    if (options.requestIdInTransaction) {
+      // A request id the route did not remember (it failed before or in its transaction) is remembered before
+      // the answer leaves, so a replay of this request is refused whatever its first answer was.
+      const rememberPending: onSendHookHandler = async (request, _reply, payload) => {
+        const pending = request.pendingRequestId;
+        if (pending) {
+          request.pendingRequestId = undefined;
+          await rememberRequestId(ctx.db, pending.officeId, pending.requestId, pending.expiresAt);
+        }
+        return payload;
+      };
+      route.onSend = [...[route.onSend ?? []].flat(), rememberPending];
+    }
   });
 }
 

@@ -4,9 +4,9 @@ import { typed } from '@tangguh/platform';
 import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, centralSyncRoutes, flattenNote, type ChangeNote, type ChangesResponse, type ChangesResponseV1 } from '@tangguh/protocol';
 import type { CentralContext } from '../context.ts';
 import { findOffice } from '../repositories/offices.ts';
-import { applyPushBatch } from '../services/inbox.ts';
+import { applyPushBatchWithFeed } from '../services/inbox.ts';
 import { listChanges } from '../repositories/changes.ts';
-import { keepRawJsonBody, signedByOffice, signerOf } from './office-auth.ts';
+import { keepRawCborBody, keepRawJsonBody, signedByOffice, signerOf, takePendingRequestId } from './office-auth.ts';
 
 /**
  * The centre writes every feed note as "Indonesian / English" (services/dedup.ts, adjudication.ts);
@@ -27,6 +27,7 @@ function presentChanges(page: ChangesResponse, version: number): ChangesResponse
 /** The office↔centre protocol: signed pushes of the outbox, signed pulls of the change feed. */
 export async function syncRoutes(scope: FastifyInstance, ctx: CentralContext): Promise<void> {
   keepRawJsonBody(scope, 64 * 1024 * 1024);
+  keepRawCborBody(scope, 64 * 1024 * 1024);
   const app = typed(scope);
   const signed = { preValidation: signedByOffice(ctx) };
 
@@ -37,12 +38,17 @@ export async function syncRoutes(scope: FastifyInstance, ctx: CentralContext): P
 
   app.get('/sync/keys', { schema: centralSyncRoutes.keys }, async () => ({ sealingPublicKey: ctx.sealingPublicKey }));
 
-  app.post('/sync/push', { ...signed, schema: centralSyncRoutes.push }, async (request) => {
+  // A push remembers its request id in the transaction that applies it: one durable write per batch.
+  app.post('/sync/push', { preValidation: signedByOffice(ctx, { requestIdInTransaction: true }), schema: centralSyncRoutes.push }, async (request) => {
     const officeId = signerOf(request);
     if (request.body.officeId !== officeId) {
       throw new DomainError('OFFICE_MISMATCH', { id: 'Kode kantor pada paket tidak sesuai penanda tangan.', en: 'The batch office does not match the signer.' }, 'unauthenticated');
     }
-    return applyPushBatch(ctx, officeId, request.body);
+    const requestId = takePendingRequestId(request);
+    const { result, feed } = await applyPushBatchWithFeed(ctx, officeId, request.body, { requestId: requestId.pending });
+    requestId.settled();
+    // The feed entries only to an office that asks for them (a v2 office does not know them).
+    return request.query.feed === '1' && feed.length > 0 ? { ...result, feed } : result;
   });
 
   app.get('/sync/state', { ...signed, schema: centralSyncRoutes.state }, async (request) => {

@@ -13,23 +13,35 @@ export interface NewStatusChange {
 
 /**
  * Appends status changes to each office's feed, in the caller's transaction. Cursors are reserved under
- * the office row's lock, so they become visible in commit order and a reader never skips one.
+ * the office row's lock, so they become visible in commit order and a reader never skips one. Returns the
+ * cursor each change got, in the order given.
  */
-export async function appendChanges(trx: Transaction<CentralDb>, changes: NewStatusChange[]): Promise<void> {
-  const byOffice = new Map<string, NewStatusChange[]>();
-  for (const change of changes) {
+export async function appendChanges(trx: Transaction<CentralDb>, changes: NewStatusChange[]): Promise<number[]> {
+  const byOffice = new Map<string, number[]>();
+  changes.forEach((change, i) => {
     const list = byOffice.get(change.officeId) ?? [];
-    list.push(change);
+    list.push(i);
     byOffice.set(change.officeId, list);
-  }
+  });
+  const cursors = new Array<number>(changes.length);
   for (const [officeId, list] of byOffice) {
     const first = await reserveCursors(trx, officeId, list.length);
-    await trx
-      .insertInto('status_changes')
-      .values(list.map((c, i) => ({ office_id: officeId, cursor: first + i, record_id: c.recordId, status: c.status, at: c.at, note: c.note })))
-      .execute();
+    list.forEach((index, i) => (cursors[index] = first + i));
+    for (let i = 0; i < list.length; i += CHUNK) {
+      await trx
+        .insertInto('status_changes')
+        .values(list.slice(i, i + CHUNK).map((index) => {
+          const c = changes[index]!;
+          return { office_id: officeId, cursor: cursors[index]!, record_id: c.recordId, status: c.status, at: c.at, note: c.note };
+        }))
+        .execute();
+    }
   }
+  return cursors;
 }
+
+// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits with 6 columns.
+const CHUNK = 1000;
 
 /** Moves enrollments to a new status and tells their offices, in one transaction. */
 export async function recordStatusChanges(trx: Transaction<CentralDb>, changes: NewStatusChange[]): Promise<void> {

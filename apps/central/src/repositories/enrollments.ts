@@ -1,14 +1,15 @@
-import type { RecordingPacket } from '@tangguh/protocol';
+import type { PushRecordingPacket } from '@tangguh/protocol';
 import { sql } from 'kysely';
 import type { CentralDbOrTx, EnrollmentsTable } from '../db/schema.ts';
 
-const fromBase64 = (data: string) => new Uint8Array(Buffer.from(data, 'base64'));
+/** Bytes from a push: base64 from a JSON body, as they are from a binary one. */
+const bytesOf = (data: string | Uint8Array) => (typeof data === 'string' ? new Uint8Array(Buffer.from(data, 'base64')) : data);
 
 // Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits with 19 columns.
 const CHUNK = 200;
 
 /** The enrollment rows of an office's recordings, as received at `receivedAt` (no database work). */
-export function enrollmentRows(officeId: string, packets: RecordingPacket[], receivedAt: string): EnrollmentsTable[] {
+export function enrollmentRows(officeId: string, packets: PushRecordingPacket[], receivedAt: string): EnrollmentsTable[] {
   return packets.map((p) => ({
     record_id: p.recordId,
     office_id: officeId,
@@ -19,11 +20,11 @@ export function enrollmentRows(officeId: string, packets: RecordingPacket[], rec
     birth_date: p.biodata.birthDate,
     sex: p.biodata.sex,
     biodata: JSON.stringify(p.biodata),
-    photo: fromBase64(p.photo.data),
+    photo: bytesOf(p.photo.data),
     photo_mime: p.photo.mime,
-    signature: fromBase64(p.signature.data),
+    signature: bytesOf(p.signature.data),
     signature_mime: p.signature.mime,
-    sealed_biometrics: fromBase64(p.sealedBiometrics),
+    sealed_biometrics: bytesOf(p.sealedBiometrics),
     exceptions: JSON.stringify(p.exceptions),
     status: 'RECEIVED_AT_CENTRAL',
     status_at: receivedAt,
@@ -41,7 +42,7 @@ export async function insertEnrollmentRows(trx: CentralDbOrTx, rows: Enrollments
   }
 }
 
-export async function insertEnrollments(trx: CentralDbOrTx, officeId: string, packets: RecordingPacket[], receivedAt: string): Promise<void> {
+export async function insertEnrollments(trx: CentralDbOrTx, officeId: string, packets: PushRecordingPacket[], receivedAt: string): Promise<void> {
   await insertEnrollmentRows(trx, enrollmentRows(officeId, packets, receivedAt));
 }
 

@@ -13,6 +13,12 @@ export async function rememberRequestId(db: CentralDbOrTx, officeId: string, req
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
+/** Whether this office's request id was seen (a read: the id is remembered by `rememberRequestId`). */
+export async function requestIdSeen(db: CentralDbOrTx, officeId: string, requestId: string): Promise<boolean> {
+  const row = await db.selectFrom('office_request_ids').select('request_id').where('office_id', '=', officeId).where('request_id', '=', requestId).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Deletes the ids whose requests can no longer be accepted anyway (their timestamp left the window). */
 export async function forgetExpiredRequestIds(db: CentralDbOrTx, now: string): Promise<number> {
   const result = await db.deleteFrom('office_request_ids').where('expires_at', '<', now).executeTakeFirst();

@@ -1,5 +1,5 @@
-import { changesResponseSchema, pushResultSchema, syncStateResponseSchema, type ChangesResponse, type PushBatch, type PushResult } from '@tangguh/protocol';
-import { officeRequestHeaders } from '@tangguh/protocol/node';
+import { changesResponseSchema, pushBatchAsJson, pushFeedResultSchema, pushResultSchema, syncStateResponseSchema, type ChangesResponse, type PushBatch, type PushFeedResult, type PushResult } from '@tangguh/protocol';
+import { CBOR_CONTENT_TYPE, encodeCbor, officeRequestHeaders } from '@tangguh/protocol/node';
 import { centralFetch, describeFetchFailure, type CentralFetch } from './central-tls.ts';
 import { tteHealthSchema, tteSignResponseSchema, type TteHealth, type TteSignRequest, type TteSignResponse } from '@tangguh/protocol';
 import { printPackagesResponseSchema, type PrintPackagesResponse } from '@tangguh/protocol';
@@ -58,13 +58,32 @@ export async function readCentralText(response: Response): Promise<string> {
 /** Signed HTTP calls from this office to the centre. */
 export class CentralClient {
   private readonly fetch: CentralFetch;
+  /** The centre answered a binary push with 415 (a release from before it): JSON from then on. */
+  private binaryRefused = false;
 
   constructor(private readonly options: CentralClientOptions) {
     this.fetch = centralFetch(options.baseUrl, options.centralTlsCa);
   }
 
   async push(batch: PushBatch): Promise<PushResult> {
-    return pushResultSchema.parse(await this.call('POST', '/sync/push', JSON.stringify(batch)));
+    return pushResultSchema.parse(await this.call('POST', '/sync/push', JSON.stringify(pushBatchAsJson(batch))));
+  }
+
+  /**
+   * Pushes a batch and asks for the change-feed entries it appends, which the sync worker applies with the
+   * acknowledgement. A centre from before the feed ignores the question and answers the plain result.
+   */
+  async pushWithFeed(batch: PushBatch): Promise<PushFeedResult> {
+    if (!this.binaryRefused) {
+      try {
+        // Binary: images and sealed templates as bytes, no base64 at either end (see pushBatchSchema).
+        return pushFeedResultSchema.parse(await this.call('POST', '/sync/push?feed=1', encodeCbor(batch, 1 << 20), CBOR_CONTENT_TYPE));
+      } catch (error) {
+        if (!(error instanceof CentralUnavailable && error.status === 415)) throw error;
+        this.binaryRefused = true;
+      }
+    }
+    return pushFeedResultSchema.parse(await this.call('POST', '/sync/push?feed=1', JSON.stringify(pushBatchAsJson(batch))));
   }
 
   async changes(after: number, limit: number): Promise<ChangesResponse> {
@@ -115,15 +134,16 @@ export class CentralClient {
     return tteEnrolmentStatusSchema.parse(await this.call('GET', `/sync/tte/enrolments?username=${encodeURIComponent(username)}`, ''));
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body: string): Promise<unknown> {
+  private async call(method: 'GET' | 'POST', path: string, body: string | Uint8Array, contentType?: string): Promise<unknown> {
     // Signed in the current protocol version, which the request names in a header.
-    const headers = officeRequestHeaders({ officeId: this.options.officeId, privateKey: this.options.signingPrivateKey }, method, path, body);
+    const headers = officeRequestHeaders({ officeId: this.options.officeId, privateKey: this.options.signingPrivateKey }, method, path, body, undefined, undefined, contentType);
     let response: Response;
     try {
       response = await this.fetch(new URL(path, this.options.baseUrl), {
         method,
         headers,
-        body: method === 'POST' ? body : undefined,
+        // The bytes as they are (a Buffer from encodeCbor): the signature's hash covers exactly them.
+        body: method === 'POST' ? (body as string | Uint8Array<ArrayBuffer>) : undefined,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (error) {

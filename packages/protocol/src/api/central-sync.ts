@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, SYNC_HEADERS, changesResponseSchema, changesResponseV1Schema, pushBatchSchema, pushResultSchema } from '../sync.ts';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, SYNC_HEADERS, changesResponseSchema, changesResponseV1Schema, pushBatchSchema, pushFeedResultSchema, pushQuerySchema } from '../sync.ts';
 import { documentKeyRequestSchema, documentKeyResponseSchema } from '../suket.ts';
 import { tteHealthSchema, tteSignRequestSchema, tteSignResponseSchema } from '../tte.ts';
 import { errors } from './common.ts';
@@ -54,8 +54,9 @@ export const centralSyncRoutes = {
     tags: ['sync'],
     summary: 'Push a batch of outbox entries (signed); replays are acknowledged, a gap is refused',
     headers: signedRequestHeadersSchema,
+    querystring: pushQuerySchema,
     body: pushBatchSchema,
-    response: { 200: pushResultSchema, ...signedErrors, ...errors(409, 413) },
+    response: { 200: pushFeedResultSchema, ...signedErrors, ...errors(409, 413) },
   },
   state: {
     tags: ['sync'],
