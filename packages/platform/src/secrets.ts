@@ -175,6 +175,22 @@ export function masterKeyCheck(stored: string | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * Run before the migrations: a missing or wrong master key is refused before anything in the database changes,
+ * not even its schema. `readStoredCheck` reads the node's stored check; on a new database it throws (no settings
+ * table yet), and there is nothing to refuse.
+ */
+export async function refuseWrongMasterKeyBefore(readStoredCheck: () => Promise<string | undefined>): Promise<void> {
+  masterKey();
+  let stored: string | undefined;
+  try {
+    stored = await readStoredCheck();
+  } catch {
+    return;
+  }
+  if (stored !== undefined) masterKeyCheck(stored);
+}
+
 const DATA_MAGIC = Buffer.from('TGS1', 'ascii');
 
 /**

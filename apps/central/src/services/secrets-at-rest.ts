@@ -1,4 +1,4 @@
-import { DataKey, isSealedSecret, masterKey, masterKeyCheck, sealSecret } from '@tangguh/platform';
+import { DataKey, isSealedSecret, masterKeyCheck, refuseWrongMasterKeyBefore, sealSecret } from '@tangguh/platform';
 import type { Kysely } from 'kysely';
 import type { CentralDb } from '../db/schema.ts';
 import { insertSettingsIfAbsent, readSetting, readSettings, replaceSettingIfUnchanged } from '../repositories/settings.ts';
@@ -7,20 +7,9 @@ import { galleryTemplatesAfter, replaceGalleryTemplates } from '../repositories/
 
 export const MASTER_KEY_CHECK_SETTING = 'master_key_check';
 
-/**
- * Run before the migrations: a missing or wrong master key is refused before anything in the database changes,
- * not even its schema. A new database has no settings table yet, and nothing to refuse.
- */
-export async function refuseWrongMasterKey(db: Kysely<CentralDb>): Promise<void> {
-  masterKey();
-  let stored: string | undefined;
-  try {
-    stored = await readSetting(db, MASTER_KEY_CHECK_SETTING);
-  } catch {
-    return;
-  }
-  if (stored !== undefined) masterKeyCheck(stored);
-}
+/** Run before the migrations: a missing or wrong master key is refused before the database changes at all. */
+export const refuseWrongMasterKey = (db: Kysely<CentralDb>): Promise<void> => refuseWrongMasterKeyBefore(() => readSetting(db, MASTER_KEY_CHECK_SETTING));
+
 const GALLERY_KEY_SETTING = 'gallery_data_key';
 /** Set once every gallery row is sealed, so a start does not scan a million rows to find none plain. */
 const GALLERY_SEALED_SETTING = 'gallery_sealed';

@@ -1,4 +1,4 @@
-import { isSealedSecret, masterKey, masterKeyCheck, sealSecret } from '@tangguh/platform';
+import { isSealedSecret, masterKeyCheck, refuseWrongMasterKeyBefore, sealSecret } from '@tangguh/platform';
 import type { Kysely } from 'kysely';
 import type { OfficeDb } from '../db/schema.ts';
 import { insertSettingsIfAbsent, readSetting, readSettings, replaceSettingIfUnchanged } from '../repositories/settings.ts';
@@ -6,20 +6,9 @@ import { listKeyPrivateHalves, replaceKeyPrivateHalfIfUnchanged } from '../repos
 
 export const MASTER_KEY_CHECK_SETTING = 'master_key_check';
 
-/**
- * Run before the migrations: a missing or wrong master key is refused before anything in the database changes,
- * not even its schema. A new database has no settings table yet, and nothing to refuse.
- */
-export async function refuseWrongMasterKey(db: Kysely<OfficeDb>): Promise<void> {
-  masterKey();
-  let stored: string | undefined;
-  try {
-    stored = await readSetting(db, MASTER_KEY_CHECK_SETTING);
-  } catch {
-    return;
-  }
-  if (stored !== undefined) masterKeyCheck(stored);
-}
+/** Run before the migrations: a missing or wrong master key is refused before the database changes at all. */
+export const refuseWrongMasterKey = (db: Kysely<OfficeDb>): Promise<void> => refuseWrongMasterKeyBefore(() => readSetting(db, MASTER_KEY_CHECK_SETTING));
+
 const PRIVATE_SETTINGS = ['signing_private_key'];
 
 /**
