@@ -148,6 +148,8 @@ export class BitSamplingIndex implements Matcher {
    * a minute), and every table has caught up well before the gallery doubles again.
    */
   private widenFor(people: number): void {
+    // A fixed width (the centre's) has nothing to do here.
+    if (this.minBitsPerKey === this.bitsPerKey) return;
     this.width = Math.max(this.width, this.widthFor(this.sets.size + people));
     if (this.widening) this.widenStep(2 * people * this.tables.length);
   }
