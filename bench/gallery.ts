@@ -35,6 +35,8 @@ const SHARDS = Number(process.env.BENCH_SHARDS ?? availableParallelism());
 const ADMIN_URL = process.env.TANGGUH_BENCH_PG_URL ?? process.env.TANGGUH_TEST_PG_URL ?? 'postgres://tangguh:tangguh@127.0.0.1:5432/postgres';
 const FILL_PAGE = 5000;
 const START_UP_ONLY = '--start-up-only';
+/** Rows a page, as GalleryMirror reads them. */
+const READ_PAGE = 10_000;
 /** Rows opened on this thread for the one-thread figure (extrapolated to N). */
 const ONE_THREAD_SAMPLE = Math.min(N, 100_000);
 
@@ -94,7 +96,7 @@ async function readOnly(location: string): Promise<{ ms: number; rows: number; b
     const started = performance.now();
     let rows = 0;
     let bytes = 0;
-    for await (const page of readGalleryPagesAfter(ctx.db, 0, 10_000)) {
+    for await (const page of readGalleryPagesAfter(ctx.db, 0, READ_PAGE)) {
       rows += page.length;
       for (const row of page) bytes += row.templates.length;
     }
@@ -110,7 +112,7 @@ async function openOnOneThread(location: string): Promise<number> {
   try {
     const started = performance.now();
     let rows = 0;
-    for await (const page of readGalleryPagesAfter(ctx.db, 0, 10_000)) {
+    for await (const page of readGalleryPagesAfter(ctx.db, 0, READ_PAGE)) {
       for (const row of page) unpackSet(ctx.galleryKey.open(row.templates));
       rows += page.length;
       if (rows >= ONE_THREAD_SAMPLE) break;

@@ -176,6 +176,17 @@ describe.each(['sqlite', 'postgres'] as const)('the centre matcher loaded from t
     expect((await mirror.search(probe, { minScore: 0.8, limit: 3 }))[0]?.recordId).toBe(newcomer.recordId);
   }, 120_000);
 
+  it.each([2, 1])('starts as the centre starts it with %i shard(s): loaded from the whole gallery and ready to search', async (shards) => {
+    const mirror = await GalleryMirror.start(worker.db, galleryKey, { shards });
+    closing.push(mirror);
+    const stored = await gallerySize(worker.db);
+    expect(mirror.size).toBe(stored);
+    expect(mirror.cursor).toBe(await worker.db.transaction().execute((trx) => lockGallery(trx)));
+    if (shards > 1) expect((await mirror.shardStats())!.reduce((sum, shard) => sum + shard.size, 0)).toBe(stored);
+    const probe = capturedSet('person-5', 1, 0.1);
+    expect((await mirror.search(probe, { minScore: 0.8, limit: 3 }))[0]?.recordId).toBe(people[5]!.recordId);
+  });
+
   it('stops, loudly, on a gallery its key does not open, rather than search with people missing', async () => {
     const mirror = new GalleryMirror(DataKey.generate(), sharded(), { pageSize: PAGE });
     await expect(mirror.catchUp(worker.db)).rejects.toThrow(/failed to load/);

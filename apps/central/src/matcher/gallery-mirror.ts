@@ -5,7 +5,10 @@ import type { CentralDbOrTx } from '../db/schema.ts';
 import { gallerySize, readGalleryPagesAfter, type StoredGalleryRow } from '../repositories/gallery.ts';
 import type { BatchProbe, MatchCandidate, Matcher, SearchOptions } from './matcher.ts';
 
-/** Gallery rows read and handed to the matcher at once while catching up: one message per shard per page. */
+/**
+ * Gallery rows read and handed to the matcher at once while catching up: one message per shard per page.
+ * (40,000 were tried at 1,000,000: no CPU saved that could be told from the noise, and 230 MB more resident.)
+ */
 const LOAD_PAGE = 10_000;
 /** Pages handed to the matcher and not yet taken in, at most: enough to keep every shard busy while this thread reads. */
 const PAGES_IN_FLIGHT = 3;
