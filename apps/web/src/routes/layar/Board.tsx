@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { QUEUE_PATHS, queueBoardSchema, queueCallEventSchema, queueOptionsSchema, type QueueBoard, type QueueCallEvent } from '@tangguh/protocol';
 import { contractApi, withQuery } from '../../api.ts';
 import { usePolling } from '../../hooks.ts';
+import { followLiveStream } from '../../live-stream.ts';
 import { queueCommon, rememberSite, rememberedSite, waitText } from '../warga/queue-text.ts';
 import { TAP_FOR_SOUND, useBoardText } from './board-messages.ts';
 import './board.css';
@@ -94,12 +95,8 @@ function useLiveBoard(siteId: string | null, onCall: (call: QueueCallEvent) => v
 
   useEffect(() => {
     if (!siteId) return;
-    let stopped = false;
-    let poller: ReturnType<typeof setTimeout> | undefined;
-    let streaming = false;
     const seen = new Set<string>();
     let seeded = false;
-    const controller = new AbortController();
     const accept = (next: QueueBoard, fromPoll: boolean) => {
       // Polling learns of calls from the board itself: those not seen before are spoken (not the first load's).
       if (fromPoll && seeded) for (const c of [...next.recentCalls].reverse()) if (!seen.has(`${c.callId}:${c.at}`)) onCallRef.current(c);
@@ -107,58 +104,34 @@ function useLiveBoard(siteId: string | null, onCall: (call: QueueCallEvent) => v
       seeded = true;
       setBoard(next);
     };
-    const poll = async () => {
-      try {
-        accept(await contractApi.get(queueBoardSchema, withQuery(url('board'), { siteId }), controller.signal), true);
-        if (!streaming && !stopped) setMode('polling');
-      } catch {
-        if (!stopped && !streaming) setMode('offline');
-      }
-      poller = undefined;
-      if (!stopped && !streaming) poller = setTimeout(() => void poll(), BOARD_POLL_MS);
-    };
-    const startPolling = () => {
-      if (poller === undefined && !stopped) void poll();
-    };
-    let source: EventSource | undefined;
-    if (typeof EventSource === 'function') {
-      source = new EventSource(withQuery(url('boardStream'), { siteId }));
-      source.addEventListener('board', (event) => {
-        const parsed = queueBoardSchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
-        if (!parsed.success) return;
-        streaming = true;
-        if (poller !== undefined) clearTimeout(poller);
-        poller = undefined;
-        accept(parsed.data, false);
-        setMode('live');
-      });
-      source.addEventListener('call', (event) => {
-        const parsed = queueCallEventSchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
-        if (!parsed.success) return;
-        seen.add(`${parsed.data.callId}:${parsed.data.at}`);
-        onCallRef.current(parsed.data);
-        // The call is on the board at once; the whole board follows a moment later.
-        setBoard((b) => (b ? { ...b, recentCalls: [parsed.data, ...b.recentCalls.filter((c) => c.callId !== parsed.data.callId || c.at !== parsed.data.at)], counters: b.counters.map((c) => (c.number === parsed.data.counterNumber ? { ...c, current: parsed.data } : c)) } : b));
-      });
-      source.onerror = () => {
-        streaming = false;
-        setMode('polling');
-        // CLOSED: refused (e.g. 503 when too many screens); the browser does not retry by itself.
-        if (source?.readyState === EventSource.CLOSED) startPolling();
-      };
-    } else {
-      startPolling();
-    }
-    const first = setTimeout(() => {
-      if (!seeded) startPolling();
-    }, 3_000);
-    return () => {
-      stopped = true;
-      controller.abort();
-      source?.close();
-      clearTimeout(first);
-      if (poller !== undefined) clearTimeout(poller);
-    };
+    return followLiveStream({
+      streamUrl: withQuery(url('boardStream'), { siteId }),
+      events: {
+        board: (data) => {
+          const parsed = queueBoardSchema.safeParse(JSON.parse(data));
+          if (!parsed.success) return false;
+          accept(parsed.data, false);
+          return true;
+        },
+        call: (data) => {
+          const parsed = queueCallEventSchema.safeParse(JSON.parse(data));
+          if (!parsed.success) return false;
+          seen.add(`${parsed.data.callId}:${parsed.data.at}`);
+          onCallRef.current(parsed.data);
+          // The call is on the board at once; the whole board follows a moment later.
+          setBoard((b) => (b ? { ...b, recentCalls: [parsed.data, ...b.recentCalls.filter((c) => c.callId !== parsed.data.callId || c.at !== parsed.data.at)], counters: b.counters.map((c) => (c.number === parsed.data.counterNumber ? { ...c, current: parsed.data } : c)) } : b));
+          return false;
+        },
+      },
+      poll: async (signal) => accept(await contractApi.get(queueBoardSchema, withQuery(url('board'), { siteId }), signal), true),
+      pollMs: BOARD_POLL_MS,
+      onPolled: (ok, streaming) => {
+        if (!streaming) setMode(ok ? 'polling' : 'offline');
+      },
+      onLive: () => setMode('live'),
+      onBroken: () => setMode('polling'),
+      received: () => seeded,
+    });
   }, [siteId]);
   return { board, mode };
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { publicStatusSchema, type PublicStatus } from '@tangguh/protocol';
 import { contractApi } from '../../api.ts';
+import { followLiveStream } from '../../live-stream.ts';
 
 export const POLL_MS = 30_000;
 
@@ -15,60 +16,31 @@ export function useLiveStatus(): { status: PublicStatus | undefined; live: boole
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
-    let stopped = false;
-    let poller: ReturnType<typeof setTimeout> | undefined;
     let got = false;
-    let streaming = false;
-    const controller = new AbortController();
     const accept = (next: PublicStatus) => {
       got = true;
       // An older version arriving late (a poll racing the stream) never replaces a newer one.
       setStatus((current) => (current && current.version > next.version ? current : next));
       setFailed(false);
     };
-    const poll = async () => {
-      try {
-        accept(await contractApi.get(publicStatusSchema, '/api/status', controller.signal));
-      } catch {
-        if (!stopped) setFailed(true);
-      }
-      poller = undefined;
-      if (!stopped && !streaming) poller = setTimeout(() => void poll(), POLL_MS);
-    };
-    const startPolling = () => {
-      if (poller === undefined && !stopped) void poll();
-    };
-    let source: EventSource | undefined;
-    if (typeof EventSource === 'function') {
-      source = new EventSource('/api/status/stream');
-      source.addEventListener('status', (event) => {
-        const parsed = publicStatusSchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
-        if (parsed.success) accept(parsed.data);
-        streaming = true;
-        if (poller !== undefined) clearTimeout(poller);
-        poller = undefined;
-        setLive(true);
-      });
-      source.onerror = () => {
-        streaming = false;
-        setLive(false);
-        // CLOSED: the server refused the stream (e.g. 503 when full); the browser will not retry by itself.
-        if (source?.readyState === EventSource.CLOSED) startPolling();
-      };
-    } else {
-      startPolling();
-    }
-    // A first answer even if the stream is slow to open.
-    const first = setTimeout(() => {
-      if (!got) startPolling();
-    }, 3_000);
-    return () => {
-      stopped = true;
-      controller.abort();
-      source?.close();
-      clearTimeout(first);
-      if (poller !== undefined) clearTimeout(poller);
-    };
+    return followLiveStream({
+      streamUrl: '/api/status/stream',
+      events: {
+        status: (data) => {
+          const parsed = publicStatusSchema.safeParse(JSON.parse(data));
+          if (parsed.success) accept(parsed.data);
+          return true;
+        },
+      },
+      poll: async (signal) => accept(await contractApi.get(publicStatusSchema, '/api/status', signal)),
+      pollMs: POLL_MS,
+      onPolled: (ok) => {
+        if (!ok) setFailed(true);
+      },
+      onLive: () => setLive(true),
+      onBroken: () => setLive(false),
+      received: () => got,
+    });
   }, []);
 
   return { status, live, failed };
