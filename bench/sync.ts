@@ -414,8 +414,79 @@ function baselineInsert(centralDb: string, file: string): { ms: number; rows: nu
   }
 }
 
-async function main(): Promise<void> {
+type Running = { child?: unknown; url?: string; stop(signal?: NodeJS.Signals): Promise<void> }[];
+
+/** Stage 4 (also alone, with BENCH_N=0): deduplication by the centre's worker, then end to end. */
+async function dedupStages(dataDir: string, running: Running, say: (line: string) => void): Promise<void> {
   const { CENTRAL_MAIN, provisionStack, freePort, startCentral, startOffice } = await import('../apps/cli/src/stack.ts');
+  // 4. Deduplication, on top of a gallery of GALLERY people already enrolled at the centre: first the dedup
+  // worker alone on DEDUP_QUEUE records put straight into the centre as received (4a), then end to end from
+  // an office's queue of DEDUP_N recordings until every one is final at the office (4b).
+  if (DEDUP_N > 0 || DEDUP_QUEUE > 0) {
+    const small = await provisionStack(join(dataDir, 'dedup'));
+    if (DEDUP_N > 0) await queueRecordings(small.officeDb, DEDUP_N, SEED + 1, 'dedup queue');
+    // A tenth of the backlog's size are people captured by the synthetic device, so the backlog has mates there.
+    const mates = DEDUP_QUEUE > 0 ? Math.min(GALLERY, Math.ceil(DEDUP_QUEUE / 10)) : 0;
+    const galleryMs = GALLERY > 0 ? await fillGallery(small.centralDb, GALLERY - mates) : 0;
+    const backlog = DEDUP_QUEUE > 0 ? await queueAtCentre(small.centralDb, DEDUP_QUEUE, mates) : undefined;
+    say(
+      `Gallery for deduplication: ${fmtInt(GALLERY)} people generated straight into the centre's database, sealed, in ${fmtS(galleryMs)}` +
+        (mates > 0 ? ` (${fmtInt(mates)} of them captured by the synthetic device, mates of queued records)` : '') +
+        (GALLERY < 1_000_000 ? ` — SMALLER than the 1,000,000 of the goal (BENCH_GALLERY=${GALLERY})` : ''),
+    );
+    if (backlog) {
+      say(
+        `Backlog for the dedup worker: ${fmtInt(DEDUP_QUEUE)} records put straight into the centre as RECEIVED_AT_CENTRAL in ${fmtS(backlog.ms)}` +
+          ` (${fmtInt(backlog.mix.galleryMatesClean)} clean and ${fmtInt(backlog.mix.galleryMatesPoor)} poor recaptures of gallery people, ${fmtInt(backlog.mix.inQueueMates)} recaptures of people queued just before them, ${fmtInt(backlog.mix.newPeople)} new people)` +
+          (DEDUP_QUEUE < 70_000 ? ` — SMALLER than the 70,000 of the goal (BENCH_DEDUP_QUEUE=${DEDUP_QUEUE})` : ''),
+      );
+      await dedupWorkerAlone(small.centralDb, DEDUP_QUEUE, backlog.mix, say);
+    }
+  }
+  if (DEDUP_N > 0) {
+    const small = { centralDb: join(dataDir, 'dedup', 'central', 'central.db'), officeDb: join(dataDir, 'dedup', 'office', 'office.db') };
+    // The gallery as 4a left it: GALLERY people and the backlog's print-ready records.
+    const gallerySize = readNumber(small.centralDb, 'select count(*) from gallery');
+    const started = performance.now();
+    let firstFinalAt: number | undefined;
+    // The centre as an API process and a dedup worker process on the same database: the worker builds its
+    // index over the whole gallery before it answers anything (longer than a start-up check waits for a
+    // large gallery), so it is started without waiting; the clock runs from here either way.
+    const c = await startCentral(small.centralDb, await freePort(), ['--services', 'api'], { quiet: true });
+    running.push(c);
+    const worker = spawn(process.execPath, ['--import', 'tsx', CENTRAL_MAIN, '--db', small.centralDb, '--services=worker', '--health-port', String(await freePort())], { stdio: 'ignore' });
+    const workerExited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    running.push({
+      child: worker,
+      url: '',
+      async stop(signal: NodeJS.Signals = 'SIGTERM') {
+        if (worker.exitCode === null && worker.signalCode === null) worker.kill(signal);
+        await workerExited;
+      },
+    });
+    const o = await startOffice(small.officeDb, await freePort(), c.url, ['--batch-size', String(BATCH), '--idle-ms', '200'], { quiet: true });
+    running.push(o);
+    for (;;) {
+      const ready = readNumber(small.officeDb, "select count(*) from records where status in ('PRINT_READY_RECORD', 'DUPLICATE_RECORD', 'ADJUDICATE_RECORD')");
+      if (ready > 0 && firstFinalAt === undefined) firstFinalAt = performance.now();
+      progress(`dedup: final at the office ${fmtInt(ready)}/${fmtInt(DEDUP_N)}`);
+      if (ready >= DEDUP_N) break;
+      if (performance.now() - started > 30 * 60_000) throw new Error('deduplication did not finish within 30 minutes');
+      await sleep(200);
+    }
+    const ms = performance.now() - started;
+    process.stderr.write('\n');
+    const printReady = readNumber(small.officeDb, "select count(*) from records where status = 'PRINT_READY_RECORD'");
+    const steady = firstFinalAt === undefined ? ms : performance.now() - firstFinalAt;
+    say(
+      `Deduplication end to end (N = ${fmtInt(DEDUP_N)} queued, gallery ${fmtInt(gallerySize)}, centre + office started on the backlog until every record is final at the office): ${fmtS(ms)} = ${rate(DEDUP_N, ms)} ` +
+        `including the centre's start-up and index build; ${rate(DEDUP_N, steady)} from the first final record (${fmtInt(printReady)} PRINT_READY_RECORD)`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const { provisionStack, freePort, startCentral, startOffice } = await import('../apps/cli/src/stack.ts');
   type NodeProcess = Awaited<ReturnType<typeof startCentral>>;
   const dataDir = mkdtempSync(join(tmpdir(), 'tangguh-bench-sync-'));
   const running: NodeProcess[] = [];
@@ -423,6 +494,8 @@ async function main(): Promise<void> {
   try {
     say(`Tangguh sync benchmark — N = ${fmtInt(N)} recordings, push batch ${BATCH}`);
     say(`Machine: ${machineNote()}`);
+    // BENCH_N=0: the deduplication stages alone (the drain's stages need the machine quiet enough to start nodes in 30 s).
+    if (N === 0) return await dedupStages(dataDir, running, say);
 
     // 1. The backlog: recorded while the centre is down (or a copy of one kept by an earlier run).
     const drainDir = join(dataDir, 'drain');
@@ -530,71 +603,7 @@ async function main(): Promise<void> {
     say(`Baseline (better-sqlite3, same enrollments rows/columns/indexes, WAL + synchronous=FULL, ${BATCH}-row transactions): ${fmtInt(baseline.rows)} in ${fmtS(baseline.ms)} = ${rate(baseline.rows, baseline.ms)}`);
     say(`Ratio drain / baseline: ${(drainRate / baselineRate).toFixed(3)} (the drain reaches ${(100 * drainRate / baselineRate).toFixed(1)}% of the plain insert rate; steady state ${(100 * ((N - firstApplied) / (steadyMs / 1000)) / baselineRate).toFixed(1)}%)`);
 
-    // 4. Deduplication, on top of a gallery of GALLERY people already enrolled at the centre: first the dedup
-    // worker alone on DEDUP_QUEUE records put straight into the centre as received (4a), then end to end from
-    // an office's queue of DEDUP_N recordings until every one is final at the office (4b).
-    if (DEDUP_N > 0 || DEDUP_QUEUE > 0) {
-      const small = await provisionStack(join(dataDir, 'dedup'));
-      if (DEDUP_N > 0) await queueRecordings(small.officeDb, DEDUP_N, SEED + 1, 'dedup queue');
-      // A tenth of the backlog's size are people captured by the synthetic device, so the backlog has mates there.
-      const mates = DEDUP_QUEUE > 0 ? Math.min(GALLERY, Math.ceil(DEDUP_QUEUE / 10)) : 0;
-      const galleryMs = GALLERY > 0 ? await fillGallery(small.centralDb, GALLERY - mates) : 0;
-      const backlog = DEDUP_QUEUE > 0 ? await queueAtCentre(small.centralDb, DEDUP_QUEUE, mates) : undefined;
-      say(
-        `Gallery for deduplication: ${fmtInt(GALLERY)} people generated straight into the centre's database, sealed, in ${fmtS(galleryMs)}` +
-          (mates > 0 ? ` (${fmtInt(mates)} of them captured by the synthetic device, mates of queued records)` : '') +
-          (GALLERY < 1_000_000 ? ` — SMALLER than the 1,000,000 of the goal (BENCH_GALLERY=${GALLERY})` : ''),
-      );
-      if (backlog) {
-        say(
-          `Backlog for the dedup worker: ${fmtInt(DEDUP_QUEUE)} records put straight into the centre as RECEIVED_AT_CENTRAL in ${fmtS(backlog.ms)}` +
-            ` (${fmtInt(backlog.mix.galleryMatesClean)} clean and ${fmtInt(backlog.mix.galleryMatesPoor)} poor recaptures of gallery people, ${fmtInt(backlog.mix.inQueueMates)} recaptures of people queued just before them, ${fmtInt(backlog.mix.newPeople)} new people)` +
-            (DEDUP_QUEUE < 70_000 ? ` — SMALLER than the 70,000 of the goal (BENCH_DEDUP_QUEUE=${DEDUP_QUEUE})` : ''),
-        );
-        await dedupWorkerAlone(small.centralDb, DEDUP_QUEUE, backlog.mix, say);
-      }
-    }
-    if (DEDUP_N > 0) {
-      const small = { centralDb: join(dataDir, 'dedup', 'central', 'central.db'), officeDb: join(dataDir, 'dedup', 'office', 'office.db') };
-      // The gallery as 4a left it: GALLERY people and the backlog's print-ready records.
-      const gallerySize = readNumber(small.centralDb, 'select count(*) from gallery');
-      const started = performance.now();
-      let firstFinalAt: number | undefined;
-      // The centre as an API process and a dedup worker process on the same database: the worker builds its
-      // index over the whole gallery before it answers anything (longer than a start-up check waits for a
-      // large gallery), so it is started without waiting; the clock runs from here either way.
-      const c = await startCentral(small.centralDb, await freePort(), ['--services', 'api'], { quiet: true });
-      running.push(c);
-      const worker = spawn(process.execPath, ['--import', 'tsx', CENTRAL_MAIN, '--db', small.centralDb, '--services=worker', '--health-port', String(await freePort())], { stdio: 'ignore' });
-      const workerExited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      running.push({
-        child: worker,
-        url: '',
-        async stop(signal: NodeJS.Signals = 'SIGTERM') {
-          if (worker.exitCode === null && worker.signalCode === null) worker.kill(signal);
-          await workerExited;
-        },
-      });
-      const o = await startOffice(small.officeDb, await freePort(), c.url, ['--batch-size', String(BATCH), '--idle-ms', '200'], { quiet: true });
-      running.push(o);
-      let ready = 0;
-      for (;;) {
-        ready = readNumber(small.officeDb, "select count(*) from records where status in ('PRINT_READY_RECORD', 'DUPLICATE_RECORD', 'ADJUDICATE_RECORD')");
-        if (ready > 0 && firstFinalAt === undefined) firstFinalAt = performance.now();
-        progress(`dedup: final at the office ${fmtInt(ready)}/${fmtInt(DEDUP_N)}`);
-        if (ready >= DEDUP_N) break;
-        if (performance.now() - started > 30 * 60_000) throw new Error('deduplication did not finish within 30 minutes');
-        await sleep(200);
-      }
-      const ms = performance.now() - started;
-      process.stderr.write('\n');
-      const printReady = readNumber(small.officeDb, "select count(*) from records where status = 'PRINT_READY_RECORD'");
-      const steady = firstFinalAt === undefined ? ms : performance.now() - firstFinalAt;
-      say(
-        `Deduplication end to end (N = ${fmtInt(DEDUP_N)} queued, gallery ${fmtInt(gallerySize)}, centre + office started on the backlog until every record is final at the office): ${fmtS(ms)} = ${rate(DEDUP_N, ms)} ` +
-          `including the centre's start-up and index build; ${rate(DEDUP_N, steady)} from the first final record (${fmtInt(printReady)} PRINT_READY_RECORD)`,
-      );
-    }
+    await dedupStages(dataDir, running, say);
   } finally {
     for (const node of running.reverse()) await node.stop('SIGTERM');
     if (process.env.BENCH_KEEP) console.log(`data kept in ${dataDir}`);

@@ -19,6 +19,9 @@ export async function loadMatcher(ctx: CentralContext): Promise<GalleryMirror> {
   return ctx.matcher;
 }
 
+/** Records opened and sent to the shards in one message; a batch goes as several, so opening overlaps searching. */
+const SEND_PART = 100;
+
 /** How often a batch is searched again because the gallery grew meanwhile, before it is left for later. */
 const MAX_SEARCH_ROUNDS = 5;
 
@@ -33,9 +36,10 @@ interface Decision {
 /**
  * Runs penunggalan for up to `limit` received records, oldest first: each is searched 1:N against the
  * gallery and becomes PRINT_READY_RECORD, DUPLICATE_RECORD or ADJUDICATE_RECORD. Records in one batch
- * are searched against each other too, in arrival order. Returns how many were processed.
+ * are searched against each other too, in arrival order. Returns how many were processed. `sendPart` records
+ * go to the shards per message (tests make it small to send a batch as several).
  */
-export async function runDeduplication(ctx: CentralContext, limit = 100): Promise<number> {
+export async function runDeduplication(ctx: CentralContext, limit = 100, sendPart = SEND_PART): Promise<number> {
   // PROCESSING rows left by a crash are picked up again first; the gallery insert is idempotent.
   const interrupted = await enrollmentsInStatus(ctx.db, 'PROCESSING', limit);
   const received = await enrollmentsInStatus(ctx.db, 'RECEIVED_AT_CENTRAL', limit - interrupted.length);
@@ -57,7 +61,7 @@ export async function runDeduplication(ctx: CentralContext, limit = 100): Promis
 
   for (let round = 1; ; round++) {
     const gallery = await loadMatcher(ctx);
-    let decisions = await searchBatch(ctx, gallery, batch);
+    let decisions = await searchBatch(ctx, gallery, batch, sendPart);
     const committed = await ctx.db.transaction().execute(async (trx) => {
       // Under the gallery lock, first: an entry committed elsewhere (an adjudication in the API process,
       // another worker) since the catch-up was not searched against; search again rather than miss it.
@@ -92,24 +96,33 @@ type EnrollmentRow = Awaited<ReturnType<typeof enrollmentsInStatus>>[number];
  * work through the batch together; then, in arrival order, each record is compared with the earlier records
  * of the batch that became print-ready (exactly, by brute force) and decided on the best of both answers.
  */
-async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: EnrollmentRow[]): Promise<Decision[]> {
+async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: EnrollmentRow[], sendPart: number): Promise<Decision[]> {
+  // Multi-probe with two key bits flipped per table by default (--matcher-probe-flips): at 1,000,000 it finds
+  // 79 % of poor captures' mates in the adjudication band against 61 % for the fast search, at 0.57 ms of CPU a
+  // probe against 0.33; all 18 flips find all of them at 3.1 ms, which a national backlog cannot pay
+  // (bench:dedup compares them). Every scheme finds every mate at the duplicate threshold.
   const options = { minScore: ctx.policy.adjudicateFrom, limit: 1, probeRadius: ctx.matcherProbeRadius ?? 1, probeFlips: ctx.matcherProbeFlips };
-  const probes = batch.map((row) => {
-    try {
-      return unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(row.sealed_biometrics)));
-    } catch {
-      return undefined;
-    }
-  });
-  const searched = probes.flatMap((set, i) => (set ? [{ set, excludeRecordId: batch[i]!.record_id }] : []));
-  let inGallery: MatchCandidate[][] | Error;
-  try {
-    // Multi-probe by default, two key bits flipped per table (--matcher-probe-flips): more of the poor captures
-    // in the adjudication band than the fast search at about twice its cost; all 18 flips find nearly all of
-    // them at ten times the cost, which a backlog at national scale cannot pay (bench:dedup compares them).
-    inGallery = await gallery.searchMany(searched, options);
-  } catch (error) {
-    inGallery = error as Error;
+  // Opened and sent a part at a time: the shards search one part while this thread opens the next.
+  const probes: (BiometricSet | undefined)[] = [];
+  const parts: Promise<MatchCandidate[][] | Error>[] = [];
+  for (let start = 0; start < batch.length; start += sendPart) {
+    const part = batch.slice(start, start + sendPart).map((row) => {
+      try {
+        return { row, set: unpackSet(unseal(ctx.sealingPrivateKey, new Uint8Array(row.sealed_biometrics))) };
+      } catch {
+        return { row, set: undefined };
+      }
+    });
+    probes.push(...part.map((p) => p.set));
+    const searched = part.flatMap(({ row, set }) => (set ? [{ set, excludeRecordId: row.record_id }] : []));
+    parts.push(gallery.searchMany(searched, options).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+  }
+  // Each part's answers in order, or its failure for each of its records.
+  const inGallery: (MatchCandidate[] | Error)[] = [];
+  for (const [k, answer] of (await Promise.all(parts)).entries()) {
+    const opened = probes.slice(k * sendPart, (k + 1) * sendPart).filter((set) => set !== undefined).length;
+    if (answer instanceof Error) inGallery.push(...Array.from({ length: opened }, () => answer));
+    else inGallery.push(...answer);
   }
 
   const decisions: Decision[] = [];
@@ -123,7 +136,7 @@ async function searchBatch(ctx: CentralContext, gallery: GalleryMirror, batch: E
       decisions.push({ change: { ...base, status: 'ENROLL_FAILURE_AT_CENTRAL', note: 'Templat biometrik tidak dapat dibuka / biometric templates could not be opened' } });
       return;
     }
-    const found = inGallery instanceof Error ? inGallery : inGallery[next];
+    const found = inGallery[next];
     next++;
     if (found instanceof Error || found === undefined) {
       const message = found instanceof Error ? found.message : 'no answer for this record';
