@@ -45,3 +45,15 @@ describe('a batch of probes searched in one message per shard', () => {
     expect(await sharded.searchMany([], { minScore: 0.8, limit: 1 })).toEqual([]);
   });
 });
+
+describe('closing a sharded matcher', () => {
+  it('with an add still in flight ends quietly (the add is dropped with the threads, not left to reject unheard)', async () => {
+    const matcher = new ShardedMatcher({ shards: 2 });
+    await matcher.ready();
+    matcher.addMany(enrolled.slice(0, 200));
+    await matcher.close();
+    // An unhandled rejection surfaces on a later turn: give it one, so the test runner would report it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(matcher.size).toBe(200);
+  });
+});

@@ -263,6 +263,9 @@ export class ShardedMatcher implements Matcher, SealedLoader {
   }
 
   async close(): Promise<void> {
+    // Adds still in flight fail as the threads stop, and no one waits for them any more: a rejection no one
+    // handles would end the process on its way out (the dedup worker adds its last batch just before).
+    for (const add of this.pendingAdds.splice(0)) add.catch(() => undefined);
     await Promise.all(this.shards.map((shard) => shard.close()));
   }
 }
