@@ -30,7 +30,7 @@ import {
   type SiteRow,
 } from '../repositories/distribution.ts';
 import { appendBlankLedger, lockBlankLedger } from '../repositories/blank-stock.ts';
-import { firstPackageOf, insertPrintJob, lockPrintJobs } from '../repositories/print-jobs.ts';
+import { firstPackageOf, insertPrintJob, lockPrintJobs, type PrintJobRow } from '../repositories/print-jobs.ts';
 import { composerFor } from '../notify/composer.ts';
 import { queueCardLostNotice } from '../notify/card-notices.ts';
 import { listSites } from '../repositories/sites.ts';
@@ -38,6 +38,7 @@ import { lockOutbox } from '../repositories/outbox.ts';
 import type { OfficeUser } from '../repositories/users.ts';
 import { visibilityOf } from '../repositories/visibility.ts';
 import { recordCardStatus } from './card-status.ts';
+import { baseJob } from './print-jobs.ts';
 
 /**
  * Printed cards on their way to the pickup points. A manifest is packed at the Dinas (where cards are
@@ -401,35 +402,18 @@ export async function settleMissingLost(ctx: OfficeContext, props: { manifestId:
       },
     ]);
     const packageId = lost?.package_id ?? (await firstPackageOf(trx, row.record_id))?.package_id ?? null;
-    const reprintId = randomUUID();
-    await insertPrintJob(trx, {
-      id: reprintId,
-      seq: (await lowestPrintJobSeq(trx)) - 1,
+    const reprint: PrintJobRow = {
+      ...baseJob({ siteId, printerId: lost?.printer_id ?? null, by, at }, (await lowestPrintJobSeq(trx)) - 1),
       card: 'FIRST',
       record_id: row.record_id,
       request_id: null,
       package_id: packageId,
-      batch_id: null,
-      site_id: siteId,
-      printer_id: lost?.printer_id ?? null,
       state: packageId ? 'queued' : 'waiting_package',
       active_key: `F:${row.record_id}`,
-      blank_serial: null,
-      print_day: null,
-      claimed_at: null,
-      claimed_by: null,
-      submitting_at: null,
-      external_job_id: null,
-      printed_at: null,
-      problem: null,
-      spoilage_reason: null,
-      spoiled_by: null,
-      spoiled_at: null,
       reprint_of: lost?.id ?? null,
-      created_by: by,
-      created_at: at,
-      updated_at: at,
-    });
+    };
+    await insertPrintJob(trx, reprint);
+    const reprintId = reprint.id;
     const notified = await queueCardLostNotice(trx, composer, { recordId: row.record_id, manifestId: row.manifest_id, site: { id: siteName(row.to_site_id), en: siteName(row.to_site_id) } });
     await insertMissingSettlement(trx, {
       manifest_id: row.manifest_id,

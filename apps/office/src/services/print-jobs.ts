@@ -78,7 +78,8 @@ export async function checkPlacement(db: OfficeDbOrTx, siteId: string, printerId
   if (!printer) throw refuse('PRINTER_NOT_AT_SITE', { id: `Printer ${printerId} tidak ada di lokasi ${siteId}.`, en: `Printer ${printerId} is not at site ${siteId}.` }, 'not_found');
 }
 
-const baseJob = (p: Placement, seq: number): Omit<PrintJobRow, 'card' | 'record_id' | 'request_id' | 'package_id' | 'state' | 'active_key'> => ({
+/** A new job at its placement, not yet claimed, printed nor spoiled; the caller says which card it is and its state. */
+export const baseJob = (p: Placement, seq: number): Omit<PrintJobRow, 'card' | 'record_id' | 'request_id' | 'package_id' | 'state' | 'active_key'> => ({
   id: randomUUID(),
   seq,
   batch_id: p.batchId ?? null,
