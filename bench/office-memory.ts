@@ -1,7 +1,8 @@
 /**
  * An office node's resident memory while idle (issue 11: "an office node holding 100,000 records idles under
- * 200 MB resident"). Provisions an office, fills it with N records, starts the REAL office process as the CLI
- * starts it (apps/office/src/main.ts, api + worker in one process, with its threads), lets it settle idle and
+ * 200 MB resident"). Provisions an office, fills it with N records, starts the REAL office process as `npm start`
+ * starts it (compiled first by npm run build:server: dist/server/office.mjs under bare Node; api + worker in one
+ * process, with its threads), lets it settle idle and
  * prints its RSS with a breakdown — next to baselines measured in the same run: a bare Node process, a bare
  * Node with the TypeScript loader the office runs under, and the same office with an empty database.
  *
@@ -24,13 +25,14 @@
  *   BENCH_OFFICE_RECORDS=20000 npm run bench:office-memory
  *   BENCH_OFFICE_DATA=/some/dir                      # keep the filled office there and reuse it on the next run (same N)
  *   BENCH_OFFICE_MAIN=/old/checkout/apps/office/src/main.ts   # run another version of the office on the same data
+ *   BENCH_OFFICE_TSX=1                               # the office's TypeScript sources under tsx (default: compiled, as npm start runs it)
  *   BENCH_KEEP=1                                     # keep the data directory
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
@@ -261,13 +263,22 @@ function report(m: Measured): string[] {
 
 async function main(): Promise<void> {
   const stack = await import('../apps/cli/src/stack.ts');
-  const { provisionStack, freePort } = stack;
-  // Another office's entry (an older checkout's apps/office/src/main.ts) for a before/after on the same data.
-  const OFFICE_MAIN = process.env.BENCH_OFFICE_MAIN ?? stack.OFFICE_MAIN;
+  const { provisionStack, freePort, nodeEntryArgs } = stack;
+  // The office as `npm start` runs it: compiled (npm run build:server), with bare Node. BENCH_OFFICE_TSX=1 runs
+  // the TypeScript sources under tsx instead; BENCH_OFFICE_MAIN another office's entry (an older checkout's
+  // apps/office/src/main.ts, or a compiled dist/server/office.mjs) for a before/after on the same data.
+  let OFFICE_MAIN = process.env.BENCH_OFFICE_MAIN ?? stack.OFFICE_MAIN;
+  if (!process.env.BENCH_OFFICE_MAIN && !process.env.BENCH_OFFICE_TSX) {
+    // @ts-expect-error -- a plain JavaScript build script without type declarations
+    const { buildServer, SERVER_BUILD } = (await import('../apps/cli/src/build-server.mjs')) as { buildServer: () => Promise<number>; SERVER_BUILD: string };
+    await buildServer();
+    OFFICE_MAIN = join(SERVER_BUILD, 'office.mjs');
+  }
+  const officeKind = OFFICE_MAIN.endsWith('.ts') ? 'TypeScript sources under tsx' : 'compiled JavaScript, bare Node';
   const dataDir = mkdtempSync(join(tmpdir(), 'tangguh-bench-office-memory-'));
   const memoryFile = join(dataDir, 'memory');
   const cpu = cpus();
-  console.log(`Office idle memory — ${fmtInt(N)} records (goal: under 200 MB resident at 100,000)${process.env.BENCH_OFFICE_MAIN ? ` — office started from ${process.env.BENCH_OFFICE_MAIN}` : ''}`);
+  console.log(`Office idle memory — ${fmtInt(N)} records (goal: under 200 MB resident at 100,000) — the office measured: ${relative(ROOT, OFFICE_MAIN)} (${officeKind})`);
   console.log(`Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const results: Measured[] = [];
   const children: ChildProcess[] = [];
@@ -298,8 +309,8 @@ async function main(): Promise<void> {
     const runs: { label: string; args: () => Promise<string[]>; health?: boolean; minMs?: number; idleMs?: number }[] = [
       { label: 'bare Node (node -e, a timer)', args: async () => ['-e', 'setInterval(() => {}, 1000)'], minMs: 6000, idleMs: 0 },
       { label: 'bare Node + TypeScript loader (--import tsx)', args: async () => ['--import', 'tsx', '-e', 'setInterval(() => {}, 1000)'], minMs: 6000, idleMs: 0 },
-      { label: 'office, empty database', args: async () => ['--import', 'tsx', OFFICE_MAIN, '--db', empty.officeDb, '--central', deadCentre, '--port', String(await freePort())], health: true },
-      { label: `office, ${fmtInt(N)} records`, args: async () => ['--import', 'tsx', OFFICE_MAIN, '--db', full.officeDb, '--central', deadCentre, '--port', String(await freePort())], health: true },
+      { label: `office (${officeKind}), empty database`, args: async () => [...nodeEntryArgs(OFFICE_MAIN), '--db', empty.officeDb, '--central', deadCentre, '--port', String(await freePort())], health: true },
+      { label: `office (${officeKind}), ${fmtInt(N)} records`, args: async () => [...nodeEntryArgs(OFFICE_MAIN), '--db', full.officeDb, '--central', deadCentre, '--port', String(await freePort())], health: true },
     ];
     for (const run of runs) {
       const args = await run.args();
@@ -333,7 +344,8 @@ async function main(): Promise<void> {
     for (const r of results) console.log(`| ${r.label} | ${mib(r.rssAtSettle)} | ${mib(r.status.VmRSS ?? 0)} | ${r.status.Threads} |`);
     console.log(
       `\nOffice with ${fmtInt(N)} records: ${mib(fullOffice)} resident (${fullOffice < 200e6 ? 'under' : 'OVER'} the 200 MB goal); ` +
-        `${mib(fullOffice - emptyOffice)} more than the empty office, which is ${mib(emptyOffice - tsx)} over a bare Node with the loader (${mib(tsx)}; bare Node ${mib(bare)}). ` +
+        `${mib(fullOffice - emptyOffice)} more than the empty office, which is ` +
+        (OFFICE_MAIN.endsWith('.ts') ? `${mib(emptyOffice - tsx)} over a bare Node with the loader (${mib(tsx)}; bare Node ${mib(bare)}). ` : `${mib(emptyOffice - bare)} over a bare Node (${mib(bare)}; with the TypeScript loader ${mib(tsx)}). `) +
         `Load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
     );
   } finally {

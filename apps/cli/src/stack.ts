@@ -13,8 +13,15 @@ import type { OfficeDb } from '@tangguh/office/schema';
 import { provisionOfficeTrust } from './trust-provision.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const CENTRAL_MAIN = join(ROOT, 'apps/central/src/main.ts');
-export const OFFICE_MAIN = join(ROOT, 'apps/office/src/main.ts');
+/** Set (to dist/server) in the compiled CLI that `npm start` runs (npm run build:server): the nodes it starts are the compiled ones too. */
+const SERVER_BUILD = process.env.TANGGUH_SERVER_BUILD;
+export const CENTRAL_MAIN = SERVER_BUILD ? join(SERVER_BUILD, 'central.mjs') : join(ROOT, 'apps/central/src/main.ts');
+export const OFFICE_MAIN = SERVER_BUILD ? join(SERVER_BUILD, 'office.mjs') : join(ROOT, 'apps/office/src/main.ts');
+
+/** Node's arguments that run a node's entry: TypeScript sources under the tsx loader, a compiled file as it is. */
+export function nodeEntryArgs(main: string): string[] {
+  return main.endsWith('.ts') ? ['--import', 'tsx', main] : [main];
+}
 
 export const JEMBER = {
   id: '3509',
@@ -110,7 +117,7 @@ export interface SpawnOptions {
 
 /** Starts a node (central or office) as its own OS process and waits until it answers /health. */
 export async function spawnNode(main: string, args: string[], port: number, options: SpawnOptions = {}): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', String(port), ...args], {
+  const child = spawn(process.execPath, [...nodeEntryArgs(main), '--port', String(port), ...args], {
     cwd: ROOT,
     stdio: options.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
   });

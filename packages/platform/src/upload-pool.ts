@@ -14,24 +14,31 @@ export const UPLOAD_DECODE_TIMEOUT_MS = Number(process.env.TANGGUH_UPLOAD_DECODE
 const MAX_WAITING = 8;
 
 const THREADS = Math.max(2, Math.min(4, availableParallelism()));
+/** How long a decoding thread may sit idle before it ends (a minute: a queue of people uploading keeps it warm). */
+const IDLE_THREAD_MS = Number(process.env.TANGGUH_UPLOAD_IDLE_MS) || 60_000;
 
 let pool: Piscina<Uint8Array, UploadJobResult> | undefined;
 /** Jobs decoding or waiting; counted here because piscina's own queue limit does not cover every path in. */
 let inFlight = 0;
 
-/** The workers need the same TypeScript loader as this process (tsx), wherever it was started from. */
+/** The worker's entry: TypeScript from the sources, or the compiled file in the server build (npm run build:server rewrites this URL). */
+const WORKER_FILE = new URL('./upload-worker.ts', import.meta.url);
+
+/** A TypeScript worker needs the same loader as this process (tsx), wherever it was started from; a compiled one, none. */
 function workerExecArgv(): string[] {
+  if (!WORKER_FILE.pathname.endsWith('.ts')) return process.execArgv.filter((arg, i, all) => !arg.includes('tsx') && !(arg === '--import' && all[i + 1]?.includes('tsx')));
   return process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
 }
 
 function uploadPool(): Piscina<Uint8Array, UploadJobResult> {
   pool ??= new Piscina<Uint8Array, UploadJobResult>({
-    filename: new URL('./upload-worker.ts', import.meta.url).href,
-    // Two at least, so one slow file does not hold up the next person's photo. All started with the pool
-    // (at the first upload) and kept: starting a worker compiles its modules, a CPU burst the request thread
-    // would feel, so it happens once rather than whenever traffic resumes.
-    minThreads: THREADS,
+    filename: WORKER_FILE.href,
+    // Two at least, so one slow file does not hold up the next person's photo. Started on demand and kept
+    // while uploads keep coming (starting a worker compiles its modules, a CPU burst the request thread would
+    // feel); a thread idle for IDLE_THREAD_MS ends, so an office between uploads does not hold 2–4 heaps.
+    minThreads: 0,
     maxThreads: THREADS,
+    idleTimeout: IDLE_THREAD_MS,
     // A decoder's JS heap; its pixel and inflate buffers are bounded by the caps in @tangguh/credential.
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
     niceIncrement: 10,
