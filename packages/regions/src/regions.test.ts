@@ -48,6 +48,25 @@ describe('loadRegionDirectory on the idn-area-data list', () => {
     expect(regions.village('35.13.15.2017')?.name).toBe("Soka'an");
   });
 
+  it('finds every village of a district by its own code, in code order, and none beyond it', async () => {
+    const regions = await loadRegionDirectory();
+    for (const district of regions.districtsOf('35.09')) {
+      const villages = regions.villagesOf(district.code);
+      expect(villages.length).toBeGreaterThan(0);
+      expect(villages.map((v) => v.code)).toEqual(villages.map((v) => v.code).sort());
+      for (const village of villages) {
+        expect(village.code.startsWith(`${district.code}.`)).toBe(true);
+        expect(regions.village(village.code)).toEqual(village);
+      }
+    }
+    expect(regions.villagesOf('35.09.19').map((v) => v.name)).toContain('Kaliwates');
+    // A local code that is only part of another's, or spans two lines of the compact table, is not a village.
+    expect(regions.village('35.09.19.100')).toBeUndefined();
+    expect(regions.village('35.09.19.')).toBeUndefined();
+    expect(regions.village('35.09.19.1004\tKaliwates')).toBeUndefined();
+    expect(regions.village('35.09.19')).toBeUndefined();
+  });
+
   it('returns copies so callers cannot change the directory', async () => {
     const regions = await loadRegionDirectory();
     regions.districtsOf('35.09').pop();
