@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { buildCentralApp } from '@tangguh/central';
-import { openCentral } from '@tangguh/central/provision';
-import type { CentralContext } from '@tangguh/central/context';
 import { openOffice } from '@tangguh/office/runtime';
 import type { OfficeContext } from '@tangguh/office/context';
 import { officeSessionStore, type OfficeUser } from '@tangguh/office/repositories/users';
@@ -17,24 +11,16 @@ import { pushOnce } from '@tangguh/office/services/sync';
 import { CentralClient } from '@tangguh/office/services/central-client';
 import { residentRequests } from '../../../test/helpers.ts';
 import { freshPgDatabase, type FreshPgDatabase } from '../../../test/pg.ts';
-import { freePort, provisionStack } from './stack.ts';
+import { provisionStack } from './stack.ts';
+import { centreOnLoopback, runTangguh } from './test-support.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'apps/cli/src/main.ts');
-
-function tangguh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, timeout: 90_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const tangguh = (...args: string[]) => runTangguh(args, 90_000);
 
 /** The same backup and restore as on SQLite (backup.int.test.ts), for an office on PostgreSQL: pg_dump and pg_restore. */
 describe('tangguh backup and restore of an office on PostgreSQL', () => {
   let dir: string;
   let store: FreshPgDatabase;
-  let central: { ctx: CentralContext; close(): Promise<void> };
+  let central: Awaited<ReturnType<typeof centreOnLoopback>>;
   let centralUrl: string;
   let office: { ctx: OfficeContext; close(): Promise<void> } | undefined;
   let operator: OfficeUser;
@@ -62,18 +48,8 @@ describe('tangguh backup and restore of an office on PostgreSQL', () => {
     dir = mkdtempSync(join(tmpdir(), 'tangguh-pgbackup-'));
     store = await freshPgDatabase();
     await provisionStack(dir, { officeDb: store.url });
-    const c = await openCentral(join(dir, 'central', 'central.db'));
-    const app: FastifyInstance = await buildCentralApp(c.ctx, { serveWeb: false });
-    const port = await freePort();
-    await app.listen({ port, host: '127.0.0.1' });
-    centralUrl = `http://127.0.0.1:${port}`;
-    central = {
-      ctx: c.ctx,
-      close: async () => {
-        await app.close();
-        await c.handle.close();
-      },
-    };
+    central = await centreOnLoopback(join(dir, 'central', 'central.db'));
+    centralUrl = central.url;
     people = await residentRequests(120, 6262);
     await openTheOffice();
   }, 90_000);

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { buildCentralApp } from '@tangguh/central';
-import { openCentral } from '@tangguh/central/provision';
-import type { CentralContext } from '@tangguh/central/context';
 import { openOffice } from '@tangguh/office/runtime';
 import type { OfficeContext } from '@tangguh/office/context';
 import { officeSessionStore, type OfficeUser } from '@tangguh/office/repositories/users';
@@ -16,18 +10,10 @@ import { pullOnce, pushOnce } from '@tangguh/office/services/sync';
 import { CentralClient } from '@tangguh/office/services/central-client';
 import { inspectBackup } from '@tangguh/office/services/backup';
 import { residentRequests } from '../../../test/helpers.ts';
-import { freePort, provisionStack } from './stack.ts';
+import { provisionStack } from './stack.ts';
+import { centreOnLoopback, runTangguh } from './test-support.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'apps/cli/src/main.ts');
-
-function tangguh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const tangguh = (...args: string[]) => runTangguh(args);
 
 /**
  * Backup while the office records, then the worst restore: the office goes back to that copy after the
@@ -38,7 +24,7 @@ function tangguh(...args: string[]): Promise<{ code: number; stdout: string; std
 describe('tangguh backup and restore of an office', () => {
   let dir: string;
   let officeDb: string;
-  let central: { ctx: CentralContext; close(): Promise<void> };
+  let central: Awaited<ReturnType<typeof centreOnLoopback>>;
   let centralUrl: string;
   let office: { ctx: OfficeContext; close(): Promise<void> };
   let operator: OfficeUser;
@@ -64,18 +50,8 @@ describe('tangguh backup and restore of an office', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tangguh-backup-'));
     ({ officeDb } = await provisionStack(dir));
-    const c = await openCentral(join(dir, 'central', 'central.db'));
-    const app: FastifyInstance = await buildCentralApp(c.ctx, { serveWeb: false });
-    const port = await freePort();
-    await app.listen({ port, host: '127.0.0.1' });
-    centralUrl = `http://127.0.0.1:${port}`;
-    central = {
-      ctx: c.ctx,
-      close: async () => {
-        await app.close();
-        await c.handle.close();
-      },
-    };
+    central = await centreOnLoopback(join(dir, 'central', 'central.db'));
+    centralUrl = central.url;
     people = await residentRequests(200, 5150);
     await openTheOffice();
   }, 60_000);

@@ -1,34 +1,15 @@
 // `tangguh verify` as its own process, offline from lists written here: how it tells a credential text
 // from a file name, and that the three files that stalled the office are refused by the CLI too, quickly.
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCredential, keyId, signRevocationList, signTrustList, toBase64Url } from '@tangguh/credential';
 import { fullSuket, world } from '../../../packages/credential/src/test-support.ts';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers.ts';
 import { hugeDimensionsPng, inflationBombPdf, inflationBombPng } from '../../../test/hostile-uploads.ts';
+import { runTangguh } from './test-support.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'apps/cli/src/main.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function tangguh(...args: string[]): Promise<Run> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
-}
+const tangguh = (...args: string[]) => runTangguh(args);
 
 describe('tangguh verify: what the argument is, and files over the limits', () => {
   let dir: string;

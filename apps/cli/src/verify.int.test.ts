@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestStack, makeTempDir, removeTempDirs, residentRequests } from '../../../test/helpers.ts';
 import { alterPayload } from '../../../test/tamper.ts';
 import { setupOrFail } from '../../../test/pg.ts';
+import { runTangguh } from './test-support.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'apps/cli/src/main.ts');
-
-/** Runs `tangguh <args>` as its own process, as a bank clerk's terminal would. */
-function tangguh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const tangguh = (...args: string[]) => runTangguh(args);
 
 describe('tangguh verify, against a running office with the centre down', () => {
   let stack: TestStack;
