@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { ChannelError, type Channel, type OutgoingMessage, type SendResult } from '../types.ts';
 
@@ -18,7 +18,8 @@ export interface SmtpSettings {
 /**
  * E-mail over SMTP with nodemailer (a well-kept library: connection pooling, STARTTLS, encodings — none of
  * it worth writing again). The Message-ID is derived from the idempotency key, so a mail sent twice would
- * at least be recognisable as the same message by the recipient's mail client.
+ * at least be recognisable as the same message by the recipient's mail client. nodemailer (3 MiB of heap) is
+ * loaded at the first message, not when the office starts: most offices send mail rarely or never.
  */
 export function emailChannel(settings: SmtpSettings, domain: string): Channel {
   const timeout = settings.timeoutMs ?? 15_000;
@@ -33,14 +34,15 @@ export function emailChannel(settings: SmtpSettings, domain: string): Channel {
     // A test or LAN relay without a certificate the machine trusts is the operator's choice, not ours.
     tls: { rejectUnauthorized: process.env.TANGGUH_SMTP_TLS_INSECURE !== '1' },
   };
-  const transport = nodemailer.createTransport(options);
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
+  const opened = () => (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options)));
   return {
     name: 'email',
     idempotent: false,
     async send(message: OutgoingMessage): Promise<SendResult> {
       const messageId = `<${createHash('sha256').update(message.idempotencyKey).digest('hex').slice(0, 32)}@${domain}>`;
       try {
-        const info = await transport.sendMail({
+        const info = await (await opened()).sendMail({
           from: settings.from,
           to: message.to,
           subject: message.subject,
@@ -58,7 +60,7 @@ export function emailChannel(settings: SmtpSettings, domain: string): Channel {
       }
     },
     async close() {
-      transport.close();
+      (await transport)?.close();
     },
   };
 }
