@@ -18,6 +18,7 @@
  * After the drain the office idles a few seconds and its resident memory (RSS) is printed, holding N records.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -257,7 +258,15 @@ async function dedupWorkerAlone(centralDb: string, count: number, mix: import('.
     // Up when /health answers: the worker loads its index before it listens.
     for (;;) {
       if (worker.exitCode !== null) throw new Error(`the dedup worker exited (${worker.exitCode}) during start-up`);
-      const up = await fetch(`http://127.0.0.1:${healthPort}/health`).then((r) => r.ok, () => false);
+      // A connection of its own each time (no keep-alive), so none is left open on the worker.
+      const up = await new Promise<boolean>((resolve) => {
+        const request = httpGet({ host: '127.0.0.1', port: healthPort, path: '/health', agent: false }, (response) => {
+          response.resume();
+          resolve(response.statusCode === 200);
+        });
+        request.on('error', () => resolve(false));
+        request.setTimeout(5000, () => request.destroy());
+      });
       if (up) break;
       progress(`dedup worker: starting, loading its index (${fmtS(performance.now() - started)})`);
       if (performance.now() - started > 10 * 60_000) throw new Error('the dedup worker did not start within 10 minutes');
@@ -300,9 +309,22 @@ async function dedupWorkerAlone(centralDb: string, count: number, mix: import('.
         `(clean recaptures), up to ${fmtInt(mix.galleryMatesPoor)} ADJUDICATE_RECORD (poor recaptures: how many the search finds in the adjudication band), ${fmtInt(mix.newPeople)} PRINT_READY_RECORD and the poor recaptures it does not find`,
     );
   } finally {
-    if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGTERM');
-    await exited;
+    await stopWorker(worker, exited, say);
   }
+}
+
+/**
+ * Stops a dedup worker: SIGTERM, then SIGKILL if it has not exited after 15 s — after a backlog it goes on
+ * building the card packages of the print-ready records, 20 a loop, and was seen not to stop for minutes.
+ */
+async function stopWorker(worker: ReturnType<typeof spawn>, exited: Promise<void>, say: (line: string) => void, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
+  worker.kill(signal);
+  const inTime = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+  if (inTime) return;
+  say(`  (the dedup worker had not stopped 15 s after ${signal}: killed)`);
+  worker.kill('SIGKILL');
+  await exited;
 }
 
 /** Records `count` synthetic residents at the office in-process, through the real recording service. */
@@ -459,10 +481,7 @@ async function dedupStages(dataDir: string, running: Running, say: (line: string
     running.push({
       child: worker,
       url: '',
-      async stop(signal: NodeJS.Signals = 'SIGTERM') {
-        if (worker.exitCode === null && worker.signalCode === null) worker.kill(signal);
-        await workerExited;
-      },
+      stop: (signal: NodeJS.Signals = 'SIGTERM') => stopWorker(worker, workerExited, say, signal),
     });
     const o = await startOffice(small.officeDb, await freePort(), c.url, ['--batch-size', String(BATCH), '--idle-ms', '200'], { quiet: true });
     running.push(o);
