@@ -1,20 +1,17 @@
-import { NavLink, Outlet } from 'react-router';
-import { AppHeader } from '../../components/AppHeader.tsx';
-import { RequireSession, useSession } from '../../components/Session.tsx';
-import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
-import { AREAS } from '../../areas.ts';
-import { useI18n } from '../../i18n/index.tsx';
+import { NavLink } from 'react-router';
+import { SignedInLayout } from '../../components/SignedInLayout.tsx';
 import { counterText } from './counter-messages.ts';
 import { provisionalText } from './provisional-matches-messages.ts';
 
-function OfficeFrame() {
-  const { t, lang } = useI18n();
-  const { user, logout } = useSession();
-  const place = [user.officeName, user.siteName].filter(Boolean).join(' · ') || undefined;
+/** Every signed-in operator page: header with the sync badge always in view. */
+export default function OfficeLayout() {
   return (
-    <SyncProvider>
-      <AppHeader homePath={AREAS.office.homePath} place={place} user={user} onLogout={() => void logout()}>
-        <nav className="app-nav" aria-label={t('nav.main')}>
+    <SignedInLayout
+      area="office"
+      sync
+      place={(user) => [user.officeName, user.siteName].filter(Boolean).join(' · ') || undefined}
+      nav={(user, t, lang) => (
+        <>
           <NavLink to="/petugas" end>
             {t('nav.dashboard')}
           </NavLink>
@@ -29,21 +26,8 @@ function OfficeFrame() {
           <NavLink to="/petugas/loket">{counterText(lang, 'nav')}</NavLink>
           {(user.role === 'supervisor' || user.role === 'admin') && <NavLink to="/petugas/kemiripan">{provisionalText(lang, 'nav')}</NavLink>}
           {(user.role === 'head' || user.role === 'admin') && <NavLink to="/pimpinan">{t('nav.head')}</NavLink>}
-        </nav>
-      </AppHeader>
-      <SyncBar />
-      <main className="page" id="main" tabIndex={-1}>
-        <Outlet />
-      </main>
-    </SyncProvider>
-  );
-}
-
-/** Every signed-in operator page: header with the sync badge always in view. */
-export default function OfficeLayout() {
-  return (
-    <RequireSession area="office">
-      <OfficeFrame />
-    </RequireSession>
+        </>
+      )}
+    />
   );
 }

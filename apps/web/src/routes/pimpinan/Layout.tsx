@@ -1,9 +1,5 @@
-import { NavLink, Outlet } from 'react-router';
-import { AppHeader } from '../../components/AppHeader.tsx';
-import { RequireSession, useSession } from '../../components/Session.tsx';
-import { SyncBar, SyncProvider } from '../../components/Sync.tsx';
-import { AREAS } from '../../areas.ts';
-import { useI18n } from '../../i18n/index.tsx';
+import { NavLink } from 'react-router';
+import { SignedInLayout } from '../../components/SignedInLayout.tsx';
 import { notifyText } from '../publik/notify-messages.ts';
 import { statusText } from '../publik/status-messages.ts';
 import { ReconciliationNavLink } from './Reconciliation.tsx';
@@ -11,14 +7,15 @@ import { queueStatsText } from './queue-stats-messages.ts';
 import { queueSettingsText } from './queue-settings-messages.ts';
 import { apiKeysText } from './api-keys-messages.ts';
 
-function HeadFrame() {
-  const { t, lang } = useI18n();
-  const { user, logout } = useSession();
-  const place = [user.officeName, t('nav.head')].filter(Boolean).join(' · ');
+/** The head of office's pages (same office node, same session as the operators' pages). */
+export default function HeadLayout() {
   return (
-    <SyncProvider>
-      <AppHeader homePath={AREAS.head.homePath} place={place} user={user} onLogout={() => void logout()}>
-        <nav className="app-nav" aria-label={t('nav.main')}>
+    <SignedInLayout
+      area="head"
+      sync
+      place={(user, t) => [user.officeName, t('nav.head')].filter(Boolean).join(' · ')}
+      nav={(user, t, lang) => (
+        <>
           <NavLink to="/pimpinan" end>
             {t('nav.signing')}
           </NavLink>
@@ -37,21 +34,8 @@ function HeadFrame() {
           <NavLink to="/petugas" end>
             {t('nav.toOffice')}
           </NavLink>
-        </nav>
-      </AppHeader>
-      <SyncBar />
-      <main className="page" id="main" tabIndex={-1}>
-        <Outlet />
-      </main>
-    </SyncProvider>
-  );
-}
-
-/** The head of office's pages (same office node, same session as the operators' pages). */
-export default function HeadLayout() {
-  return (
-    <RequireSession area="head">
-      <HeadFrame />
-    </RequireSession>
+        </>
+      )}
+    />
   );
 }
