@@ -18,6 +18,7 @@ import {
   printPackagesAfter,
   takeFeedCursor,
   type PrintableEnrollment,
+  type PrintPackageRow,
 } from '../repositories/print-packages.ts';
 import { cardSigningKey } from './card-key.ts';
 import { cardFieldsOf, chipFingerprints } from './card-fields.ts';
@@ -66,16 +67,21 @@ async function buildPackage(ctx: CentralContext, regions: RegionDirectory, props
 }
 
 /**
- * Stores a built package under its office's next feed cursor; false when another worker stored it first
- * (checked after the cursor is taken: the counter's lock orders the writers of one office's feed).
+ * Stores a package (built or refused) under its office's next feed cursor; false when another worker stored it
+ * first (checked after the cursor is taken: the counter's lock orders the writers of one office's feed).
  */
-async function storeReady(trx: CentralDbOrTx, ctx: CentralContext, props: BuildProps & { requestId: string | null }, signed: Uint8Array): Promise<boolean> {
-  const cursor = await takeFeedCursor(trx, props.officeId);
-  if (await printPackageExists(trx, props.packageId)) return false;
-  await insertPrintPackage(trx, {
+async function storeInFeed(trx: CentralDbOrTx, row: Omit<PrintPackageRow, 'cursor'>): Promise<boolean> {
+  const cursor = await takeFeedCursor(trx, row.office_id);
+  if (await printPackageExists(trx, row.package_id)) return false;
+  await insertPrintPackage(trx, { ...row, cursor });
+  return true;
+}
+
+/** Stores a built package in its office's feed. */
+function storeReady(trx: CentralDbOrTx, ctx: CentralContext, props: BuildProps & { requestId: string | null }, signed: Uint8Array): Promise<boolean> {
+  return storeInFeed(trx, {
     package_id: props.packageId,
     office_id: props.officeId,
-    cursor,
     kind: props.kind,
     status: 'READY',
     record_id: props.enrollment.record_id,
@@ -86,7 +92,6 @@ async function storeReady(trx: CentralDbOrTx, ctx: CentralContext, props: BuildP
     sealed_package: ctx.galleryKey.seal(signed),
     built_at: props.at.toISOString(),
   });
-  return true;
 }
 
 async function regencyOf(db: CentralDbOrTx, officeId: string): Promise<string> {
@@ -96,13 +101,10 @@ async function regencyOf(db: CentralDbOrTx, officeId: string): Promise<string> {
 }
 
 /** Stores a refusal in the feed of the office that will not get its package, with the reason it can show. */
-async function storeRefusal(trx: CentralDbOrTx, props: { packageId: string; officeId: string; kind: CardPackageKind; recordId: string | null; requestId: string | null; nik: string; at: Date }, refusal: PackageRefusal): Promise<boolean> {
-  const cursor = await takeFeedCursor(trx, props.officeId);
-  if (await printPackageExists(trx, props.packageId)) return false;
-  await insertPrintPackage(trx, {
+function storeRefusal(trx: CentralDbOrTx, props: { packageId: string; officeId: string; kind: CardPackageKind; recordId: string | null; requestId: string | null; nik: string; at: Date }, refusal: PackageRefusal): Promise<boolean> {
+  return storeInFeed(trx, {
     package_id: props.packageId,
     office_id: props.officeId,
-    cursor,
     kind: props.kind,
     status: 'REFUSED',
     record_id: props.recordId,
@@ -112,7 +114,6 @@ async function storeRefusal(trx: CentralDbOrTx, props: { packageId: string; offi
     sealed_package: null,
     built_at: props.at.toISOString(),
   });
-  return true;
 }
 
 const printable = new Set<string>(PRINTABLE_STATUSES);
