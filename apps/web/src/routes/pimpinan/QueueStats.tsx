@@ -5,6 +5,7 @@ import { SERVICE_NAMES, type ServiceId } from '@tangguh/domain';
 import { QUEUE_PATHS, queueOptionsSchema, queueStatsSchema, type QueueStatRow } from '@tangguh/protocol';
 import { contractApi, withQuery } from '../../api.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Field } from '../../components/Field.tsx';
 import { useSession } from '../../components/Session.tsx';
 import { formatDate, formatNumber, formatPercent } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
@@ -98,43 +99,35 @@ export default function QueueStatsPage() {
       </div>
       <p className="muted">{q('intro')}</p>
       <div className="queue-stats__filters" style={{ display: 'flex', flexWrap: 'wrap', gap: '0.75rem', alignItems: 'flex-end' }}>
-        <div className="field">
-          <label className="field__label" htmlFor="qs-from">
-            {q('from')}
-          </label>
-          <input id="qs-from" type="date" value={from || stats.data?.from || ''} onChange={(e) => setFrom(e.target.value)} />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="qs-to">
-            {q('to')}
-          </label>
-          <input id="qs-to" type="date" value={to || stats.data?.to || ''} onChange={(e) => setTo(e.target.value)} />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="qs-site">
-            {q('site')}
-          </label>
-          <select id="qs-site" value={siteId} onChange={(e) => setSiteId(e.target.value)}>
-            <option value="">{q('allSites')}</option>
-            {options.data?.sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="qs-service">
-            {q('service')}
-          </label>
-          <select id="qs-service" value={shown ?? ''} onChange={(e) => setService(e.target.value as ServiceId)} disabled={services.length === 0}>
-            {services.map((s) => (
-              <option key={s} value={s}>
-                {SERVICE_NAMES[s][lang]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field id="qs-from" label={q('from')}>
+          {(control) => <input {...control} type="date" value={from || stats.data?.from || ''} onChange={(e) => setFrom(e.target.value)} />}
+        </Field>
+        <Field id="qs-to" label={q('to')}>
+          {(control) => <input {...control} type="date" value={to || stats.data?.to || ''} onChange={(e) => setTo(e.target.value)} />}
+        </Field>
+        <Field id="qs-site" label={q('site')}>
+          {(control) => (
+            <select {...control} value={siteId} onChange={(e) => setSiteId(e.target.value)}>
+              <option value="">{q('allSites')}</option>
+              {options.data?.sites.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="qs-service" label={q('service')}>
+          {(control) => (
+            <select {...control} value={shown ?? ''} onChange={(e) => setService(e.target.value as ServiceId)} disabled={services.length === 0}>
+              {services.map((s) => (
+                <option key={s} value={s}>
+                  {SERVICE_NAMES[s][lang]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <a className="button button--secondary" href={csvHref} download data-testid="queue-stats-csv">
           {q('csv')}
         </a>
