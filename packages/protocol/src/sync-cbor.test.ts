@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Decoder, Encoder } from 'cbor-x';
 import { CborError, PUSH_CBOR_LIMITS, decodeCbor, encodeCbor } from './sync-cbor.ts';
-import { pushBatchAsJson, pushBatchSchema, type PushBatch } from './sync.ts';
+import { isRecordingEntry, pushBatchAsJson, pushBatchSchema, type PushBatch } from './sync.ts';
 
 /**
  * Byte strings as plain Uint8Arrays (a decoder may hand back Buffers, views of its input), and cbor-x's BigInt
@@ -82,7 +82,7 @@ describe('the binary push body (CBOR)', () => {
     expect(plainBytes(decoded)).toEqual(batch);
     const fromJson = pushBatchSchema.parse(JSON.parse(json.toString('utf8')));
     const first = fromJson.entries[0]!;
-    expect(first.kind === 'recording.created' && Buffer.from(first.packet.sealedBiometrics as string, 'base64')).toEqual(Buffer.from(packet(0).sealedBiometrics));
+    expect(isRecordingEntry(first) && Buffer.from(first.packet.sealedBiometrics as string, 'base64')).toEqual(Buffer.from(packet(0).sealedBiometrics));
   });
 
   it('refuses malformed input with a CborError that says why', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PUSH_IMAGE_BYTES, changesResponseSchema, pushFeedResultSchema, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
+import { MAX_PUSH_IMAGE_BYTES, changesResponseSchema, isRecordingEntry, pushFeedResultSchema, type PushBatch, type RecordingPacket } from '@tangguh/protocol';
 import { CBOR_CONTENT_TYPE, encodeCbor, officeRequestHeaders } from '@tangguh/protocol/node';
 import type { Db } from '@tangguh/platform';
 import { buildBatch, buildPacket, registerTestOffice, testResidents, type TestOffice } from '../../../../test/builders.ts';
@@ -74,7 +74,7 @@ describe('binary push (application/cbor) and the feed in its answer', () => {
   });
 
   it('applies a binary push once, stores the very bytes, and answers with the feed entries it appended', async () => {
-    const batch = { officeId: office.officeId, entries: buildBatch(office.officeId, 1, packets.slice(0, 3)).entries.map((e) => (e.kind === 'recording.created' ? { ...e, packet: asBytes(e.packet as RecordingPacket) } : e)) };
+    const batch = { officeId: office.officeId, entries: buildBatch(office.officeId, 1, packets.slice(0, 3)).entries.map((e) => (isRecordingEntry(e) ? { ...e, packet: asBytes(e.packet as RecordingPacket) } : e)) };
     const binary = encodeCbor(batch);
     expect(binary.length).toBeLessThan(Buffer.byteLength(JSON.stringify(buildBatch(office.officeId, 1, packets.slice(0, 3)))));
     const answer = await pushCbor(batch);

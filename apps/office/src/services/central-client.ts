@@ -55,6 +55,13 @@ export async function readCentralText(response: Response): Promise<string> {
   }
 }
 
+interface SignedRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body: string | Uint8Array;
+  headers: Record<string, string>;
+}
+
 /** Signed HTTP calls from this office to the centre. */
 export class CentralClient {
   private readonly fetch: CentralFetch;
@@ -74,16 +81,31 @@ export class CentralClient {
    * acknowledgement. A centre from before the feed ignores the question and answers the plain result.
    */
   async pushWithFeed(batch: PushBatch): Promise<PushFeedResult> {
-    if (!this.binaryRefused) {
+    return this.preparePush(batch)();
+  }
+
+  /**
+   * Encodes and signs a push now and returns what sends it: the drain prepares the next batch while the centre
+   * is still applying the one before, so that work is off the path between two batches. Binary (images and
+   * sealed templates as bytes, no base64 at either end; see pushBatchSchema) unless the centre once answered
+   * 415, a release from before it: then JSON from then on, and a prepared binary push refused so goes as JSON.
+   */
+  preparePush(batch: PushBatch): () => Promise<PushFeedResult> {
+    const path = '/sync/push?feed=1';
+    if (this.binaryRefused) {
+      const request = this.sign('POST', path, JSON.stringify(pushBatchAsJson(batch)));
+      return async () => pushFeedResultSchema.parse(await this.send(request));
+    }
+    const request = this.sign('POST', path, encodeCbor(batch, 1 << 20), CBOR_CONTENT_TYPE);
+    return async () => {
       try {
-        // Binary: images and sealed templates as bytes, no base64 at either end (see pushBatchSchema).
-        return pushFeedResultSchema.parse(await this.call('POST', '/sync/push?feed=1', encodeCbor(batch, 1 << 20), CBOR_CONTENT_TYPE));
+        return pushFeedResultSchema.parse(await this.send(request));
       } catch (error) {
         if (!(error instanceof CentralUnavailable && error.status === 415)) throw error;
         this.binaryRefused = true;
+        return this.preparePush(batch)();
       }
-    }
-    return pushFeedResultSchema.parse(await this.call('POST', '/sync/push?feed=1', JSON.stringify(pushBatchAsJson(batch))));
+    };
   }
 
   async changes(after: number, limit: number): Promise<ChangesResponse> {
@@ -134,9 +156,17 @@ export class CentralClient {
     return tteEnrolmentStatusSchema.parse(await this.call('GET', `/sync/tte/enrolments?username=${encodeURIComponent(username)}`, ''));
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body: string | Uint8Array, contentType?: string): Promise<unknown> {
-    // Signed in the current protocol version, which the request names in a header.
+  private call(method: 'GET' | 'POST', path: string, body: string | Uint8Array, contentType?: string): Promise<unknown> {
+    return this.send(this.sign(method, path, body, contentType));
+  }
+
+  /** A request signed in the current protocol version, which it names in a header; sent by `send`. */
+  private sign(method: 'GET' | 'POST', path: string, body: string | Uint8Array, contentType?: string): SignedRequest {
     const headers = officeRequestHeaders({ officeId: this.options.officeId, privateKey: this.options.signingPrivateKey }, method, path, body, undefined, undefined, contentType);
+    return { method, path, body, headers };
+  }
+
+  private async send({ method, path, body, headers }: SignedRequest): Promise<unknown> {
     let response: Response;
     try {
       response = await this.fetch(new URL(path, this.options.baseUrl), {

@@ -92,19 +92,25 @@ export async function pushBacklog(ctx: OfficeContext, client: CentralClient, bat
   const commitPending = () => {
     const group = pending;
     pending = [];
-    committing = committing.then(() => commitAcknowledgements(ctx, group));
+    // Started a turn later: the next batch, just handed to the connection, goes out first, and the centre
+    // applies it while this commit (synchronous SQLite, with its fsync) holds the office's thread.
+    committing = committing.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => commitAcknowledgements(ctx, group));
     committing.catch(() => undefined);
   };
+  const prepare = (batch: PushEntryWire[]) => client.preparePush({ officeId: ctx.office.id, entries: batch });
+  let prepared = entries.length > 0 ? prepare(entries) : undefined;
   try {
-    while (entries.length > 0) {
+    while (entries.length > 0 && prepared) {
       const sentAt = ctx.now().toISOString();
-      const sending = sendBatch(ctx, client, entries, { feed: true });
+      const sending = sendBatch(ctx, client, prepared);
       // Nobody may be left holding a rejection while the work below runs; it is awaited just after.
       sending.catch(() => undefined);
       await committing;
       const last = entries[entries.length - 1]!.seq;
       const more = entries.length === batchSize && (options.running?.() ?? true) && Date.now() < deadline;
       const next = more ? await outboxBatchAfter(ctx, last, batchSize) : [];
+      // Encoded and signed while the centre applies this batch; sent as soon as its answer is in.
+      const nextPrepared = next.length > 0 ? prepare(next) : undefined;
       const result = await sending;
       // The centre is behind (restored from a backup) and acked_seq was moved back to it: what is not yet
       // committed here is not at the centre any more either, and goes again.
@@ -117,6 +123,7 @@ export async function pushBacklog(ctx: OfficeContext, client: CentralClient, bat
       if (pending.reduce((sum, a) => sum + a.entries.length, 0) >= ACK_GROUP_ENTRIES) commitPending();
       if (result.appliedThrough < last) break;
       entries = next;
+      prepared = nextPrepared;
     }
   } finally {
     if (pending.length > 0) commitPending();
@@ -126,13 +133,13 @@ export async function pushBacklog(ctx: OfficeContext, client: CentralClient, bat
 }
 
 /**
- * Pushes a batch; undefined when the centre is behind the office (restored from a backup) and acked_seq was
- * moved back. With `feed`, asks for the change-feed entries the batch appends (see commitAcknowledgements).
+ * Pushes a batch (`entries`, or a push prepared by `client.preparePush`, which asks for the change-feed entries
+ * the batch appends: see commitAcknowledgements); undefined when the centre is behind the office (restored
+ * from a backup) and acked_seq was moved back.
  */
-async function sendBatch(ctx: OfficeContext, client: CentralClient, entries: PushEntryWire[], options: { feed?: boolean } = {}): Promise<PushFeedResult | undefined> {
+async function sendBatch(ctx: OfficeContext, client: CentralClient, batch: PushEntryWire[] | (() => Promise<PushFeedResult>)): Promise<PushFeedResult | undefined> {
   try {
-    const batch = { officeId: ctx.office.id, entries };
-    return await (options.feed ? client.pushWithFeed(batch) : client.push(batch));
+    return await (typeof batch === 'function' ? batch() : client.push({ officeId: ctx.office.id, entries: batch }));
   } catch (error) {
     if (error instanceof CentralUnavailable && error.code === 'OUT_OF_ORDER') {
       // The centre has fewer entries than we believe (restored from a backup): resend from where it is.
