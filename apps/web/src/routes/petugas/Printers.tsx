@@ -8,6 +8,7 @@ import { useSession } from '../../components/Session.tsx';
 import { formatDateTime, formatNumber, formatPercent } from '../../format.ts';
 import { usePolling } from '../../hooks.ts';
 import { dictionaries, useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { SiteSelect } from './stock-forms.tsx';
 import './print.css';
 
 type Printer = z.infer<typeof printerSchema>;
@@ -83,17 +84,7 @@ function PrinterForm({ printer, sites, defaultSiteId, onSaved, onCancel }: { pri
         <Field id={`${prefix}-name`} label={t('printers.name')} issues={issues('name')}>
           {(control) => <input {...control} value={draft.name} maxLength={120} onChange={(e) => set({ name: e.target.value })} />}
         </Field>
-        <Field id={`${prefix}-site`} label={t('stock.site')} issues={issues('siteId')}>
-          {(control) => (
-            <select {...control} value={draft.siteId} onChange={(e) => set({ siteId: e.target.value })}>
-              {sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SiteSelect id={`${prefix}-site`} label={t('stock.site')} value={draft.siteId} onChange={(siteId) => set({ siteId })} sites={sites} issues={issues('siteId')} />
         <Field id={`${prefix}-state`} label={t('printers.state')} issues={issues('state')}>
           {(control) => (
             <select {...control} value={draft.state} onChange={(e) => set({ state: e.target.value })}>

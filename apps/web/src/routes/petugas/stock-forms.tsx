@@ -67,7 +67,8 @@ function MovementForm({ path, body, fields, onRecorded, title, reset }: { path: 
   );
 }
 
-function SiteSelect({ id, label, value, onChange, sites, issues }: { id: string; label: string; value: string; onChange: (v: string) => void; sites: Site[]; issues: ApiIssue[] }) {
+/** A site picked from the office's sites, with the server's issues for that field. */
+export function SiteSelect({ id, label, value, onChange, sites, issues }: { id: string; label: string; value: string; onChange: (v: string) => void; sites: Site[]; issues: ApiIssue[] }) {
   return (
     <Field id={id} label={label} issues={issues}>
       {(control) => (
