@@ -21,6 +21,12 @@ import '../petugas/print.css';
  */
 
 const route = (key: keyof typeof QUEUE_PATHS) => QUEUE_PATHS[key].split(' ')[1]!;
+/** How the tickets of a day or a service ended, stacked in this order and these colours. */
+const OUTCOMES = [
+  ['served', '#146c37'],
+  ['noShow', '#b3261e'],
+  ['closedUnserved', '#8a97a8'],
+] as const;
 const minutes = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 
 function Figure({ height = 300, ...props }: ChartFigureProps) {
@@ -149,9 +155,9 @@ export default function QueueStatsPage() {
                 <YAxis type="category" dataKey="label" width={150} tick={{ fontSize: 12 }} />
                 <Tooltip formatter={number} />
                 <Legend />
-                <Bar dataKey="served" name={q('served')} stackId="a" fill="#146c37" isAnimationActive={false} />
-                <Bar dataKey="noShow" name={q('noShow')} stackId="a" fill="#b3261e" isAnimationActive={false} />
-                <Bar dataKey="closedUnserved" name={q('closedUnserved')} stackId="a" fill="#8a97a8" isAnimationActive={false} />
+                {OUTCOMES.map(([key, fill]) => (
+                  <Bar key={key} dataKey={key} name={q(key)} stackId="a" fill={fill} isAnimationActive={false} />
+                ))}
               </BarChart>
             }
             table={
@@ -207,9 +213,9 @@ export default function QueueStatsPage() {
                 <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
                 <Tooltip formatter={number} />
                 <Legend />
-                <Bar dataKey="served" name={q('served')} stackId="a" fill="#146c37" isAnimationActive={false} />
-                <Bar dataKey="noShow" name={q('noShow')} stackId="a" fill="#b3261e" isAnimationActive={false} />
-                <Bar dataKey="closedUnserved" name={q('closedUnserved')} stackId="a" fill="#8a97a8" isAnimationActive={false} />
+                {OUTCOMES.map(([key, fill]) => (
+                  <Bar key={key} dataKey={key} name={q(key)} stackId="a" fill={fill} isAnimationActive={false} />
+                ))}
               </BarChart>
             }
             table={<DayTable rows={days} />}
