@@ -1,6 +1,6 @@
 import type { BiometricSet } from '@tangguh/domain';
 import type { MatchCandidate, Matcher, SearchOptions } from './matcher.ts';
-import { PackedSets, POSITIONS, packProbe, type PackedProbe } from './packed-sets.ts';
+import { PackedSets, POSITIONS, PrefixSets, packProbe, popcount32, scoreFull, type FullTemplates, type PackedProbe } from './packed-sets.ts';
 
 /**
  * Bit-sampling LSH over each position's 256-bit template (Indyk–Motwani for Hamming space). A table keys a
@@ -21,6 +21,26 @@ import { PackedSets, POSITIONS, packProbe, type PackedProbe } from './packed-set
  * lose recall (the benchmark and the tests measure how much against the exact scan) but can never invent or
  * mis-score a match. Buckets are singly linked lists in typed arrays, so an enrolment is searchable as soon as
  * add returns and no bucket is ever rebuilt.
+ *
+ * The office's index (`firstLookBytes`, with `fullTemplates`) keeps only the first bytes of each template — 8
+ * of 32, a quarter — and its first look is the similarity of those prefixes over every position the probe and
+ * the candidate both hold (64 bits × up to 12 positions), not the colliding position's alone: 64 bits of one
+ * position are too noisy (a stranger's σ = √(0.25/64) = 0.0625, so a bound a poor mate at 0.78 passes at
+ * 4.5 σ would let a third of the strangers through), while 768 bits separate a stranger from a mate as well as
+ * the centre's 256 do. A person whose exact score is s has prefix similarity ≈ s with variance
+ * s(1 − s)/n · (1 − n/N) (n of the N = 256·c bits of c positions, drawn without replacement: ≤ 0.1875/n), so
+ * the bound for c positions is
+ *
+ *   minScore − 4.5 · √(0.1875 / 64c):  c = 12 → minScore − 0.070 (0.58 at the adjudication threshold 0.65),
+ *                                      c = 6 → minScore − 0.099, c = 1 → minScore − 0.24
+ *
+ * and a person at minScore is dropped with probability ≤ 3.4·10^−6 per search; a stranger (0.5, σ = 0.018 at
+ * c = 12; the colliding table's key bits inside the prefix, ≈ 4.5, raise that by 0.003) passes it about 5·10^−6 of
+ * the time at 12 positions, 10^−4 at 10. The survivors are few (the mates, a rare stranger), and their full
+ * templates are fetched in one call from the caller's source and scored exactly — so here too the index may
+ * lose recall but never invents or mis-scores a match. Its keys are still drawn from all 256 bits of a position
+ * (the tables stay as independent as the centre's), so it cannot re-key from memory: its width is chosen at
+ * construction (`expectedSize`) and `wantedKeyBits` tells the owner when a rebuild would make it wider.
  */
 export interface BitSamplingOptions {
   /** The key's width: bits sampled per table (the widest key when the width follows the gallery's size). */
@@ -42,6 +62,13 @@ export interface BitSamplingOptions {
   initialCapacity?: number;
   /** The people about to be added (e.g. the gallery table's rows at start): the width is chosen for them at once. */
   expectedSize?: number;
+  /**
+   * Keep only this many first bytes of each template in memory (a multiple of 4; 8 at the office) and re-score
+   * candidates from `fullTemplates` (see the class comment). Left unset, full templates stay in memory (the centre).
+   */
+  firstLookBytes?: number;
+  /** With `firstLookBytes`: the full templates of these records, in their order (undefined for one no longer held). */
+  fullTemplates?: (recordIds: readonly string[]) => Promise<readonly (FullTemplates | undefined)[]>;
 }
 
 interface Table {
@@ -54,6 +81,11 @@ interface Table {
 
 /** The first look's bound on the colliding position's similarity; see the class comment. */
 const FIRST_LOOK = 0.62;
+
+/** With `firstLookBytes`: how far under minScore the prefix similarity over c positions may fall (4.5 σ; the class comment). */
+function prefixMargin(bits: number): number {
+  return 4.5 * Math.sqrt(0.1875 / bits);
+}
 
 /** The first `width` places drawn, in key order. */
 function keyPlaces(places: Int32Array, width: number): Int32Array {
@@ -89,7 +121,11 @@ export class BitSamplingIndex implements Matcher {
   private width: number;
   /** A table being re-keyed to `width` beside its live buckets (see widenStep), and how far it has got. */
   private rekey: { table: number; bits: Int32Array; heads: Int32Array; next: Int32Array; upTo: number } | undefined;
-  private readonly sets: PackedSets;
+  /** The people: full templates (the centre), or their prefixes (`firstLookBytes`, then `full` is undefined). */
+  private readonly sets: PackedSets | PrefixSets;
+  private readonly full: PackedSets | undefined;
+  private readonly prefix: PrefixSets | undefined;
+  private readonly fullTemplates: BitSamplingOptions['fullTemplates'];
   private readonly tables: Table[] = [];
   private heads: Int32Array[];
   /** Per table, the next person in the same bucket (-1 ends the list), indexed by slot. */
@@ -106,7 +142,15 @@ export class BitSamplingIndex implements Matcher {
     if (this.minBitsPerKey < 4 || this.minBitsPerKey > this.bitsPerKey) throw new RangeError('minBitsPerKey must be 4..bitsPerKey');
     if (!(this.peoplePerBucket >= 1)) throw new RangeError('peoplePerBucket must be at least 1');
     const capacity = options.initialCapacity ?? 1024;
-    this.sets = new PackedSets(capacity);
+    if (options.firstLookBytes !== undefined && options.firstLookBytes < 32) {
+      if (!options.fullTemplates) throw new RangeError('firstLookBytes needs fullTemplates to re-score from');
+      this.prefix = new PrefixSets(capacity, options.firstLookBytes);
+      this.fullTemplates = options.fullTemplates;
+      this.sets = this.prefix;
+    } else {
+      this.full = new PackedSets(capacity);
+      this.sets = this.full;
+    }
     this.width = this.widthFor(options.expectedSize ?? 0);
     const random = mulberry32(options.seed ?? 0x7a6e6775);
     for (let position = 0; position < POSITIONS; position++) {
@@ -135,6 +179,22 @@ export class BitSamplingIndex implements Matcher {
     return this.rekey !== undefined || this.tables.some((table) => table.bits.length < this.width);
   }
 
+  /** The width the gallery's size wants now; above `keyBits`, an index with `firstLookBytes` is worth rebuilding. */
+  get wantedKeyBits(): number {
+    return Math.max(this.width, this.widthFor(this.sets.size));
+  }
+
+  /** Whether only template prefixes are held (`firstLookBytes`): searched through `search` alone. */
+  get prefixOnly(): boolean {
+    return this.prefix !== undefined;
+  }
+
+  /** The full store, for the paths that read whole templates from memory. */
+  private fullSets(): PackedSets {
+    if (!this.full) throw new Error('this index holds template prefixes only (firstLookBytes): search it through search()');
+    return this.full;
+  }
+
   private widthFor(people: number): number {
     if (this.minBitsPerKey === this.bitsPerKey) return this.bitsPerKey;
     const wanted = Math.ceil(Math.log2(Math.max(1, people) / this.peoplePerBucket));
@@ -148,8 +208,8 @@ export class BitSamplingIndex implements Matcher {
    * a minute), and every table has caught up well before the gallery doubles again.
    */
   private widenFor(people: number): void {
-    // A fixed width (the centre's) has nothing to do here.
-    if (this.minBitsPerKey === this.bitsPerKey) return;
+    // A fixed width (the centre's) has nothing to do here; nor has a prefix index, which cannot re-key from memory.
+    if (this.minBitsPerKey === this.bitsPerKey || this.prefix) return;
     this.width = Math.max(this.width, this.widthFor(this.sets.size + people));
     if (this.widening) this.widenStep(2 * people * this.tables.length);
   }
@@ -161,6 +221,8 @@ export class BitSamplingIndex implements Matcher {
    * Returns whether tables are still narrower than `keyBits`. Called by add; callable in idle time too.
    */
   widenStep(budget = Infinity): boolean {
+    if (this.prefix) return false;
+    const sets = this.fullSets();
     while (budget > 0) {
       if (this.rekey && this.rekey.bits.length < this.width) this.rekey = undefined;
       if (!this.rekey) {
@@ -176,7 +238,7 @@ export class BitSamplingIndex implements Matcher {
       const end = Math.min(this.sets.size, job.upTo + Math.max(1, Math.min(budget, 2 ** 30)));
       for (let slot = job.upTo; slot < end; slot++) {
         if ((this.sets.maskOf(slot) & bit) === 0) continue;
-        const key = this.key(keyed, this.sets.templateBytes(slot, table.position), 0);
+        const key = this.key(keyed, sets.templateBytes(slot, table.position), 0);
         job.next[slot] = job.heads[key]!;
         job.heads[key] = slot;
       }
@@ -306,6 +368,7 @@ export class BitSamplingIndex implements Matcher {
       this.generation = 1;
     }
     const generation = this.generation;
+    const sets = this.fullSets();
     const firstLook = Math.min(FIRST_LOOK, options.minScore);
     const found: MatchCandidate[] = [];
     const tableCount = this.tables.length;
@@ -322,11 +385,11 @@ export class BitSamplingIndex implements Matcher {
         while (slot >= 0) {
           const link = next[slot]!;
           // Unmarked when the first look fails: a later table on another position may look again.
-          if (this.stamps[slot] !== generation && this.sets.positionSimilarity(probe, slot, table.position) >= firstLook) {
+          if (this.stamps[slot] !== generation && sets.positionSimilarity(probe, slot, table.position) >= firstLook) {
             this.stamps[slot] = generation;
-            const recordId = this.sets.idOf(slot);
+            const recordId = sets.idOf(slot);
             if (recordId !== options.excludeRecordId) {
-              const { score, compared } = this.sets.score(probe, slot);
+              const { score, compared } = sets.score(probe, slot);
               if (compared > 0 && score >= options.minScore) found.push({ recordId, score });
             }
           }
@@ -339,7 +402,60 @@ export class BitSamplingIndex implements Matcher {
   }
 
   search(probe: BiometricSet, options: SearchOptions): Promise<MatchCandidate[]> {
+    if (this.prefix) return this.searchPrefixes(packProbe(probe), options);
     return Promise.resolve(this.searchPacked(packProbe(probe), options));
+  }
+
+  /**
+   * `firstLookBytes`: the tables and buckets `searchPacked` visits, each candidate looked at once on its
+   * prefixes over every position both hold (the class comment's bound), and the survivors' full templates
+   * fetched in one call and scored exactly.
+   */
+  private async searchPrefixes(probe: PackedProbe, options: SearchOptions): Promise<MatchCandidate[]> {
+    const sets = this.prefix!;
+    if (++this.generation === 0xffffffff) {
+      this.stamps.fill(0);
+      this.generation = 1;
+    }
+    const generation = this.generation;
+    const bitsPerPosition = sets.prefixWords * 32;
+    // The bound by positions compared, as the largest distance that passes (bits differing over c positions).
+    const maxDistance = new Float64Array(POSITIONS + 1);
+    for (let c = 1; c <= POSITIONS; c++) maxDistance[c] = (1 - (options.minScore - prefixMargin(c * bitsPerPosition))) * c * bitsPerPosition;
+    const survivors: number[] = [];
+    const tableCount = this.tables.length;
+    for (let t = 0; t < tableCount; t++) {
+      const table = this.tables[t]!;
+      if ((probe.mask & (1 << table.position)) === 0) continue;
+      const flips = flipsOf(options, probe.mask, table.bits.length);
+      const heads = this.heads[t]!;
+      const next = this.next[t]!;
+      const key = this.key(table, probe.bytes, table.position * 32);
+      for (let flip = -1; flip < flips; flip++) {
+        let slot = heads[flip < 0 ? key : key ^ (1 << flip)]!;
+        while (slot >= 0) {
+          // Marked whatever the look says: it reads every position, so another table's look would say the same.
+          if (this.stamps[slot] !== generation) {
+            this.stamps[slot] = generation;
+            const both = probe.mask & sets.maskOf(slot);
+            if (sets.prefixDistance(probe, slot, both) <= maxDistance[popcount32(both)]!) survivors.push(slot);
+          }
+          slot = next[slot]!;
+        }
+      }
+    }
+    const ids = survivors.map((slot) => sets.idOf(slot)).filter((recordId) => recordId !== options.excludeRecordId);
+    if (ids.length === 0) return [];
+    const templates = await this.fullTemplates!(ids);
+    const found: MatchCandidate[] = [];
+    ids.forEach((recordId, i) => {
+      const person = templates[i];
+      if (!person) return;
+      const { score, compared } = scoreFull(probe, person);
+      if (compared > 0 && score >= options.minScore) found.push({ recordId, score });
+    });
+    found.sort((a, b) => b.score - a.score);
+    return found.slice(0, options.limit);
   }
 
   /**
@@ -354,6 +470,7 @@ export class BitSamplingIndex implements Matcher {
     const bytes = new Uint8Array(words.buffer, words.byteOffset, count * 384);
     const probes: PackedProbe[] = [];
     for (let i = 0; i < count; i++) probes.push({ words: words.subarray(i * 96, i * 96 + 96), bytes: bytes.subarray(i * 384, i * 384 + 384), mask: masks[i]! });
+    const sets = this.fullSets();
     const firstLook = Math.min(FIRST_LOOK, options.minScore);
     const found: MatchCandidate[][] = probes.map(() => []);
     // The people each probe has looked at fully: few (its mates, a rare stranger), so a set each.
@@ -373,11 +490,11 @@ export class BitSamplingIndex implements Matcher {
           while (slot >= 0) {
             const link = next[slot]!;
             const seen = looked[i];
-            if ((seen === undefined || !seen.has(slot)) && this.sets.positionSimilarity(probe, slot, position) >= firstLook) {
+            if ((seen === undefined || !seen.has(slot)) && sets.positionSimilarity(probe, slot, position) >= firstLook) {
               (looked[i] ??= new Set()).add(slot);
-              const recordId = this.sets.idOf(slot);
+              const recordId = sets.idOf(slot);
               if (recordId !== (exclude[i] || options.excludeRecordId)) {
-                const { score, compared } = this.sets.score(probe, slot);
+                const { score, compared } = sets.score(probe, slot);
                 if (compared > 0 && score >= options.minScore) found[i]!.push({ recordId, score });
               }
             }
@@ -394,11 +511,12 @@ export class BitSamplingIndex implements Matcher {
 
   /** The exact answer over every enrolled person, on the same packed store: the reference for recall. */
   scanPacked(probe: PackedProbe, options: SearchOptions): MatchCandidate[] {
+    const sets = this.fullSets();
     const found: MatchCandidate[] = [];
-    for (let slot = 0; slot < this.sets.size; slot++) {
-      const recordId = this.sets.idOf(slot);
+    for (let slot = 0; slot < sets.size; slot++) {
+      const recordId = sets.idOf(slot);
       if (recordId === options.excludeRecordId) continue;
-      const { score, compared } = this.sets.score(probe, slot);
+      const { score, compared } = sets.score(probe, slot);
       if (compared > 0 && score >= options.minScore) found.push({ recordId, score });
     }
     found.sort((a, b) => b.score - a.score);

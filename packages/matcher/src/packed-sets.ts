@@ -252,3 +252,111 @@ export function unpackInto(packed: Uint8Array, words: Uint32Array, row: number):
   }
   return mask & ((1 << POSITIONS) - 1);
 }
+
+/** One person's full templates as `packProbe` lays them out (96 words from `offset`) and their position mask. */
+export interface FullTemplates {
+  words: Uint32Array;
+  offset?: number;
+  mask: number;
+}
+
+/** The exact score of a probe against full templates held outside a store: `PackedSets.score`'s arithmetic. */
+export function scoreFull(probe: PackedProbe, person: FullTemplates): { score: number; compared: number } {
+  const both = probe.mask & person.mask;
+  if (both === 0) return { score: 0, compared: 0 };
+  const words = person.words;
+  const base = person.offset ?? 0;
+  let distance = 0;
+  let compared = 0;
+  for (let position = 0; position < POSITIONS; position++) {
+    if ((both & (1 << position)) === 0) continue;
+    compared++;
+    const offset = position * WORDS;
+    for (let w = 0; w < WORDS; w++) distance += popcount32((words[base + offset + w]! ^ probe.words[offset + w]!) >>> 0);
+  }
+  return { score: 1 - distance / (compared * WORDS * 32), compared };
+}
+
+/**
+ * The office's store (BitSamplingIndex `firstLookBytes`): of each template only its first `prefixBytes`
+ * bytes — a quarter at 8 — with the position masks and record ids, for the first look at a candidate; the
+ * full templates stay in the database and the survivors are re-scored from there. 96 bytes a person at 8
+ * instead of 384.
+ */
+export class PrefixSets {
+  /** Words kept of each template. */
+  readonly prefixWords: number;
+  private words: Uint32Array;
+  private masks: Uint16Array;
+  private readonly ids = new RecordIds();
+
+  constructor(initialCapacity: number, prefixBytes: number) {
+    if (!(prefixBytes >= 4 && prefixBytes <= TEMPLATE_BYTES && prefixBytes % 4 === 0)) throw new RangeError(`prefixBytes must be a multiple of 4 within 4..${TEMPLATE_BYTES}`);
+    this.prefixWords = prefixBytes / 4;
+    this.words = new Uint32Array(initialCapacity * POSITIONS * this.prefixWords);
+    this.masks = new Uint16Array(initialCapacity);
+  }
+
+  get size(): number {
+    return this.ids.count;
+  }
+
+  get capacity(): number {
+    return this.masks.length;
+  }
+
+  has(recordId: string): boolean {
+    return this.ids.slotOf(recordId) !== undefined;
+  }
+
+  idOf(slot: number): string {
+    return this.ids.idOf(slot);
+  }
+
+  maskOf(slot: number): number {
+    return this.masks[slot]!;
+  }
+
+  /** Appends a person (the first prefixBytes of each template); returns the slot, or -1 for a record already held. */
+  add(recordId: string, probe: PackedProbe): number {
+    const slot = this.ids.count;
+    if (slot === this.masks.length) this.grow();
+    if (this.ids.add(recordId) < 0) return -1;
+    const kept = this.prefixWords;
+    const base = slot * POSITIONS * kept;
+    for (let position = 0; position < POSITIONS; position++) {
+      for (let w = 0; w < kept; w++) this.words[base + position * kept + w] = probe.words[position * WORDS + w]!;
+    }
+    this.masks[slot] = probe.mask;
+    return slot;
+  }
+
+  private grow(): void {
+    const capacity = Math.max(1024, this.masks.length * 2);
+    const words = new Uint32Array(capacity * POSITIONS * this.prefixWords);
+    words.set(this.words);
+    const masks = new Uint16Array(capacity);
+    masks.set(this.masks);
+    this.words = words;
+    this.masks = masks;
+  }
+
+  /** Differing bits between the probe's and the person's kept prefixes over the positions in `both`. */
+  prefixDistance(probe: PackedProbe, slot: number, both: number): number {
+    const words = this.words;
+    const kept = this.prefixWords;
+    const base = slot * POSITIONS * kept;
+    let distance = 0;
+    for (let position = 0; position < POSITIONS; position++) {
+      if ((both & (1 << position)) === 0) continue;
+      const at = base + position * kept;
+      const offset = position * WORDS;
+      for (let w = 0; w < kept; w++) distance += popcount32((words[at + w]! ^ probe.words[offset + w]!) >>> 0);
+    }
+    return distance;
+  }
+
+  get bytes(): number {
+    return this.words.byteLength + this.masks.byteLength + this.ids.byteLength;
+  }
+}

@@ -62,6 +62,12 @@ export function galleryEntriesAfter(db: OfficeDbOrTx, after: number, limit: numb
   return galleryDb(db).selectFrom('office_gallery').select(['seq', 'record_id', 'nik', 'templates']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
 }
 
+/** The sealed templates of these records, in one query (the provisional index re-scores its candidates from them). */
+export function galleryTemplatesOf(db: OfficeDbOrTx, recordIds: readonly string[]) {
+  if (recordIds.length === 0) return Promise.resolve([]);
+  return galleryDb(db).selectFrom('office_gallery').select(['record_id', 'templates']).where('record_id', 'in', [...recordIds]).execute();
+}
+
 export function galleryEntryOf(db: OfficeDbOrTx, recordId: string) {
   return galleryDb(db).selectFrom('office_gallery').select(['seq', 'record_id', 'nik', 'full_name', 'source', 'templates']).where('record_id', '=', recordId).executeTakeFirst();
 }

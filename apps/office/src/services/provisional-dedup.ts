@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_MATCH_POLICY, DomainError, packSet, unpackSet, type BiometricSet, type MatchPolicy } from '@tangguh/domain';
-import { BitSamplingIndex, unpackInto } from '@tangguh/matcher';
+import { BitSamplingIndex, unpackInto, type FullTemplates } from '@tangguh/matcher';
 import { DataKey } from '@tangguh/platform';
 import type { ProvisionalMatchState } from '@tangguh/protocol';
 import type { Transaction } from 'kysely';
@@ -14,6 +14,7 @@ import {
   galleryEntriesAfter,
   galleryEntryOf,
   gallerySize,
+  galleryTemplatesOf,
   insertMatch,
   matchOfRecord,
   matchesToSettle,
@@ -77,47 +78,115 @@ export type NewGalleryEntry = Omit<GalleryEntryRow, 'seq'>;
  * its gallery instead (bit-sampling-index.ts `minBitsPerKey`): 10 bits (0.4 MB of heads) for an empty gallery,
  * 14 for 100,000 people (6 MB), 18 from about 1,000,000 up, with the load a bucket has at 2,000,000 people on
  * 18 bits, so a search at any size visits about as many candidates as at that size, and a narrower key only
- * raises a mate's chance of sharing a bucket. The index is sized for the gallery table's rows at start, so
- * loading them does not re-key step by step; it widens itself as the gallery grows after that.
+ * raises a mate's chance of sharing a bucket. The index holds a quarter of each template (`firstLookBytes`: the
+ * first 8 of 32 bytes, 96 bytes a person instead of 384 — 27 MiB less at 100,000) for its first look at a
+ * candidate, and re-scores the few that pass from their full templates in office_gallery (one query a search).
+ * It is sized for the gallery table's rows at start; since it cannot re-key from those quarters, it is rebuilt
+ * from the table in the background when the gallery has outgrown its key (each doubling past 8 people a
+ * bucket), and swapped in once caught up.
  */
-export const PROVISIONAL_INDEX_OPTIONS = { bitsPerKey: 18, minBitsPerKey: 10, tablesPerPosition: 8, peoplePerBucket: 8 } as const;
+export const PROVISIONAL_INDEX_OPTIONS = { bitsPerKey: 18, minBitsPerKey: 10, tablesPerPosition: 8, peoplePerBucket: 8, firstLookBytes: 8 } as const;
+
+/** Record ids per query when the index fetches its candidates' full templates (they are few; this bounds the odd probe). */
+const FETCH_CHUNK = 500;
+
+/** The full templates of the index's candidates, from office_gallery: unsealed with the gallery key and laid out for scoring. */
+async function fullTemplatesOf(db: OfficeDbOrTx, recordIds: readonly string[]): Promise<(FullTemplates | undefined)[]> {
+  const key = await galleryDataKey(db);
+  const words = new Uint32Array(recordIds.length * 96);
+  const at = new Map(recordIds.map((id, i) => [id, i]));
+  const found: (FullTemplates | undefined)[] = new Array(recordIds.length).fill(undefined);
+  for (let i = 0; i < recordIds.length; i += FETCH_CHUNK) {
+    for (const row of await galleryTemplatesOf(db, recordIds.slice(i, i + FETCH_CHUNK))) {
+      const slot = at.get(row.record_id);
+      if (slot === undefined) continue;
+      found[slot] = { words, offset: slot * 96, mask: unpackInto(key.open(new Uint8Array(row.templates)), words, slot) };
+    }
+  }
+  return found;
+}
+
+function newMatcher(db: OfficeDbOrTx, expectedSize: number): BitSamplingIndex {
+  // Room for the gallery as it is plus a tenth; the arrays' untouched tail takes no resident memory.
+  return new BitSamplingIndex({
+    ...PROVISIONAL_INDEX_OPTIONS,
+    expectedSize,
+    initialCapacity: Math.max(1024, Math.ceil(expectedSize * 1.1)),
+    fullTemplates: (ids) => fullTemplatesOf(db, ids),
+  });
+}
+
+/**
+ * Reads the gallery entries after `cursor` into `matcher`, page by page; returns the new cursor. Small pages:
+ * indexing one blocks the API process's event loop (≈ 0.1 ms a person), so a kabupaten's first load at start
+ * lets the other requests through between pages. One page's buffers serve every page.
+ */
+async function readInto(db: OfficeDbOrTx, key: DataKey, matcher: BitSamplingIndex, cursor: number, onPage?: (cursor: number) => void): Promise<number> {
+  const PAGE = 1000;
+  const words = new Uint32Array(PAGE * 96);
+  const masks = new Uint16Array(PAGE);
+  const ids: string[] = [];
+  for (;;) {
+    const rows = await galleryEntriesAfter(db, cursor, PAGE);
+    if (rows.length === 0) return cursor;
+    ids.length = 0;
+    for (const row of rows) {
+      if (matcher.has(row.record_id)) continue;
+      masks[ids.length] = unpackInto(key.open(new Uint8Array(row.templates)), words, ids.length);
+      ids.push(row.record_id);
+    }
+    if (ids.length > 0) matcher.addPacked(ids, words.subarray(0, ids.length * 96), masks.subarray(0, ids.length));
+    cursor = Number(rows[rows.length - 1]!.seq);
+    onPage?.(cursor);
+    if (rows.length < PAGE) return cursor;
+  }
+}
 
 /** The index of one process, following office_gallery by its seq cursor (as the centre's GalleryMirror follows its gallery). */
 class ProvisionalIndex {
-  readonly matcher: BitSamplingIndex;
+  matcher: BitSamplingIndex;
   cursor = 0;
   private catching: Promise<void> = Promise.resolve();
+  private rebuilding = false;
 
-  constructor(expectedSize: number) {
-    // Room for the gallery as it is plus a tenth; the arrays' untouched tail takes no resident memory.
-    this.matcher = new BitSamplingIndex({ ...PROVISIONAL_INDEX_OPTIONS, expectedSize, initialCapacity: Math.max(1024, Math.ceil(expectedSize * 1.1)) });
+  constructor(db: OfficeDbOrTx, expectedSize: number) {
+    this.matcher = newMatcher(db, expectedSize);
   }
 
   /** Catch-ups run one after another: two at once would read the same page twice. */
   catchUp(db: OfficeDbOrTx, key: DataKey): Promise<void> {
-    this.catching = this.catching.catch(() => undefined).then(() => this.readNew(db, key));
+    this.catching = this.catching
+      .catch(() => undefined)
+      .then(async () => {
+        const matcher = this.matcher;
+        await readInto(db, key, matcher, this.cursor, (cursor) => (this.cursor = cursor));
+        if (matcher.wantedKeyBits > matcher.keyBits) this.rebuild(db, key);
+      });
     return this.catching;
   }
 
-  private async readNew(db: OfficeDbOrTx, key: DataKey): Promise<void> {
-    // Small pages: indexing one blocks the API process's event loop (≈ 0.1 ms a person), so a kabupaten's
-    // first load at start lets the other requests through between pages.
-    const PAGE = 1000;
-    for (;;) {
-      const rows = await galleryEntriesAfter(db, this.cursor, PAGE);
-      if (rows.length === 0) return;
-      const ids: string[] = [];
-      const words = new Uint32Array(rows.length * 96);
-      const masks = new Uint16Array(rows.length);
-      for (const row of rows) {
-        if (this.matcher.has(row.record_id)) continue;
-        masks[ids.length] = unpackInto(key.open(new Uint8Array(row.templates)), words, ids.length);
-        ids.push(row.record_id);
-      }
-      if (ids.length > 0) this.matcher.addPacked(ids, words.subarray(0, ids.length * 96), masks.subarray(0, ids.length));
-      this.cursor = Number(rows[rows.length - 1]!.seq);
-      if (rows.length < PAGE) return;
-    }
+  /**
+   * A wider index for the gallery as it is now, loaded beside the live one (which goes on serving searches and
+   * catch-ups), then caught up with what came since and swapped in within the catch-up queue. For the load's
+   * duration both are resident. A failed rebuild is tried again at a later catch-up.
+   */
+  private rebuild(db: OfficeDbOrTx, key: DataKey): void {
+    if (this.rebuilding) return;
+    this.rebuilding = true;
+    void (async () => {
+      const fresh = newMatcher(db, await gallerySize(db));
+      let cursor = await readInto(db, key, fresh, 0);
+      this.catching = this.catching
+        .catch(() => undefined)
+        .then(async () => {
+          cursor = await readInto(db, key, fresh, cursor);
+          this.matcher = fresh;
+          this.cursor = cursor;
+        });
+      await this.catching;
+    })()
+      .catch(() => undefined)
+      .finally(() => (this.rebuilding = false));
   }
 }
 
@@ -129,7 +198,7 @@ export async function provisionalIndex(ctx: Pick<OfficeContext, 'db'>): Promise<
   if (!index) {
     const expected = await gallerySize(ctx.db);
     // Another call may have made it while this one counted.
-    index = indexes.get(ctx.db) ?? new ProvisionalIndex(expected);
+    index = indexes.get(ctx.db) ?? new ProvisionalIndex(ctx.db, expected);
     indexes.set(ctx.db, index);
   }
   await index.catchUp(ctx.db, await galleryDataKey(ctx.db));
