@@ -69,10 +69,9 @@ describe('the bit-sampling index holding a quarter of each template (the office)
     expect((await gone.search(capturedSet('person-6', 1, 0.04), { minScore: 0.8, limit: 5 }))[0]?.recordId).toBe('R6');
   });
 
-  it('holds a quarter of the templates, keeps its width and says when a rebuild would widen it, and refuses the in-memory paths', () => {
-    const templateBytes = (index: BitSamplingIndex) => index.bytes;
-    // 288 of 384 bytes a person fewer.
-    expect(templateBytes(exact) - templateBytes(prefix)).toBeGreaterThanOrEqual(288 * GALLERY);
+  it('holds a quarter of the templates and 3-byte links, keeps its width and says when a rebuild would widen it, and refuses the in-memory paths', () => {
+    // 100 bytes of prefixes and mask instead of 386 of templates and mask, and 96 links of 3 bytes instead of 4.
+    expect(exact.bytes - prefix.bytes).toBeGreaterThanOrEqual((286 + 96) * GALLERY);
     const growing = new BitSamplingIndex({ firstLookBytes: 8, fullTemplates, minBitsPerKey: 10, peoplePerBucket: 1 });
     for (const [id, set] of enrolled) growing.add(id, set);
     expect(growing.keyBits).toBe(10);

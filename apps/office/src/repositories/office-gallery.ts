@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { SqliteAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { OfficeDb, OfficeDbOrTx } from '../db/schema.ts';
 
 /** The provisional deduplication tables (created by migrations/0016_office_gallery.ts). */
@@ -57,9 +57,38 @@ export async function addGalleryEntries(trx: Transaction<OfficeDb>, rows: Omit<G
   return fresh.length;
 }
 
-/** A page of gallery entries after `after`, by seq. */
-export function galleryEntriesAfter(db: OfficeDbOrTx, after: number, limit: number) {
-  return galleryDb(db).selectFrom('office_gallery').select(['seq', 'record_id', 'nik', 'templates']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+/** KiB of SQLite page cache the gallery's pages are read with (see galleryEntriesAfter). */
+const SCAN_CACHE_KIB = 512;
+/** Per SQLite connection: the gallery reads under way, and the cache size to set back when the last ends. */
+const scans = new WeakMap<object, { active: number; held: Promise<number> }>();
+
+/**
+ * A page of gallery entries after `after`, by seq (what the provisional index loads). On SQLite the
+ * connection's page cache is held to SCAN_CACHE_KIB while the page is read, and set back after: the index's
+ * load at start reads the whole table once, which would otherwise leave better-sqlite3's 16 MiB cache full of
+ * gallery pages nobody reads again (16 MiB resident at 100,000 people). Queries made meanwhile run with the
+ * small cache too; pages they need come back from the file.
+ */
+export async function galleryEntriesAfter(db: OfficeDbOrTx, after: number, limit: number) {
+  const page = galleryDb(db).selectFrom('office_gallery').select(['seq', 'record_id', 'templates']).where('seq', '>', after).orderBy('seq').limit(limit);
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return page.execute();
+  let scan = scans.get(db);
+  if (!scan) scans.set(db, (scan = { active: 0, held: Promise.resolve(0) }));
+  // Counted before any await, so overlapping reads (a catch-up beside a rebuild) hold the cache small once and
+  // the last one out sets back the size read before the first came in.
+  if (scan.active++ === 0) {
+    scan.held = (async () => {
+      const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+      await sql.raw(`pragma cache_size = -${SCAN_CACHE_KIB}`).execute(db);
+      return Number(rows[0]?.cache_size ?? -2000);
+    })();
+  }
+  try {
+    await scan.held;
+    return await page.execute();
+  } finally {
+    if (--scan.active === 0) await sql.raw(`pragma cache_size = ${await scan.held}`).execute(db);
+  }
 }
 
 /** The sealed templates of these records, in one query (the provisional index re-scores its candidates from them). */
