@@ -196,7 +196,12 @@ export type StatusChange = z.infer<typeof statusChangeSchema>;
  */
 export const pushFeedResultSchema = pushResultSchema.extend({ feed: z.array(statusChangeSchema).max(1000).optional() });
 export type PushFeedResult = z.infer<typeof pushFeedResultSchema>;
-export const pushQuerySchema = z.object({ feed: z.enum(['0', '1']).optional() });
+/**
+ * POST /sync/push's query: `feed=1` asks for the change-feed entries the batch appends; `pipelined=1` says the
+ * batch before this one was sent just before it and may not have arrived or been applied yet, so the centre
+ * waits a moment for it instead of refusing the gap at once (a gap that stays is still refused).
+ */
+export const pushQuerySchema = z.object({ feed: z.enum(['0', '1']).optional(), pipelined: z.enum(['0', '1']).optional() });
 
 /** GET /sync/changes as protocol v2 answers it. */
 export const changesResponseSchema = z.object({

@@ -5,6 +5,7 @@ import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, centralSyncRoutes, flattenNote,
 import type { CentralContext } from '../context.ts';
 import { findOffice } from '../repositories/offices.ts';
 import { applyPushBatchWithFeed } from '../services/inbox.ts';
+import { inSeqOrder } from '../services/push-order.ts';
 import { listChanges } from '../repositories/changes.ts';
 import { keepRawCborBody, keepRawJsonBody, signedByOffice, signerOf, takePendingRequestId } from './office-auth.ts';
 
@@ -45,7 +46,11 @@ export async function syncRoutes(scope: FastifyInstance, ctx: CentralContext): P
       throw new DomainError('OFFICE_MISMATCH', { id: 'Kode kantor pada paket tidak sesuai penanda tangan.', en: 'The batch office does not match the signer.' }, 'unauthenticated');
     }
     const requestId = takePendingRequestId(request);
-    const { result, feed } = await applyPushBatchWithFeed(ctx, officeId, request.body, { requestId: requestId.pending });
+    const firstSeq = request.body.entries[0]?.seq ?? 0;
+    const appliedSeq = async () => Number((await findOffice(ctx.db, officeId))?.applied_seq ?? 0);
+    const { result, feed } = await inSeqOrder(officeId, firstSeq, request.query.pipelined === '1', appliedSeq, () =>
+      applyPushBatchWithFeed(ctx, officeId, request.body, { requestId: requestId.pending }),
+    );
     requestId.settled();
     // The feed entries only to an office that asks for them (a v2 office does not know them).
     return request.query.feed === '1' && feed.length > 0 ? { ...result, feed } : result;

@@ -95,12 +95,14 @@ export async function insertRecord(db: OfficeDbOrTx, row: OfficeDb['records']): 
   await db.insertInto('records').values(row).execute();
 }
 
-type NewStatusEvent = Omit<OfficeDb['status_events'], 'id'>;
+export type NewStatusEvent = Omit<OfficeDb['status_events'], 'id'>;
 
 /** Appends to the records' timelines. */
+/** Rows per INSERT: 5 parameters a row, well under SQLite's and PostgreSQL's bound-parameter limits. */
+const EVENTS_PER_INSERT = 1000;
+
 export async function appendStatusEvents(db: OfficeDbOrTx, events: NewStatusEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await db.insertInto('status_events').values(events).execute();
+  for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) await db.insertInto('status_events').values(events.slice(i, i + EVENTS_PER_INSERT)).execute();
 }
 
 export async function setRecordsStatus(db: OfficeDbOrTx, ids: string[], status: string, at: string): Promise<void> {
@@ -115,9 +117,17 @@ export async function setRecordsStatus(db: OfficeDbOrTx, ids: string[], status: 
  * the office's time in the drain, growing with the backlog.
  */
 export async function existingRecordIds(db: OfficeDbOrTx, ids: string[], status?: string): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('records').select(['id', 'status']).where('id', 'in', ids).execute();
-  return new Set(rows.filter((r) => status === undefined || r.status === status).map((r) => r.id));
+  const statuses = await recordStatuses(db, ids);
+  return new Set([...statuses].filter(([, s]) => status === undefined || s === status).map(([id]) => id));
+}
+
+/** The status of each of these ids that is a record this office holds (by primary key, as existingRecordIds). */
+export async function recordStatuses(db: OfficeDbOrTx, ids: string[]): Promise<Map<string, string>> {
+  const statuses = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const r of await db.selectFrom('records').select(['id', 'status']).where('id', 'in', ids.slice(i, i + 1000)).execute()) statuses.set(r.id, r.status);
+  }
+  return statuses;
 }
 
 export async function countRecords(db: OfficeDbOrTx): Promise<number> {

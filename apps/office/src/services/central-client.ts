@@ -90,8 +90,10 @@ export class CentralClient {
    * sealed templates as bytes, no base64 at either end; see pushBatchSchema) unless the centre once answered
    * 415, a release from before it: then JSON from then on, and a prepared binary push refused so goes as JSON.
    */
-  preparePush(batch: PushBatch): () => Promise<PushFeedResult> {
-    const path = '/sync/push?feed=1';
+  preparePush(batch: PushBatch, options: { pipelined?: boolean } = {}): () => Promise<PushFeedResult> {
+    // Pipelined: sent while the batch before it may still be on its way or being applied, so the centre
+    // waits a moment for that one instead of refusing the gap (a centre from before this ignores the flag).
+    const path = options.pipelined ? '/sync/push?feed=1&pipelined=1' : '/sync/push?feed=1';
     if (this.binaryRefused) {
       const request = this.sign('POST', path, JSON.stringify(pushBatchAsJson(batch)));
       return async () => pushFeedResultSchema.parse(await this.send(request));
@@ -103,7 +105,7 @@ export class CentralClient {
       } catch (error) {
         if (!(error instanceof CentralUnavailable && error.status === 415)) throw error;
         this.binaryRefused = true;
-        return this.preparePush(batch)();
+        return this.preparePush(batch, options)();
       }
     };
   }

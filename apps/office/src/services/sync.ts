@@ -4,7 +4,7 @@ import type { OfficeContext } from '../context.ts';
 import type { OfficeDbOrTx } from '../db/schema.ts';
 import { getSyncNumber, setSyncValue } from '../repositories/sync-state.ts';
 import { outboxEntriesAfter } from '../repositories/outbox.ts';
-import { appendStatusEvents, existingRecordIds, setRecordsStatus } from '../repositories/records.ts';
+import { appendStatusEvents, existingRecordIds, recordStatuses, setRecordsStatus, type NewStatusEvent } from '../repositories/records.ts';
 import type { CentralClient } from './central-client.ts';
 import { CentralUnavailable } from './central-client.ts';
 import { revokeSuketsOfIssuedCards } from './suket.ts';
@@ -70,84 +70,115 @@ export async function pushOnce(ctx: OfficeContext, client: CentralClient, batchS
 }
 
 /** How many acknowledged entries the drain commits in one transaction (one fsync for several batches). */
-const ACK_GROUP_ENTRIES = 1000;
+const ACK_GROUP_ENTRIES = 2500;
+
+/** A batch on its way: sent, its answer (or its failure) not yet looked at. */
+interface InFlight {
+  entries: PushEntryWire[];
+  sentAt: string;
+  outcome: Promise<{ ok: true; result: PushFeedResult } | { ok: false; error: unknown }>;
+}
 
 /**
- * Drains a backlog as a two-stage pipeline: while the centre applies batch k+1, the office commits the
- * acknowledgements before it and reads the next batch. A batch is sent only once the one before it is
- * applied at the centre (its answer is in), so the centre sees the seqs in order exactly as with
- * `pushOnce`; what overlaps is only the office's own work. Acknowledgements are committed a few batches
- * together (ACK_GROUP_ENTRIES) and always before this returns or throws: one durable write for several
- * batches. An acknowledgement not yet committed when the office dies is the same case as in `pushOnce`: the
- * batch goes again and the centre answers it as a replay. Stops after `budgetMs` (the caller pulls the
- * centre's news in between), at the end of the outbox, or when the centre acknowledges less than it was
- * sent. Returns the entries acknowledged.
+ * Drains a backlog with two batches on the wire: while the centre applies batch k, batch k+1 is already
+ * there (sent marked as pipelined, so the centre waits for k rather than refusing a gap: see
+ * apps/central/src/services/push-order.ts), and the office reads, encodes and signs k+2 and commits the
+ * acknowledgements before k — so neither side waits for the other's turn. The centre still applies the seqs
+ * in order, each batch once, exactly as with `pushOnce`. Acknowledgements are committed a few batches
+ * together (ACK_GROUP_ENTRIES), in order, and always before this returns or throws: one durable write for
+ * several batches. An acknowledgement not yet committed when the office dies is the same case as in
+ * `pushOnce`: the batch goes again and the centre answers it as a replay. Stops after `budgetMs` (the caller
+ * pulls the centre's news in between), at the end of the outbox, when the centre acknowledges less than it
+ * was sent, or at the first batch that fails — the one behind it is then only awaited, never acknowledged, so
+ * a failure leaves acked_seq where the last success put it. Returns the entries acknowledged.
  */
 export async function pushBacklog(ctx: OfficeContext, client: CentralClient, batchSize: number, options: { budgetMs: number; running?: () => boolean }): Promise<number> {
   const deadline = Date.now() + options.budgetMs;
-  let entries: PushEntryWire[] = await outboxBatchAfter(ctx, await getSyncNumber(ctx.db, 'acked_seq'), batchSize);
   let acknowledged = 0;
   let committing: Promise<void> = Promise.resolve();
   let pending: Acknowledgement[] = [];
+  let commitFailure: { error: unknown } | undefined;
   const commitPending = () => {
     const group = pending;
     pending = [];
-    // Started a turn later: the next batch, just handed to the connection, goes out first, and the centre
-    // applies it while this commit (synchronous SQLite, with its fsync) holds the office's thread.
+    // Started a turn later: the batch just handed to the connection goes out first, and the centre applies
+    // it while this commit (synchronous SQLite, with its fsync) holds the office's thread.
     committing = committing.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => commitAcknowledgements(ctx, group));
-    committing.catch(() => undefined);
+    committing.catch((error: unknown) => (commitFailure ??= { error }));
   };
-  const prepare = (batch: PushEntryWire[]) => client.preparePush({ officeId: ctx.office.id, entries: batch });
-  let prepared = entries.length > 0 ? prepare(entries) : undefined;
+  const inFlight: InFlight[] = [];
+  let after = await getSyncNumber(ctx.db, 'acked_seq');
+  let outboxEnd = false;
+  let sent = 0;
+  /** Reads, encodes, signs and sends the batch after `after`; false when there is nothing (more) to send. */
+  const sendNext = async (): Promise<boolean> => {
+    // The first batch goes whatever the budget: a spent budget still moves the outbox on.
+    if (outboxEnd || !(options.running?.() ?? true) || (sent > 0 && Date.now() >= deadline)) return false;
+    const entries: PushEntryWire[] = await outboxBatchAfter(ctx, after, batchSize);
+    if (entries.length < batchSize) outboxEnd = true;
+    if (entries.length === 0) return false;
+    after = entries[entries.length - 1]!.seq;
+    sent += 1;
+    const send = client.preparePush({ officeId: ctx.office.id, entries }, { pipelined: inFlight.length > 0 });
+    const outcome = send().then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    inFlight.push({ entries, sentAt: ctx.now().toISOString(), outcome });
+    return true;
+  };
   try {
-    while (entries.length > 0 && prepared) {
-      const sentAt = ctx.now().toISOString();
-      const sending = sendBatch(ctx, client, prepared);
-      // Nobody may be left holding a rejection while the work below runs; it is awaited just after.
-      sending.catch(() => undefined);
-      await committing;
-      const last = entries[entries.length - 1]!.seq;
-      const more = entries.length === batchSize && (options.running?.() ?? true) && Date.now() < deadline;
-      const next = more ? await outboxBatchAfter(ctx, last, batchSize) : [];
-      // Encoded and signed while the centre applies this batch; sent as soon as its answer is in.
-      const nextPrepared = next.length > 0 ? prepare(next) : undefined;
-      const result = await sending;
-      // The centre is behind (restored from a backup) and acked_seq was moved back to it: what is not yet
-      // committed here is not at the centre any more either, and goes again.
-      if (!result) {
-        pending = [];
-        break;
+    if (await sendNext()) await sendNext();
+    for (let head = inFlight.shift(); head; head = inFlight.shift()) {
+      const outcome = await head.outcome;
+      if (!outcome.ok) {
+        // Only the oldest batch on the wire can find the centre behind the office; a later one failing
+        // (its predecessor's answer came, its own did not) is an ordinary failure and goes again.
+        if (isOutOfOrder(outcome.error) && acknowledged === 0 && pending.length === 0) {
+          await catchUpWithCentre(ctx, client);
+          break;
+        }
+        throw outcome.error;
       }
-      pending.push({ entries, appliedThrough: result.appliedThrough, sentAt, feed: result.feed ?? [] });
-      acknowledged += entries.filter((e) => e.seq <= result.appliedThrough).length;
-      if (pending.reduce((sum, a) => sum + a.entries.length, 0) >= ACK_GROUP_ENTRIES) commitPending();
+      // A group that could not be committed (a full disk) stops the drain: nothing after it may be committed.
+      if (commitFailure) throw commitFailure.error;
+      const { result } = outcome;
+      const last = head.entries[head.entries.length - 1]!.seq;
+      pending.push({ entries: head.entries, appliedThrough: result.appliedThrough, sentAt: head.sentAt, feed: result.feed ?? [] });
+      acknowledged += head.entries.filter((e) => e.seq <= result.appliedThrough).length;
+      // The centre is behind what it was sent (it acknowledged less): what follows is not sent again here.
       if (result.appliedThrough < last) break;
-      entries = next;
-      prepared = nextPrepared;
+      await sendNext();
+      if (pending.reduce((sum, a) => sum + a.entries.length, 0) >= ACK_GROUP_ENTRIES) commitPending();
     }
   } finally {
+    // A batch still on the wire is awaited (never left to reject unheard) but not acknowledged: the next
+    // cycle starts after the last acknowledgement and the centre answers anything it did apply as a replay.
+    await Promise.all(inFlight.map((f) => f.outcome));
     if (pending.length > 0) commitPending();
     await committing;
   }
   return acknowledged;
 }
 
+const isOutOfOrder = (error: unknown) => error instanceof CentralUnavailable && error.code === 'OUT_OF_ORDER';
+
+/** The centre has fewer entries than the office believes (restored from a backup): resend from where it is. */
+async function catchUpWithCentre(ctx: OfficeContext, client: CentralClient): Promise<void> {
+  await setSyncValue(ctx.db, 'acked_seq', await client.appliedSeq());
+}
+
 /**
- * Pushes a batch (`entries`, or a push prepared by `client.preparePush`, which asks for the change-feed entries
- * the batch appends: see commitAcknowledgements); undefined when the centre is behind the office (restored
- * from a backup) and acked_seq was moved back.
+ * Pushes a batch; undefined when the centre is behind the office (restored from a backup) and acked_seq was
+ * moved back.
  */
-async function sendBatch(ctx: OfficeContext, client: CentralClient, batch: PushEntryWire[] | (() => Promise<PushFeedResult>)): Promise<PushFeedResult | undefined> {
+async function sendBatch(ctx: OfficeContext, client: CentralClient, batch: PushEntryWire[]): Promise<PushFeedResult | undefined> {
   try {
-    return await (typeof batch === 'function' ? batch() : client.push({ officeId: ctx.office.id, entries: batch }));
+    return await client.push({ officeId: ctx.office.id, entries: batch });
   } catch (error) {
-    if (error instanceof CentralUnavailable && error.code === 'OUT_OF_ORDER') {
-      // The centre has fewer entries than we believe (restored from a backup): resend from where it is.
-      const applied = await client.appliedSeq();
-      await setSyncValue(ctx.db, 'acked_seq', applied);
-      return undefined;
-    }
-    throw error;
+    if (!isOutOfOrder(error)) throw error;
+    await catchUpWithCentre(ctx, client);
+    return undefined;
   }
 }
 
@@ -182,10 +213,14 @@ async function commitAcknowledgements(ctx: OfficeContext, acks: readonly Acknowl
     await setSyncValue(trx, 'last_push_at', acks[acks.length - 1]!.sentAt);
     const following = feed.length > 0 ? feed.slice(0, followingCount(feed, await getSyncNumber(trx, 'pull_cursor'))) : [];
     if (sent.length === 0 && following.length === 0) return;
-    const waiting = sent.length === 0 ? new Set<string>() : await existingRecordIds(trx, sent.map((r) => r.id), 'BIO_CAPTURED');
-    const statuses = new Map(sent.filter((r) => waiting.has(r.id)).map((r) => [r.id, { status: 'SENT_FOR_ENROLLMENT', at: r.at }]));
-    if (statuses.size > 0) await appendStatusEvents(trx, [...statuses].map(([id, s]) => ({ record_id: id, status: s.status, at: s.at, source: 'office', note: null })));
-    await applyStatusChanges(trx, following, statuses);
+    // One look-up for both: which sent records still wait (BIO_CAPTURED), which feed entries are ours.
+    const current = await recordStatuses(trx, [...new Set([...sent.map((r) => r.id), ...following.map((c) => c.recordId)])]);
+    const sentNow = sent.filter((r) => current.get(r.id) === 'BIO_CAPTURED');
+    await applyStatusChanges(trx, following, {
+      statuses: new Map(sentNow.map((r) => [r.id, { status: 'SENT_FOR_ENROLLMENT', at: r.at }])),
+      events: sentNow.map((r) => ({ record_id: r.id, status: 'SENT_FOR_ENROLLMENT', at: r.at, source: 'office', note: null })),
+      known: new Set(current.keys()),
+    });
     if (following.length > 0) {
       await setSyncValue(trx, 'pull_cursor', following[following.length - 1]!.cursor);
       await setSyncValue(trx, 'last_pull_at', ctx.now().toISOString());
@@ -200,21 +235,32 @@ function followingCount(changes: readonly StatusChange[], cursor: number): numbe
   return n;
 }
 
+/** What the acknowledgement sets in the same transaction before the centre's changes (see applyStatusChanges). */
+interface EarlierInTransaction {
+  /** Statuses set earlier, so each record is written once, with its latest status. */
+  statuses: ReadonlyMap<string, { status: string; at: string }>;
+  /** Their timeline events, written with the centre's in one statement. */
+  events: NewStatusEvent[];
+  /** Records this office holds, among those of the changes, when the caller has looked them up already. */
+  known?: ReadonlySet<string>;
+}
+
 /**
  * Writes the centre's status changes (in feed order) into the timelines and statuses of the records this office
- * holds, in the caller's transaction; `before` holds statuses set earlier in the same transaction, so each
- * record is written once, with its latest status. Returns nothing; the caller moves the cursor.
+ * holds, in the caller's transaction, after what `earlier` sets. Returns nothing; the caller moves the cursor.
  */
-async function applyStatusChanges(trx: OfficeDbOrTx, page: readonly StatusChange[], before: ReadonlyMap<string, { status: string; at: string }> = new Map()): Promise<void> {
-  const known = await existingRecordIds(trx, [...new Set(page.map((c) => c.recordId))]);
+async function applyStatusChanges(trx: OfficeDbOrTx, page: readonly StatusChange[], earlier: EarlierInTransaction = { statuses: new Map(), events: [] }): Promise<void> {
+  const known = earlier.known ?? (await existingRecordIds(trx, [...new Set(page.map((c) => c.recordId))]));
   const changes = page.filter((c) => known.has(c.recordId));
-  if (changes.length > 0) {
-    await appendStatusEvents(trx, changes.map((c) => ({ record_id: c.recordId, status: c.status, at: c.at, source: 'central', note: flattenNote(c.note) })));
-  }
+  const events = [...earlier.events, ...changes.map((c) => ({ record_id: c.recordId, status: c.status, at: c.at, source: 'central', note: flattenNote(c.note) }))];
+  // By record (a stable sort: each record's own events keep their order): the timeline's index is by record,
+  // and neighbouring keys share its pages, so fewer of them are written.
+  events.sort((a, b) => (a.record_id < b.record_id ? -1 : a.record_id > b.record_id ? 1 : 0));
+  await appendStatusEvents(trx, events);
   // The centre's feed is in order per record, so its latest change is the record's status.
   // One update per (status, time) rather than per record: a page of 500 RECEIVED_AT_CENTRAL from one
   // batch is one statement.
-  const latest = new Map<string, { status: string; at: string }>(before);
+  const latest = new Map<string, { status: string; at: string }>(earlier.statuses);
   for (const change of changes) latest.set(change.recordId, { status: change.status, at: change.at });
   const groups = new Map<string, { status: string; at: string; ids: string[] }>();
   for (const [id, change] of latest) {
