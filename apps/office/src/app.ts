@@ -32,6 +32,13 @@ export interface OfficeAppOptions {
   serveWeb?: boolean;
   /** The centre, for the one thing that must ask it while a person waits: the head's TTE signature. */
   centralUrl?: string;
+  /**
+   * When the provisional index is loaded in the background: at once by default. The node's main passes the
+   * moment its sync worker has pushed the backlog it found at start (or found the centre unreachable): a
+   * drain after an outage and the index's first load would otherwise share one thread, and the counter's
+   * check loads the index on demand meanwhile anyway.
+   */
+  loadProvisionalIndexAfter?: Promise<void>;
 }
 
 /**
@@ -67,7 +74,7 @@ export async function buildOfficeApp(ctx: OfficeContext, options: OfficeAppOptio
   await app.register(async (scope) => statusRoutes(scope, ctx));
   await app.register(async (scope) => queueRoutes(scope, ctx));
   await app.register(async (scope) => bookingRoutes(scope, ctx));
-  await app.register(async (scope) => provisionalMatchRoutes(scope, ctx));
+  await app.register(async (scope) => provisionalMatchRoutes(scope, ctx, options.loadProvisionalIndexAfter));
   await app.register(async (scope) => notificationRoutes(scope, ctx));
   const client = options.centralUrl ? new CentralClient({ baseUrl: options.centralUrl, officeId: ctx.office.id, signingPrivateKey: ctx.signingPrivateKey, centralTlsCa: ctx.centralTlsCa }) : undefined;
   const signer = client && refreshingTrustOnNewKeys(ctx, client, { centralUrl: options.centralUrl!, centralTlsCa: ctx.centralTlsCa });

@@ -60,7 +60,12 @@ if (linkProblem) {
 
 // Links in messages (confirm, unsubscribe) point at this node unless a public address is set or stored.
 process.env.TANGGUH_LISTEN_URL = `http://${values.host}:${values.port}`;
-const app = services.has('api') ? await buildOfficeApp(ctx, { logger: values.log, centralUrl: values.central }) : workerHealthApp('office', values.log);
+// With the worker here, the provisional index loads once the backlog found at start is pushed (see OfficeAppOptions).
+let startupDrainDone = () => {};
+const startupDrain = services.has('worker') ? new Promise<void>((resolve) => (startupDrainDone = resolve)) : undefined;
+const app = services.has('api')
+  ? await buildOfficeApp(ctx, { logger: values.log, centralUrl: values.central, loadProvisionalIndexAfter: startupDrain })
+  : workerHealthApp('office', values.log);
 installProcessHealth(app, () => ({ node: 'office', office: ctx.office.id, services: [...services] }));
 const worker = services.has('worker')
   ? startSyncWorker(ctx, {
@@ -68,6 +73,7 @@ const worker = services.has('worker')
       idleMs: Number(values['idle-ms']),
       batchSize: Number(values['batch-size']),
       backoff: { baseMs: 250, capMs: Number(values['backoff-cap-ms']) },
+      onCaughtUp: () => startupDrainDone(),
     })
   : undefined;
 const statusWorker = services.has('worker')

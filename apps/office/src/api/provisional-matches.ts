@@ -12,14 +12,17 @@ import { refusingWhenFull } from '../services/storage-errors.ts';
  * like this one. Supervisors and admins read the cases; a supervisor decides them (release with a reason, or
  * keep held with a note). The centre's verdict settles every case.
  */
-export async function provisionalMatchRoutes(plain: FastifyInstance, ctx: OfficeContext): Promise<void> {
+export async function provisionalMatchRoutes(plain: FastifyInstance, ctx: OfficeContext, loadIndexAfter: Promise<void> = Promise.resolve()): Promise<void> {
   const app = typed(plain);
   const readers = { preValidation: requireRole('supervisor', 'admin') };
   const supervisor = { preValidation: requireRole('supervisor') };
   const user = (request: { sessionUser?: unknown }) => request.sessionUser as OfficeUser;
 
-  // Loaded at start, in the process that issues Sukets, so the first search at the counter does not wait for it.
-  void provisionalIndex(ctx).catch((error: Error) => plain.log.error({ err: error.message }, 'provisional index not loaded; it loads at the first search'));
+  // Loaded at start (after the start-up drain, see OfficeAppOptions), in the process that issues Sukets, so
+  // the first search at the counter does not wait for it.
+  void loadIndexAfter
+    .then(() => provisionalIndex(ctx))
+    .catch((error: Error) => plain.log.error({ err: error.message }, 'provisional index not loaded; it loads at the first search'));
 
   app.get('/api/kemiripan', { ...readers, schema: routes.list }, async (request) => provisionalMatches(ctx, request.query.state));
 

@@ -17,6 +17,8 @@ export interface SyncWorkerOptions {
   idleMs?: number;
   backoff?: { baseMs: number; capMs: number };
   requestTimeoutMs?: number;
+  /** Called after each cycle that had nothing (more) to push or could not reach the centre. */
+  onCaughtUp?: () => void;
 }
 
 /** How long one cycle keeps pushing full batches before it pulls the centre's news (then pushes on). */
@@ -77,12 +79,14 @@ export function startSyncWorker(ctx: OfficeContext, options: SyncWorkerOptions):
         pulled += await gallery.run(() => running);
         failures = 0;
         await recordSyncSuccess(ctx.db, attemptAt, ctx.now());
+        if (pushed === 0) options.onCaughtUp?.();
         if (pushed === 0 && pulled === 0 && running) await sleep(idleMs);
       } catch (error) {
         const delay = backoffDelay(failures, backoff);
         failures += 1;
         // Stored, not kept in this process: the API may run in another process (--services=api).
         await recordSyncFailure(ctx.db, attemptAt, (error as Error).message, new Date(ctx.now().getTime() + delay)).catch(() => undefined);
+        options.onCaughtUp?.();
         if (running) await sleep(delay);
       }
     }
