@@ -14,6 +14,7 @@
  *   BENCH_PROFILE=1                        # CPU-profile the centre and the office during the drain, print the top
  *   BENCH_BACKLOG_DIR=/some/dir            # keep the queued backlog there and reuse it on the next run (same N)
  *   BENCH_KEEP=1                           # keep the data directory
+ *   BENCH_TSX=1                            # run the nodes' TypeScript sources under tsx (default: compiled, as npm start runs them)
  *
  * After the drain the office idles a few seconds and its resident memory (RSS) is printed, holding N records.
  */
@@ -505,13 +506,21 @@ async function dedupStages(dataDir: string, running: Running, say: (line: string
 }
 
 async function main(): Promise<void> {
-  const { provisionStack, freePort, startCentral, startOffice } = await import('../apps/cli/src/stack.ts');
+  // The nodes as `npm start` runs them: compiled (npm run build:server) and started with bare Node; stack.ts
+  // reads TANGGUH_SERVER_BUILD when it is first imported. BENCH_TSX=1 runs the TypeScript sources under tsx.
+  if (!process.env.BENCH_TSX && !process.env.TANGGUH_SERVER_BUILD) {
+    // @ts-expect-error -- a plain JavaScript build script without type declarations
+    const { buildServer, SERVER_BUILD } = (await import('../apps/cli/src/build-server.mjs')) as { buildServer: () => Promise<number>; SERVER_BUILD: string };
+    await buildServer();
+    process.env.TANGGUH_SERVER_BUILD = SERVER_BUILD;
+  }
+  const { provisionStack, freePort, startCentral, startOffice, OFFICE_MAIN } = await import('../apps/cli/src/stack.ts');
   type NodeProcess = Awaited<ReturnType<typeof startCentral>>;
   const dataDir = mkdtempSync(join(tmpdir(), 'tangguh-bench-sync-'));
   const running: NodeProcess[] = [];
   const say = (line: string) => console.log(line);
   try {
-    say(`Tangguh sync benchmark — N = ${fmtInt(N)} recordings, push batch ${BATCH}`);
+    say(`Tangguh sync benchmark — N = ${fmtInt(N)} recordings, push batch ${BATCH}; the nodes run ${OFFICE_MAIN.endsWith('.ts') ? 'from their TypeScript sources under tsx (BENCH_TSX)' : 'compiled, with bare Node, as npm start runs them'}`);
     say(`Machine: ${machineNote()}`);
     // BENCH_N=0: the deduplication stages alone (the drain's stages need the machine quiet enough to start nodes in 30 s).
     if (N === 0) return await dedupStages(dataDir, running, say);
@@ -617,9 +626,15 @@ async function main(): Promise<void> {
     }
 
     // 3. The baseline, in the same run: a plain batched insert of the same rows.
-    const baseline = baselineInsert(paths.centralDb, join(dataDir, 'baseline.db'));
+    // Three times, into a fresh file each: a single run of a few seconds moves by a fifth with the machine's other
+    // work, so the median is the baseline (each run printed).
+    const baselines = [1, 2, 3].map((i) => baselineInsert(paths.centralDb, join(dataDir, `baseline-${i}.db`)));
+    const baseline = [...baselines].sort((a, b) => a.ms - b.ms)[1]!;
     const baselineRate = baseline.rows / (baseline.ms / 1000);
-    say(`Baseline (better-sqlite3, same enrollments rows/columns/indexes, WAL + synchronous=FULL, ${BATCH}-row transactions): ${fmtInt(baseline.rows)} in ${fmtS(baseline.ms)} = ${rate(baseline.rows, baseline.ms)}`);
+    say(
+      `Baseline (better-sqlite3, same enrollments rows/columns/indexes, WAL + synchronous=FULL, ${BATCH}-row transactions), median of 3: ${fmtInt(baseline.rows)} in ${fmtS(baseline.ms)} = ${rate(baseline.rows, baseline.ms)} ` +
+        `(runs: ${baselines.map((b) => rate(b.rows, b.ms)).join(', ')})`,
+    );
     say(`Ratio drain / baseline: ${(drainRate / baselineRate).toFixed(3)} (the drain reaches ${(100 * drainRate / baselineRate).toFixed(1)}% of the plain insert rate; steady state ${(100 * ((N - firstApplied) / (steadyMs / 1000)) / baselineRate).toFixed(1)}%)`);
 
     await dedupStages(dataDir, running, say);
