@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { ChannelError } from './types.ts';
 
 /** Every HTTP call a channel makes: a deadline for the whole exchange and an answer read up to a bound. */
@@ -20,6 +19,8 @@ export interface HttpAnswer {
  * retryable ChannelError; the caller decides what a status means.
  */
 export async function postBounded(url: string, headers: Record<string, string>, body: string, limits: HttpLimits = DEFAULT_HTTP_LIMITS): Promise<HttpAnswer> {
+  // undici (about 5 MiB resident) is loaded at the first message, not at the office's start.
+  const { request } = await import('undici');
   const signal = AbortSignal.timeout(limits.timeoutMs);
   try {
     const response = await request(url, {

@@ -1,9 +1,10 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFImage, PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { DomainError } from '@tangguh/domain';
 import type { OpenedCardPackage } from '@tangguh/credential';
 import { fitText, printable, type FittedText } from './card-text.ts';
 import type { CardIssue, RenderCard } from './types.ts';
+import { pdfLib, rgb } from '../services/pdf-lib.ts';
 
 /** ID-1 (ISO/IEC 7810) in PDF points: 85.60 × 53.98 mm. */
 const mm = (v: number) => (v * 72) / 25.4;
@@ -229,6 +230,7 @@ function checkIssue(issue: CardIssue) {
  */
 export const renderCard: RenderCard = async (pkg, issue) => {
   checkIssue(issue);
+  const { PDFDocument, StandardFonts } = await pdfLib();
   const doc = await PDFDocument.create();
   // The title shows in viewers and spoolers: the blank, never the resident's name.
   doc.setTitle(`KTP-el blangko ${issue.blankSerial}`);

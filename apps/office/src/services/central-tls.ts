@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 
 /**
  * The link to the centre carries biodata, photos and sealed templates, so under UU PDP 27/2022 it runs over
@@ -77,12 +77,15 @@ export function centralFetch(centralUrl: string, pinnedCa: string | undefined): 
   const problem = centralLinkProblem(centralUrl, pinnedCa);
   if (problem) return () => Promise.reject(problem);
   if (!pinnedCa) return (input, init) => fetch(input, init);
-  let agent = agents.get(pinnedCa);
-  if (!agent) {
-    agent = new Agent({ connect: { ca: pinnedCa } });
-    agents.set(pinnedCa, agent);
-  }
-  const dispatcher = agent;
-  // undici's Request/Response are the classes Node's fetch is built on; only their declared types differ.
-  return (input, init) => undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+  return async (input, init) => {
+    // undici (about 5 MiB resident) is loaded at the first call to the centre, not at the office's start.
+    const { Agent, fetch: undiciFetch } = await import('undici');
+    let agent = agents.get(pinnedCa);
+    if (!agent) {
+      agent = new Agent({ connect: { ca: pinnedCa } });
+      agents.set(pinnedCa, agent);
+    }
+    // undici's Request/Response are the classes Node's fetch is built on; only their declared types differ.
+    return (await undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent })) as unknown as Response;
+  };
 }

@@ -1,10 +1,11 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 import { DomainError, formatZoned } from '@tangguh/domain';
 import { embedCredentialInPdf } from '@tangguh/credential';
 import { renderQrPng } from '@tangguh/credential/node';
 import type { OfficeContext } from '../context.ts';
 import { findDocument, findDocumentType } from '../repositories/documents.ts';
 import { documentNotFound } from './documents.ts';
+import { pdfLib, rgb } from './pdf-lib.ts';
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 56;
@@ -62,6 +63,7 @@ export async function renderDocumentPdf(ctx: OfficeContext, id: string): Promise
   const labels = new Map((type?.fields ?? []).map((f) => [f.key, f.label]));
   const fields = JSON.parse(row.fields) as Record<string, string>;
 
+  const { PDFDocument, StandardFonts } = await pdfLib();
   const pdf = await PDFDocument.create();
   pdf.setTitle(`${row.type_name} ${row.nomor}`);
   pdf.setAuthor(ctx.office.name);

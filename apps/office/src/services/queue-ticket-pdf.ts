@@ -1,8 +1,9 @@
 import QRCode from 'qrcode';
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 import { PRIORITY_REASON_NAMES, formatZoned, type PriorityReason } from '@tangguh/domain';
 import type { QueueFollow } from '@tangguh/protocol';
 import type { TicketRow } from '../repositories/queue.ts';
+import { pdfLib, rgb } from './pdf-lib.ts';
 
 /**
  * The kiosk's ticket for a thermal roll printer, 58 mm or 80 mm wide: office and site, the number large,
@@ -34,6 +35,7 @@ export async function ticketPdf(input: { officeName: string; ticket: TicketRow; 
   const { ticket, follow } = input;
   const width = input.widthMm * MM;
   const height = (input.widthMm === 58 ? 118 : 128) * MM;
+  const { PDFDocument, StandardFonts } = await pdfLib();
   const doc = await PDFDocument.create();
   doc.setTitle(`Nomor antrean ${ticket.number}`);
   doc.setCreator('Tangguh');

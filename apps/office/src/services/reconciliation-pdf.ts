@@ -1,6 +1,7 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import { formatZoned } from '@tangguh/domain';
 import type { ReconciliationReport } from '@tangguh/protocol';
+import { pdfLib, rgb } from './pdf-lib.ts';
 
 /**
  * The reconciliation report on A4 for the head of office: the window, the totals, every mismatch (all of
@@ -75,6 +76,7 @@ class Writer {
 }
 
 export async function renderReconciliationPdf(report: ReconciliationReport): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts } = await pdfLib();
   const pdf = await PDFDocument.create();
   pdf.setTitle(`Laporan rekonsiliasi ${report.officeName}`);
   pdf.setSubject('Reconciliation report after an outage');

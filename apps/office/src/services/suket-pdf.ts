@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
-import { PDFDocument, StandardFonts, drawObject, popGraphicsState, pushGraphicsState, rgb, scale, translate, type PDFFont, type PDFPage, type PDFRef } from 'pdf-lib';
+import type * as PdfLib from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage, PDFRef } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { embedCredentialInPdf } from '@tangguh/credential';
 import { QR_ERROR_CORRECTION } from '@tangguh/credential/node';
@@ -9,6 +10,7 @@ import type { OfficeContext } from '../context.ts';
 import { findRecordRow } from '../repositories/records.ts';
 import { SUKET_FIELD_LABELS } from './suket-subject.ts';
 import { findSuket, recordNotFound } from './suket.ts';
+import { pdfLib, rgb } from './pdf-lib.ts';
 
 /** A4 in PDF points. */
 export const A4 = { width: 595.28, height: 841.89 } as const;
@@ -137,7 +139,7 @@ function qrCode(text: string): ReturnType<typeof QRCode.create> {
  * way into the PDF (that round trip, with pdf-lib's JavaScript deflate, was most of a Suket's issue time).
  * The samples are deflated natively; the image is drawn unsmoothed, so the modules stay sharp on paper.
  */
-function drawQr(doc: PDFDocument, page: PDFPage, text: string, at: { x: number; y: number; size: number }): void {
+function drawQr(lib: typeof PdfLib, doc: PDFDocument, page: PDFPage, text: string, at: { x: number; y: number; size: number }): void {
   const { modules } = qrCode(text);
   const count = modules.size;
   const side = (count + 2 * QR_MARGIN) * QR_SCALE;
@@ -160,12 +162,12 @@ function drawQr(doc: PDFDocument, page: PDFPage, text: string, at: { x: number; 
     Interpolate: false,
     Filter: 'FlateDecode',
   });
-  drawXObject(page, doc.context.register(image), { x: at.x, y: at.y, width: at.size, height: at.size });
+  drawXObject(lib, page, doc.context.register(image), { x: at.x, y: at.y, width: at.size, height: at.size });
 }
 
-function drawXObject(page: PDFPage, ref: PDFRef, at: { x: number; y: number; width: number; height: number }): void {
+function drawXObject(lib: typeof PdfLib, page: PDFPage, ref: PDFRef, at: { x: number; y: number; width: number; height: number }): void {
   const name = page.node.newXObject('Image', ref);
-  page.pushOperators(pushGraphicsState(), translate(at.x, at.y), scale(at.width, at.height), drawObject(name), popGraphicsState());
+  page.pushOperators(lib.pushGraphicsState(), lib.translate(at.x, at.y), lib.scale(at.width, at.height), lib.drawObject(name), lib.popGraphicsState());
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -225,6 +227,8 @@ export async function renderSuketPdf(ctx: OfficeContext, serial: string): Promis
   // The printed fields are the signed ones: what the paper says is exactly what the QR vouches for.
   const { claims } = decodeCredential(suket.qrText);
 
+  const lib = await pdfLib();
+  const { PDFDocument, StandardFonts } = lib;
   const doc = await PDFDocument.create();
   doc.setTitle(`Surat Keterangan Pengganti KTP-el ${suket.serial}`);
   doc.setAuthor(ctx.office.name);
@@ -262,7 +266,7 @@ export async function renderSuketPdf(ctx: OfficeContext, serial: string): Promis
   const photoHeight = 128;
   const photoX = A4.width - MARGIN - photoWidth;
   const direct = record.photo_mime === 'image/png' ? pngAsPdfImage(doc, record.photo) : undefined;
-  if (direct) drawXObject(page, direct, { x: photoX, y: y - photoHeight, width: photoWidth, height: photoHeight });
+  if (direct) drawXObject(lib, page, direct, { x: photoX, y: y - photoHeight, width: photoWidth, height: photoHeight });
   else {
     const photo = record.photo_mime === 'image/jpeg' ? await doc.embedJpg(record.photo) : await doc.embedPng(record.photo);
     page.drawImage(photo, { x: photoX, y: y - photoHeight, width: photoWidth, height: photoHeight });
@@ -294,7 +298,7 @@ export async function renderSuketPdf(ctx: OfficeContext, serial: string): Promis
   const qrSize = 150;
   const qrX = A4.width - MARGIN - qrSize;
   const qrY = MARGIN + 24;
-  drawQr(doc, page, suket.qrText, { x: qrX, y: qrY, size: qrSize });
+  drawQr(lib, doc, page, suket.qrText, { x: qrX, y: qrY, size: qrSize });
   const caption = 'Pindai untuk memeriksa keaslian di /verifikasi';
   page.drawText(caption, { x: A4.width - MARGIN - regular.widthOfTextAtSize(caption, 8), y: qrY - 12, size: 8, font: regular, color: MUTED });
   page.drawText(printable(ctx.office.name), { x: MARGIN, y: qrY + qrSize - 10, size: 9, font: regular, color: INK });
