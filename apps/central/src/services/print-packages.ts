@@ -118,34 +118,45 @@ function storeRefusal(trx: CentralDbOrTx, props: { packageId: string; officeId: 
 
 const printable = new Set<string>(PRINTABLE_STATUSES);
 
+/** Records looked at per round of the package builder (see buildPendingPrintPackages). */
+export const PACKAGES_PER_ROUND = 200;
+
 /**
  * Builds the first package of the next `limit` records admitted to the gallery (every Print Ready Record is,
- * whichever path made it print-ready), each stored under its office's next feed cursor, then moves the
- * builder's cursor past them. A crash before that move builds the same records again, and a package already
- * stored (by this worker before the crash, or by another worker) is skipped. Returns how many were looked at.
+ * whichever path made it print-ready), then stores them, each under its office's next feed cursor, and moves
+ * the builder's cursor past them in one transaction: one durable commit a round rather than one a package,
+ * which had a backlog's packages trail its deduplication by tens of minutes. The signing and sealing happen
+ * before the transaction, so it holds the offices' feed counters only for the writes. A package already stored
+ * (by another worker) is skipped; a crash before the commit builds the same records again. Returns how many
+ * were looked at.
  */
-export async function buildPendingPrintPackages(ctx: CentralContext, limit = 20): Promise<number> {
+export async function buildPendingPrintPackages(ctx: CentralContext, limit = PACKAGES_PER_ROUND): Promise<number> {
   const batch = await galleryRecordsAfter(ctx.db, await packageBuilderCursor(ctx.db), limit);
   if (batch.length === 0) return 0;
   const regions = await loadRegionDirectory();
+  const regencies = new Map<string, string>();
+  const stores: ((trx: CentralDbOrTx) => Promise<boolean>)[] = [];
   for (const { seq: _seq, status, ...enrollment } of batch) {
     const packageId = firstPackageId(enrollment.record_id);
     if (!printable.has(status) || (await printPackageExists(ctx.db, packageId))) continue;
     const at = ctx.now();
-    const props: BuildProps = { enrollment, kind: 'FIRST', packageId, officeId: enrollment.office_id, regencyCode: await regencyOf(ctx.db, enrollment.office_id), at };
-    let signed: Uint8Array;
+    const officeId = enrollment.office_id;
+    const regencyCode = regencies.get(officeId) ?? regencies.set(officeId, await regencyOf(ctx.db, officeId)).get(officeId)!;
+    const props: BuildProps = { enrollment, kind: 'FIRST', packageId, officeId, regencyCode, at };
     try {
-      signed = await buildPackage(ctx, regions, props);
+      const signed = await buildPackage(ctx, regions, props);
+      stores.push((trx) => storeReady(trx, ctx, { ...props, requestId: null }, signed));
     } catch (error) {
       if (!(error instanceof PackageRefusal)) throw error;
       // The office hears why this record has no package (it cannot be fixed by trying again).
-      const refused = { packageId, officeId: enrollment.office_id, kind: 'FIRST' as const, recordId: enrollment.record_id, requestId: null, nik: enrollment.nik, at };
-      await ctx.db.transaction().execute((trx) => storeRefusal(trx, refused, error));
-      continue;
+      const refused = { packageId, officeId, kind: 'FIRST' as const, recordId: enrollment.record_id, requestId: null, nik: enrollment.nik, at };
+      stores.push((trx) => storeRefusal(trx, refused, error));
     }
-    await ctx.db.transaction().execute((trx) => storeReady(trx, ctx, { ...props, requestId: null }, signed));
   }
-  await advancePackageBuilderCursor(ctx.db, Number(batch[batch.length - 1]!.seq));
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const store of stores) await store(trx);
+    await advancePackageBuilderCursor(trx, Number(batch[batch.length - 1]!.seq));
+  });
   return batch.length;
 }
 
