@@ -22,6 +22,9 @@ import { officeLists } from '@tangguh/office/services/trust-store';
 import { provisionStack } from '../apps/cli/src/stack.ts';
 import { syntheticRecording } from '../apps/cli/src/seed.ts';
 
+// The nodes seal their private keys under a master key the operator supplies; a benchmark brings a throwaway one.
+if (!process.env.TANGGUH_MASTER_KEY_FILE) process.env.TANGGUH_MASTER_KEY ??= 'tangguh-bench-master-key-not-for-production';
+
 const DOCS = Number(process.env.BENCH_DOCS ?? 300);
 
 function stats(samples: number[]): { median: number; p99: number } {
