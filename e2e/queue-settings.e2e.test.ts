@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { SERVICE_NAMES } from '@tangguh/domain';
 import { queueFollowSchema, queueSettingsSchema, queueSlotsSchema } from '@tangguh/protocol';
-import { launchChromium } from './browser.ts';
+import { launchChromium, signIn as signInAt } from './browser.ts';
 import { freePort, provisionStack } from '../apps/cli/src/stack.ts';
 import { buildOfficeApp } from '../apps/office/src/app.ts';
 import { openOffice } from '../apps/office/src/runtime.ts';
@@ -46,12 +46,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page, next: string, username: string, password: string) {
-  await page.goto(`${url}/pimpinan/masuk?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-}
+/** The head-of-office login page, leading on to `next`. */
+const signIn = (page: Page, next: string, username: string, password: string) => signInAt(page, `${url}/pimpinan/masuk?next=${encodeURIComponent(next)}`, username, password);
 
 const quota = (page: Page, service: string, lane: 'online' | 'walkIn') => page.locator(`#qset-quotas-${service}-${lane}`);
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
