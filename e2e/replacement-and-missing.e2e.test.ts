@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, officerLoginUrl, signIn as signInAt } from './browser.ts';
+import { dinasFolderPrinterWithBlanks } from './print-setup.ts';
 import { TestStack, login, residentRequests, scalar, waitFor, type HttpClient, type RecordingCreated } from '../test/helpers.ts';
 
 // A real centre and office (with the built web UI) on loopback, driven through Debian's Chromium. Two residents
@@ -36,23 +35,7 @@ beforeAll(async () => {
   requestId = asked.body.request.requestId;
   // Prefetched before the outage: both first packages and the replacement's.
   await waitFor(() => stack.officeDb((db) => scalar(db, "select count(*) from print_packages where status = 'READY'")) === 3, { timeoutMs: 180_000, message: 'three print packages at the office' });
-  const cardsDir = join(stack.dir, 'cards');
-  mkdirSync(cardsDir, { recursive: true });
-  const admin = await login(stack.officeUrl, 'admin', 'admin-jember');
-  const printer = await admin.request('PUT', '/api/print-plan/printers/dinas-1', {
-    siteId: 'dinas',
-    name: 'Printer Dinas 1',
-    capacityPerDay: 200,
-    state: 'ready',
-    ribbonLeft: 400,
-    filmLeft: 400,
-    printsPerRibbon: 500,
-    printsPerFilm: 500,
-    connection: { driver: 'folder', target: cardsDir },
-  });
-  expect(printer.status, JSON.stringify(printer.body)).toBe(200);
-  const blanks = await supervisor.post('/api/stok-blangko/penerimaan', { siteId: 'dinas', tranche: '2026-T7', quantity: 10, serialFrom: 740_001, serialTo: 740_010 });
-  expect(blanks.status, JSON.stringify(blanks.body)).toBe(201);
+  await dinasFolderPrinterWithBlanks(stack, supervisor, '2026-T7', 740_001);
   await stack.stopCentral();
   browser = await launchChromium();
 }, 420_000);
