@@ -11,7 +11,7 @@
  */
 
 /** How long a pipelined push waits for its predecessor to show up at all. */
-const WAIT_MS = 5000;
+const WAIT_MS = 2000;
 /** How often the applied seq is read again while no push of the office is running in this process. */
 const POLL_MS = 50;
 
