@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CentralContext } from '../context.ts';
 import { runDeduplication } from '../services/dedup.ts';
-import { buildPendingPrintPackages } from '../services/print-packages.ts';
+import { PACKAGES_PER_ROUND, buildPendingPrintPackages } from '../services/print-packages.ts';
 
 /**
  * Records taken per deduplication batch. A batch is searched in one message per shard and committed in one
@@ -10,6 +10,9 @@ import { buildPendingPrintPackages } from '../services/print-packages.ts';
  * (a packed comparison each, under a microsecond).
  */
 export const DEDUP_BATCH = 500;
+
+/** Card packages built per round while a backlog waits for deduplication (the citizen's verdict comes first). */
+const PACKAGES_WHILE_DEDUPLICATING = 20;
 
 /** Keeps deduplication running: drains what is waiting, then polls. Stops cleanly between batches. */
 export function startDedupWorker(ctx: CentralContext, log: FastifyBaseLogger, idleMs = 250, batchSize = DEDUP_BATCH): { stop(): Promise<void> } {
@@ -24,8 +27,10 @@ export function startDedupWorker(ctx: CentralContext, log: FastifyBaseLogger, id
         log.error({ err: error }, 'deduplication batch failed; will retry');
       }
       try {
-        // Every Print Ready Record gets its card package here, whichever path made it print-ready.
-        processed += await buildPendingPrintPackages(ctx);
+        // Every Print Ready Record gets its card package here, whichever path made it print-ready. While
+        // records wait for deduplication, a few packages a round keep them coming; a full round once none wait.
+        const deduplicating = processed >= batchSize;
+        processed += await buildPendingPrintPackages(ctx, deduplicating ? PACKAGES_WHILE_DEDUPLICATING : PACKAGES_PER_ROUND);
       } catch (error) {
         log.error({ err: error }, 'building card print packages failed; will retry');
       }
