@@ -109,7 +109,8 @@ const dir = mkdtempSync(join(tmpdir(), 'office-dedup-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const gallery = new Database(join(dir, 'gallery.db'));
 gallery.pragma('journal_mode = WAL');
-gallery.exec('create table office_gallery (record_id text primary key, templates blob not null) without rowid');
+// Keyed as the office's table is (migrations/0016_office_gallery.ts): seq the rowid, record_id unique.
+gallery.exec('create table office_gallery (seq integer primary key, record_id text not null unique, templates blob not null)');
 const insert = gallery.prepare('insert into office_gallery (record_id, templates) values (?, ?)');
 const dataKey = DataKey.generate();
 const selects = new Map<number, Database.Statement>();
