@@ -67,6 +67,8 @@ export class CentralClient {
   private readonly fetch: CentralFetch;
   /** The centre answered a binary push with 415 (a release from before it): JSON from then on. */
   private binaryRefused = false;
+  /** Until when the drain sends one batch at a time (see stopPipelining). */
+  private pipelineOffUntil = 0;
 
   constructor(private readonly options: CentralClientOptions) {
     this.fetch = centralFetch(options.baseUrl, options.centralTlsCa);
@@ -90,6 +92,20 @@ export class CentralClient {
    * sealed templates as bytes, no base64 at either end; see pushBatchSchema) unless the centre once answered
    * 415, a release from before it: then JSON from then on, and a prepared binary push refused so goes as JSON.
    */
+  /** Whether the drain may send a batch while the one before it is still on the wire. */
+  get pipelines(): boolean {
+    return Date.now() >= this.pipelineOffUntil;
+  }
+
+  /**
+   * The centre refused a pipelined push as a gap: a centre from before pipelining does not hold one for its
+   * predecessor, and a batch lost on the way leaves the next one nothing to wait for. One batch at a time for
+   * the next `ms`, then pipelining is tried again (once a minute costs an old centre one refused push).
+   */
+  stopPipelining(ms = 60_000): void {
+    this.pipelineOffUntil = Date.now() + ms;
+  }
+
   preparePush(batch: PushBatch, options: { pipelined?: boolean } = {}): () => Promise<PushFeedResult> {
     // Pipelined: sent while the batch before it may still be on its way or being applied, so the centre
     // waits a moment for that one instead of refusing the gap (a centre from before this ignores the flag).

@@ -75,6 +75,8 @@ const ACK_GROUP_ENTRIES = 2500;
 /** A batch on its way: sent, its answer (or its failure) not yet looked at. */
 interface InFlight {
   entries: PushEntryWire[];
+  /** Sent while the batch before it was still on the wire. */
+  pipelined: boolean;
   sentAt: string;
   outcome: Promise<{ ok: true; result: PushFeedResult } | { ok: false; error: unknown }>;
 }
@@ -90,7 +92,9 @@ interface InFlight {
  * `pushOnce`: the batch goes again and the centre answers it as a replay. Stops after `budgetMs` (the caller
  * pulls the centre's news in between), at the end of the outbox, when the centre acknowledges less than it
  * was sent, or at the first batch that fails — the one behind it is then only awaited, never acknowledged, so
- * a failure leaves acked_seq where the last success put it. Returns the entries acknowledged.
+ * a failure leaves acked_seq where the last success put it. A pipelined batch refused as a gap (a centre from
+ * before pipelining, or its predecessor lost on the way) ends the call without an error and turns pipelining
+ * off for a while (`client.stopPipelining`). Returns the entries acknowledged.
  */
 export async function pushBacklog(ctx: OfficeContext, client: CentralClient, batchSize: number, options: { budgetMs: number; running?: () => boolean }): Promise<number> {
   const deadline = Date.now() + options.budgetMs;
@@ -119,21 +123,27 @@ export async function pushBacklog(ctx: OfficeContext, client: CentralClient, bat
     if (entries.length === 0) return false;
     after = entries[entries.length - 1]!.seq;
     sent += 1;
-    const send = client.preparePush({ officeId: ctx.office.id, entries }, { pipelined: inFlight.length > 0 });
+    const pipelined = inFlight.length > 0;
+    const send = client.preparePush({ officeId: ctx.office.id, entries }, { pipelined });
     const outcome = send().then(
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, error }),
     );
-    inFlight.push({ entries, sentAt: ctx.now().toISOString(), outcome });
+    inFlight.push({ entries, pipelined, sentAt: ctx.now().toISOString(), outcome });
     return true;
   };
   try {
-    if (await sendNext()) await sendNext();
+    if ((await sendNext()) && client.pipelines) await sendNext();
     for (let head = inFlight.shift(); head; head = inFlight.shift()) {
       const outcome = await head.outcome;
       if (!outcome.ok) {
-        // Only the oldest batch on the wire can find the centre behind the office; a later one failing
-        // (its predecessor's answer came, its own did not) is an ordinary failure and goes again.
+        if (isOutOfOrder(outcome.error) && head.pipelined) {
+          // The centre did not hold it for the batch before (a centre from before pipelining, or that batch
+          // lost on the way): one batch at a time for a while, and this one goes again next cycle.
+          client.stopPipelining();
+          break;
+        }
+        // The oldest batch on the wire found the centre behind the office (restored from a backup).
         if (isOutOfOrder(outcome.error) && acknowledged === 0 && pending.length === 0) {
           await catchUpWithCentre(ctx, client);
           break;
