@@ -318,8 +318,9 @@ async function dedupWorkerAlone(centralDb: string, count: number, mix: import('.
 }
 
 /**
- * Stops a dedup worker: SIGTERM, then SIGKILL if it has not exited after 15 s — after a backlog it goes on
- * building the card packages of the print-ready records, 20 a loop, and was seen not to stop for minutes.
+ * Stops a dedup worker: SIGTERM, then SIGKILL if it has not exited after 15 s (and says so). Its rounds of
+ * card packages after a backlog once kept the signal from being handled for minutes; they now give the event
+ * loop a turn between rounds (apps/central/src/workers/dedup-worker.int.test.ts).
  */
 async function stopWorker(worker: ReturnType<typeof spawn>, exited: Promise<void>, say: (line: string) => void, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (worker.exitCode !== null || worker.signalCode !== null) return;

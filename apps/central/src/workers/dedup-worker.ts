@@ -15,7 +15,7 @@ export const DEDUP_BATCH = 500;
 const PACKAGES_WHILE_DEDUPLICATING = 20;
 
 /** Keeps deduplication running: drains what is waiting, then polls. Stops cleanly between batches. */
-export function startDedupWorker(ctx: CentralContext, log: FastifyBaseLogger, idleMs = 250, batchSize = DEDUP_BATCH): { stop(): Promise<void> } {
+export function startDedupWorker(ctx: CentralContext, log: FastifyBaseLogger, idleMs = 250, batchSize = DEDUP_BATCH, packagesPerRound = PACKAGES_PER_ROUND): { stop(): Promise<void> } {
   let running = true;
   let wake: (() => void) | undefined;
   const loop = (async () => {
@@ -30,11 +30,15 @@ export function startDedupWorker(ctx: CentralContext, log: FastifyBaseLogger, id
         // Every Print Ready Record gets its card package here, whichever path made it print-ready. While
         // records wait for deduplication, a few packages a round keep them coming; a full round once none wait.
         const deduplicating = processed >= batchSize;
-        processed += await buildPendingPrintPackages(ctx, deduplicating ? PACKAGES_WHILE_DEDUPLICATING : PACKAGES_PER_ROUND);
+        processed += await buildPendingPrintPackages(ctx, deduplicating ? Math.min(PACKAGES_WHILE_DEDUPLICATING, packagesPerRound) : packagesPerRound);
       } catch (error) {
         log.error({ err: error }, 'building card print packages failed; will retry');
       }
       if (processed === 0 && running) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, idleMs); });
+      // A round on SQLite can be synchronous work and already-settled promises only (building packages), and
+      // the next starts at once: without a turn of the event loop here a signal, a health check or an API request
+      // of this process waited until the backlog was done — minutes after a large one.
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   })();
   return {
