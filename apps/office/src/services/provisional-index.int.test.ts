@@ -76,3 +76,27 @@ describe.each(DIALECTS)('the provisional index over office_gallery on %s', (dial
     expect((await (await provisionalIndex({ db })).index.search(capturedSet(`person-${seq - 1}`, 1, 0.04), search)).map((c) => c.recordId)).toEqual([`R${seq - 1}`]);
   }, 60_000);
 });
+
+describe.each(DIALECTS)('the first load of the provisional index on %s', (dialect) => {
+  const database = migratedOfficeDatabase(dialect, 'tangguh-provisional-load-');
+
+  it('lets a timer through between its pages while it loads the kabupaten', async () => {
+    const { db } = database();
+    const key = await galleryDataKey(db);
+    const rows = Array.from({ length: 3500 }, (_, i) => ({
+      record_id: `L${i}`,
+      nik: String(3509000000100000 + i),
+      full_name: `Orang ${i}`,
+      source: 'office' as const,
+      templates: key.seal(Uint8Array.from([0xff, 0x0f, ...randomBytes(384)])),
+      added_at: '2026-11-29T00:00:00.000Z',
+    }));
+    await db.transaction().execute((trx) => addGalleryEntries(trx, rows));
+    let loaded = false;
+    const loading = provisionalIndex({ db }).then((index) => ((loaded = true), index));
+    // Pages of 1,000: a timer set now runs before the fourth page is in.
+    const loadedWhenTheTimerRan = await new Promise<boolean>((resolve) => setTimeout(() => resolve(loaded), 0));
+    expect(loadedWhenTheTimerRan).toBe(false);
+    expect((await loading).size).toBe(3500);
+  }, 60_000);
+});
