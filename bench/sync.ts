@@ -14,6 +14,7 @@
  *   BENCH_DRAIN_ROUNDS=3                   # drains timed, each from a fresh copy of the backlog; the median is the figure
  *   BENCH_PROFILE=1                        # CPU-profile the centre and the office during the (first) drain, print the top
  *   BENCH_BACKLOG_DIR=/some/dir            # keep the queued backlog there and reuse it on the next run (same N)
+ *   BENCH_AFTER_DRAIN_S=5                  # how long the office idles after the drain before its RSS is read
  *   BENCH_KEEP=1                           # keep the data directory
  *   BENCH_TSX=1                            # run the nodes' TypeScript sources under tsx (default: compiled, as npm start runs them)
  *
@@ -40,6 +41,8 @@ const DEDUP_N = Number(process.env.BENCH_DEDUP_N ?? 2000);
 const DEDUP_QUEUE = Number(process.env.BENCH_DEDUP_QUEUE ?? 70000);
 const GALLERY = Number(process.env.BENCH_GALLERY ?? 1_000_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** How long the office idles after a drain before its resident memory is read. */
+const AFTER_DRAIN_MS = Number(process.env.BENCH_AFTER_DRAIN_S ?? 5) * 1000;
 /** Drains timed, each from a fresh copy of the backlog; the median is the figure. */
 const DRAIN_ROUNDS = Number(process.env.BENCH_DRAIN_ROUNDS ?? 3);
 const BACKLOG_DIR = process.env.BENCH_BACKLOG_DIR;
@@ -609,8 +612,9 @@ async function main(): Promise<void> {
       while (readNumber(paths.officeDb, "select value from sync_state where key = 'acked_seq'") < maxSeq) await sleep(50);
       const ackedMs = performance.now() - drainStarted;
       process.stderr.write('\n');
-      // The office now holds N records and has nothing to send: what it keeps resident while idle.
-      await sleep(5000);
+      // The office now holds N records and has nothing to send: what it keeps resident while idle, after
+      // BENCH_AFTER_DRAIN_S (5 s; V8 gives back its grown heap only after a minute or two of idling).
+      await sleep(AFTER_DRAIN_MS);
       const officeRss = office.child.pid ? rssMiB(office.child.pid) : undefined;
       const centralRss = central.child.pid ? rssMiB(central.child.pid) : undefined;
       await office.stop();
@@ -635,7 +639,7 @@ async function main(): Promise<void> {
     say(`Drain, median of ${rounds.length} round${rounds.length === 1 ? '' : 's'}: ${fmtInt(N)} in ${fmtS(drainMs)} = ${rate(N, drainMs)}; ${rate(N - firstApplied, steadyMs)} from the first applied batch`);
 
     say(
-      `Memory: the office process idling after the drain, holding ${fmtInt(N)} records, RSS ${officeRss === undefined ? '?' : `${officeRss.toFixed(0)} MiB`} ` +
+      `Memory: the office process idling ${fmtS(AFTER_DRAIN_MS)} after the drain, holding ${fmtInt(N)} records, RSS ${officeRss === undefined ? '?' : `${officeRss.toFixed(0)} MiB`} ` +
         `(goal: under 200 MB with 100,000 records); the centre's API process ${centralRss === undefined ? '?' : `${centralRss.toFixed(0)} MiB`}`,
     );
     if (PROFILE) {
