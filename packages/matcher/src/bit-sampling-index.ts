@@ -386,13 +386,18 @@ export class BitSamplingIndex implements Matcher {
     this.stamps = stamps;
   }
 
-  /** Every candidate the tables give, before any look: for the benchmark's "false candidates per probe". */
-  candidates(probe: PackedProbe): number[] {
+  /** A new search's stamp: a slot stamped with it was looked at in this search (the stamps are cleared on wrap). */
+  private nextGeneration(): number {
     if (++this.generation === 0xffffffff) {
       this.stamps.fill(0);
       this.generation = 1;
     }
-    const generation = this.generation;
+    return this.generation;
+  }
+
+  /** Every candidate the tables give, before any look: for the benchmark's "false candidates per probe". */
+  candidates(probe: PackedProbe): number[] {
+    const generation = this.nextGeneration();
     const found: number[] = [];
     const tableCount = this.tables.length;
     for (let t = 0; t < tableCount; t++) {
@@ -411,11 +416,7 @@ export class BitSamplingIndex implements Matcher {
   }
 
   searchPacked(probe: PackedProbe, options: SearchOptions): MatchCandidate[] {
-    if (++this.generation === 0xffffffff) {
-      this.stamps.fill(0);
-      this.generation = 1;
-    }
-    const generation = this.generation;
+    const generation = this.nextGeneration();
     const sets = this.fullSets();
     const firstLook = Math.min(FIRST_LOOK, options.minScore);
     const found: MatchCandidate[] = [];
@@ -461,11 +462,7 @@ export class BitSamplingIndex implements Matcher {
    */
   private async searchPrefixes(probe: PackedProbe, options: SearchOptions): Promise<MatchCandidate[]> {
     const sets = this.prefix!;
-    if (++this.generation === 0xffffffff) {
-      this.stamps.fill(0);
-      this.generation = 1;
-    }
-    const generation = this.generation;
+    const generation = this.nextGeneration();
     // The bounds by positions compared, as the most bits that may differ over c positions: on the first words
     // alone (32 bits a position, the first record), then on the whole prefixes.
     const bound = (bits: number) => (1 - (options.minScore - prefixMargin(bits))) * bits;
@@ -488,8 +485,7 @@ export class BitSamplingIndex implements Matcher {
       for (let flip = -1; flip < flips; flip++) {
         let slot = heads[flip < 0 ? key : key ^ (1 << flip)]!;
         while (slot >= 0) {
-          const at = slot * 3;
-          const link = (links[at]! | (links[at + 1]! << 8) | (links[at + 2]! << 16)) - 1;
+          const link = linkAt(links, slot);
           // Marked when it passes only (as searchPacked marks): a stranger rarely comes up in two tables, and
           // marking every one would write a cache line per candidate.
           if (this.stamps[slot] !== generation) {

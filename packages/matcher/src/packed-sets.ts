@@ -203,20 +203,7 @@ export class PackedSets {
 
   /** The exact score of a probe against one person, and how many positions both hold. */
   score(probe: PackedProbe, slot: number): { score: number; compared: number } {
-    const both = probe.mask & this.masks[slot]!;
-    if (both === 0) return { score: 0, compared: 0 };
-    const words = this.words;
-    const base = slot * PERSON_WORDS;
-    let distance = 0;
-    let compared = 0;
-    for (let position = 0; position < POSITIONS; position++) {
-      if ((both & (1 << position)) === 0) continue;
-      compared++;
-      const offset = position * WORDS;
-      for (let w = 0; w < WORDS; w++) distance += popcount32((words[base + offset + w]! ^ probe.words[offset + w]!) >>> 0);
-    }
-    // Mean over positions of (1 − distance/256) = 1 − total distance / (256 × compared).
-    return { score: 1 - distance / (compared * WORDS * 32), compared };
+    return scoreWords(probe, this.words, slot * PERSON_WORDS, this.masks[slot]!);
   }
 
   /** Similarity of one position's templates (both present): the cheap first look at a candidate. */
@@ -260,12 +247,15 @@ export interface FullTemplates {
   mask: number;
 }
 
-/** The exact score of a probe against full templates held outside a store: `PackedSets.score`'s arithmetic. */
+/** The exact score of a probe against full templates held outside a store, as `PackedSets.score` scores its own. */
 export function scoreFull(probe: PackedProbe, person: FullTemplates): { score: number; compared: number } {
-  const both = probe.mask & person.mask;
+  return scoreWords(probe, person.words, person.offset ?? 0, person.mask);
+}
+
+/** The exact score of a probe against one person's 96 words from `base` holding the positions in `mask`. */
+function scoreWords(probe: PackedProbe, words: Uint32Array, base: number, mask: number): { score: number; compared: number } {
+  const both = probe.mask & mask;
   if (both === 0) return { score: 0, compared: 0 };
-  const words = person.words;
-  const base = person.offset ?? 0;
   let distance = 0;
   let compared = 0;
   for (let position = 0; position < POSITIONS; position++) {
@@ -274,6 +264,7 @@ export function scoreFull(probe: PackedProbe, person: FullTemplates): { score: n
     const offset = position * WORDS;
     for (let w = 0; w < WORDS; w++) distance += popcount32((words[base + offset + w]! ^ probe.words[offset + w]!) >>> 0);
   }
+  // Mean over positions of (1 − distance/256) = 1 − total distance / (256 × compared).
   return { score: 1 - distance / (compared * WORDS * 32), compared };
 }
 
